@@ -1,0 +1,671 @@
+//! The command line: `skiff ls|get|put`, headless, over the same engine as the GUI.
+//!
+//! Scripts, tests and benchmarks depend on its flags, output and exit codes,
+//! so they are kept stable: 0 success, 1 error, 2 usage, 3 done but some
+//! items were skipped (unsafe names, links, existing targets).
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::event::EventSink;
+use crate::engine::policy::FileFacts;
+use crate::engine::transfer::{FileOutcome, download_file, upload_file};
+use crate::engine::tree::{download_tree, upload_tree};
+use crate::engine::{
+    ActiveConfig, CharsetChoice, Credentials, DataMode, EngineError, Event, ExistsPolicy, LogKind,
+    RetryPolicy, Session, SessionConfig, TransferSettings, TreeReport,
+};
+use crate::names::{Platform, check_local_name};
+use crate::protocol::listing::EntryKind;
+use crate::protocol::path;
+use crate::secret::Secret;
+
+/// Skiff: a fast, safe FTP client. Without a command it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "skiff", version, about)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub options: Options,
+    /// The command; none opens the GUI.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// Open the GUI connected to this URL.
+    pub url: Option<String>,
+}
+
+/// Options accepted before or after the command.
+#[derive(Debug, Clone, Args)]
+pub struct Options {
+    /// Active mode: the server connects to us (PORT/EPRT).
+    #[arg(long, global = true, conflicts_with = "passive")]
+    pub active: bool,
+    /// Passive mode (the default): we connect to the server (EPSV, then PASV).
+    #[arg(long, global = true)]
+    pub passive: bool,
+    /// Charset of remote names, e.g. GBK, Shift_JIS, windows-1251 (default: UTF-8).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Idle timeout for every network wait, in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 20)]
+    pub timeout: u64,
+    /// Retries after a failure that made no progress (one that did resumes for free).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Seconds to wait before a retry.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 5.0)]
+    pub retry_delay: f64,
+    /// Transfer connections for recursive transfers (1-32).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub parallel: u16,
+    /// What to do when a target exists.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "POLICY",
+        default_value = "skip"
+    )]
+    pub overwrite: ExistsPolicy,
+    /// Active mode: listen only on ports in this range, e.g. 50000-50100.
+    #[arg(long, global = true, value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    pub active_ports: Option<(u16, u16)>,
+    /// Active mode: announce this address instead of ours (behind NAT).
+    #[arg(long, global = true, value_name = "IP")]
+    pub external_ip: Option<IpAddr>,
+    /// Passive mode: connect to the address in the PASV reply, not the server's.
+    #[arg(long, global = true)]
+    pub trust_pasv_address: bool,
+    /// Do not fall back to the other data mode when the chosen one fails.
+    #[arg(long, global = true)]
+    pub no_fallback: bool,
+    /// Give downloaded files the server's modification time.
+    #[arg(long, global = true)]
+    pub preserve_times: bool,
+    /// Print the control connection's log (commands and replies) on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// List a remote folder.
+    Ls {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Download a file, or a folder with -r.
+    Get {
+        /// Copy a folder and everything in it.
+        #[arg(short, long)]
+        recursive: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+        /// Local file or folder (default: the current folder).
+        dest: Option<PathBuf>,
+    },
+    /// Upload a file, or a folder with -r.
+    Put {
+        /// Copy a folder and everything in it.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Local file or folder.
+        src: PathBuf,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+}
+
+fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let (low, high) = text
+        .split_once('-')
+        .ok_or_else(|| "expected LOW-HIGH".to_string())?;
+    let low: u16 = low.trim().parse().map_err(|_| "bad low port".to_string())?;
+    let high: u16 = high
+        .trim()
+        .parse()
+        .map_err(|_| "bad high port".to_string())?;
+    if low == 0 || low > high {
+        return Err("expected 1 <= LOW <= HIGH".to_string());
+    }
+    Ok((low, high))
+}
+
+/// What the CLI can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The URL could not be used.
+    #[error("bad URL: {0}")]
+    Url(String),
+    /// A usage problem found after parsing.
+    #[error("{0}")]
+    Usage(String),
+    /// The engine failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// How a command ended, as an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Everything done.
+    Ok,
+    /// Done, but something was skipped.
+    Skipped,
+    /// Some items failed.
+    Failed,
+}
+
+impl Finish {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Finish::Ok => 0,
+            Finish::Failed => 1,
+            Finish::Skipped => 3,
+        }
+    }
+}
+
+/// A parsed `ftp://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FtpUrl {
+    /// Host name or address (IPv6 in brackets).
+    pub host: String,
+    /// Control port.
+    pub port: u16,
+    /// User, if given.
+    pub user: Option<String>,
+    /// Password, if given.
+    pub password: Option<Secret>,
+    /// The path's bytes, percent-decoded, without the leading `/`.
+    pub path: Vec<u8>,
+    /// `ftp://host//abs` or `ftp://host/%2Fabs`: the path is absolute, not
+    /// relative to the login folder (RFC 1738).
+    pub absolute: bool,
+    /// The URL ends with `/`: it names a folder.
+    pub trailing_slash: bool,
+}
+
+impl FtpUrl {
+    /// Parses `ftp://[user[:password]@]host[:port]/path`.
+    pub fn parse(text: &str) -> Result<Self, CliError> {
+        let url = url::Url::parse(text).map_err(|e| CliError::Url(format!("{e}: {text}")))?;
+        match url.scheme() {
+            "ftp" => {}
+            "ftps" | "ftpes" => {
+                return Err(CliError::Url(format!(
+                    "FTPS is not supported yet: {}",
+                    url.scheme()
+                )));
+            }
+            other => return Err(CliError::Url(format!("not an ftp:// URL: {other}"))),
+        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| CliError::Url(format!("no host: {text}")))?
+            .to_string();
+        let user = (!url.username().is_empty())
+            .then(|| String::from_utf8_lossy(&percent_decode(url.username())).into_owned());
+        let password = url
+            .password()
+            .map(|p| Secret::new(String::from_utf8_lossy(&percent_decode(p)).into_owned()));
+        let raw_path = url.path();
+        let trailing_slash = raw_path.len() > 1 && raw_path.ends_with('/');
+        let (absolute, rest) = if let Some(rest) = raw_path.strip_prefix("//") {
+            (true, rest)
+        } else if let Some(rest) = raw_path
+            .strip_prefix("/%2F")
+            .or_else(|| raw_path.strip_prefix("/%2f"))
+        {
+            (true, rest)
+        } else {
+            (false, raw_path.strip_prefix('/').unwrap_or(raw_path))
+        };
+        let mut path = percent_decode(rest);
+        while path.ends_with(b"/") {
+            path.pop();
+        }
+        Ok(Self {
+            host,
+            port: url.port().unwrap_or(21),
+            user,
+            password,
+            path,
+            absolute,
+            trailing_slash,
+        })
+    }
+}
+
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = bytes.get(i + 1..i + 3)
+            && let Ok(value) = u8::from_str_radix(&String::from_utf8_lossy(hex), 16)
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Builds the session config from a URL and the options; the password may
+/// also come from `SKIFF_PASSWORD`.
+pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, CliError> {
+    let credentials = match &url.user {
+        None => Credentials::anonymous(),
+        Some(user) => Credentials {
+            user: user.clone(),
+            password: url
+                .password
+                .clone()
+                .or_else(|| std::env::var("SKIFF_PASSWORD").ok().map(Secret::new))
+                .unwrap_or_default(),
+            account: None,
+        },
+    };
+    let mut config = SessionConfig::new(url.host.clone(), url.port, credentials);
+    config.data_mode = if options.active {
+        DataMode::Active
+    } else {
+        DataMode::Passive
+    };
+    config.mode_fallback = !options.no_fallback;
+    config.trust_pasv_address = options.trust_pasv_address;
+    config.active = ActiveConfig {
+        port_range: options.active_ports,
+        external_ip: options.external_ip,
+    };
+    if let Some(label) = &options.encoding {
+        config.charset = CharsetChoice::from_label(label)
+            .ok_or_else(|| CliError::Usage(format!("unknown charset: {label}")))?;
+    }
+    config.timeout = Duration::from_secs(options.timeout.max(1));
+    Ok(config)
+}
+
+/// Runs one CLI command to completion.
+pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliError> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let printer = tokio::spawn(print_events(rx, options.verbose));
+    let events = EventSink::new(tx);
+    let result = match command {
+        CliCommand::Ls { json, url } => ls(&url, json, &options, events).await,
+        CliCommand::Get {
+            recursive,
+            url,
+            dest,
+        } => get(&url, dest.as_deref(), recursive, &options, events).await,
+        CliCommand::Put {
+            recursive,
+            src,
+            url,
+        } => put(&src, &url, recursive, &options, events).await,
+    };
+    // The sink's senders are gone now, so the printer drains and ends.
+    let _ = printer.await;
+    result
+}
+
+async fn print_events(mut rx: mpsc::UnboundedReceiver<Event>, verbose: bool) {
+    while let Some(event) = rx.recv().await {
+        if let Event::Log(line) = event {
+            let mark = match line.kind {
+                LogKind::Status => "*",
+                LogKind::Command => ">",
+                LogKind::Reply => "<",
+                LogKind::Warning | LogKind::Error => "!",
+            };
+            if verbose {
+                eprintln!("[{}] {mark} {}", line.conn, line.text);
+            }
+        }
+    }
+}
+
+fn settings(config: SessionConfig, options: &Options, events: EventSink) -> TransferSettings {
+    TransferSettings {
+        session: config,
+        retry: RetryPolicy {
+            retries: options.retries,
+            delay: Duration::from_secs_f64(options.retry_delay.clamp(0.0, 3600.0)),
+        },
+        exists: options.overwrite,
+        events,
+        cancel: cancel_on_ctrl_c(),
+        preserve_times: options.preserve_times,
+    }
+}
+
+fn cancel_on_ctrl_c() -> CancellationToken {
+    let token = CancellationToken::new();
+    let child = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            child.cancel();
+        }
+    });
+    token
+}
+
+/// Connects and turns the URL's path into an absolute remote path.
+async fn open(
+    url: &FtpUrl,
+    config: &SessionConfig,
+    events: &EventSink,
+) -> Result<(Session, Vec<u8>), CliError> {
+    let mut session = Session::connect(config.clone(), events.clone()).await?;
+    let mut relative = url.path.clone();
+    // A user-typed UTF-8 path is re-encoded for a server in another charset.
+    if let Ok(text) = std::str::from_utf8(&url.path) {
+        relative = session.encode(text)?;
+    }
+    let full = if url.absolute {
+        path::join(b"/", &relative)
+    } else if relative.is_empty() {
+        session.pwd().await?
+    } else {
+        let home = session.pwd().await?;
+        path::join(&home, &relative)
+    };
+    Ok((session, full))
+}
+
+async fn ls(
+    text: &str,
+    json: bool,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    let url = FtpUrl::parse(text)?;
+    let config = session_config(&url, options)?;
+    let (mut session, dir) = open(&url, &config, &events).await?;
+    let listing = match session.list(Some(&dir)).await {
+        Ok(listing) => listing.entries,
+        Err(EngineError::Refused { .. }) if !url.trailing_slash => {
+            // Not a folder: list its parent and show just this entry, as `ls FILE` does.
+            let name = path::file_name(&dir).to_vec();
+            let parent = session.list(Some(&path::parent(&dir))).await?;
+            let found: Vec<_> = parent
+                .entries
+                .into_iter()
+                .filter(|e| e.entry.name == name)
+                .collect();
+            if found.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "no such file or folder: {}",
+                    session.decode(&dir)
+                )));
+            }
+            found
+        }
+        Err(e) => return Err(e.into()),
+    };
+    session.quit().await;
+    let mut out = String::new();
+    if json {
+        let items: Vec<serde_json::Value> = listing.iter().map(entry_json).collect();
+        out = serde_json::to_string_pretty(&items).unwrap_or_default();
+        out.push('\n');
+    } else {
+        for item in &listing {
+            out.push_str(&entry_line(item));
+            out.push('\n');
+        }
+    }
+    print!("{out}");
+    Ok(Finish::Ok)
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::File => "file",
+        EntryKind::Dir => "dir",
+        EntryKind::Symlink => "symlink",
+        EntryKind::Other => "other",
+    }
+}
+
+fn entry_json(item: &crate::engine::RemoteEntry) -> serde_json::Value {
+    serde_json::json!({
+        "name": item.name,
+        "type": kind_name(item.kind()),
+        "size": item.size(),
+        "modified": item.modified().map(|t| {
+            t.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }),
+        "permissions": item.entry.permissions,
+        "target": item.entry.target.as_ref().map(|t| String::from_utf8_lossy(t).into_owned()),
+    })
+}
+
+fn entry_line(item: &crate::engine::RemoteEntry) -> String {
+    let kind = match item.kind() {
+        EntryKind::File => '-',
+        EntryKind::Dir => 'd',
+        EntryKind::Symlink => 'l',
+        EntryKind::Other => '?',
+    };
+    let size = item.size().map(|s| s.to_string()).unwrap_or_default();
+    let modified = item
+        .modified()
+        .map(|t| t.at.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    let mut line = format!("{kind} {size:>12} {modified:>16} {}", item.name);
+    if let Some(target) = &item.entry.target {
+        line.push_str(" -> ");
+        line.push_str(&String::from_utf8_lossy(target));
+    }
+    line
+}
+
+fn finish(report: &TreeReport) -> Finish {
+    for skipped in &report.skipped {
+        eprintln!("skiff: skipped: {skipped}");
+    }
+    for failed in &report.failed {
+        eprintln!("skiff: failed: {failed}");
+    }
+    if !report.failed.is_empty() {
+        Finish::Failed
+    } else if !report.skipped.is_empty() {
+        Finish::Skipped
+    } else {
+        Finish::Ok
+    }
+}
+
+fn file_finish(outcome: FileOutcome) -> Finish {
+    match outcome {
+        FileOutcome::Done { .. } => Finish::Ok,
+        FileOutcome::Skipped { reason } => {
+            eprintln!("skiff: skipped: {reason} (use --overwrite to choose)");
+            Finish::Skipped
+        }
+    }
+}
+
+async fn get(
+    text: &str,
+    dest: Option<&Path>,
+    recursive: bool,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    let url = FtpUrl::parse(text)?;
+    let config = session_config(&url, options)?;
+    let (mut session, remote) = open(&url, &config, &events).await?;
+    let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
+    let name = session.decode(path::file_name(&remote));
+    let settings = settings(config, options, events);
+    let dest_dir_named = dest.is_some_and(|d| d.as_os_str().to_string_lossy().ends_with('/'));
+    if dest_dir_named && !dest.is_some_and(Path::is_dir) {
+        return Err(CliError::Usage(format!(
+            "no such local folder: {}",
+            dest.map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        )));
+    }
+    if is_dir {
+        if !recursive {
+            return Err(CliError::Usage(format!(
+                "is a folder (use get -r): {}",
+                session.decode(&remote)
+            )));
+        }
+        // As `cp -r SRC DEST`: into DEST/name when DEST is a folder, else as DEST.
+        let target = match dest {
+            None => PathBuf::from(if name.is_empty() { "." } else { &name }),
+            Some(d) if d.is_dir() && !name.is_empty() => d.join(&name),
+            Some(d) => d.to_path_buf(),
+        };
+        if !name.is_empty() && check_local_name(&name, Platform::current()).is_err() {
+            return Err(CliError::Usage(format!("unsafe folder name: {name:?}")));
+        }
+        session.quit().await;
+        let report =
+            download_tree(&settings, &remote, &target, usize::from(options.parallel)).await?;
+        return Ok(finish(&report));
+    }
+    if let Err(why) = check_local_name(&name, Platform::current()) {
+        return Err(CliError::Usage(format!("{why}: {name:?}")));
+    }
+    let target = match dest {
+        None => PathBuf::from(&name),
+        Some(d) if d.is_dir() => d.join(&name),
+        Some(d) => d.to_path_buf(),
+    };
+    let mut slot = Some(session);
+    let outcome = download_file(&mut slot, &settings, &remote, None, &target).await?;
+    if let Some(session) = slot {
+        session.quit().await;
+    }
+    Ok(file_finish(outcome))
+}
+
+async fn put(
+    src: &Path,
+    text: &str,
+    recursive: bool,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    let url = FtpUrl::parse(text)?;
+    let meta = std::fs::metadata(src).map_err(|source| EngineError::Local {
+        path: src.to_path_buf(),
+        source,
+    })?;
+    let name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let config = session_config(&url, options)?;
+    let (mut session, remote) = open(&url, &config, &events).await?;
+    let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
+    let settings = settings(config, options, events);
+    if meta.is_dir() {
+        if !recursive {
+            return Err(CliError::Usage(format!(
+                "is a folder (use put -r): {}",
+                src.display()
+            )));
+        }
+        let target = if remote_is_dir && !name.is_empty() {
+            path::join(&remote, &session.encode(&name)?)
+        } else {
+            remote
+        };
+        session.quit().await;
+        let report = upload_tree(&settings, src, &target, usize::from(options.parallel)).await?;
+        return Ok(finish(&report));
+    }
+    let target = if remote_is_dir || url.trailing_slash {
+        path::join(&remote, &session.encode(&name)?)
+    } else {
+        remote
+    };
+    let existing = match session.size(&target).await? {
+        Some(size) => Some(FileFacts {
+            size: Some(size),
+            modified: session.mdtm(&target).await?,
+        }),
+        None => None,
+    };
+    let mut slot = Some(session);
+    let outcome = upload_file(&mut slot, &settings, src, &target, existing).await?;
+    if let Some(session) = slot {
+        session.quit().await;
+    }
+    Ok(file_finish(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_urls_table() {
+        let u = FtpUrl::parse("ftp://alice:p%40ss@example.org:2121/pub/a%20b.txt").expect("valid");
+        assert_eq!(u.host, "example.org");
+        assert_eq!(u.port, 2121);
+        assert_eq!(u.user.as_deref(), Some("alice"));
+        assert_eq!(u.password.as_ref().map(Secret::expose), Some("p@ss"));
+        assert_eq!(u.path, b"pub/a b.txt");
+        assert!(!u.absolute && !u.trailing_slash);
+
+        let u = FtpUrl::parse("ftp://h//etc/x/").expect("valid");
+        assert_eq!(u.path, b"etc/x");
+        assert!(u.absolute && u.trailing_slash);
+        assert_eq!(u.port, 21);
+        assert!(u.user.is_none());
+
+        let u = FtpUrl::parse("ftp://h/%2Fvar/%C4%E3").expect("valid");
+        assert!(u.absolute);
+        assert_eq!(u.path, b"var/\xc4\xe3");
+
+        let u = FtpUrl::parse("ftp://[::1]:2121/").expect("valid");
+        assert_eq!(u.host, "[::1]");
+        assert!(u.path.is_empty());
+
+        assert!(matches!(FtpUrl::parse("http://h/"), Err(CliError::Url(_))));
+        assert!(matches!(FtpUrl::parse("ftps://h/"), Err(CliError::Url(_))));
+        assert!(matches!(FtpUrl::parse("not a url"), Err(CliError::Url(_))));
+    }
+
+    #[test]
+    fn options_before_or_after_the_command() {
+        let a = Cli::try_parse_from(["skiff", "--active", "ls", "ftp://h/"]).expect("valid");
+        let b = Cli::try_parse_from(["skiff", "ls", "ftp://h/", "--active"]).expect("valid");
+        assert!(a.options.active && b.options.active);
+        let c = Cli::try_parse_from(["skiff", "get", "-r", "ftp://h/d", "out", "--parallel", "8"])
+            .expect("valid");
+        assert_eq!(c.options.parallel, 8);
+        assert!(Cli::try_parse_from(["skiff", "--active", "--passive", "ls", "ftp://h/"]).is_err());
+        assert!(Cli::try_parse_from(["skiff", "get", "ftp://h/x", "--parallel", "0"]).is_err());
+        let d = Cli::try_parse_from(["skiff", "ftp://h/"]).expect("valid");
+        assert_eq!(d.url.as_deref(), Some("ftp://h/"));
+        assert!(d.command.is_none());
+        assert_eq!(parse_port_range("50000-50010"), Ok((50000, 50010)));
+        assert!(parse_port_range("5-1").is_err());
+    }
+}

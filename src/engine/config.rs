@@ -1,0 +1,121 @@
+//! What a session needs to know about a site: address, login, data mode, charset, timeouts.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::secret::Secret;
+
+/// How data connections are opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataMode {
+    /// The client connects to the server: EPSV, falling back to PASV.
+    #[default]
+    Passive,
+    /// The server connects to the client: PORT (IPv4) or EPRT (IPv6).
+    Active,
+}
+
+impl DataMode {
+    /// The other mode, for the one-time fallback.
+    pub fn other(self) -> Self {
+        match self {
+            DataMode::Passive => DataMode::Active,
+            DataMode::Active => DataMode::Passive,
+        }
+    }
+}
+
+/// Settings for active mode, for clients behind a firewall or NAT.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActiveConfig {
+    /// Listen only on ports in this inclusive range (to match a firewall rule).
+    pub port_range: Option<(u16, u16)>,
+    /// The address to announce in PORT/EPRT instead of the local one (NAT).
+    pub external_ip: Option<IpAddr>,
+}
+
+/// The charset of file names on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CharsetChoice {
+    /// UTF-8, switched on with `OPTS UTF8 ON` when the server offers it.
+    #[default]
+    Auto,
+    /// A named charset such as GBK or Shift_JIS.
+    Named(&'static encoding_rs::Encoding),
+}
+
+impl CharsetChoice {
+    /// Looks up a charset by its label (`gbk`, `shift_jis`, `windows-1251`, `utf-8`...).
+    pub fn from_label(label: &str) -> Option<Self> {
+        if label.eq_ignore_ascii_case("auto") {
+            return Some(CharsetChoice::Auto);
+        }
+        encoding_rs::Encoding::for_label(label.trim().as_bytes()).map(CharsetChoice::Named)
+    }
+}
+
+/// Who logs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user name; `anonymous` for anonymous logins.
+    pub user: String,
+    /// The password (for anonymous, an e-mail-like string).
+    pub password: Secret,
+    /// The account for servers that ask with 332.
+    pub account: Option<Secret>,
+}
+
+impl Credentials {
+    /// Anonymous login, with the customary e-mail-like password.
+    pub fn anonymous() -> Self {
+        Self {
+            user: "anonymous".to_string(),
+            password: Secret::new("anonymous@example.com"),
+            account: None,
+        }
+    }
+}
+
+/// Everything needed to open a session with a site.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Host name or IP address.
+    pub host: String,
+    /// Control port (21 by default).
+    pub port: u16,
+    /// Login.
+    pub credentials: Credentials,
+    /// Passive or active data connections.
+    pub data_mode: DataMode,
+    /// Fall back once to the other mode when the chosen one cannot open a data connection.
+    pub mode_fallback: bool,
+    /// Connect to the address in a 227 reply instead of the control connection's peer.
+    pub trust_pasv_address: bool,
+    /// Active-mode settings.
+    pub active: ActiveConfig,
+    /// Charset of remote names.
+    pub charset: CharsetChoice,
+    /// Idle timeout for every phase.
+    pub timeout: Duration,
+    /// Most entries a listing may have.
+    pub max_listing_entries: usize,
+}
+
+impl SessionConfig {
+    /// A config with FileZilla's defaults: passive, fallback on, 20 s timeout.
+    pub fn new(host: impl Into<String>, port: u16, credentials: Credentials) -> Self {
+        Self {
+            host: host.into(),
+            port,
+            credentials,
+            data_mode: DataMode::Passive,
+            mode_fallback: true,
+            trust_pasv_address: false,
+            active: ActiveConfig::default(),
+            charset: CharsetChoice::Auto,
+            timeout: Duration::from_secs(20),
+            max_listing_entries: 1_000_000,
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The engine's one error type.
+//!
+//! Messages name the cause first and the host or path last, and end without a
+//! period, so the CLI and the GUI can show them as they are.
+
+use std::path::PathBuf;
+
+use crate::protocol::listing::ListingError;
+use crate::protocol::{AddressError, CommandError, PathError, ReplyError};
+
+/// Everything that can go wrong in a session or a transfer.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The TCP connection to the server could not be made.
+    #[error("could not connect: {source}: {host}")]
+    Connect {
+        /// `host:port` as given.
+        host: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// No answer within the idle timeout.
+    #[error("timed out after {secs} s while {phase}")]
+    Timeout {
+        /// What the engine was waiting for.
+        phase: &'static str,
+        /// The timeout in force.
+        secs: u64,
+    },
+    /// The server closed the control connection.
+    #[error("the server closed the connection")]
+    Closed,
+    /// A network error on the control or data connection.
+    #[error("network error: {0}")]
+    Network(#[source] std::io::Error),
+    /// The server's reply could not be decoded (hostile or broken server).
+    #[error("bad reply from server: {0}")]
+    Reply(#[from] ReplyError),
+    /// A command could not be encoded (a name holds CR, LF or NUL).
+    #[error("{0}")]
+    Command(#[from] CommandError),
+    /// A PASV or EPSV reply could not be used.
+    #[error("{0}")]
+    Address(#[from] AddressError),
+    /// A 257 reply could not be used.
+    #[error("{0}")]
+    Path(#[from] PathError),
+    /// A listing was larger than the cap.
+    #[error("{0}")]
+    Listing(#[from] ListingError),
+    /// The server answered a command with an error or an unexpected code.
+    #[error("server refused {command}: {code} {message}")]
+    Refused {
+        /// The command as logged (secrets masked).
+        command: String,
+        /// The reply code.
+        code: u16,
+        /// The reply's first line of text.
+        message: String,
+    },
+    /// Login was refused.
+    #[error("login refused: {code} {message}")]
+    LoginRefused {
+        /// The reply code.
+        code: u16,
+        /// The reply text.
+        message: String,
+    },
+    /// The server wants an account (332) and none is configured.
+    #[error("the server asks for an account (ACCT) and none is set")]
+    AccountRequired,
+    /// No data connection could be opened in either mode.
+    #[error("could not open a data connection: {0}")]
+    DataChannel(String),
+    /// A transfer ended before every byte arrived.
+    #[error("transfer incomplete: got {got} of {expected} bytes")]
+    Truncated {
+        /// Bytes the file should have.
+        expected: u64,
+        /// Bytes that arrived (including a resumed prefix).
+        got: u64,
+    },
+    /// A transfer ended with an error reply after the data connection closed.
+    #[error("transfer failed after {got} bytes: {code} {message}")]
+    TransferFailed {
+        /// Bytes that arrived (including a resumed prefix).
+        got: u64,
+        /// The reply code.
+        code: u16,
+        /// The reply text.
+        message: String,
+    },
+    /// A name cannot be written in the site's charset.
+    #[error("name cannot be encoded as {charset}: {name}")]
+    Encoding {
+        /// The charset's name.
+        charset: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A local file operation failed.
+    #[error("{source}: {}", path.display())]
+    Local {
+        /// The local path.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The operation was cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl EngineError {
+    /// Whether trying again (on a new connection) may succeed: network trouble,
+    /// timeouts, truncation and 4xx replies; not 5xx refusals or local errors.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            EngineError::Connect { .. }
+            | EngineError::Timeout { .. }
+            | EngineError::Closed
+            | EngineError::Network(_)
+            | EngineError::DataChannel(_)
+            | EngineError::Truncated { .. } => true,
+            EngineError::Refused { code, .. }
+            | EngineError::LoginRefused { code, .. }
+            | EngineError::TransferFailed { code, .. } => (400..500).contains(code),
+            _ => false,
+        }
+    }
+
+    /// Whether the control connection is still usable after this error.
+    pub fn keeps_connection(&self) -> bool {
+        matches!(
+            self,
+            EngineError::Refused { .. }
+                | EngineError::Command(_)
+                | EngineError::Encoding { .. }
+                | EngineError::Local { .. }
+                | EngineError::TransferFailed { .. }
+                | EngineError::Truncated { .. }
+        )
+    }
+}
+
+/// The engine's result type.
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

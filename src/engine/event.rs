@@ -1,0 +1,149 @@
+//! Events the engine reports: log lines (every command and reply) and progress.
+//!
+//! Events go through an unbounded channel so the engine never waits on a slow
+//! reader; the receiver (GUI, CLI, test) drains it. Passwords never reach an
+//! event: commands are logged through [`crate::protocol::Command::log_text`].
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+/// What a log line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// Engine status ("Connecting to ...", "Falling back to active mode").
+    Status,
+    /// A command the client sent.
+    Command,
+    /// A reply the server sent.
+    Reply,
+    /// Something the user should know that did not fail the operation.
+    Warning,
+    /// An error.
+    Error,
+}
+
+/// One line of the message log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// The connection it happened on (each control connection has its own number).
+    pub conn: u64,
+    /// The kind of line.
+    pub kind: LogKind,
+    /// The text; secrets are already masked.
+    pub text: String,
+}
+
+/// Progress of one file transfer, coalesced to about ten per second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// The remote path, decoded for display.
+    pub remote: String,
+    /// Bytes done, including a resumed prefix.
+    pub done: u64,
+    /// The file's size, when known.
+    pub total: Option<u64>,
+    /// Bytes per second over the transfer so far.
+    pub rate: f64,
+}
+
+/// An engine event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A message-log line.
+    Log(LogLine),
+    /// Transfer progress.
+    Progress(Progress),
+}
+
+/// The sending side of the event channel.
+pub type EventSender = mpsc::UnboundedSender<Event>;
+
+/// Where a connection sends its events; a no-op when nobody listens.
+#[derive(Debug, Clone, Default)]
+pub struct EventSink {
+    tx: Option<EventSender>,
+}
+
+impl EventSink {
+    /// A sink sending to `tx`.
+    pub fn new(tx: EventSender) -> Self {
+        Self { tx: Some(tx) }
+    }
+
+    /// A sink that drops everything.
+    pub fn none() -> Self {
+        Self { tx: None }
+    }
+
+    /// Sends an event; a closed receiver is not an error for the engine.
+    pub fn send(&self, event: Event) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(event);
+        }
+    }
+
+    /// Sends a log line.
+    pub fn log(&self, conn: u64, kind: LogKind, text: impl Into<String>) {
+        if self.tx.is_some() {
+            self.send(Event::Log(LogLine {
+                conn,
+                kind,
+                text: text.into(),
+            }));
+        }
+    }
+}
+
+/// Hands out connection numbers for the log.
+pub(crate) fn next_conn_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Limits progress events to about ten per second per transfer.
+#[derive(Debug)]
+pub(crate) struct ProgressThrottle {
+    started: Instant,
+    last: Option<Instant>,
+    start_offset: u64,
+}
+
+impl ProgressThrottle {
+    const EVERY: Duration = Duration::from_millis(100);
+
+    pub(crate) fn new(start_offset: u64) -> Self {
+        Self {
+            started: Instant::now(),
+            last: None,
+            start_offset,
+        }
+    }
+
+    /// A progress event if one is due (or `force`), else `None`.
+    pub(crate) fn tick(
+        &mut self,
+        remote: &str,
+        done: u64,
+        total: Option<u64>,
+        force: bool,
+    ) -> Option<Event> {
+        let now = Instant::now();
+        if !force
+            && self
+                .last
+                .is_some_and(|t| now.duration_since(t) < Self::EVERY)
+        {
+            return None;
+        }
+        self.last = Some(now);
+        let secs = now.duration_since(self.started).as_secs_f64().max(1e-6);
+        Some(Event::Progress(Progress {
+            remote: remote.to_string(),
+            done,
+            total,
+            rate: done.saturating_sub(self.start_offset) as f64 / secs,
+        }))
+    }
+}

@@ -1,0 +1,30 @@
+//! The engine: the only code that owns sockets.
+//!
+//! A [`Session`] is one logged-in control connection that opens data
+//! connections as its commands need them. [`transfer`] moves one file to
+//! completion (overwrite policy, retries, resume); [`tree`] moves folders with
+//! parallel connections. Everything reports through [`event::EventSink`]:
+//! every command and reply (with `PASS ****`), warnings, and progress.
+//!
+//! The engine must not block: all I/O is tokio, every wait has a timeout, and
+//! files stream through fixed buffers rather than memory.
+
+mod charset;
+pub mod config;
+mod control;
+mod data;
+pub mod error;
+pub mod event;
+pub mod policy;
+pub mod session;
+pub mod transfer;
+pub mod tree;
+
+pub use charset::Charset;
+pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
+pub use error::{EngineError, Result};
+pub use event::{Event, EventSink, LogKind, LogLine, Progress};
+pub use policy::ExistsPolicy;
+pub use session::{RemoteEntry, RemoteListing, Session, UploadStart};
+pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
+pub use tree::TreeReport;

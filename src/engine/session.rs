@@ -1,0 +1,779 @@
+//! A logged-in FTP session on one control connection.
+//!
+//! It owns the control connection and opens data connections as commands need
+//! them. Every wait is bounded by the site's idle timeout. A transfer succeeds
+//! only when the server confirmed it and every expected byte arrived; anything
+//! less is an error, and the bytes that did arrive are left with the caller.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+
+use super::charset::Charset;
+use super::config::{CharsetChoice, DataMode, SessionConfig};
+use super::control::Control;
+use super::data::{DataFailure, PassiveState, prepare_active, prepare_passive};
+use super::error::{EngineError, Result};
+use super::event::{EventSink, LogKind, ProgressThrottle, next_conn_id};
+use crate::protocol::listing::{
+    EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser,
+};
+use crate::protocol::{Command, Features, Reply, TransferType, path};
+
+/// Bytes gathered from a data connection before they are handed on; large,
+/// so a disk write or parser call happens a few hundred times per GiB.
+const CHUNK: usize = 1024 * 1024;
+
+/// One entry of a remote listing, with its name decoded for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteEntry {
+    /// The name decoded with the site's charset, for display.
+    pub name: String,
+    /// The parsed entry, with the name as the server's exact bytes.
+    pub entry: ListEntry,
+}
+
+impl RemoteEntry {
+    /// File, folder, link or other.
+    pub fn kind(&self) -> EntryKind {
+        self.entry.kind
+    }
+
+    /// The size in bytes, when listed.
+    pub fn size(&self) -> Option<u64> {
+        self.entry.size
+    }
+
+    /// The modification time, when listed.
+    pub fn modified(&self) -> Option<ListTime> {
+        self.entry.modified
+    }
+}
+
+/// A directory listing.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteListing {
+    /// The entries, without `.`, `..` and unparsable lines.
+    pub entries: Vec<RemoteEntry>,
+    /// How many non-empty lines could not be parsed.
+    pub skipped_lines: usize,
+}
+
+/// Where an upload starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadStart {
+    /// `STOR`: create or replace the remote file.
+    Fresh,
+    /// `APPE`: append to the remote file (resume from its size).
+    Append,
+    /// `REST n` + `STOR`: write from offset `n`.
+    Rest(u64),
+}
+
+/// A logged-in session.
+#[derive(Debug)]
+pub struct Session {
+    control: Control,
+    config: SessionConfig,
+    features: Features,
+    mode: DataMode,
+    passive: PassiveState,
+    use_mlsd: bool,
+    transfer_type: Option<TransferType>,
+}
+
+impl Session {
+    /// Connects and logs in: greeting, USER/PASS(/ACCT), SYST, FEAT,
+    /// `OPTS UTF8 ON` when offered, `TYPE I`.
+    pub async fn connect(config: SessionConfig, events: EventSink) -> Result<Self> {
+        let conn = next_conn_id();
+        let control =
+            Control::connect(&config.host, config.port, config.timeout, conn, events).await?;
+        let mut session = Self {
+            control,
+            mode: config.data_mode,
+            config,
+            features: Features::default(),
+            passive: PassiveState::default(),
+            use_mlsd: false,
+            transfer_type: None,
+        };
+        match session.login().await {
+            Ok(()) => Ok(session),
+            Err(e) => {
+                session.control.log(LogKind::Error, e.to_string());
+                session.control.shutdown().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn login(&mut self) -> Result<()> {
+        let mut greeting = self.control.read_reply().await?;
+        while greeting.is_preliminary() {
+            greeting = self.control.read_reply().await?;
+        }
+        if !greeting.is_success() {
+            return Err(login_refused(&greeting));
+        }
+        let credentials = self.config.credentials.clone();
+        let mut reply = self
+            .control
+            .command(&Command::User(credentials.user.clone()))
+            .await?;
+        if reply.code == 331 {
+            reply = self
+                .control
+                .command(&Command::Pass(credentials.password.clone()))
+                .await?;
+        }
+        if reply.code == 332 {
+            let account = credentials.account.ok_or(EngineError::AccountRequired)?;
+            reply = self.control.command(&Command::Acct(account)).await?;
+        }
+        if !reply.is_success() {
+            return Err(login_refused(&reply));
+        }
+        // SYST only informs the log and the listing parser's guess; failure is fine.
+        self.control.command(&Command::Syst).await?;
+        let feat = self.control.command(&Command::Feat).await?;
+        self.features = Features::parse(&feat);
+        self.use_mlsd = self.features.has("MLST") || self.features.has("MLSD");
+        let charset = match self.config.charset {
+            CharsetChoice::Auto => {
+                if self.features.has("UTF8") {
+                    // Some servers need it, others refuse it; UTF-8 is used either way.
+                    self.control.command(&Command::OptsUtf8On).await?;
+                }
+                Charset::utf8()
+            }
+            CharsetChoice::Named(encoding) => Charset::new(encoding),
+        };
+        self.control.charset = charset;
+        self.set_type(TransferType::Binary).await?;
+        self.control.log(LogKind::Status, "Logged in");
+        Ok(())
+    }
+
+    /// The features the server announced.
+    pub fn features(&self) -> &Features {
+        &self.features
+    }
+
+    /// The charset of remote names.
+    pub fn charset(&self) -> Charset {
+        self.control.charset
+    }
+
+    /// The data mode in use (after any fallback).
+    pub fn data_mode(&self) -> DataMode {
+        self.mode
+    }
+
+    /// This connection's number in the log.
+    pub fn conn_id(&self) -> u64 {
+        self.control.conn
+    }
+
+    /// The config this session was opened with.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// Encodes a user-typed path in the site's charset.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>> {
+        self.control.charset.encode(text)
+    }
+
+    /// Decodes server bytes for display.
+    pub fn decode(&self, bytes: &[u8]) -> String {
+        self.control.charset.decode(bytes)
+    }
+
+    async fn set_type(&mut self, kind: TransferType) -> Result<()> {
+        if self.transfer_type != Some(kind) {
+            self.control.expect_ok(&Command::Type(kind)).await?;
+            self.transfer_type = Some(kind);
+        }
+        Ok(())
+    }
+
+    /// `PWD`: the current remote folder.
+    pub async fn pwd(&mut self) -> Result<Vec<u8>> {
+        let reply = self.control.expect_ok(&Command::Pwd).await?;
+        Ok(path::parse_257(reply.first_text())?)
+    }
+
+    /// `CWD`: changes the remote folder.
+    pub async fn cwd(&mut self, dir: &[u8]) -> Result<()> {
+        self.control.expect_ok(&Command::Cwd(dir.to_vec())).await?;
+        Ok(())
+    }
+
+    /// `CDUP`: goes to the parent folder.
+    pub async fn cdup(&mut self) -> Result<()> {
+        self.control.expect_ok(&Command::Cdup).await?;
+        Ok(())
+    }
+
+    /// `SIZE`: the size of a file, or `None` when the server will not say.
+    pub async fn size(&mut self, file: &[u8]) -> Result<Option<u64>> {
+        let reply = self.control.command(&Command::Size(file.to_vec())).await?;
+        Ok(if reply.code == 213 {
+            path::parse_size(reply.first_text())
+        } else {
+            None
+        })
+    }
+
+    /// `MDTM`: the modification time (UTC) of a file, or `None`.
+    pub async fn mdtm(&mut self, file: &[u8]) -> Result<Option<chrono::NaiveDateTime>> {
+        let reply = self.control.command(&Command::Mdtm(file.to_vec())).await?;
+        Ok(if reply.code == 213 {
+            path::parse_mdtm(reply.first_text())
+        } else {
+            None
+        })
+    }
+
+    /// `MKD`: creates a folder.
+    pub async fn mkdir(&mut self, dir: &[u8]) -> Result<()> {
+        self.control.expect_ok(&Command::Mkd(dir.to_vec())).await?;
+        Ok(())
+    }
+
+    /// `RMD`: removes an empty folder.
+    pub async fn rmdir(&mut self, dir: &[u8]) -> Result<()> {
+        self.control.expect_ok(&Command::Rmd(dir.to_vec())).await?;
+        Ok(())
+    }
+
+    /// `DELE`: deletes a file.
+    pub async fn delete(&mut self, file: &[u8]) -> Result<()> {
+        self.control
+            .expect_ok(&Command::Dele(file.to_vec()))
+            .await?;
+        Ok(())
+    }
+
+    /// `RNFR` + `RNTO`: renames or moves.
+    pub async fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
+        let rnfr = Command::Rnfr(from.to_vec());
+        let reply = self.control.command(&rnfr).await?;
+        if reply.code != 350 {
+            return Err(self.control.refused(&rnfr, &reply));
+        }
+        self.control.expect_ok(&Command::Rnto(to.to_vec())).await?;
+        Ok(())
+    }
+
+    /// `NOOP`: keeps the connection alive and proves it is in sync.
+    pub async fn noop(&mut self) -> Result<()> {
+        self.control.expect_ok(&Command::Noop).await?;
+        Ok(())
+    }
+
+    /// `QUIT`, then closes the connection.
+    pub async fn quit(mut self) {
+        let _ = self.control.command(&Command::Quit).await;
+        self.control.shutdown().await;
+    }
+
+    /// Lists a folder (the current one when `dir` is `None`): `CWD` there, then
+    /// MLSD where offered, else LIST. The session stays in that folder.
+    pub async fn list(&mut self, dir: Option<&[u8]>) -> Result<RemoteListing> {
+        if let Some(dir) = dir {
+            self.cwd(dir).await?;
+        }
+        let today = chrono::Local::now().date_naive();
+        if self.use_mlsd {
+            match self.list_with(ListFormat::Mlsd, today).await {
+                Err(EngineError::Refused { code, .. }) if (500..=504).contains(&code) => {
+                    self.control
+                        .log(LogKind::Status, "MLSD refused; using LIST from now on");
+                    self.use_mlsd = false;
+                }
+                other => return other,
+            }
+        }
+        self.list_with(ListFormat::List, today).await
+    }
+
+    async fn list_with(
+        &mut self,
+        format: ListFormat,
+        today: chrono::NaiveDate,
+    ) -> Result<RemoteListing> {
+        let command = match format {
+            ListFormat::Mlsd => Command::Mlsd(None),
+            ListFormat::List => Command::List(None),
+        };
+        // Listings are text, but ASCII mode would rewrite names' bytes on some servers.
+        self.set_type(TransferType::Binary).await?;
+        let parser = ListingParser::new(format, ListContext { today })
+            .with_max_entries(self.config.max_listing_entries);
+        let mut sink = ListingSink {
+            parser: Some(parser),
+        };
+        let token = CancellationToken::new();
+        self.receive(&command, None, &mut sink, None, "", &token)
+            .await?;
+        let listing = sink.parser.take().ok_or(EngineError::Cancelled)?.finish()?;
+        let charset = self.control.charset;
+        for line in listing.skipped.iter().take(10) {
+            self.control.log(
+                LogKind::Warning,
+                format!("Unparsed listing line: {}", charset.decode(line)),
+            );
+        }
+        if listing.entries.is_empty() && !listing.skipped.is_empty() {
+            self.control.log(
+                LogKind::Error,
+                format!(
+                    "None of the {} listing lines could be parsed",
+                    listing.skipped.len()
+                ),
+            );
+        }
+        let entries = listing
+            .entries
+            .into_iter()
+            .map(|entry| RemoteEntry {
+                name: charset.decode(&entry.name),
+                entry,
+            })
+            .collect();
+        Ok(RemoteListing {
+            entries,
+            skipped_lines: listing.skipped.len(),
+        })
+    }
+
+    /// Downloads `remote` into `sink`, starting at byte `offset` (REST) when it
+    /// is not zero. `expected` is the full size when known (from a listing or
+    /// SIZE): a transfer that ends with fewer bytes is an error, never success.
+    /// Returns the bytes received in this call.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &mut self,
+        remote: &[u8],
+        sink: &mut W,
+        offset: u64,
+        expected: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        self.set_type(TransferType::Binary).await?;
+        let display = self.decode(remote);
+        let mut file_sink = WriterSink { writer: sink };
+        let rest = (offset > 0).then_some(offset);
+        let got = self
+            .receive(
+                &Command::Retr(remote.to_vec()),
+                rest,
+                &mut file_sink,
+                expected,
+                &display,
+                cancel,
+            )
+            .await?;
+        let total = offset + got;
+        if let Some(expected) = expected
+            && total != expected
+        {
+            self.control.log(
+                LogKind::Error,
+                format!("Size mismatch: got {total} of {expected} bytes"),
+            );
+            return Err(EngineError::Truncated {
+                expected,
+                got: total,
+            });
+        }
+        Ok(got)
+    }
+
+    /// Uploads everything `source` yields to `remote`.
+    pub async fn upload<R: AsyncRead + Unpin>(
+        &mut self,
+        source: &mut R,
+        remote: &[u8],
+        start: UploadStart,
+        total: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        self.set_type(TransferType::Binary).await?;
+        let display = self.decode(remote);
+        let (command, rest, offset) = match start {
+            UploadStart::Fresh => (Command::Stor(remote.to_vec()), None, 0),
+            UploadStart::Append => (Command::Appe(remote.to_vec()), None, 0),
+            UploadStart::Rest(n) => (Command::Stor(remote.to_vec()), Some(n), n),
+        };
+        let mut data = self.open_transfer(&command, rest).await?;
+        let mut buf = vec![0u8; CHUNK];
+        let mut sent: u64 = 0;
+        let mut throttle = ProgressThrottle::new(offset);
+        let timeout = self.config.timeout;
+        let outcome: Result<()> = async {
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(EngineError::Cancelled);
+                }
+                let n = source
+                    .read(&mut buf)
+                    .await
+                    .map_err(|e| EngineError::Local {
+                        path: display.clone().into(),
+                        source: e,
+                    })?;
+                if n == 0 {
+                    return Ok(());
+                }
+                match tokio::time::timeout(timeout, data.write_all(&buf[..n])).await {
+                    Err(_) => {
+                        return Err(EngineError::Timeout {
+                            phase: "sending data",
+                            secs: timeout.as_secs(),
+                        });
+                    }
+                    Ok(Err(e)) => return Err(EngineError::Network(e)),
+                    Ok(Ok(())) => {}
+                }
+                sent += n as u64;
+                if let Some(event) = throttle.tick(&display, offset + sent, total, false) {
+                    self.control.events.send(event);
+                }
+            }
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                let _ = tokio::time::timeout(timeout, data.shutdown()).await;
+                drop(data);
+                let reply = self.control.read_reply().await?;
+                if !reply.is_success() {
+                    return Err(transfer_failed(&self.control, offset + sent, &reply));
+                }
+                if let Some(event) = throttle.tick(&display, offset + sent, total, true) {
+                    self.control.events.send(event);
+                }
+                Ok(sent)
+            }
+            Err(EngineError::Cancelled) => {
+                drop(data);
+                self.abort().await?;
+                Err(EngineError::Cancelled)
+            }
+            Err(e) => {
+                drop(data);
+                // The server's own account of the failure is the better message.
+                match self.control.read_reply().await {
+                    Ok(reply) if !reply.is_success() => {
+                        Err(transfer_failed(&self.control, offset + sent, &reply))
+                    }
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Runs a data command and streams what arrives into `sink`, keeping an
+    /// eye on the control connection for the final reply. Returns bytes received.
+    async fn receive<S: DataSink>(
+        &mut self,
+        command: &Command,
+        rest: Option<u64>,
+        sink: &mut S,
+        expected: Option<u64>,
+        display: &str,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let offset = rest.unwrap_or(0);
+        let mut data = self.open_transfer(command, rest).await?;
+        let timeout = self.config.timeout;
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+        let mut received: u64 = 0;
+        let mut final_reply: Option<Reply> = None;
+        let mut data_error: Option<std::io::Error> = None;
+        let mut throttle = ProgressThrottle::new(offset);
+        loop {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => {
+                    drop(data);
+                    if !buf.is_empty() {
+                        sink.write(&buf).await?;
+                    }
+                    sink.flush().await?;
+                    if final_reply.is_none() {
+                        self.abort().await?;
+                    }
+                    return Err(EngineError::Cancelled);
+                }
+                read = tokio::time::timeout(timeout, data.read_buf(&mut buf)) => {
+                    match read {
+                        Err(_) => {
+                            drop(data);
+                            sink.write(&buf).await?;
+                            sink.flush().await?;
+                            self.control.log(LogKind::Error, "Data connection timed out");
+                            return Err(EngineError::Timeout {
+                                phase: "receiving data",
+                                secs: timeout.as_secs(),
+                            });
+                        }
+                        Ok(Ok(0)) => break,
+                        Ok(Ok(n)) => {
+                            received += n as u64;
+                            if buf.len() >= CHUNK / 2 {
+                                sink.write(&buf).await?;
+                                buf.clear();
+                            }
+                            if let Some(event) =
+                                throttle.tick(display, offset + received, expected, false)
+                                && S::REPORTS_PROGRESS
+                            {
+                                self.control.events.send(event);
+                            }
+                        }
+                        Ok(Err(e)) => {
+                            data_error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                reply = self.control.read_reply_untimed(), if final_reply.is_none() => {
+                    // The final reply often overtakes the last data bytes: keep draining.
+                    final_reply = Some(reply?);
+                }
+            }
+        }
+        drop(data);
+        sink.write(&buf).await?;
+        sink.flush().await?;
+        let reply = match final_reply {
+            Some(reply) => reply,
+            None => self.control.read_reply().await?,
+        };
+        if !reply.is_success() {
+            return Err(transfer_failed(&self.control, offset + received, &reply));
+        }
+        if let Some(e) = data_error {
+            // The server says "complete" but our side of the data connection broke.
+            self.control
+                .log(LogKind::Error, format!("Data connection error: {e}"));
+            return Err(EngineError::Network(e));
+        }
+        if S::REPORTS_PROGRESS
+            && let Some(event) = throttle.tick(display, offset + received, expected, true)
+        {
+            self.control.events.send(event);
+        }
+        Ok(received)
+    }
+
+    /// Opens a data connection and sends `command` (after `REST` when given),
+    /// falling back once to the other data mode when this one cannot connect.
+    async fn open_transfer(&mut self, command: &Command, rest: Option<u64>) -> Result<TcpStream> {
+        let mut mode = self.mode;
+        let mut fell_back = false;
+        loop {
+            match self.try_open(mode, command, rest).await {
+                Ok(stream) => {
+                    if mode != self.mode {
+                        self.control.log(
+                            LogKind::Status,
+                            format!("Using {} mode for this session", mode_name(mode)),
+                        );
+                        self.mode = mode;
+                    }
+                    return Ok(stream);
+                }
+                Err(DataFailure::Fatal(e)) => return Err(e),
+                Err(DataFailure::Channel(why)) => {
+                    if self.config.mode_fallback && !fell_back {
+                        self.control.log(
+                            LogKind::Warning,
+                            format!(
+                                "{} mode failed ({why}); falling back to {} mode",
+                                mode_name(mode),
+                                mode_name(mode.other())
+                            ),
+                        );
+                        mode = mode.other();
+                        fell_back = true;
+                    } else {
+                        self.control.log(LogKind::Error, why.clone());
+                        return Err(EngineError::DataChannel(why));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn try_open(
+        &mut self,
+        mode: DataMode,
+        command: &Command,
+        rest: Option<u64>,
+    ) -> Result<TcpStream, DataFailure> {
+        let prep = match mode {
+            DataMode::Passive => {
+                prepare_passive(
+                    &mut self.control,
+                    &mut self.passive,
+                    self.config.trust_pasv_address,
+                )
+                .await?
+            }
+            DataMode::Active => prepare_active(&mut self.control, &self.config.active).await?,
+        };
+        if let Some(offset) = rest {
+            let rest_command = Command::Rest(offset);
+            let reply = self
+                .control
+                .command(&rest_command)
+                .await
+                .map_err(DataFailure::Fatal)?;
+            if reply.code != 350 {
+                return Err(DataFailure::Fatal(
+                    self.control.refused(&rest_command, &reply),
+                ));
+            }
+        }
+        let reply = self
+            .control
+            .command(command)
+            .await
+            .map_err(DataFailure::Fatal)?;
+        if !reply.is_preliminary() {
+            // 425: the server could not open or accept the data connection.
+            if reply.code == 425 {
+                return Err(DataFailure::Channel(format!(
+                    "{} {}",
+                    reply.code,
+                    reply.message()
+                )));
+            }
+            return Err(DataFailure::Fatal(self.control.refused(command, &reply)));
+        }
+        match prep.establish(&self.control).await {
+            Ok(stream) => Ok(stream),
+            Err(why) => {
+                // The server is still trying; its 425 (or whatever comes) ends the command.
+                let reply = self
+                    .control
+                    .read_reply()
+                    .await
+                    .map_err(DataFailure::Fatal)?;
+                if reply.is_success() {
+                    return Err(DataFailure::Fatal(EngineError::DataChannel(why)));
+                }
+                Err(DataFailure::Channel(why))
+            }
+        }
+    }
+
+    /// Aborts a running transfer and gets the control connection back in sync.
+    ///
+    /// Servers answer ABOR with 426 then 226, 226 then 426, 225 alone, or a
+    /// late 226 for a transfer that had just finished. Rather than guess how
+    /// many replies will come, Skiff sends `PWD` after `ABOR` and reads until
+    /// its 257, which nothing in the abort exchange can be mistaken for.
+    pub async fn abort(&mut self) -> Result<()> {
+        self.control.send(&Command::Abor).await?;
+        self.control.send(&Command::Pwd).await?;
+        for _ in 0..8 {
+            let reply = self.control.read_reply().await?;
+            if reply.code == 257 {
+                self.control.log(LogKind::Status, "Transfer aborted");
+                return Ok(());
+            }
+        }
+        Err(EngineError::DataChannel(
+            "the server did not settle after ABOR".to_string(),
+        ))
+    }
+}
+
+fn mode_name(mode: DataMode) -> &'static str {
+    match mode {
+        DataMode::Passive => "passive",
+        DataMode::Active => "active",
+    }
+}
+
+fn login_refused(reply: &Reply) -> EngineError {
+    EngineError::LoginRefused {
+        code: reply.code,
+        message: reply.message(),
+    }
+}
+
+fn transfer_failed(control: &Control, got: u64, reply: &Reply) -> EngineError {
+    control.log(
+        LogKind::Error,
+        format!("Transfer failed after {got} bytes: {}", reply.message()),
+    );
+    EngineError::TransferFailed {
+        got,
+        code: reply.code,
+        message: reply.message(),
+    }
+}
+
+/// Where received data goes.
+trait DataSink {
+    /// Whether bytes received count as transfer progress.
+    const REPORTS_PROGRESS: bool;
+    async fn write(&mut self, bytes: &[u8]) -> Result<()>;
+    async fn flush(&mut self) -> Result<()>;
+}
+
+struct WriterSink<'a, W> {
+    writer: &'a mut W,
+}
+
+impl<W: AsyncWrite + Unpin> DataSink for WriterSink<'_, W> {
+    const REPORTS_PROGRESS: bool = true;
+
+    async fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.writer
+            .write_all(bytes)
+            .await
+            .map_err(local_write_error)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        self.writer.flush().await.map_err(local_write_error)
+    }
+}
+
+fn local_write_error(source: std::io::Error) -> EngineError {
+    EngineError::Local {
+        path: "local file".into(),
+        source,
+    }
+}
+
+struct ListingSink {
+    parser: Option<ListingParser>,
+}
+
+impl DataSink for ListingSink {
+    const REPORTS_PROGRESS: bool = false;
+
+    async fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if let Some(parser) = self.parser.as_mut() {
+            parser.feed(bytes)?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The default idle timeout (FileZilla's).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);

@@ -1,0 +1,11 @@
+//! Skiff: an FTP/FTPS client library with a desktop front end and a command line.
+//!
+//! - [`protocol`]: pure FTP codecs (replies, commands, addresses, listings); no I/O.
+//! - [`engine`]: the only code that owns sockets: control and data connections, transfers.
+//! - [`cli`]: the headless `skiff ls|get|put` front end over the engine.
+
+pub mod cli;
+pub mod engine;
+pub mod names;
+pub mod protocol;
+pub mod secret;

@@ -1,0 +1,18 @@
+//! The FTP protocol as pure functions: bytes in, values out, and back.
+//!
+//! Nothing here does I/O or knows about tokio; every function gives the same
+//! answer for the same bytes, so all of it is tested with byte literals and
+//! can be fuzzed. The engine owns the sockets and calls into this module.
+
+pub mod address;
+pub mod command;
+pub mod feat;
+pub mod listing;
+pub mod path;
+pub mod reply;
+
+pub use address::{AddressError, parse_epsv, parse_pasv};
+pub use command::{Command, CommandError, ProtectionLevel, TransferType};
+pub use feat::Features;
+pub use path::PathError;
+pub use reply::{Reply, ReplyDecoder, ReplyError, ReplyLimits};

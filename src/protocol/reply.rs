@@ -1,0 +1,417 @@
+//! The control-connection reply decoder (RFC 959 section 4.2).
+//!
+//! Pure: it is handed bytes and says "here is a reply", "need more bytes" or
+//! "this is not FTP". It never reads a socket and never buffers without bound:
+//! a line, a reply's size and its line count are all capped.
+
+use bytes::{Buf, BytesMut};
+
+/// Limits that keep a hostile server from exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReplyLimits {
+    /// Longest line accepted, without its line ending (curl and FileZilla: 64 KiB).
+    pub max_line: usize,
+    /// Most bytes one reply may hold, over all its lines.
+    pub max_reply_bytes: usize,
+    /// Most lines one reply may hold.
+    pub max_lines: usize,
+}
+
+impl Default for ReplyLimits {
+    fn default() -> Self {
+        Self {
+            max_line: 64 * 1024,
+            max_reply_bytes: 1024 * 1024,
+            max_lines: 10_000,
+        }
+    }
+}
+
+/// Why a reply could not be decoded; each one ends the connection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    /// A line longer than [`ReplyLimits::max_line`].
+    #[error("server reply line is longer than {max} bytes")]
+    LineTooLong {
+        /// The limit in force.
+        max: usize,
+    },
+    /// A reply larger than [`ReplyLimits::max_reply_bytes`].
+    #[error("server reply is larger than {max} bytes")]
+    ReplyTooLarge {
+        /// The limit in force.
+        max: usize,
+    },
+    /// A reply with more lines than [`ReplyLimits::max_lines`].
+    #[error("server reply has more than {max} lines")]
+    TooManyLines {
+        /// The limit in force.
+        max: usize,
+    },
+    /// A NUL byte, which no FTP reply may contain.
+    #[error("server reply contains a NUL byte")]
+    NulByte,
+    /// The first line does not start with a three-digit code.
+    #[error("malformed server reply: {line:?}")]
+    Malformed {
+        /// The offending line, shortened, lossily decoded.
+        line: String,
+    },
+}
+
+/// One complete reply: a code and its text lines.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The three-digit reply code, 100 to 699.
+    pub code: u16,
+    /// Every line as the server sent it (code included), without line endings.
+    pub lines: Vec<Vec<u8>>,
+}
+
+impl Reply {
+    /// The first digit: 1 preliminary, 2 completion, 3 intermediate, 4 transient, 5 permanent.
+    pub fn class(&self) -> u8 {
+        (self.code / 100) as u8
+    }
+
+    /// A 1xx reply: more replies follow for the same command.
+    pub fn is_preliminary(&self) -> bool {
+        self.class() == 1
+    }
+
+    /// A 2xx reply.
+    pub fn is_success(&self) -> bool {
+        self.class() == 2
+    }
+
+    /// A 3xx reply: the server waits for a follow-up command.
+    pub fn is_intermediate(&self) -> bool {
+        self.class() == 3
+    }
+
+    /// The text of the first line after the code and its separator.
+    pub fn first_text(&self) -> &[u8] {
+        self.lines
+            .first()
+            .map(|l| l.get(4..).unwrap_or(&[]))
+            .unwrap_or(&[])
+    }
+
+    /// The whole reply as one string for messages and logs, lines joined by `\n`.
+    pub fn text_lossy(&self) -> String {
+        let mut out = String::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&String::from_utf8_lossy(line));
+        }
+        out
+    }
+
+    /// The message of a single-line reply (or the first line), for errors.
+    pub fn message(&self) -> String {
+        String::from_utf8_lossy(self.first_text())
+            .trim()
+            .to_string()
+    }
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Reply({:?})", self.text_lossy())
+    }
+}
+
+/// An incremental decoder: feed it the connection's buffer, take replies out.
+///
+/// It consumes complete lines from the buffer as it goes, so a reply that
+/// arrives a byte at a time costs linear work and at most one reply of memory.
+#[derive(Debug, Default)]
+pub struct ReplyDecoder {
+    limits: ReplyLimits,
+    pending: Option<Pending>,
+}
+
+#[derive(Debug)]
+struct Pending {
+    code: u16,
+    lines: Vec<Vec<u8>>,
+    bytes: usize,
+}
+
+impl ReplyDecoder {
+    /// A decoder with the given limits.
+    pub fn new(limits: ReplyLimits) -> Self {
+        Self {
+            limits,
+            pending: None,
+        }
+    }
+
+    /// Forgets a partly decoded reply, as when the stream under it changes (TLS starts).
+    pub fn reset(&mut self) {
+        self.pending = None;
+    }
+
+    /// Decodes the next reply from `buf`.
+    ///
+    /// `Ok(None)` means "need more bytes"; complete lines are consumed from
+    /// `buf` either way, and bytes after a complete reply stay for the next call.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ReplyError> {
+        loop {
+            let Some(newline) = buf.iter().position(|&b| b == b'\n') else {
+                if buf.len() > self.limits.max_line {
+                    return Err(ReplyError::LineTooLong {
+                        max: self.limits.max_line,
+                    });
+                }
+                if buf.contains(&0) {
+                    return Err(ReplyError::NulByte);
+                }
+                return Ok(None);
+            };
+            let mut line = buf.split_to(newline + 1);
+            line.truncate(newline);
+            if line.last() == Some(&b'\r') {
+                line.truncate(line.len() - 1);
+            }
+            if line.len() > self.limits.max_line {
+                return Err(ReplyError::LineTooLong {
+                    max: self.limits.max_line,
+                });
+            }
+            if line.contains(&0) {
+                return Err(ReplyError::NulByte);
+            }
+            let line = line.to_vec();
+            if let Some(reply) = self.take_line(line)? {
+                return Ok(Some(reply));
+            }
+            if buf.is_empty() {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn take_line(&mut self, line: Vec<u8>) -> Result<Option<Reply>, ReplyError> {
+        match self.pending.as_mut() {
+            None => {
+                let Some(code) = line_code(&line) else {
+                    // Some servers send an empty line between replies; it carries nothing.
+                    if line.is_empty() {
+                        return Ok(None);
+                    }
+                    return Err(malformed(&line));
+                };
+                match line.get(3) {
+                    Some(b'-') => {
+                        self.pending = Some(Pending {
+                            code,
+                            bytes: line.len(),
+                            lines: vec![line],
+                        });
+                        Ok(None)
+                    }
+                    // "NNN" alone, or "NNN text": a one-line reply.
+                    None | Some(b' ') => Ok(Some(Reply {
+                        code,
+                        lines: vec![line],
+                    })),
+                    Some(_) => Err(malformed(&line)),
+                }
+            }
+            Some(pending) => {
+                pending.bytes += line.len();
+                if pending.bytes > self.limits.max_reply_bytes {
+                    return Err(ReplyError::ReplyTooLarge {
+                        max: self.limits.max_reply_bytes,
+                    });
+                }
+                if pending.lines.len() >= self.limits.max_lines {
+                    return Err(ReplyError::TooManyLines {
+                        max: self.limits.max_lines,
+                    });
+                }
+                // Only "NNN " (or a bare "NNN") with the opening code ends the reply;
+                // inner lines may start with digits or another code.
+                let ends = line_code(&line) == Some(pending.code)
+                    && matches!(line.get(3), None | Some(b' '));
+                pending.lines.push(line);
+                if ends {
+                    let Pending { code, lines, .. } =
+                        self.pending.take().ok_or_else(|| ReplyError::Malformed {
+                            line: String::new(),
+                        })?;
+                    return Ok(Some(Reply { code, lines }));
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The reply code at the start of a line, if it has a valid one (100–699).
+fn line_code(line: &[u8]) -> Option<u16> {
+    let digits = line.get(..3)?;
+    if !digits.iter().all(u8::is_ascii_digit) || !(b'1'..=b'6').contains(&digits[0]) {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0u16, |n, d| n * 10 + u16::from(d - b'0')),
+    )
+}
+
+fn malformed(line: &[u8]) -> ReplyError {
+    let shown = &line[..line.len().min(80)];
+    ReplyError::Malformed {
+        line: String::from_utf8_lossy(shown).into_owned(),
+    }
+}
+
+/// Drops everything buffered: used when TLS starts, so plaintext a server (or
+/// an attacker) sent ahead of the handshake is never read as a reply.
+pub fn discard(buf: &mut BytesMut) {
+    buf.advance(buf.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(input: &[u8]) -> Result<Vec<Reply>, ReplyError> {
+        let mut decoder = ReplyDecoder::default();
+        let mut buf = BytesMut::from(input);
+        let mut out = Vec::new();
+        while let Some(reply) = decoder.decode(&mut buf)? {
+            out.push(reply);
+        }
+        Ok(out)
+    }
+
+    fn codes_and_lines(input: &[u8]) -> Vec<(u16, usize)> {
+        decode_all(input)
+            .expect("valid input")
+            .iter()
+            .map(|r| (r.code, r.lines.len()))
+            .collect()
+    }
+
+    #[test]
+    fn decodes_replies_table() {
+        type Case<'a> = (&'a [u8], &'a [(u16, usize)]);
+        let cases: &[Case] = &[
+            (b"220 hi\r\n", &[(220, 1)]),
+            (b"220\r\n", &[(220, 1)]),
+            (b"220 bare lf\n", &[(220, 1)]),
+            (b"230-a\r\n230 b\r\n", &[(230, 2)]),
+            // Inner lines may begin with digits or another code, or even "NNN-".
+            (
+                b"211-Features:\r\n MLSD\r\n123 not the end\r\n211-still not\r\n211 End\r\n",
+                &[(211, 5)],
+            ),
+            (b"220-x\r\n220x not the end\r\n220 end\r\n", &[(220, 3)]),
+            // Several replies in one packet.
+            (b"150 go\r\n226 done\r\n", &[(150, 1), (226, 1)]),
+            (b"\r\n200 ok\r\n", &[(200, 1)]),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                codes_and_lines(input),
+                expected.to_vec(),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn partial_input_needs_more_bytes_at_every_split() {
+        let input = b"230-Welcome\r\n230-230 inner\r\n230 Logged in\r\n200 next\r\n";
+        for split in 0..input.len() {
+            let mut decoder = ReplyDecoder::default();
+            let mut buf = BytesMut::from(&input[..split]);
+            let mut got = Vec::new();
+            while let Some(r) = decoder.decode(&mut buf).expect("valid") {
+                got.push(r);
+            }
+            buf.extend_from_slice(&input[split..]);
+            while let Some(r) = decoder.decode(&mut buf).expect("valid") {
+                got.push(r);
+            }
+            let codes: Vec<u16> = got.iter().map(|r| r.code).collect();
+            assert_eq!(codes, vec![230, 200], "split at {split}");
+            assert_eq!(got[0].lines.len(), 3);
+            assert_eq!(got[0].lines[2], b"230 Logged in");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_input_table() {
+        let long = vec![b'x'; 70 * 1024];
+        let mut long_reply = b"200 ".to_vec();
+        long_reply.extend_from_slice(&long);
+        long_reply.extend_from_slice(b"\r\n");
+        let cases: Vec<(Vec<u8>, ReplyError)> = vec![
+            (b"hello\r\n".to_vec(), malformed(b"hello")),
+            (b"2x0 x\r\n".to_vec(), malformed(b"2x0 x")),
+            (b"700 x\r\n".to_vec(), malformed(b"700 x")),
+            (b"200x\r\n".to_vec(), malformed(b"200x")),
+            (b"200 a\0b\r\n".to_vec(), ReplyError::NulByte),
+            (b"200 a\0b".to_vec(), ReplyError::NulByte),
+            (long_reply, ReplyError::LineTooLong { max: 64 * 1024 }),
+            // A long line without a newline yet is refused before it grows further.
+            (long.clone(), ReplyError::LineTooLong { max: 64 * 1024 }),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(decode_all(&input).unwrap_err(), expected);
+        }
+    }
+
+    #[test]
+    fn endless_reply_is_capped_by_lines_and_bytes() {
+        let mut decoder = ReplyDecoder::default();
+        let mut buf = BytesMut::from(&b"220-start\r\n"[..]);
+        let mut result = Ok(None);
+        for _ in 0..20_000 {
+            buf.extend_from_slice(b"220-more\r\n");
+            result = decoder.decode(&mut buf);
+            if result.is_err() {
+                break;
+            }
+        }
+        assert_eq!(
+            result.unwrap_err(),
+            ReplyError::TooManyLines { max: 10_000 }
+        );
+
+        let mut decoder = ReplyDecoder::default();
+        let mut buf = BytesMut::from(&b"220-start\r\n"[..]);
+        let line = format!("220-{}\r\n", "y".repeat(60_000));
+        let mut result = Ok(None);
+        for _ in 0..100 {
+            buf.extend_from_slice(line.as_bytes());
+            result = decoder.decode(&mut buf);
+            if result.is_err() {
+                break;
+            }
+        }
+        assert_eq!(
+            result.unwrap_err(),
+            ReplyError::ReplyTooLarge { max: 1024 * 1024 }
+        );
+    }
+
+    #[test]
+    fn reply_accessors() {
+        let reply = &decode_all(b"257 \"/a\" created\r\n").expect("valid")[0];
+        assert_eq!(reply.first_text(), b"\"/a\" created");
+        assert!(reply.is_success());
+        assert_eq!(reply.message(), "\"/a\" created");
+        let reply = &decode_all(b"331\r\n").expect("valid")[0];
+        assert!(reply.is_intermediate());
+        assert_eq!(reply.first_text(), b"");
+    }
+}
