@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::event::EventSink;
+use crate::engine::limit::{RateLimiter, parse_rate};
 use crate::engine::policy::FileFacts;
 use crate::engine::transfer::{FileOutcome, download_file, upload_file};
 use crate::engine::tree::{download_tree, upload_tree};
@@ -88,6 +89,12 @@ pub struct Options {
     /// Give downloaded files the server's modification time.
     #[arg(long, global = true)]
     pub preserve_times: bool,
+    /// Cap download speed (bytes per second; K, M suffixes), shared by all connections.
+    #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
+    pub limit_download: Option<u64>,
+    /// Cap upload speed (bytes per second; K, M suffixes), shared by all connections.
+    #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
+    pub limit_upload: Option<u64>,
     /// Print the control connection's log (commands and replies) on stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -300,6 +307,12 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
             .ok_or_else(|| CliError::Usage(format!("unknown charset: {label}")))?;
     }
     config.timeout = Duration::from_secs(options.timeout.max(1));
+    config.download_limit = options
+        .limit_download
+        .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
+    config.upload_limit = options
+        .limit_upload
+        .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
     Ok(config)
 }
 

@@ -1,8 +1,10 @@
 //! What a session needs to know about a site: address, login, data mode, charset, timeouts.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::limit::RateLimiter;
 use crate::secret::Secret;
 
 /// How data connections are opened.
@@ -100,6 +102,10 @@ pub struct SessionConfig {
     pub timeout: Duration,
     /// Most entries a listing may have.
     pub max_listing_entries: usize,
+    /// Download speed limit, shared by every connection that holds it.
+    pub download_limit: Option<Arc<RateLimiter>>,
+    /// Upload speed limit, shared likewise.
+    pub upload_limit: Option<Arc<RateLimiter>>,
 }
 
 impl SessionConfig {
@@ -116,6 +122,8 @@ impl SessionConfig {
             charset: CharsetChoice::Auto,
             timeout: Duration::from_secs(20),
             max_listing_entries: 1_000_000,
+            download_limit: None,
+            upload_limit: None,
         }
     }
 }

@@ -15,6 +15,7 @@ mod control;
 mod data;
 pub mod error;
 pub mod event;
+pub mod limit;
 pub mod policy;
 pub mod session;
 pub mod transfer;

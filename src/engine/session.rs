@@ -410,7 +410,13 @@ impl Session {
             UploadStart::Rest(n) => (Command::Stor(remote.to_vec()), Some(n), n),
         };
         let mut data = self.open_transfer(&command, rest).await?;
-        let mut buf = vec![0u8; CHUNK];
+        // Small reads under a speed limit keep the rate smooth.
+        let chunk = if self.config.upload_limit.is_some() {
+            64 * 1024
+        } else {
+            CHUNK
+        };
+        let mut buf = vec![0u8; chunk];
         let mut sent: u64 = 0;
         let mut throttle = ProgressThrottle::new(offset);
         let timeout = self.config.timeout;
@@ -440,6 +446,9 @@ impl Session {
                     Ok(Ok(())) => {}
                 }
                 sent += n as u64;
+                if let Some(limit) = &self.config.upload_limit {
+                    limit.take(n).await;
+                }
                 if let Some(event) = throttle.tick(&display, offset + sent, total, false) {
                     self.control.events.send(event);
                 }
@@ -525,6 +534,11 @@ impl Session {
                         Ok(Ok(0)) => break,
                         Ok(Ok(n)) => {
                             received += n as u64;
+                            if S::REPORTS_PROGRESS
+                                && let Some(limit) = &self.config.download_limit
+                            {
+                                limit.take(n).await;
+                            }
                             if buf.len() >= CHUNK / 2 {
                                 sink.write(&buf).await?;
                                 buf.clear();
