@@ -1,0 +1,367 @@
+//! The `skiff` binary's command line, run as a script would, against an
+//! in-process server: output formats, exit codes, `cp -r` semantics, safety.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::unftp::{self, InProcServer};
+
+/// Runs the binary off the async runtime (the server lives on it).
+async fn skiff(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_skiff"))
+            .args(&args)
+            .env_remove("SKIFF_PASSWORD")
+            .envs(env)
+            .output()
+            .expect("run skiff")
+    })
+    .await
+    .expect("join")
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn url(server: &InProcServer, path: &str) -> String {
+    format!(
+        "ftp://{}:{}@{}/{}",
+        unftp::USER,
+        unftp::PASSWORD,
+        server.addr,
+        path
+    )
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_prints_lines_and_json() {
+    let server = unftp::start().await;
+    std::fs::create_dir_all(server.root.join("d/sub")).expect("mkdir");
+    std::fs::write(server.root.join("d/a.txt"), b"12345").expect("write");
+    let out = skiff(args(&["ls", "--json", &url(&server, "d")]), vec![]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut items = items.as_array().expect("array").clone();
+    items.sort_by_key(|i| i["name"].as_str().unwrap_or_default().to_string());
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["name"], "a.txt");
+    assert_eq!(items[0]["type"], "file");
+    assert_eq!(items[0]["size"], 5);
+    let modified = items[0]["modified"].as_str().expect("modified");
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(modified).is_ok(),
+        "RFC 3339: {modified}"
+    );
+    assert!(items[0].get("permissions").is_some() && items[0].get("target").is_some());
+    assert_eq!(items[1]["name"], "sub");
+    assert_eq!(items[1]["type"], "dir");
+
+    let out = skiff(args(&["ls", &url(&server, "d/")]), vec![]).await;
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with('-') && l.ends_with(" a.txt")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with('d') && l.ends_with(" sub")),
+        "{stdout}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_and_put_files_with_policies_and_exit_codes() {
+    let server = unftp::start().await;
+    std::fs::write(server.root.join("f.txt"), b"remote v1").expect("write");
+    let local = tempfile::tempdir().expect("tmp");
+    let dir = format!("{}/", local.path().display());
+
+    // Into an existing folder (DIR/).
+    let out = skiff(args(&["get", &url(&server, "f.txt"), &dir]), vec![]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(local.path().join("f.txt")).expect("read"),
+        b"remote v1"
+    );
+
+    // Again: skipped with a warning and exit 3; the local file is untouched.
+    std::fs::write(local.path().join("f.txt"), b"local edit").expect("write");
+    let out = skiff(args(&["get", &url(&server, "f.txt"), &dir]), vec![]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("skipped"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(local.path().join("f.txt")).expect("read"),
+        b"local edit"
+    );
+
+    // Only the user's choice replaces it.
+    let out = skiff(
+        args(&[
+            "--overwrite",
+            "overwrite",
+            "get",
+            &url(&server, "f.txt"),
+            &dir,
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read(local.path().join("f.txt")).expect("read"),
+        b"remote v1"
+    );
+
+    // To an explicit file name; a missing folder named with / is an error.
+    let named = local.path().join("named.txt");
+    let out = skiff(
+        args(&["get", &url(&server, "f.txt"), named.to_str().expect("utf8")]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(named.is_file());
+    let missing = format!("{}/nope/", local.path().display());
+    let out = skiff(args(&["get", &url(&server, "f.txt"), &missing]), vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+
+    // put into a folder URL, and to a name.
+    std::fs::create_dir_all(server.root.join("in")).expect("mkdir");
+    let out = skiff(
+        args(&["put", named.to_str().expect("utf8"), &url(&server, "in/")]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(server.root.join("in/named.txt")).expect("read"),
+        b"remote v1"
+    );
+    let out = skiff(
+        args(&[
+            "put",
+            named.to_str().expect("utf8"),
+            &url(&server, "in/other.txt"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(server.root.join("in/other.txt").is_file());
+    // Existing remote file: skipped by default.
+    let out = skiff(
+        args(&[
+            "put",
+            named.to_str().expect("utf8"),
+            &url(&server, "in/other.txt"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+}
+
+fn tree_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            for inner in tree_files(&path) {
+                out.push(format!(
+                    "{}/{inner}",
+                    path.file_name().expect("name").to_string_lossy()
+                ));
+            }
+        } else {
+            out.push(
+                path.file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recursive_get_and_put_copy_like_cp_r() {
+    let server = unftp::start().await;
+    for rel in ["proj/a.txt", "proj/src/b.rs", "proj/src/deep/c.md"] {
+        let path = server.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, rel.as_bytes()).expect("write");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    let existing = local.path().join("existing");
+    std::fs::create_dir_all(&existing).expect("mkdir");
+
+    // Into an existing folder: existing/proj/...
+    let out = skiff(
+        args(&[
+            "get",
+            "-r",
+            "--parallel",
+            "3",
+            &url(&server, "proj"),
+            existing.to_str().expect("utf8"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        tree_files(&existing),
+        vec!["proj/a.txt", "proj/src/b.rs", "proj/src/deep/c.md"]
+    );
+    // To a new name: the folder becomes that name.
+    let fresh = local.path().join("fresh");
+    let out = skiff(
+        args(&[
+            "get",
+            "-r",
+            &url(&server, "proj"),
+            fresh.to_str().expect("utf8"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        tree_files(&fresh),
+        vec!["a.txt", "src/b.rs", "src/deep/c.md"]
+    );
+    // A folder without -r is an error.
+    let out = skiff(
+        args(&["get", &url(&server, "proj"), fresh.to_str().expect("utf8")]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("use get -r"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // put -r to a new remote folder, then into an existing one.
+    let out = skiff(
+        args(&[
+            "put",
+            "-r",
+            fresh.to_str().expect("utf8"),
+            &url(&server, "uploaded"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        tree_files(&server.root.join("uploaded")),
+        vec!["a.txt", "src/b.rs", "src/deep/c.md"]
+    );
+    let out = skiff(
+        args(&[
+            "put",
+            "-r",
+            fresh.to_str().expect("utf8"),
+            &url(&server, "uploaded"),
+        ]),
+        vec![],
+    )
+    .await;
+    // "uploaded" exists now, so as with cp -r the copy lands in uploaded/fresh.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        tree_files(&server.root.join("uploaded/fresh")),
+        vec!["a.txt", "src/b.rs", "src/deep/c.md"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsafe_names_are_skipped_with_exit_3() {
+    let server = unftp::start().await;
+    std::fs::create_dir_all(server.root.join("d")).expect("mkdir");
+    std::fs::write(server.root.join("d/good.txt"), b"ok").expect("write");
+    std::fs::write(server.root.join("d/bad\u{1}name"), b"evil").expect("write");
+    let local = tempfile::tempdir().expect("tmp");
+    let dest = local.path().join("out");
+    let out = skiff(
+        args(&[
+            "get",
+            "-r",
+            &url(&server, "d"),
+            dest.to_str().expect("utf8"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("control character"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(tree_files(&dest), vec!["good.txt"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_log_masks_the_password_from_the_environment() {
+    let server = unftp::start().await;
+    let bare = format!("ftp://{}@{}/", unftp::USER, server.addr);
+    let out = skiff(
+        args(&["-v", "ls", &bare]),
+        vec![("SKIFF_PASSWORD", unftp::PASSWORD.to_string())],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("> PASS ****"), "{stderr}");
+    assert!(stderr.contains("< 230"), "{stderr}");
+    assert!(!stderr.contains(unftp::PASSWORD), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_one_line_with_cause_first() {
+    let server = unftp::start().await;
+    let wrong = format!("ftp://{}:nope@{}/", unftp::USER, server.addr);
+    let out = skiff(args(&["ls", &wrong]), vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("skiff: login refused: 530"), "{stderr}");
+    assert!(!stderr.contains("nope"), "no password in errors: {stderr}");
+
+    // A closed port: the cause first, the host last.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let out = skiff(args(&["ls", &format!("ftp://127.0.0.1:{port}/")]), vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("skiff: could not connect"), "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with(&format!("127.0.0.1:{port}")),
+        "{stderr}"
+    );
+
+    let out = skiff(args(&["ls", "http://example.invalid/"]), vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("skiff: bad URL"));
+}
