@@ -3,9 +3,14 @@
 //! - [`protocol`]: pure FTP codecs (replies, commands, addresses, listings); no I/O.
 //! - [`engine`]: the only code that owns sockets: control and data connections, transfers.
 //! - [`cli`]: the headless `skiff ls|get|put` front end over the engine.
+//! - [`ui`]: the desktop window.
+//! - [`names`]: whether a remote name is safe as a local file name.
+//! - [`secret`]: the password type that never prints.
 
 pub mod cli;
 pub mod engine;
 pub mod names;
 pub mod protocol;
 pub mod secret;
+#[cfg(feature = "gui")]
+pub mod ui;

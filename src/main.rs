@@ -29,11 +29,19 @@ fn main() -> ExitCode {
     }
 }
 
-fn open_window(url: Option<&str>) -> ExitCode {
-    eprintln!(
-        "skiff: the window is not built yet{}; use `skiff ls|get|put URL` (see `skiff --help`)",
-        url.map(|u| format!(" (asked to open {u})"))
-            .unwrap_or_default()
-    );
+#[cfg(not(feature = "gui"))]
+fn open_window(_url: Option<&str>) -> ExitCode {
+    eprintln!("skiff: built without the window (feature `gui`); see `skiff --help`");
     ExitCode::from(2)
+}
+
+#[cfg(feature = "gui")]
+fn open_window(url: Option<&str>) -> ExitCode {
+    match skiff::ui::run(url.map(str::to_string)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("skiff: cannot open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

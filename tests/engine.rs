@@ -312,8 +312,8 @@ async fn truncated_download_is_an_error_and_resumes() {
                     let Some(retr) = conn.recv().await else {
                         return;
                     };
-                    if retr.starts_with("REST ") {
-                        offset = retr[5..].parse().expect("offset");
+                    if let Some(n) = retr.strip_prefix("REST ") {
+                        offset = n.parse().expect("offset");
                         conn.send("350 Restarting").await;
                         conn.recv().await;
                     }

@@ -72,7 +72,7 @@ pub fn parse_rate(text: &str) -> Result<u64, String> {
     let value: f64 = digits
         .parse()
         .map_err(|_| format!("not a rate: {text} (e.g. 500K, 2M)"))?;
-    if !(value > 0.0) {
+    if value.is_nan() || value <= 0.0 {
         return Err(format!("rate must be positive: {text}"));
     }
     Ok((value * factor as f64) as u64)
