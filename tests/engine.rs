@@ -736,3 +736,236 @@ async fn log_kinds_and_progress_events() {
         .collect();
     assert!(kinds.contains(&LogKind::Command) && kinds.contains(&LogKind::Reply));
 }
+
+/// A GBK server: names are shown decoded and sent back as the exact bytes listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gbk_names_round_trip_exactly() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        loop {
+            let Some(line) = conn.recv().await else {
+                return;
+            };
+            if line == "FEAT" {
+                // No UTF8 feature: a legacy server.
+                conn.send("211-Features:\r\n MLST type*;size*;\r\n211 End")
+                    .await;
+            } else if line == "EPSV" {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let port = listener.local_addr().expect("addr").port();
+                conn.send(&format!("229 ok (|||{port}|)")).await;
+                let next = conn.recv().await.unwrap_or_default();
+                conn.send("150 Here").await;
+                let mut data = fake::accept(&listener).await;
+                if next.starts_with("MLSD") {
+                    let _ = data
+                        .write_all(b"type=file;size=2; \xc4\xe3\xba\xc3.txt\r\n")
+                        .await;
+                } else {
+                    let _ = data.write_all(b"hi").await;
+                }
+                drop(data);
+                conn.send("226 Done").await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    // The recorder keeps lossy UTF-8; check the raw bytes through the decoded text.
+    let mut cfg = fake_config(server.addr);
+    cfg.charset = skiff::engine::CharsetChoice::from_label("GBK").expect("GBK");
+    let mut session = Session::connect(cfg, EventSink::none())
+        .await
+        .expect("login");
+    let listing = session.list(None).await.expect("list");
+    assert_eq!(listing.entries[0].name, "你好.txt");
+    assert_eq!(listing.entries[0].entry.name, b"\xc4\xe3\xba\xc3.txt");
+    let mut sink = Vec::new();
+    let name = listing.entries[0].entry.name.clone();
+    session
+        .download(&name, &mut sink, 0, Some(2), &CancellationToken::new())
+        .await
+        .expect("download");
+    assert_eq!(sink, b"hi");
+    // A UTF-8 server would have seen different bytes; GBK bytes are not valid UTF-8.
+    let retr = server
+        .commands()
+        .into_iter()
+        .find(|c| c.starts_with("RETR"))
+        .expect("RETR sent");
+    assert_eq!(
+        retr,
+        format!("RETR {}", String::from_utf8_lossy(b"\xc4\xe3\xba\xc3.txt"))
+    );
+    assert!(!server.commands().iter().any(|c| c.starts_with("OPTS UTF8")));
+}
+
+/// Active mode behind NAT: PORT announces the external address and a port
+/// from the configured range; the "NAT" forwards the server's connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn active_mode_announces_external_address_and_port_range() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        let port_line = conn.until("PORT").await.expect("PORT");
+        conn.send("200 PORT ok").await;
+        let nums: Vec<u16> = port_line[5..]
+            .split(',')
+            .map(|n| n.parse().expect("number"))
+            .collect();
+        conn.until("MLSD").await;
+        conn.send("150 Here").await;
+        // The NAT box maps the announced address back to the client.
+        let mut data = tokio::net::TcpStream::connect(("127.0.0.1", nums[4] * 256 + nums[5]))
+            .await
+            .expect("connect to client");
+        let _ = data.write_all(b"type=file;size=1; x\r\n").await;
+        drop(data);
+        conn.send("226 Done").await;
+        while let Some(line) = conn.recv().await {
+            conn.routine(&line).await;
+        }
+    })
+    .await;
+    let mut cfg = fake_config(server.addr);
+    cfg.data_mode = DataMode::Active;
+    cfg.active.external_ip = Some("198.51.100.7".parse().expect("ip"));
+    cfg.active.port_range = Some((45_000, 45_099));
+    let mut session = Session::connect(cfg, EventSink::none())
+        .await
+        .expect("login");
+    assert_eq!(session.list(None).await.expect("list").entries[0].name, "x");
+    let port = server
+        .commands()
+        .into_iter()
+        .find(|c| c.starts_with("PORT"))
+        .expect("PORT");
+    assert!(port.starts_with("PORT 198,51,100,7,"), "{port}");
+    let nums: Vec<u16> = port[5..]
+        .split(',')
+        .map(|n| n.parse().expect("n"))
+        .collect();
+    assert!(
+        (45_000..=45_099).contains(&(nums[4] * 256 + nums[5])),
+        "{port}"
+    );
+}
+
+/// A data connection that stalls times out instead of hanging, and keeps
+/// the bytes that arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_data_connection_times_out() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        let listener = conn.epsv().await.expect("epsv");
+        conn.until("RETR").await;
+        conn.send("150 Sending").await;
+        let mut data = fake::accept(&listener).await;
+        let _ = data.write_all(&[1u8; 1000]).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    })
+    .await;
+    let mut session = Session::connect(fake_config(server.addr), EventSink::none())
+        .await
+        .expect("login");
+    let started = std::time::Instant::now();
+    let mut sink = Vec::new();
+    let err = session
+        .download(
+            b"/slow",
+            &mut sink,
+            0,
+            Some(5000),
+            &CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::Timeout {
+                phase: "receiving data",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(sink.len(), 1000, "what arrived is kept");
+}
+
+/// EPSV refused, PASV refused and PORT refused: a clean error, no hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_data_mode_refused_is_a_clean_error() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            match line.split(' ').next().unwrap_or("") {
+                "EPSV" | "PASV" | "PORT" | "EPRT" => conn.send("502 Not here").await,
+                _ => conn.routine(&line).await,
+            }
+        }
+    })
+    .await;
+    let mut session = Session::connect(fake_config(server.addr), EventSink::none())
+        .await
+        .expect("login");
+    let err = session.list(None).await.unwrap_err();
+    assert!(matches!(err, EngineError::DataChannel(_)), "{err:?}");
+    // The control connection is still usable.
+    session.noop().await.expect("noop after the failure");
+    let commands = server.commands();
+    for verb in ["EPSV", "PASV", "PORT"] {
+        assert!(
+            commands.iter().any(|c| c.starts_with(verb)),
+            "{verb} tried: {commands:?}"
+        );
+    }
+}
+
+/// REST refused: the retry downloads the whole file again instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_rest_falls_back_to_a_full_download() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line.starts_with("SIZE") {
+                conn.send("213 6").await;
+            } else if line.starts_with("REST") {
+                conn.send("502 REST not implemented").await;
+            } else if line == "EPSV" {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let port = listener.local_addr().expect("addr").port();
+                conn.send(&format!("229 ok (|||{port}|)")).await;
+                match conn.recv().await {
+                    Some(retr) if retr.starts_with("RETR") => {
+                        conn.send("150 Sending").await;
+                        let mut data = fake::accept(&listener).await;
+                        let _ = data.write_all(b"abcdef").await;
+                        drop(data);
+                        conn.send("226 Done").await;
+                    }
+                    Some(other) => conn.routine(&other).await,
+                    None => return,
+                }
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let local = tempfile::tempdir().expect("tmp");
+    let target = local.path().join("f");
+    std::fs::write(part_path(&target), b"abc").expect("a stale part");
+    let s = settings(fake_config(server.addr), EventSink::none());
+    let mut slot = None;
+    let outcome = download_file(&mut slot, &s, b"/f", None, &target)
+        .await
+        .expect("full download after REST was refused");
+    assert_eq!(outcome, FileOutcome::Done { bytes: 6 });
+    assert_eq!(std::fs::read(&target).expect("read"), b"abcdef");
+}

@@ -41,11 +41,25 @@ authorizer = DummyAuthorizer()
 authorizer.add_user("skifftest", "skifftest", ROOT, perm="elradfmwMT")
 
 if TLS:
-    from pyftpdlib.handlers import TLS_FTPHandler
+    from pyftpdlib.handlers import TLS_DTPHandler, TLS_FTPHandler
+
+    class DataHandler(TLS_DTPHandler):
+        # pyftpdlib 1.5.7 closes a protected data connection that becomes
+        # readable before RETR/STOR/LIST arrived, i.e. when the client starts
+        # the TLS handshake right after connecting (as curl does); 1.5.8 fixed
+        # it upstream. Apply the same fix: stay readable while the handshake
+        # is pending. Set this to False to test against the unfixed 1.5.7.
+        FIX_EARLY_HANDSHAKE = True
+
+        def readable(self):
+            if self.FIX_EARLY_HANDSHAKE and self._ssl_accepting:
+                return True
+            return super().readable()
 
     class Handler(TLS_FTPHandler):
         pass
 
+    Handler.dtp_handler = DataHandler
     Handler.certfile = TMP + "/cert.pem"
     Handler.keyfile = TMP + "/key.pem"
     Handler.tls_control_required = False

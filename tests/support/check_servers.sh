@@ -143,6 +143,7 @@ check_server() {
     local c=(curl -sS --max-time 30)
     echo "== $kind on 127.0.0.1:$port =="
     coproc SRV { "$bin" serve "$kind" "$port" 2>"$tmp/$kind.stderr"; }
+    # shellcheck disable=SC2153 # set by coproc
     local srv_pid=$SRV_PID
     if ! IFS= read -r -t 30 ready <&"${SRV[0]}"; then
         fail "$kind: start"; cat "$tmp/$kind.stderr"; return
@@ -193,12 +194,12 @@ check_server() {
     local log
     log=$(drv_log)
     printf '%s\n' "$log" >"$tmp/$kind.log"
-    check "log shows EPSV" has "$log" "[Ee][Pp][Ss][Vv]"
-    check "log shows PASV" has "$log" "[Pp][Aa][Ss][Vv]"
-    check "log shows EPRT" has "$log" "[Ee][Pp][Rr][Tt]"
-    check "log shows PORT 127,0,0,1" has "$log" "127,0,0,1"
-    check "log shows REST 6" has "$log" "[Rr][Ee][Ss][Tt]]* \[*6"
-    check "log shows STOR" has "$log" "[Ss][Tt][Oo][Rr]"
+    check "log shows EPSV" has "$log" "EPSV"
+    check "log shows PASV" has "$log" "PASV"
+    check "log shows EPRT" has "$log" "EPRT |1|127.0.0.1|"
+    check "log shows PORT 127,0,0,1" has "$log" "PORT 127,0,0,1,"
+    check "log shows REST 6" has "$log" "REST 6"
+    check "log shows STOR" has "$log" "STOR up-EPSV.bin"
 
     # restart: idle, then mid-transfer
     line=$(drv restart; drv_read)
@@ -242,6 +243,7 @@ check_server() {
     local i
     for i in $(seq 50); do port_free "$port" && break; sleep 0.1; done
     check "port free after the test process was SIGKILLed (watchdog)" port_free "$port"
+    for i in $(seq 50); do no_session "$port" && break; sleep 0.1; done
     check "no server session left after the watchdog" no_session "$port"
     rm -rf "$(awk '{print $2}' <<<"$ready" | xargs dirname)"
     kill "$sess" 2>/dev/null || true
@@ -252,6 +254,7 @@ check_tls() {
     local kind=$1 port=$2 ready root ca
     echo "== $kind with TLS on 127.0.0.1:$port =="
     coproc SRV { "$bin" serve "$kind" "$port" tls 2>"$tmp/$kind-tls.stderr"; }
+    # shellcheck disable=SC2153 # set by coproc
     local srv_pid=$SRV_PID
     if ! IFS= read -r -t 30 ready <&"${SRV[0]}"; then
         fail "$kind TLS: start"; cat "$tmp/$kind-tls.stderr"; return
@@ -259,6 +262,10 @@ check_tls() {
     read -r _ root _ ca <<<"$ready"
     pass "start with TLS"
     local c=(curl -sS --max-time 30 --ssl-reqd --cacert "$ca")
+    # curl closes a TLS 1.3 data connection with vsftpd's session tickets
+    # unread; the kernel then resets it and vsftpd loses ~1/4 of uploads (426).
+    # A curl trap, not a server one: check vsftpd with TLS 1.2 from curl.
+    if [[ $kind == vsftpd ]]; then c+=(--tls-max 1.2); fi
     local url=ftp://skifftest:skifftest@127.0.0.1:$port
     head -c 300000 /dev/urandom >"$tmp/tls-up"
     check "FTPS upload (EPSV)" "${c[@]}" -T "$tmp/tls-up" "$url/tls.bin"

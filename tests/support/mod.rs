@@ -1,1 +1,3 @@
+pub mod fake;
 pub mod servers;
+pub mod unftp;
