@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::event::EventSink;
 use crate::engine::limit::{RateLimiter, parse_rate};
 use crate::engine::policy::FileFacts;
+use crate::engine::tls::{Encryption, Fingerprint, certificates_from_pem};
 use crate::engine::transfer::{FileOutcome, download_file, upload_file};
 use crate::engine::tree::{download_tree, upload_tree};
 use crate::engine::{
@@ -95,6 +96,18 @@ pub struct Options {
     /// Cap upload speed (bytes per second; K, M suffixes), shared by all connections.
     #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
     pub limit_upload: Option<u64>,
+    /// Plain FTP even when the server offers TLS (passwords in clear text).
+    #[arg(long, global = true)]
+    pub no_tls: bool,
+    /// Also trust the CA certificates in this PEM file.
+    #[arg(long, global = true, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Trust the server certificate with this SHA-256 fingerprint (SHA256:AB:CD:...).
+    #[arg(long, global = true, value_name = "FINGERPRINT", value_parser = parse_fingerprint)]
+    pub trust_fingerprint: Vec<Fingerprint>,
+    /// Accept any server certificate (insecure: a man in the middle can read everything).
+    #[arg(long, global = true)]
+    pub insecure: bool,
     /// Print the control connection's log (commands and replies) on stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -131,6 +144,10 @@ pub enum CliCommand {
         /// ftp://[user[:password]@]host[:port]/path
         url: String,
     },
+}
+
+fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
+    Fingerprint::parse(text).ok_or_else(|| "expected SHA256: and 64 hex digits".to_string())
 }
 
 fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
@@ -191,6 +208,8 @@ pub struct FtpUrl {
     pub host: String,
     /// Control port.
     pub port: u16,
+    /// TLS from the scheme: `ftp` if available, `ftpes` required, `ftps` implicit.
+    pub encryption: Encryption,
     /// User, if given.
     pub user: Option<String>,
     /// Password, if given.
@@ -208,16 +227,16 @@ impl FtpUrl {
     /// Parses `ftp://[user[:password]@]host[:port]/path`.
     pub fn parse(text: &str) -> Result<Self, CliError> {
         let url = url::Url::parse(text).map_err(|e| CliError::Url(format!("{e}: {text}")))?;
-        match url.scheme() {
-            "ftp" => {}
-            "ftps" | "ftpes" => {
+        let (encryption, default_port) = match url.scheme() {
+            "ftp" => (Encryption::ExplicitIfAvailable, 21),
+            "ftpes" => (Encryption::RequireExplicit, 21),
+            "ftps" => (Encryption::RequireImplicit, 990),
+            other => {
                 return Err(CliError::Url(format!(
-                    "FTPS is not supported yet: {}",
-                    url.scheme()
+                    "not an ftp://, ftpes:// or ftps:// URL: {other}"
                 )));
             }
-            other => return Err(CliError::Url(format!("not an ftp:// URL: {other}"))),
-        }
+        };
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
@@ -246,7 +265,8 @@ impl FtpUrl {
         }
         Ok(Self {
             host,
-            port: url.port().unwrap_or(21),
+            port: url.port().unwrap_or(default_port),
+            encryption,
             user,
             password,
             path,
@@ -291,6 +311,31 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
         },
     };
     let mut config = SessionConfig::new(url.host.clone(), url.port, credentials);
+    config.encryption = if options.no_tls {
+        if url.encryption != Encryption::ExplicitIfAvailable {
+            return Err(CliError::Usage(
+                "--no-tls contradicts an ftpes:// or ftps:// URL".to_string(),
+            ));
+        }
+        Encryption::Plain
+    } else {
+        url.encryption
+    };
+    if let Some(path) = &options.ca_file {
+        let pem = std::fs::read(path).map_err(|source| EngineError::Local {
+            path: path.clone(),
+            source,
+        })?;
+        config.tls.extra_roots = certificates_from_pem(&pem);
+        if config.tls.extra_roots.is_empty() {
+            return Err(CliError::Usage(format!(
+                "no PEM certificate in {}",
+                path.display()
+            )));
+        }
+    }
+    config.tls.trusted = options.trust_fingerprint.clone();
+    config.tls.insecure = options.insecure;
     config.data_mode = if options.active {
         DataMode::Active
     } else {
@@ -387,6 +432,12 @@ async fn open(
     events: &EventSink,
 ) -> Result<(Session, Vec<u8>), CliError> {
     let mut session = Session::connect(config.clone(), events.clone()).await?;
+    for note in session.security_notes() {
+        eprintln!("skiff: warning: {note}");
+    }
+    if config.tls.insecure && session.tls_info().is_some() {
+        eprintln!("skiff: warning: --insecure: the server's certificate was not checked");
+    }
     let mut relative = url.path.clone();
     // A user-typed UTF-8 path is re-encoded for a server in another charset.
     if let Ok(text) = std::str::from_utf8(&url.path) {
@@ -661,7 +712,11 @@ mod tests {
         assert!(u.path.is_empty());
 
         assert!(matches!(FtpUrl::parse("http://h/"), Err(CliError::Url(_))));
-        assert!(matches!(FtpUrl::parse("ftps://h/"), Err(CliError::Url(_))));
+        let u = FtpUrl::parse("ftps://h/").expect("implicit");
+        assert_eq!((u.encryption, u.port), (Encryption::RequireImplicit, 990));
+        let u = FtpUrl::parse("ftpes://h:2121/").expect("explicit");
+        assert_eq!((u.encryption, u.port), (Encryption::RequireExplicit, 2121));
+        assert!(matches!(FtpUrl::parse("sftp://h/"), Err(CliError::Url(_))));
         assert!(matches!(FtpUrl::parse("not a url"), Err(CliError::Url(_))));
     }
 

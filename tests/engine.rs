@@ -969,3 +969,94 @@ async fn refused_rest_falls_back_to_a_full_download() {
     assert_eq!(outcome, FileOutcome::Done { bytes: 6 });
     assert_eq!(std::fs::read(&target).expect("read"), b"abcdef");
 }
+
+/// "Require explicit TLS" and a server that refuses AUTH TLS: a clear error,
+/// and neither USER nor PASS ever crosses the wire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_tls_refused_sends_no_credentials() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line.starts_with("AUTH") {
+                conn.send("502 AUTH not supported").await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let mut cfg = fake_config(server.addr);
+    cfg.encryption = skiff::engine::Encryption::RequireExplicit;
+    cfg.credentials = Credentials {
+        user: "alice".to_string(),
+        password: Secret::new("hunter2"),
+        account: None,
+    };
+    let err = Session::connect(cfg.clone(), EventSink::none())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, EngineError::TlsRefused { code: 502, .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("nothing was sent in clear text"),
+        "{err}"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let commands = server.commands();
+    assert_eq!(
+        commands,
+        vec!["AUTH TLS".to_string()],
+        "only AUTH TLS was sent"
+    );
+
+    // "If available": it goes on in plain text, and says the password is exposed.
+    cfg.encryption = skiff::engine::Encryption::ExplicitIfAvailable;
+    let session = Session::connect(cfg.clone(), EventSink::none())
+        .await
+        .expect("plain login");
+    assert!(
+        session
+            .security_notes()
+            .iter()
+            .any(|n| n.contains("clear text")),
+        "{:?}",
+        session.security_notes()
+    );
+    // A host that offered TLS before and no longer does gets the loud warning.
+    cfg.tls.offered_before = true;
+    let session = Session::connect(cfg, EventSink::none())
+        .await
+        .expect("plain login");
+    assert!(
+        session
+            .security_notes()
+            .iter()
+            .any(|n| n.contains("offered TLS before")),
+        "{:?}",
+        session.security_notes()
+    );
+}
+
+/// Implicit TLS spoken to a plain FTP port fails fast with a TLS error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implicit_tls_to_a_plain_port_fails_cleanly() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            conn.routine(&line).await;
+        }
+    })
+    .await;
+    let mut cfg = fake_config(server.addr);
+    cfg.encryption = skiff::engine::Encryption::RequireImplicit;
+    let started = std::time::Instant::now();
+    let err = Session::connect(cfg, EventSink::none()).await.unwrap_err();
+    assert!(
+        matches!(err, EngineError::Tls(_) | EngineError::Timeout { .. }),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert!(!server.commands().iter().any(|c| c.starts_with("USER")));
+}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::limit::RateLimiter;
+use super::tls::{Encryption, TlsOptions};
 use crate::secret::Secret;
 
 /// How data connections are opened.
@@ -88,6 +89,10 @@ pub struct SessionConfig {
     pub port: u16,
     /// Login.
     pub credentials: Credentials,
+    /// Whether and how TLS is used.
+    pub encryption: Encryption,
+    /// Certificate trust for TLS.
+    pub tls: TlsOptions,
     /// Passive or active data connections.
     pub data_mode: DataMode,
     /// Fall back once to the other mode when the chosen one cannot open a data connection.
@@ -109,12 +114,14 @@ pub struct SessionConfig {
 }
 
 impl SessionConfig {
-    /// A config with FileZilla's defaults: passive, fallback on, 20 s timeout.
+    /// A config with FileZilla's defaults: TLS if available, passive, fallback on, 20 s timeout.
     pub fn new(host: impl Into<String>, port: u16, credentials: Credentials) -> Self {
         Self {
             host: host.into(),
             port,
             credentials,
+            encryption: Encryption::default(),
+            tls: TlsOptions::default(),
             data_mode: DataMode::Passive,
             mode_fallback: true,
             trust_pasv_address: false,

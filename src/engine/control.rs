@@ -13,12 +13,14 @@ use tokio::net::TcpStream;
 use super::charset::Charset;
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind};
+use super::tls::{NetStream, TlsContext, TlsInfo, describe};
+use crate::protocol::reply::discard;
 use crate::protocol::{Command, Reply, ReplyDecoder, ReplyLimits};
 
 /// An open control connection.
 #[derive(Debug)]
 pub(crate) struct Control {
-    stream: TcpStream,
+    stream: NetStream,
     buf: BytesMut,
     decoder: ReplyDecoder,
     pub(crate) timeout: Duration,
@@ -55,7 +57,7 @@ impl Control {
         let local = stream.local_addr().map_err(EngineError::Network)?;
         events.log(conn, LogKind::Status, format!("Connected to {peer}"));
         Ok(Self {
-            stream,
+            stream: NetStream::Plain(stream),
             buf: BytesMut::with_capacity(8 * 1024),
             decoder: ReplyDecoder::new(ReplyLimits::default()),
             timeout,
@@ -65,6 +67,50 @@ impl Control {
             peer,
             local,
         })
+    }
+
+    /// Whether TLS protects the control connection.
+    pub(crate) fn is_tls(&self) -> bool {
+        self.stream.is_tls()
+    }
+
+    /// Upgrades the connection to TLS (after `AUTH TLS`, or at once for implicit FTPS).
+    pub(crate) async fn start_tls(&mut self, tls: &TlsContext) -> Result<TlsInfo> {
+        // Bytes buffered now came before the handshake: they must never be read
+        // as replies (a man in the middle could have injected them).
+        if !self.buf.is_empty() {
+            self.log(
+                LogKind::Warning,
+                format!(
+                    "Discarded {} bytes the server sent before TLS started",
+                    self.buf.len()
+                ),
+            );
+        }
+        discard(&mut self.buf);
+        self.decoder.reset();
+        let NetStream::Plain(tcp) = std::mem::replace(&mut self.stream, NetStream::Detached) else {
+            return Err(EngineError::Tls(
+                "the connection is not plain TCP".to_string(),
+            ));
+        };
+        self.log(LogKind::Status, "Starting TLS");
+        let stream = tokio::time::timeout(self.timeout, tls.connect(tcp))
+            .await
+            .map_err(|_| EngineError::Timeout {
+                phase: "negotiating TLS",
+                secs: self.timeout.as_secs(),
+            })??;
+        let (info, _) = describe(&stream);
+        self.stream = NetStream::Tls(Box::new(stream));
+        self.log(
+            LogKind::Status,
+            format!(
+                "TLS connection established: {}, {}",
+                info.version, info.cipher
+            ),
+        );
+        Ok(info)
     }
 
     /// Logs a line on this connection.

@@ -106,6 +106,25 @@ pub enum EngineError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// TLS could not be set up.
+    #[error("TLS failed: {0}")]
+    Tls(String),
+    /// The server refused `AUTH TLS` while the site requires TLS.
+    #[error("the server refused TLS ({code} {message}); nothing was sent in clear text")]
+    TlsRefused {
+        /// The reply code.
+        code: u16,
+        /// The reply text.
+        message: String,
+    },
+    /// The server's certificate is not trusted.
+    #[error("{}", certificate_message(info, host))]
+    Certificate {
+        /// The certificate's details.
+        info: Box<super::tls::CertInfo>,
+        /// `host` as configured.
+        host: String,
+    },
     /// The operation was cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -140,6 +159,19 @@ impl EngineError {
                 | EngineError::TransferFailed { .. }
                 | EngineError::Truncated { .. }
         )
+    }
+}
+
+fn certificate_message(info: &super::tls::CertInfo, host: &str) -> String {
+    match info.previously_trusted {
+        Some(old) => format!(
+            "the server's certificate changed: it was {old}, it is now {} ({}): {host}",
+            info.fingerprint, info.reason
+        ),
+        None => format!(
+            "untrusted certificate ({}), fingerprint {}, subject {}, issuer {}: {host}",
+            info.reason, info.fingerprint, info.subject, info.issuer
+        ),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod event;
 pub mod limit;
 pub mod policy;
 pub mod session;
+pub mod tls;
 pub mod transfer;
 pub mod tree;
 
@@ -27,5 +28,6 @@ pub use error::{EngineError, Result};
 pub use event::{Event, EventSink, LogKind, LogLine, Progress};
 pub use policy::ExistsPolicy;
 pub use session::{RemoteEntry, RemoteListing, Session, UploadStart};
+pub use tls::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
 pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
 pub use tree::TreeReport;

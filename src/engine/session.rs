@@ -17,10 +17,11 @@ use super::control::Control;
 use super::data::{DataFailure, PassiveState, prepare_active, prepare_passive};
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind, ProgressThrottle, next_conn_id};
+use super::tls::{Encryption, NetStream, TlsContext, TlsInfo, describe};
 use crate::protocol::listing::{
     EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser,
 };
-use crate::protocol::{Command, Features, Reply, TransferType, path};
+use crate::protocol::{Command, Features, ProtectionLevel, Reply, TransferType, path};
 
 /// Bytes gathered from a data connection before they are handed on; large,
 /// so a disk write or parser call happens a few hundred times per GiB.
@@ -82,6 +83,10 @@ pub struct Session {
     passive: PassiveState,
     use_mlsd: bool,
     transfer_type: Option<TransferType>,
+    tls: Option<TlsContext>,
+    tls_info: Option<TlsInfo>,
+    protect_data: bool,
+    security_notes: Vec<String>,
 }
 
 impl Session {
@@ -89,6 +94,10 @@ impl Session {
     /// `OPTS UTF8 ON` when offered, `TYPE I`.
     pub async fn connect(config: SessionConfig, events: EventSink) -> Result<Self> {
         let conn = next_conn_id();
+        let tls = match config.encryption {
+            Encryption::Plain => None,
+            _ => Some(TlsContext::new(&config.host, &config.tls)?),
+        };
         let control =
             Control::connect(&config.host, config.port, config.timeout, conn, events).await?;
         let mut session = Self {
@@ -99,6 +108,10 @@ impl Session {
             passive: PassiveState::default(),
             use_mlsd: false,
             transfer_type: None,
+            tls,
+            tls_info: None,
+            protect_data: false,
+            security_notes: Vec::new(),
         };
         match session.login().await {
             Ok(()) => Ok(session),
@@ -111,6 +124,10 @@ impl Session {
     }
 
     async fn login(&mut self) -> Result<()> {
+        if self.config.encryption == Encryption::RequireImplicit {
+            let tls = self.tls.clone().ok_or(EngineError::Closed)?;
+            self.tls_info = Some(self.control.start_tls(&tls).await?);
+        }
         let mut greeting = self.control.read_reply().await?;
         while greeting.is_preliminary() {
             greeting = self.control.read_reply().await?;
@@ -118,6 +135,7 @@ impl Session {
         if !greeting.is_success() {
             return Err(login_refused(&greeting));
         }
+        self.negotiate_tls().await?;
         let credentials = self.config.credentials.clone();
         let mut reply = self
             .control
@@ -152,9 +170,75 @@ impl Session {
             CharsetChoice::Named(encoding) => Charset::new(encoding),
         };
         self.control.charset = charset;
+        if self.control.is_tls() {
+            self.control.expect_ok(&Command::Pbsz).await?;
+            self.control
+                .expect_ok(&Command::Prot(ProtectionLevel::Private))
+                .await?;
+            self.protect_data = true;
+        }
         self.set_type(TransferType::Binary).await?;
         self.control.log(LogKind::Status, "Logged in");
         Ok(())
+    }
+
+    /// `AUTH TLS` for the explicit modes. "Require" never gets past a refusal,
+    /// so no user name or password is ever sent in clear.
+    async fn negotiate_tls(&mut self) -> Result<()> {
+        let anonymous = self.config.credentials.user == "anonymous";
+        match self.config.encryption {
+            Encryption::RequireImplicit => return Ok(()),
+            Encryption::Plain => {
+                if !anonymous {
+                    self.note("Plain FTP: the password and files are sent in clear text");
+                }
+                return Ok(());
+            }
+            Encryption::ExplicitIfAvailable | Encryption::RequireExplicit => {}
+        }
+        let reply = self.control.command(&Command::AuthTls).await?;
+        if reply.code == 234 {
+            let tls = self.tls.clone().ok_or(EngineError::Closed)?;
+            self.tls_info = Some(self.control.start_tls(&tls).await?);
+            return Ok(());
+        }
+        if self.config.encryption == Encryption::RequireExplicit {
+            return Err(EngineError::TlsRefused {
+                code: reply.code,
+                message: reply.message(),
+            });
+        }
+        if self.config.tls.offered_before {
+            self.note(
+                "This server offered TLS before and refuses it now: someone may be \
+                 tampering with the connection. Continuing without TLS",
+            );
+        } else if !anonymous {
+            self.note(
+                "The server does not offer TLS: the password and files are sent in clear text",
+            );
+        }
+        Ok(())
+    }
+
+    fn note(&mut self, text: &str) {
+        self.control.log(LogKind::Warning, text);
+        self.security_notes.push(text.to_string());
+    }
+
+    /// Security warnings from connecting (clear-text password, lost TLS), for the user.
+    pub fn security_notes(&self) -> &[String] {
+        &self.security_notes
+    }
+
+    /// The control connection's TLS version and cipher, when encrypted.
+    pub fn tls_info(&self) -> Option<&TlsInfo> {
+        self.tls_info.as_ref()
+    }
+
+    /// Whether data connections are protected (`PROT P`).
+    pub fn data_protected(&self) -> bool {
+        self.protect_data
     }
 
     /// The features the server announced.
@@ -457,7 +541,21 @@ impl Session {
         .await;
         match outcome {
             Ok(()) => {
+                // TLS close_notify, then our FIN, then read the server's side to
+                // its end: closing with unread session tickets makes the kernel
+                // send a reset that servers (vsftpd on TLS 1.3) take for an abort.
                 let _ = tokio::time::timeout(timeout, data.shutdown()).await;
+                if data.is_tls() {
+                    let mut sink = [0u8; 4096];
+                    let drain = async {
+                        while let Ok(n) = data.read(&mut sink).await {
+                            if n == 0 {
+                                break;
+                            }
+                        }
+                    };
+                    let _ = tokio::time::timeout(timeout, drain).await;
+                }
                 drop(data);
                 let reply = self.control.read_reply().await?;
                 if !reply.is_success() {
@@ -551,6 +649,12 @@ impl Session {
                             }
                         }
                         Ok(Err(e)) => {
+                            if data.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof {
+                                self.control.log(
+                                    LogKind::Error,
+                                    "The data connection ended without TLS close_notify: the transfer may be truncated",
+                                );
+                            }
                             data_error = Some(e);
                             break;
                         }
@@ -574,6 +678,12 @@ impl Session {
         }
         if let Some(e) = data_error {
             // The server says "complete" but our side of the data connection broke.
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                return Err(EngineError::DataChannel(
+                    "the data connection ended without TLS close_notify: possibly truncated"
+                        .to_string(),
+                ));
+            }
             self.control
                 .log(LogKind::Error, format!("Data connection error: {e}"));
             return Err(EngineError::Network(e));
@@ -588,7 +698,7 @@ impl Session {
 
     /// Opens a data connection and sends `command` (after `REST` when given),
     /// falling back once to the other data mode when this one cannot connect.
-    async fn open_transfer(&mut self, command: &Command, rest: Option<u64>) -> Result<TcpStream> {
+    async fn open_transfer(&mut self, command: &Command, rest: Option<u64>) -> Result<NetStream> {
         let mut mode = self.mode;
         let mut fell_back = false;
         loop {
@@ -630,7 +740,7 @@ impl Session {
         mode: DataMode,
         command: &Command,
         rest: Option<u64>,
-    ) -> Result<TcpStream, DataFailure> {
+    ) -> Result<NetStream, DataFailure> {
         let prep = match mode {
             DataMode::Passive => {
                 prepare_passive(
@@ -672,7 +782,7 @@ impl Session {
             return Err(DataFailure::Fatal(self.control.refused(command, &reply)));
         }
         match prep.establish(&self.control).await {
-            Ok(stream) => Ok(stream),
+            Ok(stream) => self.protect(stream).await.map_err(DataFailure::Fatal),
             Err(why) => {
                 // The server is still trying; its 425 (or whatever comes) ends the command.
                 let reply = self
@@ -684,6 +794,49 @@ impl Session {
                     return Err(DataFailure::Fatal(EngineError::DataChannel(why)));
                 }
                 Err(DataFailure::Channel(why))
+            }
+        }
+    }
+
+    /// Runs the TLS handshake on a data connection when `PROT P` is in force,
+    /// resuming the control connection's session.
+    async fn protect(&mut self, tcp: TcpStream) -> Result<NetStream> {
+        let tls = match (&self.tls, self.protect_data) {
+            (Some(tls), true) => tls.clone(),
+            _ => return Ok(NetStream::Plain(tcp)),
+        };
+        let timeout = self.config.timeout;
+        match tokio::time::timeout(timeout, tls.connect(tcp)).await {
+            Ok(Ok(stream)) => {
+                let (_, resumed) = describe(&stream);
+                self.control.log(
+                    LogKind::Status,
+                    if resumed {
+                        "TLS data connection established, session resumed"
+                    } else {
+                        "TLS data connection established, new session (not resumed)"
+                    },
+                );
+                Ok(NetStream::Tls(Box::new(stream)))
+            }
+            result => {
+                let why = match result {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => format!("timed out after {} s", timeout.as_secs()),
+                };
+                self.control.log(
+                    LogKind::Error,
+                    format!("TLS on the data connection failed: {why}"),
+                );
+                // The server ends the command with its own error; read it to stay in sync.
+                if let Ok(reply) = self.control.read_reply().await {
+                    return Err(EngineError::Tls(format!(
+                        "data connection: {why} (server: {} {})",
+                        reply.code,
+                        reply.message()
+                    )));
+                }
+                Err(EngineError::Tls(format!("data connection: {why}")))
             }
         }
     }

@@ -1,0 +1,457 @@
+//! FTPS: TLS on the control and data connections, through rustls.
+//!
+//! One [`TlsContext`] (one `Arc<ClientConfig>`) serves a session's control
+//! connection and every data connection it opens, so data connections resume
+//! the control connection's TLS session, as vsftpd (`require_ssl_reuse`) and
+//! proftpd demand. Certificates are checked against the system's roots; a
+//! certificate that fails is accepted only when the user pinned its SHA-256
+//! fingerprint, and otherwise reported with everything a user needs to decide.
+
+use std::fmt;
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use super::error::{EngineError, Result};
+
+/// How a site uses TLS (FileZilla's four choices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encryption {
+    /// `AUTH TLS` when the server offers it, plain FTP otherwise (with a warning).
+    #[default]
+    ExplicitIfAvailable,
+    /// `AUTH TLS` or nothing: no user name or password is sent in clear.
+    RequireExplicit,
+    /// TLS from the first byte (port 990).
+    RequireImplicit,
+    /// Plain FTP: passwords and files in clear text.
+    Plain,
+}
+
+/// A certificate's SHA-256 fingerprint.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a DER certificate.
+    pub fn of(der: &[u8]) -> Self {
+        Self(Sha256::digest(der).into())
+    }
+
+    /// Parses `SHA256:AB:CD:...` or plain hex, with or without colons.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let hex = text
+            .strip_prefix("SHA256:")
+            .or_else(|| text.strip_prefix("sha256:"))
+            .unwrap_or(text);
+        let digits: Vec<u8> = hex.bytes().filter(|b| *b != b':').collect();
+        if digits.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in digits.chunks(2).enumerate() {
+            let text = std::str::from_utf8(pair).ok()?;
+            out[i] = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(Self(out))
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SHA256:")?;
+        for (i, byte) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{byte:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// What a user needs to judge a certificate the system does not trust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertInfo {
+    /// The subject's distinguished name.
+    pub subject: String,
+    /// The issuer's distinguished name.
+    pub issuer: String,
+    /// Start of validity.
+    pub not_before: String,
+    /// End of validity.
+    pub not_after: String,
+    /// SHA-256 of the DER certificate.
+    pub fingerprint: Fingerprint,
+    /// Why verification failed ("self-signed or unknown issuer", "expired", ...).
+    pub reason: String,
+    /// The fingerprint the user had trusted for this host, when it changed.
+    pub previously_trusted: Option<Fingerprint>,
+}
+
+impl CertInfo {
+    fn from_der(der: &[u8], reason: String) -> Self {
+        let fingerprint = Fingerprint::of(der);
+        match x509_parser::parse_x509_certificate(der) {
+            Ok((_, cert)) => Self {
+                subject: cert.subject().to_string(),
+                issuer: cert.issuer().to_string(),
+                not_before: cert.validity().not_before.to_string(),
+                not_after: cert.validity().not_after.to_string(),
+                fingerprint,
+                reason,
+                previously_trusted: None,
+            },
+            Err(_) => Self {
+                subject: String::from("(unreadable)"),
+                issuer: String::from("(unreadable)"),
+                not_before: String::new(),
+                not_after: String::new(),
+                fingerprint,
+                reason,
+                previously_trusted: None,
+            },
+        }
+    }
+}
+
+/// A site's TLS trust settings.
+#[derive(Debug, Clone, Default)]
+pub struct TlsOptions {
+    /// Extra trusted roots (PEM or DER certificates), beside the system's.
+    pub extra_roots: Vec<CertificateDer<'static>>,
+    /// Fingerprints the user trusts for this host even though verification fails.
+    pub trusted: Vec<Fingerprint>,
+    /// Accept any certificate (the user said so; logged loudly).
+    pub insecure: bool,
+    /// This host offered TLS before: losing it now is suspicious.
+    pub offered_before: bool,
+}
+
+/// The TLS version and cipher in use, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsInfo {
+    /// "TLS 1.3".
+    pub version: String,
+    /// The cipher suite.
+    pub cipher: String,
+}
+
+/// The system's root certificates, read once per process.
+fn system_roots() -> &'static RootCertStore {
+    static ROOTS: OnceLock<RootCertStore> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let mut roots = RootCertStore::empty();
+        for cert in rustls_native_certs::load_native_certs().certs {
+            let _ = roots.add(cert);
+        }
+        roots
+    })
+}
+
+/// Reads PEM certificates (a CA bundle) from bytes.
+pub fn certificates_from_pem(pem: &[u8]) -> Vec<CertificateDer<'static>> {
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_slice_iter(pem)
+        .filter_map(std::result::Result::ok)
+        .collect()
+}
+
+/// The TLS side of one session: a config shared by control and data connections.
+#[derive(Clone)]
+pub(crate) struct TlsContext {
+    connector: TlsConnector,
+    server_name: ServerName<'static>,
+    failure: Arc<Mutex<Option<CertInfo>>>,
+    host: String,
+}
+
+impl fmt::Debug for TlsContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsContext")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsContext {
+    /// Builds the context for `host` with the site's options.
+    pub(crate) fn new(host: &str, options: &TlsOptions) -> Result<Self> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = system_roots().clone();
+        for cert in &options.extra_roots {
+            let _ = roots.add(cert.clone());
+        }
+        let webpki = if roots.is_empty() {
+            None
+        } else {
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                .build()
+                .ok()
+        };
+        let failure = Arc::new(Mutex::new(None));
+        let verifier = Verifier {
+            webpki,
+            provider: Arc::clone(&provider),
+            trusted: options.trusted.clone(),
+            insecure: options.insecure,
+            failure: Arc::clone(&failure),
+        };
+        let config = ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
+            .map_err(|e| EngineError::Tls(e.to_string()))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let server_name = ServerName::try_from(bare.to_string())
+            .map_err(|_| EngineError::Tls(format!("not a valid TLS server name: {host}")))?;
+        Ok(Self {
+            connector: TlsConnector::from(Arc::new(config)),
+            server_name,
+            failure,
+            host: host.to_string(),
+        })
+    }
+
+    /// Runs the TLS handshake over `tcp`. A rejected certificate becomes
+    /// [`EngineError::Certificate`] with its details.
+    pub(crate) async fn connect(&self, tcp: TcpStream) -> Result<TlsStream<TcpStream>> {
+        match self.connector.connect(self.server_name.clone(), tcp).await {
+            Ok(stream) => Ok(stream),
+            Err(e) => {
+                let failure = self
+                    .failure
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take();
+                Err(match failure {
+                    Some(info) => EngineError::Certificate {
+                        info: Box::new(info),
+                        host: self.host.clone(),
+                    },
+                    None => EngineError::Tls(e.to_string()),
+                })
+            }
+        }
+    }
+}
+
+/// Describes a connection's TLS state.
+pub(crate) fn describe(stream: &TlsStream<TcpStream>) -> (TlsInfo, bool) {
+    let (_, connection) = stream.get_ref();
+    let version = match connection.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_string(),
+        Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_string(),
+        Some(other) => format!("{other:?}"),
+        None => "TLS".to_string(),
+    };
+    let cipher = connection
+        .negotiated_cipher_suite()
+        .map(|s| format!("{:?}", s.suite()))
+        .unwrap_or_default();
+    let resumed = connection.handshake_kind() == Some(rustls::HandshakeKind::Resumed);
+    (TlsInfo { version, cipher }, resumed)
+}
+
+#[derive(Debug)]
+struct Verifier {
+    webpki: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+    trusted: Vec<Fingerprint>,
+    insecure: bool,
+    failure: Arc<Mutex<Option<CertInfo>>>,
+}
+
+fn reason_text(error: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match error {
+        rustls::Error::InvalidCertificate(e) => match e {
+            C::UnknownIssuer => "self-signed or unknown issuer".to_string(),
+            C::Expired | C::ExpiredContext { .. } => "expired".to_string(),
+            C::NotValidYet | C::NotValidYetContext { .. } => "not valid yet".to_string(),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "issued for another host name".to_string()
+            }
+            C::BadSignature => "bad signature".to_string(),
+            C::Revoked => "revoked".to_string(),
+            other => format!("{other:?}"),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let fingerprint = Fingerprint::of(end_entity);
+        if self.insecure || self.trusted.contains(&fingerprint) {
+            return Ok(ServerCertVerified::assertion());
+        }
+        let result = match &self.webpki {
+            Some(webpki) => webpki.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            ),
+            None => Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
+        };
+        if let Err(error) = &result {
+            let mut info = CertInfo::from_der(end_entity, reason_text(error));
+            info.previously_trusted = self.trusted.first().copied();
+            if info.previously_trusted.is_some() {
+                info.reason = format!("certificate changed; {}", info.reason);
+            }
+            *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(info);
+        }
+        result
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A control or data connection, plain or TLS.
+#[derive(Debug)]
+pub(crate) enum NetStream {
+    /// Plain TCP.
+    Plain(TcpStream),
+    /// TLS over TCP.
+    Tls(Box<TlsStream<TcpStream>>),
+    /// Taken out for a TLS upgrade; any I/O is an error.
+    Detached,
+}
+
+impl NetStream {
+    /// Whether TLS protects this stream.
+    pub(crate) fn is_tls(&self) -> bool {
+        matches!(self, NetStream::Tls(_))
+    }
+}
+
+fn detached() -> io::Error {
+    io::Error::new(io::ErrorKind::NotConnected, "connection is being upgraded")
+}
+
+impl AsyncRead for NetStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            NetStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            NetStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            NetStream::Detached => Poll::Ready(Err(detached())),
+        }
+    }
+}
+
+impl AsyncWrite for NetStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            NetStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            NetStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            NetStream::Detached => Poll::Ready(Err(detached())),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            NetStream::Plain(s) => Pin::new(s).poll_flush(cx),
+            NetStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            NetStream::Detached => Poll::Ready(Err(detached())),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            NetStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            NetStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            NetStream::Detached => Poll::Ready(Err(detached())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_round_trip() {
+        let fp = Fingerprint::of(b"certificate");
+        let text = fp.to_string();
+        assert!(text.starts_with("SHA256:"));
+        assert_eq!(text.len(), 7 + 32 * 3 - 1);
+        assert_eq!(Fingerprint::parse(&text), Some(fp));
+        let plain: String = text[7..].chars().filter(|c| *c != ':').collect();
+        assert_eq!(Fingerprint::parse(&plain.to_lowercase()), Some(fp));
+        assert_eq!(Fingerprint::parse("SHA256:AB"), None);
+        assert_eq!(Fingerprint::parse(&"zz".repeat(32)), None);
+    }
+}
