@@ -1,6 +1,7 @@
 # pyftpdlib 1.5.7 for Skiff's tests; filled in by tests/support/servers.rs and
 # run with Debian's /usr/bin/python3 (python3-pyftpdlib, python3-openssl).
-# @ROOT@ is the instance's temp root, @TMP@ its private state directory.
+# @ROOT@ is the instance's temp root, @TMP@ its private state directory,
+# @TLS@ one of off, allowed, required (explicit FTPS; see servers.rs `Tls`).
 import logging
 import sys
 
@@ -13,7 +14,8 @@ TMP = r"@TMP@"
 PORT = int("@PORT@")
 PASV_MIN = int("@PASV_MIN@")
 PASV_MAX = int("@PASV_MAX@")
-TLS = "@TLS@" == "yes"
+TLS = "@TLS@"
+assert TLS in ("off", "allowed", "required"), TLS
 
 
 class NoInternalDebug(logging.Filter):
@@ -40,7 +42,7 @@ authorizer = DummyAuthorizer()
 # mkdir, store, chmod, mtime)
 authorizer.add_user("skifftest", "skifftest", ROOT, perm="elradfmwMT")
 
-if TLS:
+if TLS != "off":
     from pyftpdlib.handlers import TLS_DTPHandler, TLS_FTPHandler
 
     class DataHandler(TLS_DTPHandler):
@@ -62,8 +64,11 @@ if TLS:
     Handler.dtp_handler = DataHandler
     Handler.certfile = TMP + "/cert.pem"
     Handler.keyfile = TMP + "/key.pem"
-    Handler.tls_control_required = False
-    Handler.tls_data_required = False
+    # required: USER before AUTH TLS gets "550 SSL/TLS required on the control
+    # channel."; PASV/EPSV/PORT/EPRT without PROT P get "550 SSL/TLS required
+    # on the data channel.".
+    Handler.tls_control_required = TLS == "required"
+    Handler.tls_data_required = TLS == "required"
 else:
 
     class Handler(FTPHandler):

@@ -10,12 +10,16 @@
 # download, resume (REST), mkdir, rename, delete in EPSV, PASV, EPRT and PORT
 # modes, a 12,000-entry listing, log(), restart() (also mid-transfer), that
 # Drop and the watchdog (test process killed) leave no server behind. Set
-# SKIFF_CHECK_TLS=1 to also check explicit FTPS (passive only: curl 7.88 hangs
-# on active + TLS).
+# SKIFF_CHECK_TLS=1 to also check the FTPS variants (Tls::Allowed and
+# Tls::Required on every server, Tls::Implicit on vsftpd): curl in passive mode
+# (curl 7.88 hangs on active + TLS), and tests/support/ftps_probe.py (Debian's
+# python3) for active mode, session reuse, and what Required refuses: a plain
+# login, clear data.
 #
 # Environment: SKIFF_CHECK_PORT (base port, default 21000; each server gets
 # its own block of 100), SKIFF_SCRATCH (scratch crate dir, default
-# ${TMPDIR:-/tmp}/skiff-servers-scratch).
+# ${TMPDIR:-/tmp}/skiff-servers-scratch), SKIFF_CHECK_ONLY_TLS=1 (only the
+# FTPS variants).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,10 +57,11 @@ cat >"$scratch/src/main.rs" <<EOF
 mod servers;
 EOF
 cat >>"$scratch/src/main.rs" <<'EOF'
-use servers::{Options, RealServer, ServerKind};
+use servers::{Options, RealServer, ServerKind, Tls};
 use std::io::{BufRead, Write};
 
-// serve KIND PORT [tls]: starts the server, prints "READY <root>", then obeys
+// serve KIND PORT [allowed|required|implicit]: starts the server, prints
+// "READY <root> <start-up time> [<CA file> <leaf SHA-256, hex>]", then obeys
 // lines on stdin: put REL TEXT | many DIR N | restart | log | quit.
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -68,14 +73,25 @@ fn main() {
         other => panic!("unknown kind {other}"),
     };
     let port: u16 = args[3].parse().unwrap();
-    let tls = args.get(4).is_some_and(|a| a == "tls");
+    let tls = match args.get(4).map(String::as_str) {
+        None | Some("off") => Tls::Off,
+        Some("allowed") => Tls::Allowed,
+        Some("required") => Tls::Required,
+        Some("implicit") => Tls::Implicit,
+        Some(other) => panic!("unknown TLS mode {other}"),
+    };
     let t = std::time::Instant::now();
     let Some(mut server) = RealServer::start_with(kind, port, Options { tls }) else {
         println!("SKIPPED");
         return;
     };
+    assert_eq!(server.tls(), tls);
     let ca = server.ca_cert().map(|p| p.display().to_string()).unwrap_or_default();
-    println!("READY {} {:?} {ca}", server.root.display(), t.elapsed());
+    let fp: String = server
+        .cert_sha256()
+        .map(|d| d.iter().map(|b| format!("{b:02x}")).collect())
+        .unwrap_or_default();
+    println!("READY {} {:?} {ca} {fp}", server.root.display(), t.elapsed());
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
     for line in stdin.lock().lines() {
@@ -136,6 +152,12 @@ drv_log() {
 }
 
 same_file() { cmp "$1" "$2"; }
+# fails_with REGEX COMMAND...: COMMAND must fail, its last output line match REGEX
+fails_with() {
+    local re=$1 out; shift
+    if out=$("$@" 2>&1); then printf '%s\n' "$out" | tail -20; echo "(it worked)"; return 1; fi
+    tail -1 <<<"$out" | grep -qE -- "$re" || { printf '%s\n' "$out" | tail -20; return 1; }
+}
 has() { grep -q -- "$2" <<<"$1" || { echo "log has no '$2':"; tail -40 <<<"$1"; return 1; }; }
 
 check_server() {
@@ -250,32 +272,86 @@ check_server() {
     wait "$sess" 2>/dev/null || true
 }
 
+# The FTPS variants (SKIFF_CHECK_TLS=1): check_tls KIND PORT MODE, MODE one of
+# allowed, required, implicit (vsftpd only). curl for passive listing, upload
+# and download (curl 7.88 hangs on active mode + TLS); ftps_probe.py for
+# active mode, session reuse, and what a Required server refuses.
 check_tls() {
-    local kind=$1 port=$2 ready root ca
-    echo "== $kind with TLS on 127.0.0.1:$port =="
-    coproc SRV { "$bin" serve "$kind" "$port" tls 2>"$tmp/$kind-tls.stderr"; }
+    local kind=$1 port=$2 mode=$3 ready root ca fp
+    echo "== $kind with TLS $mode on 127.0.0.1:$port =="
+    coproc SRV { "$bin" serve "$kind" "$port" "$mode" 2>"$tmp/$kind-tls.stderr"; }
     # shellcheck disable=SC2153 # set by coproc
     local srv_pid=$SRV_PID
     if ! IFS= read -r -t 30 ready <&"${SRV[0]}"; then
-        fail "$kind TLS: start"; cat "$tmp/$kind-tls.stderr"; return
+        fail "$kind TLS $mode: start"; cat "$tmp/$kind-tls.stderr"; return
     fi
-    read -r _ root _ ca <<<"$ready"
-    pass "start with TLS"
-    local c=(curl -sS --max-time 30 --ssl-reqd --cacert "$ca")
-    # curl closes a TLS 1.3 data connection with vsftpd's session tickets
-    # unread; the kernel then resets it and vsftpd loses ~1/4 of uploads (426).
-    # A curl trap, not a server one: check vsftpd with TLS 1.2 from curl.
-    if [[ $kind == vsftpd ]]; then c+=(--tls-max 1.2); fi
+    local took
+    read -r _ root took ca fp <<<"$ready"
+    pass "start with TLS $mode ($took)"
+    local c=(curl -sS --max-time 30 --cacert "$ca")
     local url=ftp://skifftest:skifftest@127.0.0.1:$port
+    local probe=(/usr/bin/python3 "$here/ftps_probe.py" "$port" "$ca" --timeout 10)
+    local sclient=(openssl s_client -connect "127.0.0.1:$port" -starttls ftp)
+    if [[ $mode == implicit ]]; then
+        url=ftps://skifftest:skifftest@127.0.0.1:$port
+        probe+=(--implicit)
+        sclient=(openssl s_client -connect "127.0.0.1:$port")
+    else
+        c+=(--ssl-reqd)
+    fi
+    # curl closes a TLS 1.3 data connection with vsftpd's session ticket
+    # unread; the kernel then resets it and vsftpd loses about 1/4 of uploads
+    # (426). A client trap, not a server one (ftps_probe.py below uploads with
+    # TLS 1.3 fine): curl uploads to vsftpd with TLS 1.2.
+    local up=("${c[@]}")
+    if [[ $kind == vsftpd ]]; then up+=(--tls-max 1.2); fi
     head -c 300000 /dev/urandom >"$tmp/tls-up"
-    check "FTPS upload (EPSV)" "${c[@]}" -T "$tmp/tls-up" "$url/tls.bin"
-    check "FTPS download (EPSV)" bash -c "$(printf '%q ' "${c[@]}" -o "$tmp/tls-back" "$url/tls.bin") && cmp $tmp/tls-back $tmp/tls-up"
-    check "FTPS list (PASV)" "${c[@]}" --disable-epsv "$url/"
-    check "FTPS cert verifies for localhost too" "${c[@]}" "ftp://skifftest:skifftest@localhost:$port/"
-    check "plain FTP still allowed" curl -sS --max-time 30 "$url/"
+    check "FTPS upload (EPSV)" "${up[@]}" -T "$tmp/tls-up" "$url/tls.bin"
+    check "uploaded file on disk" same_file "$root/tls.bin" "$tmp/tls-up"
+    check "FTPS download (EPSV, TLS 1.3)" bash -c "$(printf '%q ' "${c[@]}" --tlsv1.3 -o "$tmp/tls-back" "$url/tls.bin") && cmp $tmp/tls-back $tmp/tls-up"
+    check "FTPS download (PASV, TLS 1.2)" bash -c "$(printf '%q ' "${c[@]}" --disable-epsv --tls-max 1.2 -o "$tmp/tls-back" "$url/tls.bin") && cmp $tmp/tls-back $tmp/tls-up"
+    check "FTPS list (PASV)" bash -c "$(printf '%q ' "${c[@]}" --disable-epsv "$url/") | grep -q tls.bin"
+    check "FTPS cert verifies for localhost too" "${c[@]}" "${url/127.0.0.1/localhost}/"
+    check "cert_sha256() is the served certificate's" bash -c "got=\$(${sclient[*]} </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2 | tr -d : | tr A-F a-f); [ \"\$got\" = $fp ] || { echo \"served \$got, cert_sha256 $fp\"; exit 1; }"
+    # active mode + TLS, with TLS 1.3 uploads closed the careful way
+    local m
+    for m in PORT EPRT; do
+        check "$m + TLS: upload, download, list (ftps_probe.py)" bash -c "$(printf '%q ' "${probe[@]}" --mode "$m" --tls13 stor "act-$m.bin" "$tmp/tls-up" retr "act-$m.bin" "$tmp/tls-act" list) && cmp $tmp/tls-act $tmp/tls-up"
+    done
+    check "20 TLS 1.3 uploads in a row, closed with close_notify + read to EOF" bash -c "$(printf '%q ' "${probe[@]}" --tls13 $(for n in $(seq 20); do printf 'stor u%s.bin %s ' "$n" "$tmp/tls-up"; done)) >$tmp/tls-many.out && [ \$(grep -c '^\*\* data TLS' $tmp/tls-many.out) = 20 ]"
+    case $kind in
+        vsftpd|proftpd)
+            # vsftpd: 150, then "522 SSL connection failed: session reuse
+            # required"; proftpd: 150, then "425 Unable to build data connection"
+            check "data connection without session reuse refused" fails_with '^transfer failed: (522|425) ' "${probe[@]}" --no-reuse list
+            check "data connections resume the control session" bash -c "$(printf '%q ' "${probe[@]}" list) | grep -q '^\*\* data TLS.* resumed'" ;;
+        *)
+            check "data connection without session reuse accepted" "${probe[@]}" --no-reuse list ;;
+    esac
+    case $mode in
+        allowed)
+            check "plain FTP still allowed" curl -sS --max-time 30 "$url/"
+            check "TLS control + clear data (PROT C) allowed" "${probe[@]}" --post-login "PBSZ 0,PROT C" list ;;
+        required)
+            # USER before AUTH TLS: vsftpd 530, proftpd and pyftpdlib 550,
+            # pure-ftpd 421 (and it keeps the connection open: curl times out).
+            check "plain FTP login refused" bash -c "out=\$(curl -sS -v --max-time 5 $url/ 2>&1); rc=\$?; grep -E '^< (530|550|421)' <<<\"\$out\" && [ \$rc != 0 ] || { echo \"\$out\"; exit 1; }"
+            # vsftpd 522, pure-ftpd 521, proftpd 522 to LIST; pyftpdlib 550
+            # to EPSV already
+            check "TLS control + clear data (no PROT P) refused" fails_with '^LIST refused|^unexpected reply to EPSV: 550' "${probe[@]}" --post-login "PBSZ 0" list
+            check "TLS control + PROT C refused" fails_with '^LIST refused|^unexpected reply to EPSV: 550' "${probe[@]}" --post-login "PBSZ 0,PROT C" list ;;
+        implicit)
+            check "plain FTP on the implicit port gets no banner" fails_with 'curl: \(28\)' curl -sS --max-time 3 "ftp://skifftest:skifftest@127.0.0.1:$port/"
+            check "TLS data required (no PROT P refused)" fails_with '^LIST refused' "${probe[@]}" --post-login "PBSZ 0" list ;;
+    esac
+    local line
+    line=$(drv restart; drv_read)
+    check "restart ($line)" test "${line%% *}" = OK
+    check "FTPS list after restart" "${c[@]}" "$url/"
     drv quit
     wait "$srv_pid" 2>/dev/null || true
     check "port free after drop" port_free "$port"
+    check "temp root removed" test ! -e "$root"
 }
 
 i=0
@@ -283,8 +359,12 @@ for kind in "${kinds[@]}"; do
     port=$((base_port + 100 * i))
     i=$((i + 1))
     port_free "$port" || { fail "$kind: port $port is busy"; continue; }
-    check_server "$kind" "$port"
-    if [[ ${SKIFF_CHECK_TLS:-} == 1 ]]; then check_tls "$kind" "$port"; fi
+    if [[ ${SKIFF_CHECK_ONLY_TLS:-} != 1 ]]; then check_server "$kind" "$port"; fi
+    if [[ ${SKIFF_CHECK_TLS:-} == 1 || ${SKIFF_CHECK_ONLY_TLS:-} == 1 ]]; then
+        modes=(allowed required)
+        if [[ $kind == vsftpd ]]; then modes+=(implicit); fi
+        for mode in "${modes[@]}"; do check_tls "$kind" "$port" "$mode"; done
+    fi
 done
 
 echo "check_servers: $passes passed, $failures failed"

@@ -36,9 +36,41 @@
 //! install folder; `SKIFF_KEEP_SERVER_DIRS=1` keeps each instance's temp folder
 //! (`root/` and `state/`: configs, logs, `server-output.log`) for a post-mortem.
 //!
-//! Start-up costs about 30-40 ms (pyftpdlib ~100 ms; with TLS add ~0.3 s for the
-//! certificates). pure-ftpd accepts at most half as many clients as it has
-//! passive ports: 49 at once.
+//! FTPS ([`Options::tls`], see [`Tls`]): explicit FTPS allowed or required on
+//! all four, implicit FTPS on vsftpd; TLS 1.2 and 1.3 (1.0/1.1 are refused).
+//! Each instance makes a fresh test CA ([`RealServer::ca_cert`]) and a leaf for
+//! `127.0.0.1`/`localhost` ([`RealServer::cert_sha256`]); servers present the
+//! leaf alone, without the CA. What a client must do to pass with all of them:
+//! - `AUTH TLS` (pure-ftpd answers `AUTH SSL` with 500; proftpd and pyftpdlib
+//!   take `AUTH SSL` as an implied `PROT P`), then `PBSZ 0` then `PROT P`
+//!   (pyftpdlib: 503 for PROT before PBSZ; all: 503 or 550 for either before
+//!   AUTH), before or after USER/PASS. `PROT C`/`S`/`E`: see [`Tls`].
+//! - Resume the control connection's TLS session on every data connection:
+//!   vsftpd and proftpd refuse a fresh session, after their 150, with `522 SSL
+//!   connection failed: session reuse required` / `425 Unable to build data
+//!   connection: Operation not permitted`. proftpd also refuses (425) a session
+//!   resumed from *another* control connection to the same server, so parallel
+//!   connections must not share one session cache; vsftpd accepts any resumed
+//!   session. Resuming a ticket that an earlier data connection of the same
+//!   control connection received works on both. With TLS 1.3 the tickets come
+//!   after the handshake: two on the control connection (read with the reply
+//!   to USER), one more on each resumed data connection (vsftpd, proftpd,
+//!   pyftpdlib; pure-ftpd sends none and never resumes under 1.3).
+//! - Send the transfer command (LIST, RETR, STOR...) before waiting for the
+//!   data connection's TLS handshake to finish: vsftpd, pure-ftpd and proftpd
+//!   accept the data connection (passive) or connect (active) only once the
+//!   command came, so a client blocking on the handshake first deadlocks.
+//!   Starting it right after sending the command, before the 150, works
+//!   everywhere, and so does starting it after the 150. The client is the TLS
+//!   client on active data connections too.
+//! - Close a TLS data connection with close_notify, shut down the writing side
+//!   and read to EOF: vsftpd + TLS 1.3 loses about a quarter of uploads (426)
+//!   when the client closes with the server's session ticket unread.
+//! - vsftpd sends a TLS CertificateRequest: answer it with no certificate.
+//!
+//! Start-up costs about 30-40 ms (pyftpdlib ~100 ms; with TLS add 0.3-1 s for
+//! the certificates on 2 cores). pure-ftpd accepts at most half as many clients
+//! as it has passive ports: 49 at once.
 #![allow(dead_code)]
 
 use std::fs;
@@ -106,14 +138,60 @@ impl std::fmt::Display for ServerKind {
     }
 }
 
+/// FTPS mode of a test server ([`Options::tls`]).
+///
+/// Every mode but `Off` serves a certificate for `127.0.0.1` / `localhost`
+/// signed by a fresh test CA ([`RealServer::ca_cert`], leaf fingerprint
+/// [`RealServer::cert_sha256`]). TLS 1.2 and 1.3 are both allowed (each
+/// server's defaults; the client picks). Session reuse on data connections
+/// (the data connection's TLS session must resume the control connection's)
+/// is required by vsftpd and proftpd, not by pure-ftpd and pyftpdlib. Active
+/// mode (PORT/EPRT) works with TLS on all four; the client is the TLS client
+/// on every data connection, whichever side connected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Tls {
+    /// Plain FTP only: no `AUTH TLS`.
+    #[default]
+    Off,
+    /// Explicit FTPS (`AUTH TLS`) allowed but not required: plain FTP keeps
+    /// working, and so does a TLS control connection with clear data
+    /// (`PROT C`).
+    Allowed,
+    /// Explicit FTPS required, on the control connection and on data
+    /// connections. `USER` before `AUTH TLS` gets `530` (vsftpd), `550`
+    /// (proftpd, pyftpdlib) or `421` (pure-ftpd, which then keeps the
+    /// connection open), so a plain login fails. Without `PROT P` (none, or
+    /// `PROT C`) listings and transfers are refused: `522` (vsftpd, proftpd)
+    /// or `521` (pure-ftpd) to LIST/RETR/STOR, `550` to PASV/EPSV/PORT/EPRT
+    /// (pyftpdlib). proftpd answers `PROT C` itself with `534`; pure-ftpd
+    /// answers `PROT S`/`E` with `200 ... Fallback to "private"`, the others
+    /// with `536`/`521`. pure-ftpd accepts `CCC` (`200`, clear control
+    /// connection), proftpd `534`, vsftpd/pyftpdlib `500`. vsftpd:
+    /// `ssl_enable`, `force_local_logins_ssl`, `force_local_data_ssl`,
+    /// `require_ssl_reuse`; pure-ftpd `-Y 3`; proftpd `TLSRequired on`;
+    /// pyftpdlib `tls_control_required` + `tls_data_required`.
+    Required,
+    /// Implicit FTPS: TLS from the first byte on the server's port (the
+    /// banner comes inside TLS; [`RealServer::url`] is `ftps://`; a plain
+    /// client waits for a banner that never comes). As [`Tls::Required`]
+    /// otherwise: the client must still send `PBSZ 0` + `PROT P` (listings
+    /// and transfers without get `522`). vsftpd only (`implicit_ssl=YES`):
+    /// the other kinds panic "not supported for this server".
+    Implicit,
+}
+
+impl Tls {
+    /// Whether any TLS is on (not [`Tls::Off`]).
+    pub fn is_on(self) -> bool {
+        self != Tls::Off
+    }
+}
+
 /// Options for [`RealServer::start_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Explicit FTPS (`AUTH TLS`) allowed but not required, with a certificate
-    /// for `127.0.0.1` / `localhost` signed by a fresh test CA
-    /// ([`RealServer::ca_cert`]). Plain FTP keeps working. Session reuse on
-    /// data connections is required by vsftpd and proftpd (their defaults).
-    pub tls: bool,
+    /// FTPS mode (default: off). See [`Tls`].
+    pub tls: Tls,
 }
 
 /// One running real FTP server. See the module documentation.
@@ -125,6 +203,7 @@ pub struct RealServer {
     pub user: &'static str,
     pub password: &'static str,
     options: Options,
+    cert_sha256: Option<[u8; 32]>,
     /// Private state: configs, logs, certificates (beside `root`, not in it).
     state: PathBuf,
     /// uid/gid the server writes files as (None: the test process's own).
@@ -150,8 +229,12 @@ impl RealServer {
         Self::start_with(kind, port, Options::default())
     }
 
-    /// [`RealServer::start`] with [`Options`] (TLS).
+    /// [`RealServer::start`] with [`Options`] (TLS). Panics for
+    /// [`Tls::Implicit`] with any kind but vsftpd.
     pub fn start_with(kind: ServerKind, port: u16, options: Options) -> Option<RealServer> {
+        if options.tls == Tls::Implicit && kind != ServerKind::Vsftpd {
+            panic!("Tls::Implicit is not supported for this server ({kind}): only vsftpd");
+        }
         if let Err(why) = check_installed(kind, options) {
             let skip = std::env::var("SKIFF_SKIP_INTEROP").is_ok_and(|v| v == "1");
             if skip {
@@ -204,6 +287,7 @@ impl RealServer {
             user: USER,
             password: PASSWORD,
             options,
+            cert_sha256: None,
             state,
             owner,
             child: None,
@@ -238,8 +322,9 @@ impl RealServer {
     ///   `-> 350 ...` per reply, plus info lines (`USER 'skifftest' logged in.`,
     ///   `RETR /f completed=1 bytes=...`). PASS shown as `PASS ******`.
     ///
-    /// The start-up (and restart) probe only connects and reads the banner: it
-    /// shows as a connection without commands.
+    /// The start-up (and restart) probe only connects and reads the banner (for
+    /// [`Tls::Implicit`]: inside TLS, through `openssl s_client`): it shows as a
+    /// connection without commands.
     pub fn log(&self) -> String {
         let mut last = self.read_log();
         let deadline = Instant::now() + Duration::from_secs(2);
@@ -294,15 +379,22 @@ impl RealServer {
         self.spawn_and_wait();
     }
 
-    /// Whether TLS is on ([`Options::tls`]).
-    pub fn tls(&self) -> bool {
+    /// The FTPS mode ([`Options::tls`]).
+    pub fn tls(&self) -> Tls {
         self.options.tls
     }
 
     /// The test CA's certificate (PEM) that signed the server's certificate,
     /// when TLS is on.
     pub fn ca_cert(&self) -> Option<PathBuf> {
-        self.options.tls.then(|| self.state.join("ca.pem"))
+        self.options.tls.is_on().then(|| self.state.join("ca.pem"))
+    }
+
+    /// SHA-256 of the server's (leaf) certificate in DER form, as `openssl
+    /// x509 -fingerprint -sha256` prints it, when TLS is on: what a client
+    /// pinning the certificate ("--trust-fingerprint") compares against.
+    pub fn cert_sha256(&self) -> Option<[u8; 32]> {
+        self.cert_sha256
     }
 
     /// The passive port range the server was given.
@@ -310,10 +402,16 @@ impl RealServer {
         self.port + 1..=self.port + PASV_SPAN
     }
 
-    /// `ftp://skifftest:skifftest@127.0.0.1:PORT/`
+    /// `ftp://skifftest:skifftest@127.0.0.1:PORT/` (`ftps://` for
+    /// [`Tls::Implicit`]).
     pub fn url(&self) -> String {
+        let scheme = if self.options.tls == Tls::Implicit {
+            "ftps"
+        } else {
+            "ftp"
+        };
         format!(
-            "ftp://{}:{}@127.0.0.1:{}/",
+            "{scheme}://{}:{}@127.0.0.1:{}/",
             self.user, self.password, self.port
         )
     }
@@ -389,8 +487,9 @@ impl RealServer {
 
     fn write_configs(&mut self) {
         let tls = self.options.tls;
-        if tls {
+        if tls.is_on() {
             make_certificates(&self.state);
+            self.cert_sha256 = Some(cert_fingerprint(&self.state.join("cert.pem")));
         }
         let st = &self.state;
         match self.kind {
@@ -398,14 +497,24 @@ impl RealServer {
                 let empty = st.join("empty");
                 fs::create_dir(&empty).expect("create vsftpd secure_chroot_dir");
                 set_mode(&empty, 0o755);
-                let tls_lines = if tls {
-                    "ssl_enable=YES\nrsa_cert_file=@TMP@/cert.pem\nrsa_private_key_file=@TMP@/key.pem\n\
-                     allow_anon_ssl=NO\nforce_local_logins_ssl=NO\nforce_local_data_ssl=NO\n\
-                     require_ssl_reuse=YES\nssl_ciphers=HIGH\n"
-                } else {
-                    "ssl_enable=NO\n"
+                // Protocols: vsftpd's defaults (TLS 1.0 up to 1.3, as far as
+                // OpenSSL allows: 1.2 and 1.3 in practice).
+                let common = "ssl_enable=YES\nrsa_cert_file=@TMP@/cert.pem\n\
+                              rsa_private_key_file=@TMP@/key.pem\nallow_anon_ssl=NO\n\
+                              require_ssl_reuse=YES\nssl_ciphers=HIGH\n";
+                let tls_lines = match tls {
+                    Tls::Off => "ssl_enable=NO\n".to_string(),
+                    Tls::Allowed => format!(
+                        "{common}force_local_logins_ssl=NO\nforce_local_data_ssl=NO\nimplicit_ssl=NO\n"
+                    ),
+                    Tls::Required => format!(
+                        "{common}force_local_logins_ssl=YES\nforce_local_data_ssl=YES\nimplicit_ssl=NO\n"
+                    ),
+                    Tls::Implicit => format!(
+                        "{common}force_local_logins_ssl=YES\nforce_local_data_ssl=YES\nimplicit_ssl=YES\n"
+                    ),
                 };
-                let conf = self.subst(&VSFTPD_CONF.replace("@TLS@", tls_lines));
+                let conf = self.subst(&VSFTPD_CONF.replace("@TLS@", &tls_lines));
                 write(&st.join("vsftpd.conf"), &conf, 0o600);
             }
             ServerKind::PureFtpd => {
@@ -427,7 +536,7 @@ impl RealServer {
                     String::from_utf8_lossy(&out.stderr)
                 );
                 write(&st.join("pure-ftpd-ns.sh"), PURE_FTPD_NS_SH, 0o755);
-                if tls {
+                if tls.is_on() {
                     let mut pem = fs::read(st.join("key.pem")).expect("read key.pem");
                     pem.extend(fs::read(st.join("cert.pem")).expect("read cert.pem"));
                     fs::write(st.join("combined.pem"), pem).expect("write combined.pem");
@@ -453,21 +562,36 @@ impl RealServer {
                 );
                 write(&st.join("passwd"), &passwd, 0o600);
                 write(&st.join("group"), &format!("{USER}:x:{gid}:\n"), 0o644);
-                let tls_block = if tls {
-                    "LoadModule mod_tls.c\n<IfModule mod_tls.c>\n  TLSEngine on\n  TLSLog @TMP@/proftpd-tls.log\n\
-                     \x20 TLSProtocol TLSv1.2 TLSv1.3\n  TLSRSACertificateFile @TMP@/cert.pem\n\
-                     \x20 TLSRSACertificateKeyFile @TMP@/key.pem\n  TLSRequired off\n  TLSVerifyClient off\n\
-                     \x20 TLSSessionCache internal:\n</IfModule>\n"
-                } else {
-                    ""
+                // TLSRequired on: control (before USER) and data; session
+                // reuse on data connections is required by default.
+                let required = match tls {
+                    Tls::Off => None,
+                    Tls::Allowed => Some("off"),
+                    Tls::Required => Some("on"),
+                    Tls::Implicit => unreachable!("checked by start_with"),
                 };
-                let conf = self.subst(&PROFTPD_CONF.replace("@TLS@", tls_block));
+                let tls_block = match required {
+                    None => String::new(),
+                    Some(required) => format!(
+                        "LoadModule mod_tls.c\n<IfModule mod_tls.c>\n  TLSEngine on\n  TLSLog @TMP@/proftpd-tls.log\n\
+                         \x20 TLSProtocol TLSv1.2 TLSv1.3\n  TLSRSACertificateFile @TMP@/cert.pem\n\
+                         \x20 TLSRSACertificateKeyFile @TMP@/key.pem\n  TLSRequired {required}\n  TLSVerifyClient off\n\
+                         \x20 TLSSessionCache internal:\n</IfModule>\n"
+                    ),
+                };
+                let conf = self.subst(&PROFTPD_CONF.replace("@TLS@", &tls_block));
                 write(&st.join("proftpd.conf"), &conf, 0o600);
             }
             ServerKind::Pyftpdlib => {
-                let py = self
-                    .subst(PYFTPD_PY)
-                    .replace("@TLS@", if tls { "yes" } else { "no" });
+                let py = self.subst(PYFTPD_PY).replace(
+                    "@TLS@",
+                    match tls {
+                        Tls::Off => "off",
+                        Tls::Allowed => "allowed",
+                        Tls::Required => "required",
+                        Tls::Implicit => unreachable!("checked by start_with"),
+                    },
+                );
                 write(&st.join("pyftpd.py"), &py, 0o600);
             }
         }
@@ -487,10 +611,13 @@ impl RealServer {
                 } else {
                     "-f\nnone"
                 };
-                let tls_args = if self.options.tls {
-                    "-Y\n1\n-2\n@TMP@/combined.pem\n-J\nHIGH"
-                } else {
-                    ""
+                // -Y 1: TLS allowed; -Y 3: TLS required on the control
+                // connection (before login) and on data connections.
+                let tls_args = match self.options.tls {
+                    Tls::Off => "",
+                    Tls::Allowed => "-Y\n1\n-2\n@TMP@/combined.pem\n-J\nHIGH",
+                    Tls::Required => "-Y\n3\n-2\n@TMP@/combined.pem\n-J\nHIGH",
+                    Tls::Implicit => unreachable!("checked by start_with"),
                 };
                 // One argument per line; comments dropped before the
                 // multi-argument placeholders (whole lines) are expanded.
@@ -585,7 +712,11 @@ impl RealServer {
                     self.error_logs()
                 );
             }
-            let probe = probe_banner(self.port);
+            let probe = if self.options.tls == Tls::Implicit {
+                probe_banner_tls(self.port, &self.state.join("ca.pem"))
+            } else {
+                probe_banner(self.port)
+            };
             let Err(last_error) = probe else { return };
             if Instant::now() > deadline {
                 let out = read_lossy(&errlog);
@@ -689,7 +820,7 @@ fn check_installed(kind: ServerKind, options: Options) -> Result<(), String> {
             "/usr/lib/python3/dist-packages/pyftpdlib/__init__.py".into(),
         ],
     };
-    if options.tls {
+    if options.tls.is_on() {
         need.push("/usr/bin/openssl".into());
         if kind == ServerKind::Pyftpdlib {
             need.push("/usr/lib/python3/dist-packages/OpenSSL/__init__.py".into());
@@ -760,6 +891,72 @@ fn probe_banner(port: u16) -> Result<(), String> {
             };
         }
     }
+}
+
+/// [`probe_banner`] for implicit FTPS: the `220` inside TLS, through `openssl
+/// s_client` (which also checks the certificate against the test CA `ca`).
+/// Sends nothing but the TLS handshake.
+fn probe_banner_tls(port: u16, ca: &Path) -> Result<(), String> {
+    let mut child = Command::new("openssl")
+        .args([
+            "s_client",
+            "-quiet",
+            "-verify_return_error",
+            "-verify_ip",
+            "127.0.0.1",
+        ])
+        .arg("-CAfile")
+        .arg(ca)
+        .arg("-connect")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run openssl s_client: {e}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut got = String::new();
+    let result = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                got.push_str(&line);
+                got.push('\n');
+                if line.len() >= 4 && line.as_bytes()[3] == b' ' {
+                    break if line.starts_with("220 ") {
+                        Ok(())
+                    } else {
+                        Err(format!("banner (in TLS) was {got:?}"))
+                    };
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                break Err(format!("no banner in TLS within 3 s (got {got:?})"));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                break Err(format!("openssl s_client ended after {got:?}"));
+            }
+        }
+    };
+    let _ = child.kill();
+    let out = child.wait_with_output();
+    let _ = reader.join();
+    result.map_err(|e| {
+        let stderr = out
+            .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_string())
+            .unwrap_or_default();
+        format!("{e}; s_client: {stderr}")
+    })
 }
 
 /// SIGKILLs the process group `pid` and every descendant of `pid` (vsftpd's
@@ -1036,6 +1233,37 @@ fn make_certificates(dir: &Path) {
         "cert.pem",
     ]);
     set_mode(&dir.join("key.pem"), 0o600);
+}
+
+/// SHA-256 of the certificate `pem` (DER), from `openssl x509 -fingerprint`:
+/// `sha256 Fingerprint=AB:CD:...` (OpenSSL 1.1 writes `SHA256`).
+fn cert_fingerprint(pem: &Path) -> [u8; 32] {
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(pem)
+        .output()
+        .expect("run openssl x509 -fingerprint");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "openssl x509 -fingerprint failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_fingerprint(&text)
+        .unwrap_or_else(|| panic!("cannot parse openssl's fingerprint line {text:?}"))
+}
+
+fn parse_fingerprint(text: &str) -> Option<[u8; 32]> {
+    let (_, hex) = text.trim().split_once('=')?;
+    if hex.len() != 32 * 3 - 1 {
+        return None;
+    }
+    let bytes: Vec<u8> = hex
+        .split(':')
+        .map(|b| u8::from_str_radix(b, 16))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    bytes.try_into().ok()
 }
 
 fn fix_tree(path: &Path, owner: Option<(u32, u32)>) {
