@@ -140,12 +140,16 @@ fn suite(kind: ServerKind, port: u16, tls: Tls, mode: DataMode, encryption: Encr
         .filter(|l| l.starts_with("TLS data connection established"))
         .collect();
     assert!(data_connections.len() >= 3, "{what}: {lines:?}");
-    assert!(
-        data_connections
-            .iter()
-            .all(|l| l.contains("session resumed")),
-        "{what}: every data connection resumes the control session: {data_connections:?}"
-    );
+    // pure-ftpd never offers TLS 1.3 resumption (curl sees the same); the
+    // servers that demand reuse (vsftpd, proftpd) must see it every time.
+    if kind != ServerKind::PureFtpd {
+        assert!(
+            data_connections
+                .iter()
+                .all(|l| l.contains("session resumed")),
+            "{what}: every data connection resumes the control session: {data_connections:?}"
+        );
+    }
     assert!(lines.iter().any(|l| l == "PASS ****"));
 }
 
