@@ -73,9 +73,112 @@ pub fn check_local_name(name: &str, platform: Platform) -> Result<(), UnsafeName
     Ok(())
 }
 
+/// Maps a remote name to a local one that is safe on `platform`.
+///
+/// Names that can only be hostile (empty, `.`, `..`, holding `/` or a control
+/// character) are refused. What is merely illegal on Windows is renamed, as
+/// WinSCP does: each of `\ : < > " | ? *` becomes `_`, a trailing dot or space
+/// becomes `_`, and a reserved device name (`CON`, `NUL`, `COM1`...) gets a `_`
+/// after its stem (`nul.txt` becomes `nul_.txt`). The result never names a
+/// parent folder, a drive or a device.
+pub fn safe_local_name(name: &str, platform: Platform) -> Result<String, UnsafeName> {
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(UnsafeName::Dots);
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Err(UnsafeName::Control);
+    }
+    if name.contains('/') {
+        return Err(UnsafeName::Separator);
+    }
+    if platform == Platform::Unix {
+        return Ok(name.to_string());
+    }
+    let mut out: String = name
+        .chars()
+        .map(|c| match c {
+            '\\' | ':' | '<' | '>' | '"' | '|' | '?' | '*' => '_',
+            c => c,
+        })
+        .collect();
+    if out.ends_with(['.', ' ']) {
+        out.pop();
+        out.push('_');
+    }
+    if check_local_name(&out, Platform::Windows) == Err(UnsafeName::Reserved) {
+        let split = out.find('.').unwrap_or(out.len());
+        out.insert(split, '_');
+    }
+    // A name of dots alone ("..." becomes ".._") can no longer mean a parent.
+    match check_local_name(&out, Platform::Windows) {
+        Ok(()) => Ok(out),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn safe_names_table() {
+        use Platform::{Unix, Windows};
+        let cases: &[(&str, Platform, Result<&str, UnsafeName>)] = &[
+            ("file.txt", Unix, Ok("file.txt")),
+            ("a\\b:c", Unix, Ok("a\\b:c")),
+            ("CON", Unix, Ok("CON")),
+            ("..\\x", Windows, Ok(".._x")),
+            ("C:x", Windows, Ok("C_x")),
+            ("a<b>c\"d|e?f*", Windows, Ok("a_b_c_d_e_f_")),
+            ("CON", Windows, Ok("CON_")),
+            ("nul.txt", Windows, Ok("nul_.txt")),
+            ("com1.tar.gz", Windows, Ok("com1_.tar.gz")),
+            ("LPT9", Windows, Ok("LPT9_")),
+            ("COM10", Windows, Ok("COM10")),
+            ("trailing.", Windows, Ok("trailing_")),
+            ("trailing ", Windows, Ok("trailing_")),
+            ("...", Windows, Ok(".._")),
+            ("..", Windows, Err(UnsafeName::Dots)),
+            ("", Windows, Err(UnsafeName::Dots)),
+            ("a/b", Windows, Err(UnsafeName::Separator)),
+            ("/etc/passwd", Unix, Err(UnsafeName::Separator)),
+            ("a\rb", Windows, Err(UnsafeName::Control)),
+            ("a\u{7f}", Unix, Err(UnsafeName::Control)),
+        ];
+        for (name, platform, expected) in cases {
+            assert_eq!(
+                safe_local_name(name, *platform),
+                expected.clone().map(str::to_string),
+                "{name:?} on {platform:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn mapped_names_are_always_acceptable() {
+        let samples = [
+            "CON",
+            "aux.",
+            "x:y",
+            "a*b",
+            " lead",
+            "nul",
+            "COM3.",
+            "..\\..\\x",
+            "q?",
+        ];
+        for name in samples {
+            for platform in [Platform::Unix, Platform::Windows] {
+                if let Ok(mapped) = safe_local_name(name, platform) {
+                    assert_eq!(
+                        check_local_name(&mapped, platform),
+                        Ok(()),
+                        "{name:?} -> {mapped:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn names_table() {

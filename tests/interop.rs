@@ -211,7 +211,17 @@ fn suite(kind: ServerKind, port: u16, mode: DataMode) {
         rest.iter().any(|&offset| offset >= cut_at),
         "{kind} {mode:?}: resumed with REST >= {cut_at}: {rest:?}"
     );
+    // The server's own record agrees: it received a REST at or past the cut.
     server.wait_log(Duration::from_secs(5), |log| log.contains("REST "));
+    let server_rest: Vec<u64> = server
+        .commands()
+        .iter()
+        .filter_map(|c| c.strip_prefix("REST ")?.parse().ok())
+        .collect();
+    assert!(
+        server_rest.iter().any(|&offset| offset >= cut_at),
+        "{kind} {mode:?}: server saw REST >= {cut_at}: {server_rest:?}"
+    );
 
     // The log shows the chosen mode only, and never the password.
     let (wanted, unwanted): (&[&str], &[&str]) = match mode {

@@ -18,9 +18,13 @@ use super::event::LogKind;
 use super::policy::FileFacts;
 use super::session::Session;
 use super::transfer::{FileOutcome, TransferSettings, download_file, ensure_session, upload_file};
-use crate::names::{Platform, check_local_name};
+use crate::names::{Platform, safe_local_name};
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
+
+/// Deepest folder a recursive download enters: a hostile server can invent
+/// an endless tree whose paths never repeat, which a visited set cannot stop.
+pub const MAX_DEPTH: usize = 100;
 
 /// What a recursive transfer did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -147,9 +151,9 @@ pub async fn download_tree(
         let mut report = TreeReport::default();
         let mut slot: Option<Session> = None;
         let mut visited: HashSet<Vec<u8>> = HashSet::new();
-        let mut queue: VecDeque<(Vec<u8>, PathBuf)> = VecDeque::new();
-        queue.push_back((remote_root, local_root));
-        while let Some((remote_dir, local_dir)) = queue.pop_front() {
+        let mut queue: VecDeque<(Vec<u8>, PathBuf, usize)> = VecDeque::new();
+        queue.push_back((remote_root, local_root, 0));
+        while let Some((remote_dir, local_dir, depth)) = queue.pop_front() {
             if settings.cancel.is_cancelled() {
                 return Err(EngineError::Cancelled);
             }
@@ -174,28 +178,41 @@ pub async fn download_tree(
                 }
                 Err(e) => return Err(e),
             };
-            let mut seen: HashSet<Vec<u8>> = HashSet::new();
+            let mut seen: HashSet<String> = HashSet::new();
             for item in listing.entries {
                 let shown = format!("{}/{}", session.decode(&remote_dir), item.name);
-                if let Err(why) = check_local_name(&item.name, Platform::current()) {
-                    settings.events.log(
-                        session.conn_id(),
-                        LogKind::Warning,
-                        format!("Skipped: {why}: {shown:?}"),
-                    );
-                    report.skipped.push(format!("{why}: {shown:?}"));
-                    continue;
-                }
-                if !seen.insert(item.entry.name.clone()) {
+                let local_name = match safe_local_name(&item.name, Platform::current()) {
+                    Ok(name) => name,
+                    Err(why) => {
+                        settings.events.log(
+                            session.conn_id(),
+                            LogKind::Warning,
+                            format!("Skipped: {why}: {shown:?}"),
+                        );
+                        report.skipped.push(format!("{why}: {shown:?}"));
+                        continue;
+                    }
+                };
+                // Two entries that map to one local name (a link and a folder both
+                // called "x", or "a:b" and "a_b" on Windows) would write through
+                // each other: the first wins, the rest are reported.
+                let key = match Platform::current() {
+                    Platform::Windows => local_name.to_lowercase(),
+                    Platform::Unix => local_name.clone(),
+                };
+                if !seen.insert(key) {
                     report
                         .skipped
                         .push(format!("duplicate name in listing: {shown}"));
                     continue;
                 }
                 let remote = path::join(&remote_dir, &item.entry.name);
-                let local = local_dir.join(&item.name);
+                let local = local_dir.join(&local_name);
                 match item.kind() {
-                    EntryKind::Dir => queue.push_back((remote, local)),
+                    EntryKind::Dir if depth >= MAX_DEPTH => report
+                        .skipped
+                        .push(format!("folder deeper than {MAX_DEPTH} levels: {shown}")),
+                    EntryKind::Dir => queue.push_back((remote, local, depth + 1)),
                     EntryKind::File => {
                         let facts = FileFacts {
                             size: item.size(),

@@ -18,6 +18,8 @@ pub struct Fake {
     pub addr: SocketAddr,
     /// Every command line received, in order, across connections.
     pub received: Arc<Mutex<Vec<String>>>,
+    /// Control connections accepted so far.
+    pub connections: Arc<std::sync::atomic::AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -146,8 +148,11 @@ where
     let received = Arc::new(Mutex::new(Vec::new()));
     let recorded = Arc::clone(&received);
     let script = Arc::new(script);
+    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&connections);
     let task = tokio::spawn(async move {
         while let Ok((stream, peer)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let (read, writer) = stream.into_split();
             let conn = Conn {
                 reader: BufReader::new(read),
@@ -162,6 +167,7 @@ where
     Fake {
         addr,
         received,
+        connections,
         task,
     }
 }
