@@ -23,7 +23,7 @@ use crate::engine::{
     RetryPolicy, Session, SessionConfig, TransferSettings, TreeReport,
 };
 use crate::names::{Platform, check_local_name};
-use crate::protocol::listing::EntryKind;
+use crate::protocol::listing::{EntryKind, ServerType};
 use crate::protocol::path;
 use crate::secret::Secret;
 
@@ -96,6 +96,9 @@ pub struct Options {
     /// Cap upload speed (bytes per second; K, M suffixes), shared by all connections.
     #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
     pub limit_upload: Option<u64>,
+    /// Listing format: auto, unix, dos, vms, mvs, vxworks, zvm, nonstop (default: auto, from SYST).
+    #[arg(long, global = true, value_name = "TYPE", value_parser = parse_server_type, default_value = "auto")]
+    pub server_type: ServerType,
     /// Plain FTP even when the server offers TLS (passwords in clear text).
     #[arg(long, global = true)]
     pub no_tls: bool,
@@ -144,6 +147,21 @@ pub enum CliCommand {
         /// ftp://[user[:password]@]host[:port]/path
         url: String,
     },
+}
+
+fn parse_server_type(text: &str) -> Result<ServerType, String> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "auto" => ServerType::Auto,
+        "unix" => ServerType::Unix,
+        "dos" | "windows" => ServerType::Dos,
+        "vms" => ServerType::Vms,
+        "mvs" | "zos" => ServerType::Mvs,
+        "vxworks" => ServerType::VxWorks,
+        "zvm" => ServerType::ZVm,
+        "nonstop" => ServerType::HpNonStop,
+        "cygwin" => ServerType::Cygwin,
+        other => return Err(format!("unknown server type: {other}")),
+    })
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
@@ -335,6 +353,7 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
         }
     }
     config.tls.trusted = options.trust_fingerprint.clone();
+    config.server_type = options.server_type;
     config.tls.insecure = options.insecure;
     config.data_mode = if options.active {
         DataMode::Active

@@ -6,11 +6,15 @@
 //! - [`ui`]: the desktop window.
 //! - [`names`]: whether a remote name is safe as a local file name.
 //! - [`secret`]: the password type that never prints.
+//! - [`paths`]: the config and data folders, and atomic writes.
+//! - [`trust`]: trusted certificates and hosts that offered TLS.
 
 pub mod cli;
 pub mod engine;
 pub mod names;
+pub mod paths;
 pub mod protocol;
 pub mod secret;
+pub mod trust;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -1060,3 +1060,61 @@ async fn implicit_tls_to_a_plain_port_fails_cleanly() {
     assert!(started.elapsed() < Duration::from_secs(4));
     assert!(!server.commands().iter().any(|c| c.starts_with("USER")));
 }
+
+/// A VMS server (SYST says so): its two-line listing entries are joined and
+/// its directories named without `.DIR;1`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn syst_vms_selects_the_vms_listing_parser() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        loop {
+            let Some(line) = conn.recv().await else { return };
+            match line.as_str() {
+                "SYST" => conn.send("215 VMS system type.").await,
+                "FEAT" => conn.send("211 no features").await,
+                "EPSV" => {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                    let port = listener.local_addr().expect("addr").port();
+                    conn.send(&format!("229 ok (|||{port}|)")).await;
+                    conn.recv().await;
+                    conn.send("150 here").await;
+                    let mut data = fake::accept(&listener).await;
+                    let _ = data
+                        .write_all(
+                            b"Directory USER1:[ALICE]\r\n\r\n\
+                              LONG_FILE_NAME_THAT_WRAPS.TXT;3\r\n\
+                              \x20          4/4   17-JAN-2024 10:12:01  [GROUP,OWNER]  (RWED,RWED,RE,)\r\n\
+                              SUB.DIR;1      1/3   17-JAN-2024 10:12:01  [GROUP,OWNER]  (RWE,RWE,RE,E)\r\n\
+                              \r\nTotal of 2 files, 5/7 blocks.\r\n",
+                        )
+                        .await;
+                    drop(data);
+                    conn.send("226 done").await;
+                }
+                _ => conn.routine(&line).await,
+            }
+        }
+    })
+    .await;
+    let mut session = Session::connect(fake_config(server.addr), EventSink::none())
+        .await
+        .expect("login");
+    assert_eq!(
+        session.server_type(),
+        skiff::protocol::listing::ServerType::Vms
+    );
+    let listing = session.list(None).await.expect("list");
+    let names: Vec<(&str, EntryKind)> = listing
+        .entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("LONG_FILE_NAME_THAT_WRAPS.TXT;3", EntryKind::File),
+            ("SUB", EntryKind::Dir)
+        ]
+    );
+    assert_eq!(listing.skipped_lines, 0);
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::limit::RateLimiter;
 use super::tls::{Encryption, TlsOptions};
+use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
 
 /// How data connections are opened.
@@ -107,6 +108,8 @@ pub struct SessionConfig {
     pub timeout: Duration,
     /// Most entries a listing may have.
     pub max_listing_entries: usize,
+    /// The listing format family; `Auto` guesses per line (and from SYST).
+    pub server_type: ServerType,
     /// Download speed limit, shared by every connection that holds it.
     pub download_limit: Option<Arc<RateLimiter>>,
     /// Upload speed limit, shared likewise.
@@ -129,6 +132,7 @@ impl SessionConfig {
             charset: CharsetChoice::Auto,
             timeout: Duration::from_secs(20),
             max_listing_entries: 1_000_000,
+            server_type: ServerType::Auto,
             download_limit: None,
             upload_limit: None,
         }

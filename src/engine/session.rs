@@ -19,7 +19,7 @@ use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind, ProgressThrottle, next_conn_id};
 use super::tls::{Encryption, NetStream, TlsContext, TlsInfo, describe};
 use crate::protocol::listing::{
-    EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser,
+    EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser, ServerType,
 };
 use crate::protocol::{Command, Features, ProtectionLevel, Reply, TransferType, path};
 
@@ -82,6 +82,7 @@ pub struct Session {
     mode: DataMode,
     passive: PassiveState,
     use_mlsd: bool,
+    server_type: ServerType,
     transfer_type: Option<TransferType>,
     tls: Option<TlsContext>,
     tls_info: Option<TlsInfo>,
@@ -107,6 +108,7 @@ impl Session {
             features: Features::default(),
             passive: PassiveState::default(),
             use_mlsd: false,
+            server_type: ServerType::Auto,
             transfer_type: None,
             tls,
             tls_info: None,
@@ -154,8 +156,12 @@ impl Session {
         if !reply.is_success() {
             return Err(login_refused(&reply));
         }
-        // SYST only informs the log and the listing parser's guess; failure is fine.
-        self.control.command(&Command::Syst).await?;
+        // SYST informs the listing parser's guess when the site sets no type.
+        let syst = self.control.command(&Command::Syst).await?;
+        self.server_type = match self.config.server_type {
+            ServerType::Auto if syst.is_success() => server_type_from_syst(syst.first_text()),
+            chosen => chosen,
+        };
         let feat = self.control.command(&Command::Feat).await?;
         self.features = Features::parse(&feat);
         self.use_mlsd = self.features.has("MLST") || self.features.has("MLSD");
@@ -244,6 +250,11 @@ impl Session {
     /// The features the server announced.
     pub fn features(&self) -> &Features {
         &self.features
+    }
+
+    /// The listing format family in use (the site's choice, or SYST's).
+    pub fn server_type(&self) -> ServerType {
+        self.server_type
     }
 
     /// The charset of remote names.
@@ -397,7 +408,8 @@ impl Session {
         // Listings are text, but ASCII mode would rewrite names' bytes on some servers.
         self.set_type(TransferType::Binary).await?;
         let parser = ListingParser::new(format, ListContext { today })
-            .with_max_entries(self.config.max_listing_entries);
+            .with_max_entries(self.config.max_listing_entries)
+            .with_server_type(self.server_type);
         let mut sink = ListingSink {
             parser: Some(parser),
         };
@@ -860,6 +872,23 @@ impl Session {
         Err(EngineError::DataChannel(
             "the server did not settle after ABOR".to_string(),
         ))
+    }
+}
+
+/// The listing family a SYST reply names, for the systems whose listings
+/// cannot be told apart line by line; anything else stays `Auto`.
+fn server_type_from_syst(text: &[u8]) -> ServerType {
+    let text = String::from_utf8_lossy(text).to_ascii_uppercase();
+    if text.starts_with("VMS") {
+        ServerType::Vms
+    } else if text.starts_with("MVS") || text.contains("Z/OS") {
+        ServerType::Mvs
+    } else if text.starts_with("VM/") || text.starts_with("Z/VM") || text.starts_with("VM ") {
+        ServerType::ZVm
+    } else if text.starts_with("NONSTOP") || text.contains("TANDEM") {
+        ServerType::HpNonStop
+    } else {
+        ServerType::Auto
     }
 }
 

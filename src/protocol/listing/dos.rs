@@ -128,8 +128,8 @@ fn parse_size(bytes: &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{check, ctx, mangle};
-    use super::super::{ListFormat, parse_list_line};
+    use super::super::testkit::{Truncation, check, ctx, mangle};
+    use super::super::{ListFormat, ServerType, parse_list_line};
     use super::*;
 
     #[test]
@@ -214,12 +214,13 @@ mod tests {
     fn survives_junk() {
         mangle(
             ListFormat::List,
+            ServerType::Auto,
+            Truncation::SameFields,
             &[
                 b"01-16-24  02:15PM       <DIR>          Folder name",
                 b"01-16-2024  14:15       1,234 file name.txt",
                 b"3/7/2024  9:05 PM  5000000000  big",
             ],
-            |line| parse_list_line(line, &ctx()),
         );
     }
 }

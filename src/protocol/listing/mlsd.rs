@@ -7,8 +7,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    EntryKind, ListEntry, ListTime, Parsed, TimePrecision, is_digits, is_dot_name, parse_u64,
-    small_number,
+    EntryKind, ListEntry, ListTime, Parsed, TimePrecision, is_digits, is_dot_name,
+    parse_octal_mode, parse_u64, render_mode, small_number, text,
 };
 
 /// Parses one fact line, without its line ending.
@@ -61,7 +61,7 @@ pub(super) fn parse(line: &[u8]) -> Parsed {
             // A bad date only loses the date: the file is still there.
             b"modify" => modified = parse_time(value),
             b"perm" => perm = Some(value),
-            b"unix.mode" => mode = parse_mode(value),
+            b"unix.mode" => mode = parse_octal_mode(value),
             b"unix.ownername" => owner_name = Some(value),
             b"unix.owner" => owner = Some(value),
             b"unix.uid" => uid = Some(value),
@@ -77,7 +77,6 @@ pub(super) fn parse(line: &[u8]) -> Parsed {
     if is_dot_name(name) {
         return Parsed::Ignored;
     }
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     Parsed::Entry(ListEntry {
         size: size.or(sizd),
         modified,
@@ -148,38 +147,10 @@ fn parse_time(value: &[u8]) -> Option<ListTime> {
     })
 }
 
-/// Reads an octal `UNIX.mode` such as `0644` or `100755`.
-fn parse_mode(value: &[u8]) -> Option<u32> {
-    if value.is_empty() || value.len() > 7 {
-        return None;
-    }
-    value.iter().try_fold(0u32, |mode, &b| match b {
-        b'0'..=b'7' => Some(mode * 8 + u32::from(b - b'0')),
-        _ => None,
-    })
-}
-
-/// Renders permission bits the way `ls -l` does, so MLSD and LIST entries look alike.
-fn render_mode(mode: u32) -> String {
-    let mut out = String::with_capacity(9);
-    for (shift, special, letter) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
-        let bits = mode >> shift;
-        out.push(if bits & 4 != 0 { 'r' } else { '-' });
-        out.push(if bits & 2 != 0 { 'w' } else { '-' });
-        out.push(match (mode & special != 0, bits & 1 != 0) {
-            (true, true) => letter,
-            (true, false) => letter.to_ascii_uppercase(),
-            (false, true) => 'x',
-            (false, false) => '-',
-        });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{check, mangle};
-    use super::super::{ListFormat, parse_mlsd_line};
+    use super::super::testkit::{Truncation, check, mangle};
+    use super::super::{ListFormat, ServerType, parse_mlsd_line};
     use super::*;
 
     #[test]
@@ -302,12 +273,13 @@ mod tests {
     fn survives_junk() {
         mangle(
             ListFormat::Mlsd,
+            ServerType::Auto,
+            Truncation::SameFields,
             &[
                 b"type=file;size=1234;modify=20240301123045.5;perm=adfrw;UNIX.mode=0644; rep 1.pdf",
                 b" type=OS.unix=slink:/a/b;UNIX.owner=u;UNIX.group=g; link",
                 b"type=dir;sizd=5000000000; d;x",
             ],
-            parse_mlsd_line,
         );
     }
 }

@@ -1,5 +1,6 @@
-//! Directory listings, read from raw bytes: MLSD/MLST facts and `LIST` output (Unix `ls -l`,
-//! DOS/IIS).
+//! Directory listings, read from raw bytes: MLSD/MLST facts and `LIST` output in the formats
+//! servers actually send (Unix `ls -l` with its NetWare and NetPresenz variants, DOS/IIS, EPLF,
+//! VMS, OS/2, VxWorks, AS/400, MVS, z/VM and HP NonStop).
 //!
 //! Pure: no I/O, no tokio, no clock. The caller passes "today" in [`ListContext`] and feeds the
 //! data connection's bytes to [`ListingParser`] as they arrive. Names stay bytes, because the
@@ -7,10 +8,27 @@
 //! only on ASCII bytes. Nothing here may panic or grow without bound, whatever the server sends:
 //! a line that does not parse is skipped and reported, never fatal. Deciding whether a name is
 //! safe to use locally (`/etc/x`, `..\x`, a CR inside it) is the engine's job, not this module's.
+//!
+//! A [`ListEntry::size`] is always a byte count the engine may check a download against; formats
+//! that only give blocks, tracks or records (VMS, MVS, variable-length z/VM files) report none.
+//!
+//! Which `LIST` formats are tried depends on the [`ServerType`] hint: [`ServerType::Auto`] tries
+//! every family, Unix first, in an order where no family can claim another's lines; a hint tries
+//! only its own family.
 
+mod as400;
 mod dos;
+mod eplf;
 mod mlsd;
+mod mvs;
+mod nonstop;
+mod os2;
+#[cfg(test)]
+mod proptests;
 mod unix;
+mod vms;
+mod vxworks;
+mod zvm;
 
 use std::mem;
 use std::ops::RangeInclusive;
@@ -44,7 +62,7 @@ pub enum TimePrecision {
 /// A modification time as a listing gave it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListTime {
-    /// MLSD `modify=` is UTC; `LIST` times are in whatever zone the server printed them.
+    /// MLSD `modify=` and EPLF are UTC; `LIST` times are in whatever zone the server printed them.
     pub at: NaiveDateTime,
     /// The fields below this precision are zero.
     pub precision: TimePrecision,
@@ -53,15 +71,17 @@ pub struct ListTime {
 /// One entry of a directory listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListEntry {
-    /// The name exactly as the server sent it, without a line ending; never empty.
+    /// The name exactly as the server sent it, without a line ending; never empty. Two formats
+    /// adjust it: a VMS directory `NAME.DIR;1` is `NAME`, and a z/VM file is `NAME.TYPE`.
     pub name: Vec<u8>,
     /// File, directory, link or other.
     pub kind: EntryKind,
-    /// In bytes; `None` when the listing gave none (devices, most MLSD directories).
+    /// In bytes; `None` when the listing gave none, or only blocks or records.
     pub size: Option<u64>,
     /// When the entry last changed.
     pub modified: Option<ListTime>,
-    /// `rwxr-xr-x` from `ls -l` or MLSD `UNIX.mode`, else the MLSD `perm=` letters.
+    /// `rwxr-xr-x` from `ls -l`, MLSD `UNIX.mode` or EPLF `up`, else the server's own notation:
+    /// MLSD `perm=` letters, NetWare `[RWCEAFMS]`, VMS `RWED,RWED,RE,`, HP NonStop `oooo`.
     pub permissions: Option<String>,
     /// The owning user, by name where the server gave one, else by number.
     pub owner: Option<String>,
@@ -92,8 +112,134 @@ impl ListEntry {
 pub enum ListFormat {
     /// `MLSD`: one line of facts per entry (RFC 3659).
     Mlsd,
-    /// `LIST`: free-form lines, tried as Unix `ls -l` and then as DOS/IIS.
+    /// `LIST`: free-form lines, read as the [`ServerType`] hint says.
     List,
+}
+
+/// What kind of server sent a `LIST` listing, as a site's settings say; it picks the formats
+/// tried. The variants follow FileZilla's server types (see [`ServerType::from_filezilla_type`]).
+///
+/// | Hint | `LIST` formats tried |
+/// |---|---|
+/// | `Auto` | all below, in the order Unix, DOS, EPLF, VMS, OS/2, VxWorks, AS/400, MVS, z/VM, HP NonStop |
+/// | `Unix`, `Cygwin` | Unix `ls -l` (with NetWare and NetPresenz), EPLF |
+/// | `Dos`, `DosVirtual`, `DosForwardSlashes` | DOS/IIS, OS/2 |
+/// | `Vms` | VMS |
+/// | `Mvs` | MVS datasets and members, including the bare-name, load-module, migrated and tape rows that `Auto` leaves alone |
+/// | `VxWorks` | VxWorks |
+/// | `ZVm` | z/VM |
+/// | `HpNonStop` | HP NonStop |
+///
+/// AS/400 has no hint of its own (FileZilla has none either): only `Auto` reads it. `MLSD`
+/// listings are read as MLSD whatever the hint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ServerType {
+    /// Guess from each line.
+    #[default]
+    Auto,
+    /// Unix and lookalikes.
+    Unix,
+    /// OpenVMS.
+    Vms,
+    /// Windows and DOS (IIS).
+    Dos,
+    /// IBM z/OS (MVS).
+    Mvs,
+    /// Wind River VxWorks.
+    VxWorks,
+    /// IBM z/VM.
+    ZVm,
+    /// HP NonStop (Tandem Guardian).
+    HpNonStop,
+    /// DOS-like, with virtual Unix-style paths.
+    DosVirtual,
+    /// Cygwin on Windows.
+    Cygwin,
+    /// DOS-like, with forward slashes in paths.
+    DosForwardSlashes,
+}
+
+impl ServerType {
+    /// The hint stored as FileZilla's `sitemanager.xml` `<Type>`: 0 guess, 1 UNIX, 2 VMS, 3 DOS,
+    /// 4 MVS, 5 VxWorks, 6 z/VM, 7 HP NonStop, 8 DOS-virtual, 9 Cygwin, 10 DOS with forward
+    /// slashes; `None` for anything else.
+    pub fn from_filezilla_type(value: u32) -> Option<Self> {
+        Some(match value {
+            0 => Self::Auto,
+            1 => Self::Unix,
+            2 => Self::Vms,
+            3 => Self::Dos,
+            4 => Self::Mvs,
+            5 => Self::VxWorks,
+            6 => Self::ZVm,
+            7 => Self::HpNonStop,
+            8 => Self::DosVirtual,
+            9 => Self::Cygwin,
+            10 => Self::DosForwardSlashes,
+            _ => return None,
+        })
+    }
+
+    /// The format families tried for `LIST` lines, in order.
+    fn families(self) -> &'static [Family] {
+        use Family::*;
+        match self {
+            // Unix comes first: it is what most servers send and its mode column is the cheapest
+            // test. The families that follow each demand a shape no earlier one accepts, and
+            // z/VM and HP NonStop, whose lines are the least distinctive, come last.
+            Self::Auto => &[
+                Unix, Dos, Eplf, Vms, Os2, VxWorks, As400, Mvs, ZVm, HpNonStop,
+            ],
+            Self::Unix | Self::Cygwin => &[Unix, Eplf],
+            Self::Dos | Self::DosVirtual | Self::DosForwardSlashes => &[Dos, Os2],
+            Self::Vms => &[Vms],
+            Self::Mvs => &[MvsHinted],
+            Self::VxWorks => &[VxWorks],
+            Self::ZVm => &[ZVm],
+            Self::HpNonStop => &[HpNonStop],
+        }
+    }
+
+    /// Whether a VMS name alone on a line may be continued by the next line.
+    fn joins_vms_lines(self) -> bool {
+        self.families().contains(&Family::Vms)
+    }
+}
+
+/// A group of `LIST` line shapes that one parser reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Unix,
+    Dos,
+    Eplf,
+    Vms,
+    Os2,
+    VxWorks,
+    As400,
+    /// The MVS rows that cannot be mistaken for anything else.
+    Mvs,
+    /// All MVS rows, for a server the user says is MVS.
+    MvsHinted,
+    ZVm,
+    HpNonStop,
+}
+
+impl Family {
+    fn parse(self, line: &[u8], ctx: ListContext) -> Parsed {
+        match self {
+            Self::Unix => unix::parse(line, ctx.today),
+            Self::Dos => dos::parse(line),
+            Self::Eplf => eplf::parse(line),
+            Self::Vms => vms::parse(line),
+            Self::Os2 => os2::parse(line),
+            Self::VxWorks => vxworks::parse(line),
+            Self::As400 => as400::parse(line),
+            Self::Mvs => mvs::parse(line, false),
+            Self::MvsHinted => mvs::parse(line, true),
+            Self::ZVm => zvm::parse(line),
+            Self::HpNonStop => nonstop::parse(line),
+        }
+    }
 }
 
 /// What the parsers need to know about the world.
@@ -121,8 +267,8 @@ pub struct Listing {
     /// The entries in the order the server sent them.
     pub entries: Vec<ListEntry>,
     /// Lines that did not parse (at most [`MAX_SKIPPED_LINES`], each cut to
-    /// [`MAX_SKIPPED_LINE_LEN`] bytes), for the log. Blank lines, `total N`, `.`, `..` and MLSD
-    /// `cdir`/`pdir` are dropped without a trace.
+    /// [`MAX_SKIPPED_LINE_LEN`] bytes), for the log. Blank lines, `total N`, `.`, `..`, MLSD
+    /// `cdir`/`pdir` and the headers of VMS, MVS and VxWorks listings are dropped without a trace.
     pub skipped: Vec<Vec<u8>>,
 }
 
@@ -140,23 +286,51 @@ pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 /// `None` for junk and for the entries a client must drop: `cdir`, `pdir`, `.` and `..`.
 /// A trailing CR/LF is ignored.
 pub fn parse_mlsd_line(line: &[u8]) -> Option<ListEntry> {
-    parse_line(ListFormat::Mlsd, line, ListContext::UNUSED).into_entry()
+    parse_line(
+        ListFormat::Mlsd,
+        ServerType::Auto,
+        line,
+        ListContext::UNUSED,
+    )
+    .into_entry()
 }
 
-/// Parses one `LIST` line, trying Unix `ls -l` first and then DOS/IIS.
+/// Parses one `LIST` line, trying every format ([`ServerType::Auto`]).
 ///
-/// `None` for junk, `total N`, `.` and `..`. A trailing CR/LF is ignored.
+/// `None` for junk, `total N`, `.`, `..` and listing headers. A trailing CR/LF is ignored.
 pub fn parse_list_line(line: &[u8], ctx: &ListContext) -> Option<ListEntry> {
-    parse_line(ListFormat::List, line, *ctx).into_entry()
+    parse_list_line_with(line, ctx, ServerType::Auto)
+}
+
+/// Parses one `LIST` line as the formats of `server_type` (see [`ServerType`]).
+///
+/// `None` for junk, `total N`, `.`, `..` and listing headers. A VMS entry whose name and details
+/// are on two lines is only joined by [`ListingParser`].
+pub fn parse_list_line_with(
+    line: &[u8],
+    ctx: &ListContext,
+    server_type: ServerType,
+) -> Option<ListEntry> {
+    parse_line(ListFormat::List, server_type, line, *ctx).into_entry()
 }
 
 /// Reads a listing as it arrives on the data connection.
 ///
 /// Lines end in LF, with or without a CR, and may be split anywhere across chunks. At most one
-/// line of [`MAX_LINE_LEN`] bytes is buffered; a longer line is skipped as it streams past.
+/// line of [`MAX_LINE_LEN`] bytes is buffered, plus one held-back VMS name; a longer line is
+/// skipped as it streams past.
+///
+/// The entries are those that [`parse_mlsd_line`] or [`parse_list_line_with`] find line by
+/// line, with one exception where the hint allows VMS ([`ServerType::Auto`] and
+/// [`ServerType::Vms`]): VMS puts a long name alone on its line and the rest of the entry on the
+/// next. So a `LIST` line of a single token that gives no entry is held back, and if
+/// `parse_list_line_with(token + " " + next line without its leading blanks, ctx,
+/// ServerType::Vms)` gives an entry, that entry stands for both lines; otherwise both are read
+/// as usual.
 #[derive(Debug)]
 pub struct ListingParser {
     format: ListFormat,
+    server_type: ServerType,
     ctx: ListContext,
     max_entries: usize,
     /// The unfinished line; never longer than [`LINE_BUF_CAP`].
@@ -164,6 +338,9 @@ pub struct ListingParser {
     /// The unfinished line has outgrown the buffer: `line` keeps its start for the skipped list
     /// and the rest is dropped until the next LF.
     overlong: bool,
+    /// A VMS name that was alone on its line (never longer than [`MAX_LINE_LEN`]): its size,
+    /// date and owner may follow on the next line. Empty when there is none.
+    vms_name: Vec<u8>,
     /// The entry cap was passed; every later call fails the same way.
     full: bool,
     listing: Listing,
@@ -173,14 +350,17 @@ pub struct ListingParser {
 const LINE_BUF_CAP: usize = MAX_LINE_LEN + 1;
 
 impl ListingParser {
-    /// A parser for the output of `MLSD` or `LIST`.
+    /// A parser for the output of `MLSD` or `LIST`, reading `LIST` lines in every format
+    /// ([`ServerType::Auto`]).
     pub fn new(format: ListFormat, ctx: ListContext) -> Self {
         Self {
             format,
+            server_type: ServerType::Auto,
             ctx,
             max_entries: DEFAULT_MAX_ENTRIES,
             line: Vec::new(),
             overlong: false,
+            vms_name: Vec::new(),
             full: false,
             listing: Listing::default(),
         }
@@ -194,13 +374,27 @@ impl ListingParser {
         }
     }
 
+    /// Reads `LIST` lines only as the formats of `server_type` (see [`ServerType`]); `MLSD`
+    /// listings are unaffected.
+    pub fn with_server_type(self, server_type: ServerType) -> Self {
+        Self {
+            server_type,
+            ..self
+        }
+    }
+
     /// Parses every line that `chunk` completes and buffers the rest.
     pub fn feed(&mut self, mut chunk: &[u8]) -> Result<(), ListingError> {
         self.check_room()?;
-        while let Some(lf) = chunk.iter().position(|&b| b == b'\n') {
+        while let Some(lf) = find_byte(b'\n', chunk) {
             let (line, rest) = chunk.split_at(lf);
-            self.buffer(line);
-            self.end_line()?;
+            if self.line.is_empty() && !self.overlong && line.len() <= LINE_BUF_CAP {
+                // The whole line is in this chunk: parse it where it lies instead of copying it.
+                self.take_line(line, false)?;
+            } else {
+                self.buffer(line);
+                self.end_line()?;
+            }
             chunk = rest.get(1..).unwrap_or_default();
         }
         self.buffer(chunk);
@@ -213,6 +407,7 @@ impl ListingParser {
         if !self.line.is_empty() || self.overlong {
             self.end_line()?;
         }
+        self.flush_vms_name();
         Ok(self.listing)
     }
 
@@ -252,13 +447,36 @@ impl ListingParser {
 
     fn take_line(&mut self, raw: &[u8], overlong: bool) -> Result<(), ListingError> {
         let line = trim_line_end(raw);
-        let parsed = if overlong || line.len() > MAX_LINE_LEN {
+        let readable = !overlong && line.len() <= MAX_LINE_LEN;
+        if !self.vms_name.is_empty() {
+            let name = mem::take(&mut self.vms_name);
+            let joined = readable.then(|| join_vms_lines(&name, line)).flatten();
+            match joined {
+                Some(parsed) => return self.record(parsed, line),
+                None => self.record_junk(&name),
+            }
+        }
+        let parsed = if !readable {
             Parsed::Junk
         } else if line.iter().all(|&b| is_blank(b)) {
             Parsed::Ignored
         } else {
-            parse_line(self.format, line, self.ctx)
+            parse_line(self.format, self.server_type, line, self.ctx)
         };
+        if parsed == Parsed::Junk
+            && readable
+            && self.format == ListFormat::List
+            && self.server_type.joins_vms_lines()
+            && vms::is_lone_name(line)
+        {
+            // Kept back instead of skipped: the next line may hold the rest of the entry.
+            self.vms_name.extend_from_slice(line);
+            return Ok(());
+        }
+        self.record(parsed, line)
+    }
+
+    fn record(&mut self, parsed: Parsed, line: &[u8]) -> Result<(), ListingError> {
         match parsed {
             Parsed::Entry(entry) => {
                 if self.listing.entries.len() >= self.max_entries {
@@ -268,14 +486,42 @@ impl ListingParser {
                 self.listing.entries.push(entry);
             }
             Parsed::Ignored => {}
-            Parsed::Junk => {
-                if self.listing.skipped.len() < MAX_SKIPPED_LINES {
-                    let kept = line.get(..MAX_SKIPPED_LINE_LEN).unwrap_or(line);
-                    self.listing.skipped.push(kept.to_vec());
-                }
-            }
+            Parsed::Junk => self.record_junk(line),
         }
         Ok(())
+    }
+
+    fn record_junk(&mut self, line: &[u8]) {
+        if self.listing.skipped.len() < MAX_SKIPPED_LINES {
+            let kept = line.get(..MAX_SKIPPED_LINE_LEN).unwrap_or(line);
+            self.listing.skipped.push(kept.to_vec());
+        }
+    }
+
+    fn flush_vms_name(&mut self) {
+        let name = mem::take(&mut self.vms_name);
+        if !name.is_empty() {
+            self.record_junk(&name);
+        }
+    }
+}
+
+/// Parses a VMS name that stood alone on its line together with the line after it, as VMS
+/// servers print an entry whose name is too long for its column; `None` if they are not one
+/// entry.
+fn join_vms_lines(name_line: &[u8], next: &[u8]) -> Option<Parsed> {
+    if next.contains(&0) {
+        return None;
+    }
+    let name = trim_start_blanks(name_line);
+    let details = trim_start_blanks(next);
+    let mut joined = Vec::with_capacity(name.len() + 1 + details.len());
+    joined.extend_from_slice(name);
+    joined.push(b' ');
+    joined.extend_from_slice(details);
+    match vms::parse(&joined) {
+        Parsed::Junk => None,
+        parsed => Some(parsed),
     }
 }
 
@@ -283,7 +529,7 @@ impl ListingParser {
 #[derive(Debug, PartialEq, Eq)]
 enum Parsed {
     Entry(ListEntry),
-    /// A line the protocol says to drop: `total N`, `.`, `..`, `cdir`, `pdir`.
+    /// A line the protocol says to drop: `total N`, `.`, `..`, `cdir`, `pdir`, headers.
     Ignored,
     /// A line that is not a listing entry; worth logging.
     Junk,
@@ -305,18 +551,28 @@ impl ListContext {
     };
 }
 
-fn parse_line(format: ListFormat, line: &[u8], ctx: ListContext) -> Parsed {
+fn parse_line(
+    format: ListFormat,
+    server_type: ServerType,
+    line: &[u8],
+    ctx: ListContext,
+) -> Parsed {
     let line = trim_line_end(line);
     // No file system allows NUL in a name, so a line holding one is corrupt whatever its format.
-    if line.contains(&0) {
+    if find_byte(0, line).is_some() {
         return Parsed::Junk;
     }
     match format {
         ListFormat::Mlsd => mlsd::parse(line),
-        ListFormat::List => match unix::parse(line, ctx.today) {
-            Parsed::Junk => dos::parse(line),
-            parsed => parsed,
-        },
+        ListFormat::List => {
+            for family in server_type.families() {
+                match family.parse(line, ctx) {
+                    Parsed::Junk => {}
+                    parsed => return parsed,
+                }
+            }
+            Parsed::Junk
+        }
     }
 }
 
@@ -339,6 +595,14 @@ fn trim_start_blanks(bytes: &[u8]) -> &[u8] {
         .position(|&b| !is_blank(b))
         .unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or_default()
+}
+
+fn trim_end_blanks(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_blank(b))
+        .map_or(0, |last| last + 1);
+    bytes.get(..end).unwrap_or_default()
 }
 
 /// Whether a name is one of the directory's links to itself or its parent.
@@ -373,6 +637,18 @@ fn small_number(digits: &[u8], len: RangeInclusive<usize>) -> Option<u32> {
     )
 }
 
+/// A year written with two digits, pivoting at 1970 as Windows does; four digits are taken as
+/// they are, and three (`103`) count from 1900, as OS/2 servers that missed Y2K print them.
+fn parse_year(digits: &[u8]) -> Option<i32> {
+    let year = small_number(digits, 2..=4)?;
+    let year = match digits.len() {
+        2 if year < 70 => 2000 + year,
+        2 | 3 => 1900 + year,
+        _ => year,
+    };
+    i32::try_from(year).ok()
+}
+
 /// Reads `H:MM`, `HH:MM` or `HH:MM:SS`, as both `ls` and DOS print them.
 fn parse_clock(bytes: &[u8]) -> Option<(NaiveTime, TimePrecision)> {
     let mut parts = bytes.split(|&b| b == b':');
@@ -388,6 +664,62 @@ fn parse_clock(bytes: &[u8]) -> Option<(NaiveTime, TimePrecision)> {
     Some((NaiveTime::from_hms_opt(hour, minute, second)?, precision))
 }
 
+/// A date at a time of day, or at midnight when the listing gave no time.
+fn list_time(date: NaiveDate, clock: Option<(NaiveTime, TimePrecision)>) -> ListTime {
+    let (time, precision) = clock.unwrap_or((NaiveTime::MIN, TimePrecision::Day));
+    ListTime {
+        at: date.and_time(time),
+        precision,
+    }
+}
+
+/// The number of a three-letter English month name, in any case.
+fn month_number(bytes: &[u8]) -> Option<u32> {
+    const MONTHS: [&[u8]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    let index = MONTHS.iter().position(|m| bytes.eq_ignore_ascii_case(m))?;
+    u32::try_from(index + 1).ok()
+}
+
+/// Text from the server that the client only shows (owner, group, permissions): invalid UTF-8
+/// is replaced rather than refused.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Renders permission bits the way `ls -l` does, so entries from every format look alike.
+fn render_mode(mode: u32) -> String {
+    let mut out = String::with_capacity(9);
+    for (shift, special, letter) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
+        let bits = mode >> shift;
+        out.push(if bits & 4 != 0 { 'r' } else { '-' });
+        out.push(if bits & 2 != 0 { 'w' } else { '-' });
+        out.push(match (mode & special != 0, bits & 1 != 0) {
+            (true, true) => letter,
+            (true, false) => letter.to_ascii_uppercase(),
+            (false, true) => 'x',
+            (false, false) => '-',
+        });
+    }
+    out
+}
+
+/// Reads an octal mode such as `0644` or `100755`.
+fn parse_octal_mode(value: &[u8]) -> Option<u32> {
+    if value.is_empty() || value.len() > 7 {
+        return None;
+    }
+    value.iter().try_fold(0u32, |mode, &b| match b {
+        b'0'..=b'7' => Some(mode * 8 + u32::from(b - b'0')),
+        _ => None,
+    })
+}
+
 /// Iterates over the blank-separated tokens of a line, remembering where each ends so that a
 /// caller can take the untouched rest of the line as a name.
 #[derive(Debug, Clone)]
@@ -397,7 +729,7 @@ struct Tokens<'a> {
 }
 
 /// One run of non-blank bytes and the offset just past it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Token<'a> {
     bytes: &'a [u8],
     end: usize,
@@ -406,6 +738,11 @@ struct Token<'a> {
 impl<'a> Tokens<'a> {
     fn new(line: &'a [u8]) -> Self {
         Self { line, pos: 0 }
+    }
+
+    /// The rest of the line after the blanks that follow the last token taken.
+    fn rest(&self) -> &'a [u8] {
+        trim_start_blanks(self.line.get(self.pos..).unwrap_or_default())
     }
 }
 
@@ -416,13 +753,84 @@ impl<'a> Iterator for Tokens<'a> {
         let rest = self.line.get(self.pos..)?;
         let skip = rest.iter().position(|&b| !is_blank(b))?;
         let word = rest.get(skip..)?;
-        let len = word.iter().position(|&b| is_blank(b)).unwrap_or(word.len());
+        // Most bytes are printable, so one comparison rules them out.
+        let len = word
+            .iter()
+            .position(|&b| b <= b' ' && is_blank(b))
+            .unwrap_or(word.len());
         self.pos += skip + len;
         Some(Token {
             bytes: word.get(..len)?,
             end: self.pos,
         })
     }
+}
+
+/// The first `N` tokens of a line, held on the stack so that splitting a line allocates nothing,
+/// and read only as far as a parser asks.
+#[derive(Debug, Clone)]
+struct Head<'a, const N: usize> {
+    unread: Tokens<'a>,
+    tokens: [Token<'a>; N],
+    len: usize,
+}
+
+impl<'a, const N: usize> Head<'a, N> {
+    /// A head that reads the line as far as [`Head::get`] asks.
+    fn lazy(line: &'a [u8]) -> Self {
+        Self {
+            unread: Tokens::new(line),
+            tokens: [Token::default(); N],
+            len: 0,
+        }
+    }
+
+    /// A head that has read all its tokens, for [`Head::as_slice`].
+    fn new(line: &'a [u8]) -> Self {
+        let mut head = Self::lazy(line);
+        head.get(N);
+        head
+    }
+
+    /// Token number `index`, reading up to it; `None` past the end of the line or of the head.
+    fn get(&mut self, index: usize) -> Option<Token<'a>> {
+        while self.len <= index {
+            let slot = self.tokens.get_mut(self.len)?;
+            *slot = self.unread.next()?;
+            self.len += 1;
+        }
+        self.tokens.get(index).copied()
+    }
+
+    /// The tokens read so far.
+    fn as_slice(&self) -> &[Token<'a>] {
+        self.tokens.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Finds the first `needle`, eight bytes at a time: the line splitter runs over every byte of a
+/// listing, and `iter().position` looks at one.
+fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let pattern = ONES * u64::from(needle);
+    let mut words = haystack.chunks_exact(8);
+    let mut skipped = 0;
+    for word in &mut words {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        // A byte of `x` is zero where the word holds the needle; this sets its high bit (and
+        // maybe others after it, which the byte-wise search below sorts out).
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            break;
+        }
+        skipped += 8;
+    }
+    let rest = haystack.get(skipped..)?;
+    rest.iter()
+        .position(|&b| b == needle)
+        .map(|at| skipped + at)
 }
 
 /// Helpers shared by the parsers' tests: a fixed "today", table checks and the junk harness.
@@ -471,6 +879,27 @@ mod testkit {
         }
     }
 
+    /// [`check`] for `LIST` lines read with a server type hint.
+    pub fn check_list(server_type: ServerType, cases: &[(&[u8], &str)]) {
+        check(
+            |line| parse_list_line_with(line, &ctx(), server_type),
+            cases,
+        );
+    }
+
+    /// Asserts what each line is to one family's parser: an entry is described as by
+    /// [`describe`], `Parsed::Ignored` as "ignored" and `Parsed::Junk` as "junk".
+    pub fn check_family(family: Family, cases: &[(&[u8], &str)]) {
+        for &(line, want) in cases {
+            let got = match family.parse(line, ctx()) {
+                Parsed::Entry(entry) => describe(&entry),
+                Parsed::Ignored => "ignored".into(),
+                Parsed::Junk => "junk".into(),
+            };
+            assert_eq!(got, want, "parsing {}", line.escape_ascii());
+        }
+    }
+
     pub fn ctx() -> ListContext {
         ListContext {
             today: NaiveDate::from_ymd_opt(2024, 6, 15).unwrap(),
@@ -498,26 +927,46 @@ mod testkit {
         }
     }
 
+    /// What a prefix of a valid line may parse to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Truncation {
+        /// The name ends the line and everything else is required: a prefix parses to the same
+        /// fields (with a shorter name) or not at all.
+        SameFields,
+        /// Optional fields or markers follow the name (VMS owner and protection, VxWorks
+        /// `<DIR>`), so a prefix may lose them; it must still be a sane entry.
+        Lossy,
+    }
+
     /// Checks what any parsed entry must satisfy, whatever the input.
     fn assert_sane(entry: &ListEntry, input: &[u8]) {
         assert!(!entry.name.is_empty(), "empty name from {input:?}");
         assert!(!is_dot_name(&entry.name), "dot name from {input:?}");
         assert!(!entry.name.contains(&0), "NUL in name from {input:?}");
-        // Name and target are cut from the line, never from its line ending.
+        // Name and target are cut from the line, never from its line ending; a z/VM name is
+        // joined from two columns with a dot.
         let line = trim_line_end(input);
+        let found = |part: &[u8]| line.windows(part.len()).any(|w| w == part);
         for part in [Some(&entry.name), entry.target.as_ref()]
             .into_iter()
             .flatten()
         {
-            let found = line.windows(part.len()).any(|w| w == part.as_slice());
-            assert!(found, "{part:?} is not from the line {input:?}");
+            let from_line = found(part) || part.split(|&b| b == b'.').all(found);
+            assert!(from_line, "{part:?} is not from the line {input:?}");
         }
     }
 
-    /// Throws truncations, insertions and random edits of each valid line at `parse`; it must
-    /// never panic, a truncated line must parse to the same fields or not at all, and streaming
-    /// the mangled lines through a [`ListingParser`] must agree with parsing them one by one.
-    pub fn mangle(format: ListFormat, valid: &[&[u8]], parse: impl Fn(&[u8]) -> Option<ListEntry>) {
+    /// Throws truncations, insertions and random edits of each valid line at the parser for
+    /// `format` and `server_type`; it must never panic, a truncated line must parse as
+    /// `truncation` says, and streaming the mangled lines through a [`ListingParser`] must agree
+    /// with parsing them one by one.
+    pub fn mangle(
+        format: ListFormat,
+        server_type: ServerType,
+        truncation: Truncation,
+        valid: &[&[u8]],
+    ) {
+        let parse = |line: &[u8]| parse_line(format, server_type, line, ctx()).into_entry();
         let junk: [&[u8]; 14] = [
             b"\0",
             b" ",
@@ -543,6 +992,9 @@ mod testkit {
                     continue;
                 };
                 assert_sane(&short, line);
+                if truncation == Truncation::Lossy {
+                    continue;
+                }
                 assert_eq!(
                     (short.kind, short.size, short.modified),
                     (full.kind, full.size, full.modified),
@@ -585,25 +1037,44 @@ mod testkit {
                 mangled.push(bad);
             }
         }
-        assert_stream_matches_lines(format, &mangled, &mut rng);
+        assert_stream_matches_lines(format, server_type, &mangled, &mut rng);
     }
 
     /// Joins lines with mixed line endings, feeds them in random chunks, and checks that the
-    /// parser finds what line-by-line parsing finds.
-    fn assert_stream_matches_lines(format: ListFormat, lines: &[Vec<u8>], rng: &mut Rng) {
+    /// parser finds what line-by-line parsing finds, a VMS name alone on its line being read
+    /// together with the next line.
+    fn assert_stream_matches_lines(
+        format: ListFormat,
+        server_type: ServerType,
+        lines: &[Vec<u8>],
+        rng: &mut Rng,
+    ) {
+        let joins = format == ListFormat::List && server_type.joins_vms_lines();
         let mut stream = Vec::new();
         let mut expected = Vec::new();
+        let mut held: Option<Vec<u8>> = None;
         for line in lines {
             // Mangling may have put line breaks inside a line; split the way the parser will.
             for piece in line.split(|&b| b == b'\n') {
                 stream.extend_from_slice(piece);
                 stream.extend_from_slice(if rng.below(2) == 0 { b"\r\n" } else { b"\n" });
-                if let Some(entry) = parse_line(format, piece, ctx()).into_entry() {
-                    expected.push(entry);
+                let piece = trim_line_end(piece);
+                if let Some(name) = held.take()
+                    && let Some(joined) = join_vms_lines(&name, piece)
+                {
+                    expected.extend(joined.into_entry());
+                    continue;
+                }
+                match parse_line(format, server_type, piece, ctx()) {
+                    Parsed::Entry(entry) => expected.push(entry),
+                    Parsed::Junk if joins && vms::is_lone_name(piece) => {
+                        held = Some(piece.to_vec());
+                    }
+                    Parsed::Ignored | Parsed::Junk => {}
                 }
             }
         }
-        let mut parser = ListingParser::new(format, ctx());
+        let mut parser = ListingParser::new(format, ctx()).with_server_type(server_type);
         let mut rest = stream.as_slice();
         while !rest.is_empty() {
             let (chunk, tail) = rest.split_at(rng.below(rest.len().min(700)) + 1);
@@ -628,7 +1099,11 @@ mod tests {
     use super::*;
 
     fn parse_all(format: ListFormat, chunks: &[&[u8]]) -> Listing {
-        let mut parser = ListingParser::new(format, ctx());
+        parse_all_as(format, ServerType::Auto, chunks)
+    }
+
+    fn parse_all_as(format: ListFormat, server_type: ServerType, chunks: &[&[u8]]) -> Listing {
+        let mut parser = ListingParser::new(format, ctx()).with_server_type(server_type);
         for chunk in chunks {
             parser.feed(chunk).unwrap();
         }
@@ -723,6 +1198,18 @@ mod tests {
     }
 
     #[test]
+    fn overlong_line_in_one_chunk_is_skipped_like_a_streamed_one() {
+        // A whole line in one chunk is parsed in place; past the cap it must still be junk.
+        let mut line = b"type=file; ".to_vec();
+        line.resize(LINE_BUF_CAP + 10, b'n');
+        line.extend_from_slice(b"\ntype=file; after\n");
+        let listing = parse_all(ListFormat::Mlsd, &[&line]);
+        assert_eq!(listing.entries.len(), 1);
+        assert_eq!(listing.skipped.len(), 1);
+        assert_eq!(listing.skipped[0].len(), MAX_SKIPPED_LINE_LEN);
+    }
+
+    #[test]
     fn line_at_the_length_cap_still_parses() {
         let mut line = b"type=file; ".to_vec();
         line.resize(MAX_LINE_LEN, b'n');
@@ -732,6 +1219,16 @@ mod tests {
         line.push(b'n');
         parser.feed(&line).unwrap();
         let listing = parser.finish().unwrap();
+        assert_eq!(listing.entries.len(), 1);
+        assert_eq!(listing.skipped.len(), 1);
+
+        // The same, each line whole in one chunk.
+        line.pop();
+        let mut joined = line.clone();
+        joined.extend_from_slice(b"\r\n");
+        joined.extend_from_slice(&line);
+        joined.extend_from_slice(b"n\r\n");
+        let listing = parse_all(ListFormat::Mlsd, &[&joined]);
         assert_eq!(listing.entries.len(), 1);
         assert_eq!(listing.skipped.len(), 1);
     }
@@ -799,5 +1296,270 @@ mod tests {
         assert_eq!(parse_clock(b"24:00"), None);
         assert_eq!(parse_clock(b"12:5"), None);
         assert_eq!(parse_clock(b"1:02:03:04"), None);
+        assert_eq!(parse_year(b"69"), Some(2069));
+        assert_eq!(parse_year(b"70"), Some(1970));
+        assert_eq!(parse_year(b"103"), Some(2003));
+        assert_eq!(parse_year(b"2024"), Some(2024));
+        assert_eq!(parse_year(b"1"), None);
+        assert_eq!(parse_year(b"20245"), None);
+        assert_eq!(parse_octal_mode(b"0755"), Some(0o755));
+        assert_eq!(parse_octal_mode(b"8"), None);
+    }
+
+    #[test]
+    fn find_byte_agrees_with_position() {
+        let mut rng = super::testkit::Rng::new(7);
+        for len in 0..40 {
+            for _ in 0..50 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| b"ab\n\x8a\x0a\xff"[rng.below(6)])
+                    .collect();
+                for needle in [b'\n', b'a', 0xff, 0x8a, 0] {
+                    let want = bytes.iter().position(|&b| b == needle);
+                    assert_eq!(find_byte(needle, &bytes), want, "{needle} in {bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn server_types_follow_filezilla_numbers() {
+        let types: Vec<_> = (0..=11).map(ServerType::from_filezilla_type).collect();
+        assert_eq!(
+            types,
+            [
+                Some(ServerType::Auto),
+                Some(ServerType::Unix),
+                Some(ServerType::Vms),
+                Some(ServerType::Dos),
+                Some(ServerType::Mvs),
+                Some(ServerType::VxWorks),
+                Some(ServerType::ZVm),
+                Some(ServerType::HpNonStop),
+                Some(ServerType::DosVirtual),
+                Some(ServerType::Cygwin),
+                Some(ServerType::DosForwardSlashes),
+                None,
+            ]
+        );
+        assert_eq!(ServerType::default(), ServerType::Auto);
+    }
+
+    /// One sample line of each format, with the family that must read it.
+    const SAMPLES: &[(Family, &[u8])] = &[
+        (
+            Family::Unix,
+            b"-rw-r--r--   1 alice    staff        1234 Jan  1  2020 notes.txt",
+        ),
+        (
+            Family::Unix,
+            b"lrwxrwxrwx 1 u g 11 Mar 10 09:05 link -> /etc/target",
+        ),
+        (Family::Unix, b"drwxr-xr-x 2 u g 4096 2024-03-01 12:30 iso"),
+        (
+            Family::Unix,
+            b"d [R----F--] supervisor            512       Jan 16 18:53    login",
+        ),
+        (
+            Family::Unix,
+            b"-------r--         326  1391972  1392298 Nov 22  1995 MegaPhone.sit",
+        ),
+        (
+            Family::Unix,
+            b"drwxrwxr-x               folder        2 May 10  1996 network",
+        ),
+        (
+            Family::Dos,
+            b"01-16-24  02:15PM       <DIR>          Folder name",
+        ),
+        (Family::Dos, b"2024-03-07  09:05  42  iso"),
+        (Family::Eplf, b"+i8388621.29609,m824255902,/,\tdev"),
+        (
+            Family::Eplf,
+            b"+i8388621.48594,m825718503,r,s280,up755,\tfile",
+        ),
+        (
+            Family::Vms,
+            b"FILE.TXT;1  2/4  17-JAN-2024 10:12:01  [GROUP,OWNER]  (RWED,RWED,RE,)",
+        ),
+        (
+            Family::Vms,
+            b"SUB.DIR;1  1  19-NOV-2001 21:41 [root,root] (RWE,RWE,RE,RE)",
+        ),
+        (
+            Family::Os2,
+            b"     0           DIR   05-12-97   16:44  PSFONTS",
+        ),
+        (Family::Os2, b" 1123      A    07-14-99   12:37  readme.txt"),
+        (Family::VxWorks, b"  512    Mar 14 2024 10:00  file.txt"),
+        (
+            Family::VxWorks,
+            b"2048    Feb-28-1998  05:23:30   nortel dir <DIR>",
+        ),
+        (
+            Family::As400,
+            b"QSYS            77824 02/23/00 15:09:55 *DIR       QDOC/",
+        ),
+        (
+            Family::As400,
+            b"BAILEYSE     5263360 06/11/97 12:27:39 *FILE     BPTFSAVF",
+        ),
+        (
+            Family::Mvs,
+            b"WYOSPT 3420   2003/05/21  1  200  FB      80  8053  PS  USER.FILE",
+        ),
+        (
+            Family::Mvs,
+            b"MEMBER1   01.01 2004/06/22 2004/06/22 16:32   128   128    0 BOBY12",
+        ),
+        (
+            Family::ZVm,
+            b"PROFILE  EXEC     F         80         12          1 2024-03-14 10:00:00 -",
+        ),
+        (
+            Family::HpNonStop,
+            b"FILE01 101 528 6-Apr-07 14:21:18 255, 0 \"oooo\"",
+        ),
+    ];
+
+    /// Every family but `MvsHinted`, which reads what `Mvs` reads and more.
+    const FAMILIES: [Family; 10] = [
+        Family::Unix,
+        Family::Dos,
+        Family::Eplf,
+        Family::Vms,
+        Family::Os2,
+        Family::VxWorks,
+        Family::As400,
+        Family::Mvs,
+        Family::ZVm,
+        Family::HpNonStop,
+    ];
+
+    #[test]
+    fn each_format_is_read_by_its_own_family_only() {
+        for &(own, line) in SAMPLES {
+            for family in FAMILIES.into_iter().chain([Family::MvsHinted]) {
+                let is_own = family == own || (own == Family::Mvs && family == Family::MvsHinted);
+                let parsed = family.parse(line, ctx());
+                assert_eq!(
+                    matches!(parsed, Parsed::Entry(_)),
+                    is_own,
+                    "{family:?} on {}",
+                    line.escape_ascii()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn auto_and_the_hint_read_each_format_alike() {
+        let hint = |family| match family {
+            Family::Unix | Family::Eplf => ServerType::Unix,
+            Family::Dos | Family::Os2 => ServerType::Dos,
+            Family::Vms => ServerType::Vms,
+            Family::Mvs | Family::MvsHinted => ServerType::Mvs,
+            Family::VxWorks => ServerType::VxWorks,
+            Family::ZVm => ServerType::ZVm,
+            Family::HpNonStop => ServerType::HpNonStop,
+            Family::As400 => ServerType::Auto,
+        };
+        for &(own, line) in SAMPLES {
+            let by_family = family_entry(own, line);
+            assert!(by_family.is_some(), "{}", line.escape_ascii());
+            assert_eq!(parse_list_line(line, &ctx()), by_family);
+            assert_eq!(parse_list_line_with(line, &ctx(), hint(own)), by_family);
+        }
+    }
+
+    fn family_entry(family: Family, line: &[u8]) -> Option<ListEntry> {
+        family.parse(line, ctx()).into_entry()
+    }
+
+    #[test]
+    fn a_hint_tries_only_its_own_families() {
+        let unix = b"-rw-r--r-- 1 u g 5 Jan 1 2020 f".as_slice();
+        let dos = b"01-16-24  02:15PM  <DIR>  d".as_slice();
+        let os2 = b" 1123      A    07-14-99   12:37  readme.txt".as_slice();
+        let eplf = b"+i1.2,m824255902,/,\tdev".as_slice();
+        let vms = b"FILE.TXT;1  2/4  17-JAN-2024 10:12:01".as_slice();
+        let member = b"MEMBER1".as_slice();
+        // The hint, the lines it reads, the lines it refuses.
+        type Case<'a> = (ServerType, &'a [&'a [u8]], &'a [&'a [u8]]);
+        let cases: [Case<'_>; 6] = [
+            (ServerType::Unix, &[unix, eplf], &[dos, os2, vms, member]),
+            (ServerType::Cygwin, &[unix, eplf], &[dos, vms]),
+            (ServerType::Dos, &[dos, os2], &[unix, eplf, vms]),
+            (ServerType::DosForwardSlashes, &[dos, os2], &[unix]),
+            (ServerType::Vms, &[vms], &[unix, dos, eplf]),
+            (ServerType::Mvs, &[member], &[unix, dos, vms]),
+        ];
+        for (server_type, read, refused) in cases {
+            for line in read {
+                let got = parse_list_line_with(line, &ctx(), server_type);
+                assert!(got.is_some(), "{server_type:?}: {}", line.escape_ascii());
+            }
+            for line in refused {
+                let got = parse_list_line_with(line, &ctx(), server_type);
+                assert!(got.is_none(), "{server_type:?}: {}", line.escape_ascii());
+            }
+        }
+        // A bare member name is only read when the user says the server is MVS.
+        assert_eq!(parse_list_line(member, &ctx()), None);
+    }
+
+    #[test]
+    fn mlsd_ignores_the_hint() {
+        let mut parser =
+            ListingParser::new(ListFormat::Mlsd, ctx()).with_server_type(ServerType::Vms);
+        parser.feed(b"type=file;size=3; a\r\n").unwrap();
+        let listing = parser.finish().unwrap();
+        assert_eq!(listing.entries.len(), 1);
+    }
+
+    #[test]
+    fn vms_entries_on_two_lines_are_joined_across_chunks() {
+        let listing = b"Directory DISK$USER:[ALICE]\r\n\
+            \r\n\
+            A-LONG-FILE-NAME.TXT;12\r\n\
+            \x20       170774/170775     24-APR-2003 08:16:15  [FTP_CLIENT,SCOT]      (RWED,RWED,RE,)\r\n\
+            SHORT.TXT;1  2/4  17-JAN-2024 10:12:01  [GROUP,OWNER]  (RWED,RWED,RE,)\r\n\
+            LONELY.TXT;1\r\n\
+            NOT A CONTINUATION\r\n\
+            LAST.DIR;1\r\n\
+            \x20 1/3  2-AUG-2006 13:05  [SUMMARY]  (RWE,RWE,RE,)\r\n\
+            TRAILING.TXT;2\r\n\
+            \r\n\
+            Total of 4 files, 170778/170782 blocks.\r\n\
+            DANGLING.TXT;1\r\n";
+        let want = [
+            "File 'A-LONG-FILE-NAME.TXT;12' - 2003-04-24T08:16:15/Second RWED,RWED,RE, SCOT FTP_CLIENT",
+            "File 'SHORT.TXT;1' - 2024-01-17T10:12:01/Second RWED,RWED,RE, OWNER GROUP",
+            "Dir 'LAST' - 2006-08-02T13:05:00/Minute RWE,RWE,RE, SUMMARY -",
+        ];
+        let skipped: [&[u8]; 5] = [
+            b"LONELY.TXT;1",
+            b"NOT A CONTINUATION",
+            b"TRAILING.TXT;2",
+            b"",
+            b"DANGLING.TXT;1",
+        ];
+        // The blank line after TRAILING.TXT;2 ends its chance of a continuation without being
+        // skipped itself.
+        let skipped: Vec<&[u8]> = skipped.into_iter().filter(|s| !s.is_empty()).collect();
+        for server_type in [ServerType::Auto, ServerType::Vms] {
+            for split in 0..listing.len() {
+                let (a, b) = listing.split_at(split);
+                let parsed = parse_all_as(ListFormat::List, server_type, &[a, b]);
+                let got: Vec<_> = parsed.entries.iter().map(describe).collect();
+                assert_eq!(got, want, "{server_type:?} split at {split}");
+                assert_eq!(parsed.skipped, skipped, "{server_type:?} split at {split}");
+            }
+        }
+        // Other hints never hold a name back.
+        let parsed = parse_all_as(ListFormat::List, ServerType::Unix, &[listing]);
+        assert!(parsed.entries.is_empty());
+        // Single lines cannot be joined.
+        assert_eq!(parse_list_line(b"A-LONG-FILE-NAME.TXT;12", &ctx()), None);
     }
 }

@@ -1,15 +1,20 @@
-//! Unix `ls -l` lines, as most `LIST` replies are: `-rw-r--r-- 1 owner group 1234 Jan 1 2020 name`.
+//! Unix `ls -l` lines, as most `LIST` replies are: `-rw-r--r-- 1 owner group 1234 Jan 1 2020 name`,
+//! and two lookalikes: NetWare (`d [R----F--] supervisor 512 Jan 16 18:53 login`) and NetPresenz
+//! on the Mac (`-------r-- 326 1391972 1392298 Nov 22 1995 MegaPhone.sit`).
 //!
 //! Pure: no I/O, no clock (the year of a recent date comes from the caller's "today"). Owns the
 //! column layout and its variants: missing group or link count, device numbers, `Mon DD HH:MM`,
 //! `Mon DD YYYY` and ISO dates, ACL markers. Must not touch the name beyond splitting a symlink's
 //! ` -> target`: it is every byte after the single space that follows the date.
+//!
+//! This is the hot path of most listings, so a line is split into tokens on the stack and
+//! nothing is allocated until it is known to be an entry.
 
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 use super::{
-    EntryKind, ListEntry, ListTime, Parsed, TimePrecision, Token, Tokens, is_digits, is_dot_name,
-    parse_clock, parse_u64, small_number,
+    EntryKind, Head, ListEntry, ListTime, Parsed, TimePrecision, Token, is_digits, is_dot_name,
+    month_number, parse_clock, parse_u64, small_number, text, trim_start_blanks,
 };
 
 /// Enough tokens for the longest head: mode, links, owner, group, device major, size, then a
@@ -18,30 +23,47 @@ const HEAD_TOKENS: usize = 10;
 
 /// Parses one line, without its line ending.
 pub(super) fn parse(line: &[u8], today: NaiveDate) -> Parsed {
-    let head: Vec<Token<'_>> = Tokens::new(line).take(HEAD_TOKENS).collect();
-    if is_total(&head) {
-        return Parsed::Ignored;
-    }
-    let Some((mode, columns)) = head.split_first() else {
+    // The head is read only as far as the date, so a long name is never split into tokens.
+    let mut head = Head::<HEAD_TOKENS>::lazy(line);
+    let Some(mode) = head.get(0) else {
         return Parsed::Junk;
     };
-    let Some((type_letter, permissions)) = parse_mode(mode.bytes) else {
-        return Parsed::Junk;
+    if is_total(&mut head) {
+        return Parsed::Ignored;
+    }
+    let (type_letter, permissions, first_column, netware) = match parse_mode(mode.bytes) {
+        Some((type_letter, bits)) => (type_letter, bits, 1, false),
+        None => match netware_rights(mode, head.get(1)) {
+            Some((type_letter, rights)) => (type_letter, rights, 2, true),
+            None => return Parsed::Junk,
+        },
     };
     // Every column between the mode and the date is optional on some server, so the date is
     // found first: the size is the token just before it, and links, owner and group precede it.
-    for date_at in 1..columns.len() {
-        let Some((modified, date_end)) =
-            parse_date(columns.get(date_at..).unwrap_or_default(), today)
-        else {
+    let mut date_at = first_column;
+    loop {
+        date_at += 1;
+        if head.get(date_at).is_none() {
+            return Parsed::Junk;
+        }
+        let Some((modified, date_end)) = parse_date(&mut head, date_at, today) else {
             continue;
         };
-        let Some(fields) = Fields::parse(type_letter, columns.get(..date_at).unwrap_or_default())
-        else {
+        let columns = head
+            .as_slice()
+            .get(first_column..date_at)
+            .unwrap_or_default();
+        let Some(fields) = Fields::parse(type_letter, columns) else {
             continue;
         };
-        // Exactly one space follows the date, so a name's own leading spaces are kept.
+        // Exactly one space follows the date, so a name's own leading spaces are kept; NetWare
+        // pads its columns, so its names cannot have any.
         let rest = line.get(date_end + 1..).unwrap_or_default();
+        let rest = if netware {
+            trim_start_blanks(rest)
+        } else {
+            rest
+        };
         let kind = match type_letter {
             b'-' => EntryKind::File,
             b'd' => EntryKind::Dir,
@@ -61,49 +83,74 @@ pub(super) fn parse(line: &[u8], today: NaiveDate) -> Parsed {
         return Parsed::Entry(ListEntry {
             size: fields.size,
             modified: Some(modified),
-            permissions: Some(permissions),
-            owner: fields.owner,
-            group: fields.group,
+            permissions: Some(text(permissions)),
+            owner: fields.owner.map(text),
+            group: fields.group.map(text),
             target,
             ..ListEntry::new(name, kind)
         });
     }
-    Parsed::Junk
 }
 
 /// `total 123` (or `total 12K` from `ls -h`) heads a listing and is not an entry.
-fn is_total(head: &[Token<'_>]) -> bool {
-    matches!(head, [word, count]
-        if word.bytes.eq_ignore_ascii_case(b"total")
-            && count.bytes.first().is_some_and(u8::is_ascii_digit))
+fn is_total(head: &mut Head<'_, HEAD_TOKENS>) -> bool {
+    head.get(0)
+        .is_some_and(|word| word.bytes.eq_ignore_ascii_case(b"total"))
+        && head
+            .get(1)
+            .is_some_and(|count| count.bytes.first().is_some_and(u8::is_ascii_digit))
+        && head.get(2).is_none()
 }
 
 /// Reads a mode such as `drwxr-sr-x+`: the type letter and the nine permission letters.
-fn parse_mode(token: &[u8]) -> Option<(u8, String)> {
+fn parse_mode(token: &[u8]) -> Option<(u8, &[u8])> {
     let (&type_letter, rest) = token.split_first()?;
-    if !b"-dlbcpsD".contains(&type_letter) {
+    // Sets of letters are matched rather than searched with `contains`, which would call a
+    // memchr for every byte: this runs for every line of most listings.
+    if !matches!(
+        type_letter,
+        b'-' | b'd' | b'l' | b'b' | b'c' | b'p' | b's' | b'D'
+    ) {
         return None;
     }
     let (bits, marker) = rest.split_at_checked(9)?;
     // `l`/`L` are System V's mandatory locking; a trailing `+`, `.` or `@` marks an ACL,
     // an SELinux context or macOS extended attributes.
-    let valid_bits = bits.iter().all(|b| b"rwxsStTlL-".contains(b));
+    let valid_bits = bits.iter().all(|b| {
+        matches!(
+            b,
+            b'r' | b'w' | b'x' | b's' | b'S' | b't' | b'T' | b'l' | b'L' | b'-'
+        )
+    });
     let valid_marker = matches!(marker, [] | [b'+' | b'.' | b'@']);
     if !valid_bits || !valid_marker {
         return None;
     }
-    Some((type_letter, String::from_utf8_lossy(bits).into_owned()))
+    Some((type_letter, bits))
+}
+
+/// NetWare splits the mode into a type letter and a bracketed set of trustee rights:
+/// `d [RWCEAFMS]`. Returns the type letter and the rights with their brackets.
+fn netware_rights<'a>(mode: Token<'a>, rights: Option<Token<'a>>) -> Option<(u8, &'a [u8])> {
+    let type_letter = match mode.bytes {
+        [letter @ (b'-' | b'd')] => *letter,
+        _ => return None,
+    };
+    let rights = rights?.bytes;
+    let letters = rights.strip_prefix(b"[")?.strip_suffix(b"]")?;
+    let valid = !letters.is_empty() && letters.iter().all(|b| b"RWCEAFMS-".contains(b));
+    valid.then_some((type_letter, rights))
 }
 
 /// The columns between the mode and the date.
-struct Fields {
+struct Fields<'a> {
     size: Option<u64>,
-    owner: Option<String>,
-    group: Option<String>,
+    owner: Option<&'a [u8]>,
+    group: Option<&'a [u8]>,
 }
 
-impl Fields {
-    fn parse(type_letter: u8, columns: &[Token<'_>]) -> Option<Self> {
+impl<'a> Fields<'a> {
+    fn parse(type_letter: u8, columns: &[Token<'a>]) -> Option<Self> {
         let (last, mut ids) = columns.split_last()?;
         let size = if matches!(type_letter, b'b' | b'c') {
             // Devices print `major, minor` (or `major,minor`) where files print a size.
@@ -122,14 +169,23 @@ impl Fields {
             // A size too big for 64 bits does not parse, so the line is junk.
             Some(parse_u64(last.bytes)?)
         };
-        let text = |token: &Token<'_>| Some(String::from_utf8_lossy(token.bytes).into_owned());
         // A leading number is taken for the link count; without it, owner and group shift left.
         let (owner, group) = match ids {
             [] => (None, None),
             [one] if is_digits(one.bytes) => (None, None),
-            [owner] => (text(owner), None),
-            [links, owner] if is_digits(links.bytes) => (text(owner), None),
-            [owner, group] | [_, owner, group] => (text(owner), text(group)),
+            // NetPresenz prints a folder's item count after the word `folder`: no size, no owner.
+            [folder] if type_letter == b'd' && folder.bytes == b"folder" => {
+                return Some(Self {
+                    size: None,
+                    owner: None,
+                    group: None,
+                });
+            }
+            [owner] => (Some(owner.bytes), None),
+            // NetPresenz prints the resource and data fork sizes, which add up to the size.
+            [resource, data] if is_fork_sizes(resource.bytes, data.bytes, size) => (None, None),
+            [links, owner] if is_digits(links.bytes) => (Some(owner.bytes), None),
+            [owner, group] | [_, owner, group] => (Some(owner.bytes), Some(group.bytes)),
             _ => return None,
         };
         Some(Self { size, owner, group })
@@ -140,33 +196,51 @@ fn is_device_number(bytes: &[u8]) -> bool {
     bytes.iter().any(u8::is_ascii_digit) && bytes.iter().all(|&b| b.is_ascii_digit() || b == b',')
 }
 
-/// Reads `Mon DD HH:MM`, `Mon DD YYYY` or `YYYY-MM-DD HH:MM[:SS]` from the start of `tokens`;
-/// returns the time and the offset just past it.
-fn parse_date(tokens: &[Token<'_>], today: NaiveDate) -> Option<(ListTime, usize)> {
-    let first = tokens.first()?;
-    if let Some(date) = parse_iso_date(first.bytes) {
-        let clock = tokens.get(1)?;
-        let (time, precision) = parse_clock(clock.bytes)?;
-        let at = date.and_time(time);
-        return Some((ListTime { at, precision }, clock.end));
-    }
-    let month = month_number(first.bytes)?;
-    let day = small_number(tokens.get(1)?.bytes, 1..=2)?;
-    let last = tokens.get(2)?;
-    let listed = match parse_clock(last.bytes) {
-        Some((time, precision)) => ListTime {
-            at: recent_date(month, day, today)?.and_time(time),
-            precision,
-        },
-        None => {
-            let year = i32::try_from(small_number(last.bytes, 4..=4)?).ok()?;
-            ListTime {
-                at: NaiveDate::from_ymd_opt(year, month, day)?.and_time(NaiveTime::MIN),
-                precision: TimePrecision::Day,
-            }
+fn is_fork_sizes(resource: &[u8], data: &[u8], size: Option<u64>) -> bool {
+    let sum = parse_u64(resource)
+        .zip(parse_u64(data))
+        .and_then(|(r, d)| r.checked_add(d));
+    sum.is_some() && sum == size
+}
+
+/// Reads `Mon DD HH:MM`, `Mon DD YYYY` or `YYYY-MM-DD HH:MM[:SS]` from token `at` on; returns
+/// the time and the offset just past it.
+fn parse_date(
+    head: &mut Head<'_, HEAD_TOKENS>,
+    at: usize,
+    today: NaiveDate,
+) -> Option<(ListTime, usize)> {
+    let first = head.get(at)?;
+    // The first byte tells the two shapes apart, so most columns are refused at once.
+    match first.bytes.first()? {
+        b'0'..=b'9' => {
+            let date = parse_iso_date(first.bytes)?;
+            let clock = head.get(at + 1)?;
+            let (time, precision) = parse_clock(clock.bytes)?;
+            let at = date.and_time(time);
+            Some((ListTime { at, precision }, clock.end))
         }
-    };
-    Some((listed, last.end))
+        b'A'..=b'Z' | b'a'..=b'z' => {
+            let month = month_number(first.bytes)?;
+            let day = small_number(head.get(at + 1)?.bytes, 1..=2)?;
+            let last = head.get(at + 2)?;
+            let listed = match parse_clock(last.bytes) {
+                Some((time, precision)) => ListTime {
+                    at: recent_date(month, day, today)?.and_time(time),
+                    precision,
+                },
+                None => {
+                    let year = i32::try_from(small_number(last.bytes, 4..=4)?).ok()?;
+                    ListTime {
+                        at: NaiveDate::from_ymd_opt(year, month, day)?.and_time(NaiveTime::MIN),
+                        precision: TimePrecision::Day,
+                    }
+                }
+            };
+            Some((listed, last.end))
+        }
+        _ => None,
+    }
 }
 
 /// `ls` prints a time instead of a year for dates within the last six months, so the year is
@@ -181,23 +255,13 @@ fn recent_date(month: u32, day: u32, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 fn parse_iso_date(bytes: &[u8]) -> Option<NaiveDate> {
-    let mut parts = bytes.split(|&b| b == b'-');
-    let year = i32::try_from(small_number(parts.next()?, 4..=4)?).ok()?;
-    let month = small_number(parts.next()?, 2..=2)?;
-    let day = small_number(parts.next()?, 2..=2)?;
-    if parts.next().is_some() {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *bytes else {
         return None;
-    }
-    NaiveDate::from_ymd_opt(year, month, day)
-}
-
-fn month_number(bytes: &[u8]) -> Option<u32> {
-    const MONTHS: [&[u8]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
-    let index = MONTHS.iter().position(|m| bytes.eq_ignore_ascii_case(m))?;
-    u32::try_from(index + 1).ok()
+    };
+    let year = small_number(&[y1, y2, y3, y4], 4..=4)?;
+    let month = small_number(&[m1, m2], 2..=2)?;
+    let day = small_number(&[d1, d2], 2..=2)?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// Splits `name -> target` at the first arrow; a link without one keeps its whole text as name.
@@ -214,8 +278,8 @@ fn split_link(rest: &[u8]) -> (&[u8], Option<Vec<u8>>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::{check, ctx, mangle};
-    use super::super::{ListContext, ListFormat, parse_list_line};
+    use super::super::testkit::{Truncation, check, check_list, ctx, mangle};
+    use super::super::{ListContext, ListFormat, ServerType, parse_list_line};
     use super::*;
 
     fn list(line: &[u8]) -> Option<ListEntry> {
@@ -327,6 +391,51 @@ mod tests {
     }
 
     #[test]
+    fn parses_netware_and_netpresenz() {
+        let cases: &[(&[u8], &str)] = &[
+            (
+                b"d [R----F--] supervisor            512       Jan 16 18:53    login",
+                "Dir 'login' 512 2024-01-16T18:53:00/Minute [R----F--] supervisor -",
+            ),
+            (
+                b"- [RWCEAFMS] rhesus             214059       Oct 20 15:27    file name",
+                "File 'file name' 214059 2023-10-20T15:27:00/Minute [RWCEAFMS] rhesus -",
+            ),
+            // The fork sizes add up to the size, so they are not a link count and owner.
+            (
+                b"-------r--         326  1391972  1392298 Nov 22  1995 MegaPhone.sit",
+                "File 'MegaPhone.sit' 1392298 1995-11-22T00:00:00/Day ------r-- - -",
+            ),
+            // A folder shows its item count, not a size.
+            (
+                b"drwxrwxr-x               folder        2 May 10  1996 network",
+                "Dir 'network' - 1996-05-10T00:00:00/Day rwxrwxr-x - -",
+            ),
+            // Numbers that do not add up stay a link count and an owner.
+            (
+                b"-rw-r--r-- 1 1000 1392298 Nov 22 1995 plain",
+                "File 'plain' 1392298 1995-11-22T00:00:00/Day rw-r--r-- 1000 -",
+            ),
+        ];
+        check_list(ServerType::Unix, cases);
+        check_list(ServerType::Auto, cases);
+        let junk: &[&[u8]] = &[
+            b"d [R----X--] supervisor 512 Jan 16 18:53 bad-right",
+            b"d [] supervisor 512 Jan 16 18:53 no-rights",
+            b"x [R----F--] supervisor 512 Jan 16 18:53 bad-type",
+            b"d R----F-- supervisor 512 Jan 16 18:53 no-brackets",
+        ];
+        for line in junk {
+            assert_eq!(
+                parse(line, ctx().today),
+                Parsed::Junk,
+                "{}",
+                line.escape_ascii()
+            );
+        }
+    }
+
+    #[test]
     fn parses_symlinks() {
         let fields = "11 2020-01-01T00:00:00/Day rwxrwxrwx u -";
         let cases: &[(&[u8], &str)] = &[
@@ -405,13 +514,16 @@ mod tests {
     fn survives_junk() {
         mangle(
             ListFormat::List,
+            ServerType::Auto,
+            Truncation::SameFields,
             &[
                 b"-rw-r--r--   1 alice    staff   5000000000 Jan  1  2020  spaced name.txt",
                 b"lrwxrwxrwx 1 u 11 Mar 10 09:05 link -> /etc/target",
                 b"crw-rw---- 1 root tty 4, 1 2024-03-01 12:30 tty1",
                 b"drwxr-sr-x+ 2 1000 1000 4096 Dec 31 23:59 dir",
+                b"d [R----F--] supervisor            512       Jan 16 18:53    login",
+                b"-------r--         326  1391972  1392298 Nov 22  1995 MegaPhone.sit",
             ],
-            |line| parse_list_line(line, &ctx()),
         );
     }
 }
