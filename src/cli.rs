@@ -23,9 +23,11 @@ use crate::engine::{
     RetryPolicy, Session, SessionConfig, TransferSettings, TreeReport,
 };
 use crate::names::{Platform, check_local_name};
+use crate::paths;
 use crate::protocol::listing::{EntryKind, ServerType};
 use crate::protocol::path;
 use crate::secret::Secret;
+use crate::trust::TrustStore;
 
 /// Skiff: a fast, safe FTP client. Without a command it opens the window.
 #[derive(Debug, Parser)]
@@ -354,6 +356,13 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
     }
     config.tls.trusted = options.trust_fingerprint.clone();
     config.server_type = options.server_type;
+    if let Some(store) = trust_store() {
+        config
+            .tls
+            .trusted
+            .extend(store.trusted(&url.host, url.port));
+        config.tls.offered_before = store.offered_tls_before(&url.host, url.port);
+    }
     config.tls.insecure = options.insecure;
     config.data_mode = if options.active {
         DataMode::Active
@@ -444,6 +453,29 @@ fn cancel_on_ctrl_c() -> CancellationToken {
     token
 }
 
+/// The trust store under the config folder; a corrupt one is reported once
+/// (it has been set aside) and the run goes on without it.
+fn trust_store() -> Option<TrustStore> {
+    let path = TrustStore::path_in(&paths::config_dir()?);
+    match TrustStore::load(&path) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            eprintln!("skiff: warning: {e}");
+            None
+        }
+    }
+}
+
+/// Remembers that a host offered TLS, so losing it later is noticed.
+fn remember_tls(host: &str, port: u16) {
+    if let Some(mut store) = trust_store()
+        && store.remember_tls(host, port)
+        && let Err(e) = store.save()
+    {
+        eprintln!("skiff: warning: could not save the trust store: {e}");
+    }
+}
+
 /// Connects and turns the URL's path into an absolute remote path.
 async fn open(
     url: &FtpUrl,
@@ -456,6 +488,9 @@ async fn open(
     }
     if config.tls.insecure && session.tls_info().is_some() {
         eprintln!("skiff: warning: --insecure: the server's certificate was not checked");
+    }
+    if session.tls_info().is_some() && !config.tls.offered_before {
+        remember_tls(&config.host, config.port);
     }
     let mut relative = url.path.clone();
     // A user-typed UTF-8 path is re-encoded for a server in another charset.

@@ -280,3 +280,98 @@ fn certificate_trust() {
     let log = server.log();
     assert_eq!(log.matches("PASS").count(), 1, "{log}");
 }
+
+fn skiff(args: &[&str], config_dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_skiff"))
+        .args(args)
+        .env("SKIFF_CONFIG_DIR", config_dir)
+        .env_remove("SKIFF_PASSWORD")
+        .output()
+        .expect("run skiff")
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(files_under(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The CLI: an untrusted certificate fails with its fingerprint; the pinned
+/// fingerprint or the CA file lets it through; a host that offered TLS and
+/// stops doing so is warned about; no password lands in the config folder.
+#[test]
+fn cli_certificate_trust_and_tls_memory() {
+    let config_dir = tempfile::tempdir().expect("tmp");
+    let port = 25_900;
+    let fingerprint;
+    {
+        let Some(server) =
+            RealServer::start_with(ServerKind::Vsftpd, port, Options { tls: Tls::Allowed })
+        else {
+            return;
+        };
+        fingerprint = Fingerprint(server.cert_sha256().expect("fingerprint"));
+        let url = format!(
+            "ftp://{}:{}@127.0.0.1:{port}/",
+            server.user, server.password
+        );
+        let out = skiff(&["ls", &url], config_dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("untrusted certificate"), "{stderr}");
+        assert!(stderr.contains(&fingerprint.to_string()), "{stderr}");
+
+        let out = skiff(
+            &["ls", &url, "--trust-fingerprint", &fingerprint.to_string()],
+            config_dir.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ca = server.ca_cert().expect("ca");
+        let out = skiff(
+            &["ls", &url, "--ca-file", ca.to_str().expect("utf8")],
+            config_dir.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let trust =
+            std::fs::read_to_string(config_dir.path().join("trust.toml")).expect("trust.toml");
+        assert!(trust.contains(&format!("127.0.0.1:{port}")), "{trust}");
+    }
+    // The same host without TLS: a loud warning, on stderr even without -v.
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, port) else {
+        return;
+    };
+    let url = format!(
+        "ftp://{}:{}@127.0.0.1:{port}/",
+        server.user, server.password
+    );
+    let out = skiff(&["ls", &url], config_dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("offered TLS before"), "{stderr}");
+    for file in files_under(config_dir.path()) {
+        let bytes = std::fs::read(&file).expect("read");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(server.password),
+            "password in {file:?}"
+        );
+    }
+}
