@@ -581,3 +581,36 @@ async fn account_is_sent_when_asked() {
         .await
         .expect("login with ACCT");
 }
+
+/// Issue 7 item 5: a listing larger than the cap stops with a clear error
+/// instead of exhausting memory, and the connection stays usable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_over_the_cap_is_a_clear_error() {
+    // Small: the cap trips when the data has all arrived. Large (over the
+    // 512 KiB hand-off): it trips mid-transfer, which takes an ABOR.
+    let small: fn(&str) -> String = |_| {
+        (0..5_000)
+            .map(|i| format!("type=file;size=1; f{i}\r\n"))
+            .collect()
+    };
+    let large: fn(&str) -> String = |_| {
+        (0..60_000)
+            .map(|i| format!("type=file;size=1; file-number-{i:08}\r\n"))
+            .collect()
+    };
+    for (list, aborts) in [(small, false), (large, true)] {
+        let server = fake::start(move |conn: Conn| serve_listings(conn, list)).await;
+        let mut cfg = plain_config(server.addr);
+        cfg.max_listing_entries = 1_000;
+        let mut session = Session::connect(cfg, EventSink::none())
+            .await
+            .expect("login");
+        let err = session.list(None).await.unwrap_err();
+        assert!(err.to_string().contains("more than 1000 entries"), "{err}");
+        // In sync: each command gets its own reply, not the listing's late 226.
+        session.noop().await.expect("noop");
+        assert_eq!(session.pwd().await.expect("pwd reply, not NOOP's"), b"/");
+        session.noop().await.expect("noop");
+        assert_eq!(server.commands().iter().any(|c| c == "ABOR"), aborts);
+    }
+}

@@ -620,13 +620,12 @@ impl Session {
                 biased;
                 _ = cancel.cancelled() => {
                     drop(data);
-                    if !buf.is_empty() {
-                        sink.write(&buf).await?;
-                    }
-                    sink.flush().await?;
+                    // Settle the control connection first, so any error below leaves it in sync.
                     if final_reply.is_none() {
                         self.abort().await?;
                     }
+                    sink.write(&buf).await?;
+                    sink.flush().await?;
                     return Err(EngineError::Cancelled);
                 }
                 read = tokio::time::timeout(timeout, data.read_buf(&mut buf)) => {
@@ -650,7 +649,16 @@ impl Session {
                                 limit.take(n).await;
                             }
                             if buf.len() >= CHUNK / 2 {
-                                sink.write(&buf).await?;
+                                if let Err(e) = sink.write(&buf).await {
+                                    // A full disk or a listing over its cap: stop the
+                                    // transfer and get the control connection back in
+                                    // sync before reporting it.
+                                    drop(data);
+                                    if final_reply.is_none() {
+                                        self.abort().await?;
+                                    }
+                                    return Err(e);
+                                }
                                 buf.clear();
                             }
                             if let Some(event) =
@@ -679,12 +687,17 @@ impl Session {
             }
         }
         drop(data);
-        sink.write(&buf).await?;
-        sink.flush().await?;
+        let stored = async {
+            sink.write(&buf).await?;
+            sink.flush().await
+        }
+        .await;
+        // The final reply is read whatever happened to the bytes, to stay in sync.
         let reply = match final_reply {
             Some(reply) => reply,
             None => self.control.read_reply().await?,
         };
+        stored?;
         if !reply.is_success() {
             return Err(transfer_failed(&self.control, offset + received, &reply));
         }
