@@ -48,6 +48,30 @@ pub struct Progress {
     pub rate: f64,
 }
 
+/// The browsing connection's state, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Connecting or logging in.
+    Connecting {
+        /// `host:port`.
+        host: String,
+    },
+    /// Logged in.
+    Connected {
+        /// `host:port`.
+        host: String,
+        /// TLS version and cipher when encrypted (the status bar's lock).
+        tls: Option<super::tls::TlsInfo>,
+        /// Warnings such as a clear-text password.
+        security_notes: Vec<String>,
+    },
+    /// Not connected; `reason` when the connection failed or was lost.
+    Disconnected {
+        /// Why, when it was not the user's choice.
+        reason: Option<String>,
+    },
+}
+
 /// An engine event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -55,32 +79,76 @@ pub enum Event {
     Log(LogLine),
     /// Transfer progress.
     Progress(Progress),
+    /// The browsing connection's state changed.
+    State(ConnectionState),
+    /// A folder's listing; that folder is now the current one.
+    Listing {
+        /// The folder, as the server's bytes.
+        path: Vec<u8>,
+        /// The folder, decoded for display.
+        display_path: String,
+        /// Its entries.
+        entries: Vec<super::session::RemoteEntry>,
+    },
+    /// A command failed; the message names the cause first.
+    Failed {
+        /// What was asked ("create folder /x").
+        what: String,
+        /// Why it failed.
+        message: String,
+    },
 }
 
 /// The sending side of the event channel.
 pub type EventSender = mpsc::UnboundedSender<Event>;
 
 /// Where a connection sends its events; a no-op when nobody listens.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct EventSink {
     tx: Option<EventSender>,
+    waker: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
+}
+
+impl std::fmt::Debug for EventSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventSink")
+            .field("connected", &self.tx.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl EventSink {
     /// A sink sending to `tx`.
     pub fn new(tx: EventSender) -> Self {
-        Self { tx: Some(tx) }
+        Self {
+            tx: Some(tx),
+            waker: None,
+        }
+    }
+
+    /// A sink sending to `tx` that calls `waker` after each event (a UI's repaint request).
+    pub fn with_waker(tx: EventSender, waker: std::sync::Arc<dyn Fn() + Send + Sync>) -> Self {
+        Self {
+            tx: Some(tx),
+            waker: Some(waker),
+        }
     }
 
     /// A sink that drops everything.
     pub fn none() -> Self {
-        Self { tx: None }
+        Self {
+            tx: None,
+            waker: None,
+        }
     }
 
     /// Sends an event; a closed receiver is not an error for the engine.
     pub fn send(&self, event: Event) {
         if let Some(tx) = &self.tx {
             let _ = tx.send(event);
+            if let Some(waker) = &self.waker {
+                waker();
+            }
         }
     }
 

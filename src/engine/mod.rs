@@ -6,9 +6,13 @@
 //! parallel connections. Everything reports through [`event::EventSink`]:
 //! every command and reply (with `PASS ****`), warnings, and progress.
 //!
+//! Front ends talk to the browsing connection through [`browser`]: commands
+//! in, events out, never a wait on the network.
+//!
 //! The engine must not block: all I/O is tokio, every wait has a timeout, and
 //! files stream through fixed buffers rather than memory.
 
+pub mod browser;
 mod charset;
 pub mod config;
 mod control;
@@ -22,10 +26,11 @@ pub mod tls;
 pub mod transfer;
 pub mod tree;
 
+pub use browser::{BrowseCommand, BrowserHandle};
 pub use charset::Charset;
 pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
 pub use error::{EngineError, Result};
-pub use event::{Event, EventSink, LogKind, LogLine, Progress};
+pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};
 pub use policy::ExistsPolicy;
 pub use session::{RemoteEntry, RemoteListing, Session, UploadStart};
 pub use tls::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};

@@ -1,0 +1,253 @@
+//! The browsing connection as an actor: the surface a front end talks to.
+//!
+//! A front end sends [`BrowseCommand`]s without waiting (an unbounded
+//! sender's `send` is synchronous) and drains [`Event`]s each frame; the
+//! engine calls the front end's waker after every event so a sleeping UI
+//! repaints. One task owns the site's browsing [`Session`] and runs commands
+//! in order; transfers use connections of their own. A lost connection is an
+//! event, not a panic: the next command reconnects with the same settings.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use super::config::SessionConfig;
+use super::error::EngineError;
+use super::event::{ConnectionState, Event, EventSink, LogKind};
+use super::session::Session;
+use crate::protocol::path;
+
+/// What a front end can ask of the browsing connection.
+#[derive(Debug, Clone)]
+pub enum BrowseCommand {
+    /// Connect (or reconnect) to a site and list its home folder.
+    Connect(Box<SessionConfig>),
+    /// Reconnect with the last site's settings and list the last folder.
+    Reconnect,
+    /// Close the connection.
+    Disconnect,
+    /// List a folder (absolute remote path, the server's bytes) and make it current.
+    List(Vec<u8>),
+    /// List the current folder again.
+    Refresh,
+    /// List the parent of the current folder.
+    Parent,
+    /// Create a folder, then refresh.
+    MakeDir(Vec<u8>),
+    /// Rename or move, then refresh.
+    Rename {
+        /// The current path.
+        from: Vec<u8>,
+        /// The new path.
+        to: Vec<u8>,
+    },
+    /// Delete a file (or an empty folder when `is_dir`), then refresh.
+    Delete {
+        /// The path.
+        path: Vec<u8>,
+        /// A folder (RMD) rather than a file (DELE).
+        is_dir: bool,
+    },
+}
+
+/// Wakes a sleeping front end (egui's `request_repaint`).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// The front end's handle on the browsing actor.
+#[derive(Clone)]
+pub struct BrowserHandle {
+    commands: mpsc::UnboundedSender<BrowseCommand>,
+}
+
+impl std::fmt::Debug for BrowserHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrowserHandle").finish_non_exhaustive()
+    }
+}
+
+impl BrowserHandle {
+    /// Starts the actor on `runtime`; events arrive on the returned receiver,
+    /// and `waker` is called after each one.
+    pub fn start(
+        runtime: &tokio::runtime::Handle,
+        waker: Waker,
+    ) -> (Self, mpsc::UnboundedReceiver<Event>) {
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let sink = EventSink::with_waker(event_tx, waker);
+        runtime.spawn(run(command_rx, sink));
+        (Self { commands }, events)
+    }
+
+    /// Queues a command; never blocks. Returns false when the engine has stopped.
+    pub fn send(&self, command: BrowseCommand) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+struct Browser {
+    events: EventSink,
+    config: Option<SessionConfig>,
+    session: Option<Session>,
+    current: Option<Vec<u8>>,
+}
+
+async fn run(mut commands: mpsc::UnboundedReceiver<BrowseCommand>, events: EventSink) {
+    let mut browser = Browser {
+        events,
+        config: None,
+        session: None,
+        current: None,
+    };
+    while let Some(command) = commands.recv().await {
+        browser.handle(command).await;
+    }
+    if let Some(session) = browser.session.take() {
+        session.quit().await;
+    }
+}
+
+impl Browser {
+    async fn handle(&mut self, command: BrowseCommand) {
+        let what = describe(&command);
+        let result = match command {
+            BrowseCommand::Connect(config) => {
+                self.config = Some(*config);
+                self.current = None;
+                self.reconnect().await
+            }
+            BrowseCommand::Reconnect => self.reconnect().await,
+            BrowseCommand::Disconnect => {
+                if let Some(session) = self.session.take() {
+                    session.quit().await;
+                }
+                self.events
+                    .send(Event::State(ConnectionState::Disconnected { reason: None }));
+                Ok(())
+            }
+            BrowseCommand::List(dir) => self.list(Some(dir)).await,
+            BrowseCommand::Refresh => self.list(self.current.clone()).await,
+            BrowseCommand::Parent => {
+                let parent = self.current.as_deref().map(path::parent);
+                self.list(parent).await
+            }
+            BrowseCommand::MakeDir(dir) => self.then_refresh(Op::Mkdir(dir)).await,
+            BrowseCommand::Rename { from, to } => self.then_refresh(Op::Rename(from, to)).await,
+            BrowseCommand::Delete { path, is_dir } => {
+                self.then_refresh(Op::Delete(path, is_dir)).await
+            }
+        };
+        if let Err(error) = result {
+            self.failed(&what, error);
+        }
+    }
+
+    fn failed(&mut self, what: &str, error: EngineError) {
+        let message = error.to_string();
+        self.events
+            .log(0, LogKind::Error, format!("{what}: {message}"));
+        if !error.keeps_connection() && self.session.take().is_some() {
+            self.events
+                .send(Event::State(ConnectionState::Disconnected {
+                    reason: Some(message.clone()),
+                }));
+        }
+        self.events.send(Event::Failed {
+            what: what.to_string(),
+            message,
+        });
+    }
+
+    /// Connects afresh and lists the last folder (the home folder at first).
+    async fn reconnect(&mut self) -> Result<(), EngineError> {
+        if let Some(session) = self.session.take() {
+            session.quit().await;
+        }
+        self.connect().await?;
+        let folder = self.current.clone();
+        self.list(folder).await
+    }
+
+    async fn connect(&mut self) -> Result<(), EngineError> {
+        let config = self.config.clone().ok_or(EngineError::Closed)?;
+        let host = format!("{}:{}", config.host, config.port);
+        self.events.send(Event::State(ConnectionState::Connecting {
+            host: host.clone(),
+        }));
+        match Session::connect(config, self.events.clone()).await {
+            Ok(session) => {
+                self.events.send(Event::State(ConnectionState::Connected {
+                    host,
+                    tls: session.tls_info().cloned(),
+                    security_notes: session.security_notes().to_vec(),
+                }));
+                self.session = Some(session);
+                Ok(())
+            }
+            Err(e) => {
+                self.events
+                    .send(Event::State(ConnectionState::Disconnected {
+                        reason: Some(e.to_string()),
+                    }));
+                Err(e)
+            }
+        }
+    }
+
+    /// The live session, reconnecting first when the last one was lost.
+    async fn session(&mut self) -> Result<&mut Session, EngineError> {
+        if self.session.is_none() {
+            self.connect().await?;
+        }
+        self.session.as_mut().ok_or(EngineError::Closed)
+    }
+
+    async fn list(&mut self, dir: Option<Vec<u8>>) -> Result<(), EngineError> {
+        let session = self.session().await?;
+        let dir = match dir {
+            Some(dir) => dir,
+            None => session.pwd().await?,
+        };
+        let listing = session.list(Some(&dir)).await?;
+        let display_path = session.decode(&dir);
+        self.current = Some(dir.clone());
+        self.events.send(Event::Listing {
+            path: dir,
+            display_path,
+            entries: listing.entries,
+        });
+        Ok(())
+    }
+
+    async fn then_refresh(&mut self, op: Op) -> Result<(), EngineError> {
+        let session = self.session().await?;
+        match &op {
+            Op::Mkdir(dir) => session.mkdir(dir).await?,
+            Op::Rename(from, to) => session.rename(from, to).await?,
+            Op::Delete(path, true) => session.rmdir(path).await?,
+            Op::Delete(path, false) => session.delete(path).await?,
+        }
+        self.list(self.current.clone()).await
+    }
+}
+
+enum Op {
+    Mkdir(Vec<u8>),
+    Rename(Vec<u8>, Vec<u8>),
+    Delete(Vec<u8>, bool),
+}
+
+fn describe(command: &BrowseCommand) -> String {
+    let text = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
+    match command {
+        BrowseCommand::Connect(config) => format!("connect to {}:{}", config.host, config.port),
+        BrowseCommand::Reconnect => "reconnect".to_string(),
+        BrowseCommand::Disconnect => "disconnect".to_string(),
+        BrowseCommand::List(dir) => format!("list {}", text(dir)),
+        BrowseCommand::Refresh => "refresh".to_string(),
+        BrowseCommand::Parent => "go to the parent folder".to_string(),
+        BrowseCommand::MakeDir(dir) => format!("create folder {}", text(dir)),
+        BrowseCommand::Rename { from, to } => format!("rename {} to {}", text(from), text(to)),
+        BrowseCommand::Delete { path, .. } => format!("delete {}", text(path)),
+    }
+}

@@ -1,0 +1,171 @@
+//! The browsing actor, as a front end uses it: commands in, events out, a
+//! waker called for each event, a lost connection reported and recovered.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use skiff::engine::{
+    BrowseCommand, BrowserHandle, ConnectionState, Credentials, Event, SessionConfig,
+};
+use skiff::secret::Secret;
+use support::fake::{self, Conn};
+use support::unftp;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Waits for the first event `pick` accepts, failing after 10 s.
+async fn wait_for<T>(
+    events: &mut UnboundedReceiver<Event>,
+    mut pick: impl FnMut(&Event) -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .expect("the expected event in time")
+            .expect("engine running");
+        if let Some(found) = pick(&event) {
+            return found;
+        }
+    }
+}
+
+fn names(event: &Event) -> Option<(String, Vec<String>)> {
+    match event {
+        Event::Listing {
+            display_path,
+            entries,
+            ..
+        } => {
+            let mut names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+            names.sort();
+            Some((display_path.clone(), names))
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_create_rename_delete_through_commands() {
+    let server = unftp::start().await;
+    std::fs::write(server.root.join("a.txt"), b"a").expect("seed");
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&wakes);
+    let (handle, mut events) = BrowserHandle::start(
+        &tokio::runtime::Handle::current(),
+        Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }),
+    );
+    let credentials = Credentials {
+        user: unftp::USER.to_string(),
+        password: Secret::new(unftp::PASSWORD),
+        account: None,
+    };
+    let config = SessionConfig::new("127.0.0.1", server.addr.port(), credentials);
+    assert!(handle.send(BrowseCommand::Connect(Box::new(config))));
+    let connected = wait_for(&mut events, |e| match e {
+        Event::State(ConnectionState::Connected { host, .. }) => Some(host.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(connected, format!("127.0.0.1:{}", server.addr.port()));
+    assert_eq!(
+        wait_for(&mut events, names).await,
+        ("/".to_string(), vec!["a.txt".to_string()])
+    );
+
+    handle.send(BrowseCommand::MakeDir(b"/new".to_vec()));
+    assert_eq!(wait_for(&mut events, names).await.1, vec!["a.txt", "new"]);
+    handle.send(BrowseCommand::Rename {
+        from: b"/new".to_vec(),
+        to: b"/renamed".to_vec(),
+    });
+    assert_eq!(
+        wait_for(&mut events, names).await.1,
+        vec!["a.txt", "renamed"]
+    );
+    handle.send(BrowseCommand::List(b"/renamed".to_vec()));
+    assert_eq!(
+        wait_for(&mut events, names).await,
+        ("/renamed".to_string(), vec![])
+    );
+    handle.send(BrowseCommand::Parent);
+    assert_eq!(wait_for(&mut events, names).await.0, "/");
+    handle.send(BrowseCommand::Delete {
+        path: b"/renamed".to_vec(),
+        is_dir: true,
+    });
+    assert_eq!(wait_for(&mut events, names).await.1, vec!["a.txt"]);
+    assert!(!server.root.join("renamed").exists());
+
+    // A refused command is a Failed event; the connection stays up.
+    handle.send(BrowseCommand::List(b"/missing".to_vec()));
+    let failed = wait_for(&mut events, |e| match e {
+        Event::Failed { what, message } => Some(format!("{what}: {message}")),
+        Event::State(ConnectionState::Disconnected { .. }) => Some("disconnected".to_string()),
+        _ => None,
+    })
+    .await;
+    assert!(
+        failed.starts_with("list /missing: server refused CWD"),
+        "{failed}"
+    );
+    handle.send(BrowseCommand::Refresh);
+    assert_eq!(wait_for(&mut events, names).await.0, "/");
+    assert!(
+        wakes.load(Ordering::SeqCst) > 10,
+        "the waker is called for events"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_is_reported_and_the_next_command_reconnects() {
+    // Each connection serves one listing, then the server hangs up.
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line == "EPSV" {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let port = listener.local_addr().expect("addr").port();
+                conn.send(&format!("229 ok (|||{port}|)")).await;
+                conn.recv().await;
+                conn.send("150 here").await;
+                let mut data = fake::accept(&listener).await;
+                let _ = data.write_all(b"type=file;size=1; x\r\n").await;
+                drop(data);
+                conn.send("226 done").await;
+                return;
+            }
+            conn.routine(&line).await;
+        }
+    })
+    .await;
+    let (handle, mut events) =
+        BrowserHandle::start(&tokio::runtime::Handle::current(), Arc::new(|| {}));
+    let mut config = SessionConfig::new("127.0.0.1", server.addr.port(), Credentials::anonymous());
+    config.timeout = Duration::from_secs(2);
+    handle.send(BrowseCommand::Connect(Box::new(config)));
+    assert_eq!(wait_for(&mut events, names).await.1, vec!["x"]);
+
+    handle.send(BrowseCommand::Refresh);
+    let reason = wait_for(&mut events, |e| match e {
+        Event::State(ConnectionState::Disconnected { reason }) => Some(reason.clone()),
+        Event::Listing { .. } => panic!("a listing from a closed connection"),
+        _ => None,
+    })
+    .await;
+    assert!(
+        reason.is_some_and(|r| r.contains("closed")),
+        "a reason is given"
+    );
+
+    handle.send(BrowseCommand::Refresh);
+    assert_eq!(wait_for(&mut events, names).await.1, vec!["x"]);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+}
