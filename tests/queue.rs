@@ -48,7 +48,14 @@ async fn every_overwrite_policy_against_a_prepared_folder() {
     std::fs::write(server.root.join("same.txt"), b"remote!").expect("seed");
     set_mtime(&server.root.join("same.txt"), 7200);
     // (policy, expected newer.txt, expected same.txt, extra files, exit code)
-    let cases: [(&str, &[u8], &[u8], &[&str], i32); 7] = [
+    type Case = (
+        &'static str,
+        &'static [u8],
+        &'static [u8],
+        &'static [&'static str],
+        i32,
+    );
+    let cases: [Case; 7] = [
         ("skip", b"local", b"local!!", &[], 3),
         ("overwrite", b"remote, longer and newer", b"remote!", &[], 0),
         ("newer", b"remote, longer and newer", b"local!!", &[], 3),
