@@ -201,7 +201,7 @@ async fn download_file_resumes_a_part_file_and_never_clobbers() {
     assert_eq!(sha(&std::fs::read(&target).expect("read")), sha(&data));
     assert!(
         !part_path(&target).exists(),
-        "the .part is renamed into place"
+        "the .skiffpart is renamed into place"
     );
     let lines = log_lines(&drain(&mut rx));
     assert!(lines.iter().any(|l| l == "REST 700000"), "{lines:?}");
@@ -336,7 +336,7 @@ async fn truncated_download_is_an_error_and_resumes() {
     let target = local.path().join("f.bin");
     let s = settings(fake_config(server.addr), EventSink::none());
 
-    // One session, no retries: the error names the truncation and the .part keeps 4,000 bytes.
+    // One session, no retries: the error names the truncation and the .skiffpart keeps 4,000 bytes.
     let mut no_retry = s.clone();
     no_retry.retry.retries = 0;
     let mut session = Session::connect(no_retry.session.clone(), EventSink::none())
@@ -1117,4 +1117,34 @@ async fn syst_vms_selects_the_vms_listing_parser() {
         ]
     );
     assert_eq!(listing.skipped_lines, 0);
+}
+
+/// A server's real "a.part" is not the partial download of "a", and a remote
+/// name ending in Skiff's own suffix is skipped rather than collide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_download_names_never_collide_with_real_files() {
+    let server = unftp::start().await;
+    std::fs::create_dir_all(server.root.join("d")).expect("mkdir");
+    let a = pattern(300_000, 1);
+    let a_part = pattern(100_000, 2);
+    std::fs::write(server.root.join("d/a"), &a).expect("write");
+    std::fs::write(server.root.join("d/a.part"), &a_part).expect("write");
+    std::fs::write(server.root.join("d/a.skiffpart"), b"reserved").expect("write");
+    let local = tempfile::tempdir().expect("tmp");
+    for parallel in [1, 3] {
+        let dest = local.path().join(format!("p{parallel}"));
+        let s = settings(config(server.addr, DataMode::Passive), EventSink::none());
+        let report = download_tree(&s, b"/d", &dest, parallel)
+            .await
+            .expect("tree");
+        assert_eq!(report.files, 2, "{report:?}");
+        assert_eq!(report.skipped.len(), 1, "{report:?}");
+        assert!(report.skipped[0].contains("reserved for partial downloads"));
+        assert_eq!(sha(&std::fs::read(dest.join("a")).expect("a")), sha(&a));
+        assert_eq!(
+            sha(&std::fs::read(dest.join("a.part")).expect("a.part")),
+            sha(&a_part)
+        );
+        assert!(!dest.join("a.skiffpart").exists());
+    }
 }

@@ -1,9 +1,9 @@
 //! One file, transferred to completion: overwrite policy, retries, resume.
 //!
-//! Downloads go to `<name>.part` beside the target and are renamed into place
+//! Downloads go to `<name>.skiffpart` beside the target and are renamed into place
 //! only when every byte arrived, so a half file never takes a finished file's
 //! name and an existing file is only replaced by a complete new one. A failed
-//! download leaves its `.part` behind; the next attempt (a retry now, or a
+//! download leaves its `.skiffpart` behind; the next attempt (a retry now, or a
 //! later run) resumes from its size with `REST`.
 
 use std::path::{Path, PathBuf};
@@ -73,10 +73,14 @@ pub struct TransferSettings {
     pub preserve_times: bool,
 }
 
-/// The `.part` file beside a download target.
+/// The suffix of partial downloads. Skiff's own, so a server's real
+/// `x.part` is never mistaken for the partial download of `x`.
+pub const PART_SUFFIX: &str = ".skiffpart";
+
+/// The partial-download file beside a download target.
 pub fn part_path(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
+    name.push(PART_SUFFIX);
     target.with_file_name(name)
 }
 

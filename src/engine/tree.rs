@@ -17,7 +17,9 @@ use super::error::{EngineError, Result};
 use super::event::LogKind;
 use super::policy::FileFacts;
 use super::session::Session;
-use super::transfer::{FileOutcome, TransferSettings, download_file, ensure_session, upload_file};
+use super::transfer::{
+    FileOutcome, PART_SUFFIX, TransferSettings, download_file, ensure_session, upload_file,
+};
 use crate::names::{Platform, safe_local_name};
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
@@ -196,6 +198,14 @@ pub async fn download_tree(
                 // Two entries that map to one local name (a link and a folder both
                 // called "x", or "a:b" and "a_b" on Windows) would write through
                 // each other: the first wins, the rest are reported.
+                // A remote "x.skiffpart" would share its file with the partial
+                // download of "x": one of them would corrupt the other.
+                if local_name.ends_with(PART_SUFFIX) {
+                    report
+                        .skipped
+                        .push(format!("name reserved for partial downloads: {shown}"));
+                    continue;
+                }
                 let key = match Platform::current() {
                     Platform::Windows => local_name.to_lowercase(),
                     Platform::Unix => local_name.clone(),
