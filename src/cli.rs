@@ -539,18 +539,29 @@ async fn ls(
         Err(e) => return Err(e.into()),
     };
     session.quit().await;
-    let mut out = String::new();
-    if json {
-        let items: Vec<serde_json::Value> = listing.iter().map(entry_json).collect();
-        out = serde_json::to_string_pretty(&items).unwrap_or_default();
-        out.push('\n');
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let written = if json {
+        let items: Vec<JsonEntry> = listing.iter().map(JsonEntry::new).collect();
+        serde_json::to_writer_pretty(&mut out, &items)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
     } else {
-        for item in &listing {
-            out.push_str(&entry_line(item));
-            out.push('\n');
+        listing
+            .iter()
+            .try_for_each(|item| writeln!(out, "{}", entry_line(item)))
+    };
+    // A closed pipe (`skiff ls | head`) is not an error worth a message.
+    if let Err(e) = written.and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(EngineError::Local {
+            path: "standard output".into(),
+            source: e,
         }
+        .into());
     }
-    print!("{out}");
     Ok(Finish::Ok)
 }
 
@@ -563,17 +574,33 @@ fn kind_name(kind: EntryKind) -> &'static str {
     }
 }
 
-fn entry_json(item: &crate::engine::RemoteEntry) -> serde_json::Value {
-    serde_json::json!({
-        "name": item.name,
-        "type": kind_name(item.kind()),
-        "size": item.size(),
-        "modified": item.modified().map(|t| {
-            t.at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        }),
-        "permissions": item.entry.permissions,
-        "target": item.entry.target.as_ref().map(|t| String::from_utf8_lossy(t).into_owned()),
-    })
+/// One `ls --json` entry, serialized straight from the listing (no
+/// intermediate JSON tree, so a huge listing costs little extra memory).
+#[derive(serde::Serialize)]
+struct JsonEntry<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    size: Option<u64>,
+    modified: Option<String>,
+    permissions: Option<&'a str>,
+    target: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> JsonEntry<'a> {
+    fn new(item: &'a crate::engine::RemoteEntry) -> Self {
+        Self {
+            name: &item.name,
+            kind: kind_name(item.kind()),
+            size: item.size(),
+            modified: item.modified().map(|t| {
+                t.at.and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }),
+            permissions: item.entry.permissions.as_deref(),
+            target: item.entry.target.as_deref().map(String::from_utf8_lossy),
+        }
+    }
 }
 
 fn entry_line(item: &crate::engine::RemoteEntry) -> String {
