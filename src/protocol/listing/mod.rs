@@ -510,7 +510,8 @@ impl ListingParser {
 /// servers print an entry whose name is too long for its column; `None` if they are not one
 /// entry.
 fn join_vms_lines(name_line: &[u8], next: &[u8]) -> Option<Parsed> {
-    if next.contains(&0) {
+    // A NUL makes a line corrupt whatever its format; joining must not let one in.
+    if name_line.contains(&0) || next.contains(&0) {
         return None;
     }
     let name = trim_start_blanks(name_line);
@@ -1515,6 +1516,24 @@ mod tests {
         parser.feed(b"type=file;size=3; a\r\n").unwrap();
         let listing = parser.finish().unwrap();
         assert_eq!(listing.entries.len(), 1);
+    }
+
+    #[test]
+    fn a_vms_name_line_with_nul_is_never_joined() {
+        // Found by the listing_list fuzz target: the join checked only the second line.
+        let data: &[u8] = b"LONGNAME_ALO\x02\x00\xfc\xffNE.TXT;1\r\n  3/6  2-JAN-2024 00:00:00  [ALICE]  (RWED,RWED,RE,)\r\n";
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).expect("date");
+        for server_type in [ServerType::Auto, ServerType::Vms] {
+            let mut parser = ListingParser::new(ListFormat::List, ListContext { today })
+                .with_server_type(server_type);
+            parser.feed(data).expect("feed");
+            let listing = parser.finish().expect("finish");
+            assert!(
+                listing.entries.iter().all(|e| !e.name.contains(&0)),
+                "{server_type:?}: {:?}",
+                listing.entries
+            );
+        }
     }
 
     #[test]
