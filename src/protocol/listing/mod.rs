@@ -478,6 +478,8 @@ impl ListingParser {
 
     fn record(&mut self, parsed: Parsed, line: &[u8]) -> Result<(), ListingError> {
         match parsed {
+            // Whatever the format, "." and ".." are never entries (one check for all families).
+            Parsed::Entry(entry) if is_dot_name(&entry.name) => {}
             Parsed::Entry(entry) => {
                 if self.listing.entries.len() >= self.max_entries {
                     self.full = true;
@@ -539,8 +541,8 @@ enum Parsed {
 impl Parsed {
     fn into_entry(self) -> Option<ListEntry> {
         match self {
-            Self::Entry(entry) => Some(entry),
-            Self::Ignored | Self::Junk => None,
+            Self::Entry(entry) if !is_dot_name(&entry.name) => Some(entry),
+            Self::Entry(_) | Self::Ignored | Self::Junk => None,
         }
     }
 }
@@ -1516,6 +1518,34 @@ mod tests {
         parser.feed(b"type=file;size=3; a\r\n").unwrap();
         let listing = parser.finish().unwrap();
         assert_eq!(listing.entries.len(), 1);
+    }
+
+    #[test]
+    fn dot_names_are_dropped_in_every_format() {
+        // Found by the listing_list fuzz target: an MVS "Migrated" row named "..".
+        let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).expect("date");
+        let ctx = ListContext { today };
+        for line in [
+            &b"Migrated           ..           "[..],
+            b"Migrated           .           ",
+        ] {
+            for server_type in [ServerType::Auto, ServerType::Mvs] {
+                assert_eq!(
+                    parse_list_line_with(line, &ctx, server_type),
+                    None,
+                    "{server_type:?}"
+                );
+                let mut parser =
+                    ListingParser::new(ListFormat::List, ctx).with_server_type(server_type);
+                parser.feed(line).expect("feed");
+                let listing = parser.finish().expect("finish");
+                assert!(
+                    listing.entries.is_empty(),
+                    "{server_type:?}: {:?}",
+                    listing.entries
+                );
+            }
+        }
     }
 
     #[test]
