@@ -51,6 +51,9 @@ pub enum ReplyError {
     /// A NUL byte, which no FTP reply may contain.
     #[error("server reply contains a NUL byte")]
     NulByte,
+    /// A carriage return inside a line (it could rewrite what a log shows).
+    #[error("server reply contains a bare CR inside a line")]
+    BareCr,
     /// The first line does not start with a three-digit code.
     #[error("malformed server reply: {line:?}")]
     Malformed {
@@ -161,7 +164,9 @@ impl ReplyDecoder {
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ReplyError> {
         loop {
             let Some(newline) = buf.iter().position(|&b| b == b'\n') else {
-                if buf.len() > self.limits.max_line {
+                // One byte of slack for the CR of a line exactly max_line long
+                // whose LF has not arrived yet: chunking must not change the verdict.
+                if buf.len() > self.limits.max_line + 1 {
                     return Err(ReplyError::LineTooLong {
                         max: self.limits.max_line,
                     });
@@ -173,7 +178,8 @@ impl ReplyDecoder {
             };
             let mut line = buf.split_to(newline + 1);
             line.truncate(newline);
-            if line.last() == Some(&b'\r') {
+            // Some servers end lines with CR CR LF; every trailing CR goes.
+            while line.last() == Some(&b'\r') {
                 line.truncate(line.len() - 1);
             }
             if line.len() > self.limits.max_line {
@@ -183,6 +189,9 @@ impl ReplyDecoder {
             }
             if line.contains(&0) {
                 return Err(ReplyError::NulByte);
+            }
+            if line.contains(&b'\r') {
+                return Err(ReplyError::BareCr);
             }
             let line = line.to_vec();
             if let Some(reply) = self.take_line(line)? {
@@ -361,12 +370,64 @@ mod tests {
             (b"200x\r\n".to_vec(), malformed(b"200x")),
             (b"200 a\0b\r\n".to_vec(), ReplyError::NulByte),
             (b"200 a\0b".to_vec(), ReplyError::NulByte),
+            // Found by fuzzing: a bare CR inside a line is refused like NUL.
+            (b"229 \rw\n".to_vec(), ReplyError::BareCr),
+            (b"220-a\r\n220 b\rc\r\n".to_vec(), ReplyError::BareCr),
             (long_reply, ReplyError::LineTooLong { max: 64 * 1024 }),
             // A long line without a newline yet is refused before it grows further.
             (long.clone(), ReplyError::LineTooLong { max: 64 * 1024 }),
         ];
         for (input, expected) in cases {
             assert_eq!(decode_all(&input).unwrap_err(), expected);
+        }
+    }
+
+    #[test]
+    fn trailing_crs_are_all_stripped() {
+        let replies = decode_all(b"220 hi\r\r\n230 ok\r\n").expect("valid");
+        assert_eq!(replies[0].lines[0], b"220 hi");
+        assert_eq!(replies[1].lines[0], b"230 ok");
+    }
+
+    #[test]
+    fn a_line_at_the_cap_is_accepted_however_it_is_chunked() {
+        // Found by fuzzing: a chunk ending between CR and LF refused a line
+        // of exactly max_line bytes that arrived whole.
+        let limits = ReplyLimits {
+            max_line: 16,
+            ..ReplyLimits::default()
+        };
+        let mut input = b"200 ".to_vec();
+        input.extend_from_slice(&[b'x'; 12]);
+        input.extend_from_slice(b"\r\n");
+        for split in 0..input.len() {
+            let mut decoder = ReplyDecoder::new(limits);
+            let mut buf = BytesMut::from(&input[..split]);
+            assert_eq!(decoder.decode(&mut buf), Ok(None), "split at {split}");
+            buf.extend_from_slice(&input[split..]);
+            let reply = decoder.decode(&mut buf).expect("valid").expect("a reply");
+            assert_eq!(reply.lines[0].len(), 16, "split at {split}");
+        }
+        // One byte more is refused either way.
+        let mut long = b"200 ".to_vec();
+        long.extend_from_slice(&[b'x'; 13]);
+        long.extend_from_slice(b"\r\n");
+        for split in [long.len() - 1, long.len()] {
+            let mut decoder = ReplyDecoder::new(limits);
+            let mut buf = BytesMut::from(&long[..split]);
+            let first = decoder.decode(&mut buf);
+            let result = match first {
+                Ok(None) => {
+                    buf.extend_from_slice(&long[split..]);
+                    decoder.decode(&mut buf)
+                }
+                other => other,
+            };
+            assert_eq!(
+                result,
+                Err(ReplyError::LineTooLong { max: 16 }),
+                "split at {split}"
+            );
         }
     }
 
