@@ -251,20 +251,15 @@ async fn serve_listings(mut conn: Conn, list: fn(&str) -> String) {
             cwd = dir.to_string();
             conn.send("250 ok").await;
         } else if line == "EPSV" {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let port = listener.local_addr().expect("addr").port();
-            conn.send(&format!("229 ok (|||{port}|)")).await;
-            let next = conn.recv().await.unwrap_or_default();
-            conn.send("150 here").await;
-            let mut data = fake::accept(&listener).await;
-            let body = if next.starts_with("MLSD") {
-                list(&cwd).into_bytes()
-            } else {
-                b"abc".to_vec()
-            };
-            let _ = data.write_all(&body).await;
-            drop(data);
-            conn.send("226 done").await;
+            let cwd = cwd.clone();
+            conn.serve_data(|command| {
+                if command.starts_with("MLSD") {
+                    list(&cwd).into_bytes()
+                } else {
+                    b"abc".to_vec()
+                }
+            })
+            .await;
         } else {
             conn.routine(&line).await;
         }
@@ -483,17 +478,10 @@ async fn size_text_and_huge_sizes() {
             } else if line.starts_with("SIZE") {
                 conn.send("213 1234 bytes").await;
             } else if line == "EPSV" {
-                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                let port = listener.local_addr().expect("addr").port();
-                conn.send(&format!("229 ok (|||{port}|)")).await;
-                conn.recv().await;
-                conn.send("150 here").await;
-                let mut data = fake::accept(&listener).await;
-                let _ = data
-                    .write_all(b"-rw-r--r-- 1 u g 6000000000 Jan 01 2024 huge.iso\r\n")
-                    .await;
-                drop(data);
-                conn.send("226 done").await;
+                conn.serve_data(|_| {
+                    b"-rw-r--r-- 1 u g 6000000000 Jan 01 2024 huge.iso\r\n".to_vec()
+                })
+                .await;
             } else if line == "FEAT" {
                 conn.send("211 no features").await;
             } else {

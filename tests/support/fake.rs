@@ -109,6 +109,22 @@ impl Conn {
         self.send("220 Fake FTP").await;
     }
 
+    /// Right after the client's `EPSV`: opens a data port, answers 229, reads
+    /// the transfer command, answers 150, sends `body(command)` over the data
+    /// connection, closes it and answers 226. Returns the command.
+    pub async fn serve_data(&mut self, body: impl FnOnce(&str) -> Vec<u8>) -> Option<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await.ok()?;
+        let port = listener.local_addr().ok()?.port();
+        self.send(&format!("229 ok (|||{port}|)")).await;
+        let command = self.recv().await?;
+        self.send("150 here").await;
+        let mut data = accept(&listener).await;
+        let _ = data.write_all(&body(&command)).await;
+        drop(data);
+        self.send("226 done").await;
+        Some(command)
+    }
+
     /// Answers `EPSV` with a port of a fresh listener on 127.0.0.1 and returns the listener.
     /// Routine commands before it are answered.
     pub async fn epsv(&mut self) -> Option<TcpListener> {
