@@ -42,8 +42,9 @@ pub enum UnsafeName {
     Reserved,
 }
 
-/// Checks one remote name before it becomes a local path component.
-pub fn check_local_name(name: &str, platform: Platform) -> Result<(), UnsafeName> {
+/// The rules no renaming can mend, on any platform: an empty, `.` or `..`
+/// name, a control character, a `/`.
+fn check_never_safe(name: &str) -> Result<(), UnsafeName> {
     if name.is_empty() || name == "." || name == ".." {
         return Err(UnsafeName::Dots);
     }
@@ -53,6 +54,12 @@ pub fn check_local_name(name: &str, platform: Platform) -> Result<(), UnsafeName
     if name.contains('/') {
         return Err(UnsafeName::Separator);
     }
+    Ok(())
+}
+
+/// Checks one remote name before it becomes a local path component.
+pub fn check_local_name(name: &str, platform: Platform) -> Result<(), UnsafeName> {
+    check_never_safe(name)?;
     if platform == Platform::Windows {
         if name.contains(['\\', ':']) {
             return Err(UnsafeName::Separator);
@@ -82,15 +89,7 @@ pub fn check_local_name(name: &str, platform: Platform) -> Result<(), UnsafeName
 /// after its stem (`nul.txt` becomes `nul_.txt`). The result never names a
 /// parent folder, a drive or a device.
 pub fn safe_local_name(name: &str, platform: Platform) -> Result<String, UnsafeName> {
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(UnsafeName::Dots);
-    }
-    if name.chars().any(|c| c.is_control()) {
-        return Err(UnsafeName::Control);
-    }
-    if name.contains('/') {
-        return Err(UnsafeName::Separator);
-    }
+    check_never_safe(name)?;
     if platform == Platform::Unix {
         return Ok(name.to_string());
     }
