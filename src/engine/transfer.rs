@@ -86,17 +86,8 @@ pub fn part_path(target: &Path) -> PathBuf {
 
 /// A name beside `target` that does not exist yet: `name (1).ext`, `name (2).ext`...
 pub async fn free_name(target: &Path) -> PathBuf {
-    let stem = target
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let ext = target
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
     for n in 1u32.. {
-        let candidate = target.with_file_name(format!("{stem} ({n}){ext}"));
+        let candidate = numbered(target, n);
         if fs::symlink_metadata(&candidate).await.is_err()
             && fs::symlink_metadata(part_path(&candidate)).await.is_err()
         {
@@ -400,7 +391,7 @@ async fn free_remote_name(session: &mut Session, remote: &[u8]) -> Result<Vec<u8
     let text = String::from_utf8_lossy(remote).into_owned();
     let path = Path::new(&text);
     for n in 1u32..1000 {
-        let candidate = free_candidate(path, n);
+        let candidate = numbered(path, n).to_string_lossy().into_owned();
         let bytes = session.encode(&candidate)?;
         if session.size(&bytes).await?.is_none() {
             return Ok(bytes);
@@ -409,13 +400,12 @@ async fn free_remote_name(session: &mut Session, remote: &[u8]) -> Result<Vec<u8
     Ok(remote.to_vec())
 }
 
-fn free_candidate(path: &Path, n: u32) -> String {
+/// `name (n).ext` beside `path`: the "keep both" name, locally and remotely.
+fn numbered(path: &Path, n: u32) -> PathBuf {
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let ext = path
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
         .unwrap_or_default();
     path.with_file_name(format!("{stem} ({n}){ext}"))
-        .to_string_lossy()
-        .into_owned()
 }
