@@ -41,6 +41,10 @@ pub struct Cli {
     pub command: Option<CliCommand>,
     /// Open the GUI connected to this URL.
     pub url: Option<String>,
+    /// Open the GUI connected to an embedded demo server on loopback that
+    /// serves a generated sample folder: Skiff at work without a server.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// Options accepted before or after the command.

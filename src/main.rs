@@ -8,7 +8,7 @@ use skiff::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return open_window(cli.url.as_deref());
+        return open_window(cli.url, cli.demo);
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -30,14 +30,19 @@ fn main() -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_url: Option<&str>) -> ExitCode {
+fn open_window(_url: Option<String>, _demo: bool) -> ExitCode {
     eprintln!("skiff: built without the window (feature `gui`); see `skiff --help`");
     ExitCode::from(2)
 }
 
 #[cfg(feature = "gui")]
-fn open_window(url: Option<&str>) -> ExitCode {
-    match skiff::ui::run(url.map(str::to_string)) {
+fn open_window(url: Option<String>, demo: bool) -> ExitCode {
+    let start = skiff::ui::StartOptions {
+        url,
+        demo,
+        ..Default::default()
+    };
+    match skiff::ui::run(start) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("skiff: cannot open the window: {e}");

@@ -34,12 +34,28 @@ pub enum BrowseCommand {
     Parent,
     /// Create a folder, then refresh.
     MakeDir(Vec<u8>),
+    /// Create the folder `name` (typed by the user, encoded with the site's
+    /// charset) inside `parent`, then refresh.
+    MakeDirNamed {
+        /// The folder to create it in.
+        parent: Vec<u8>,
+        /// The new folder's name.
+        name: String,
+    },
     /// Rename or move, then refresh.
     Rename {
         /// The current path.
         from: Vec<u8>,
         /// The new path.
         to: Vec<u8>,
+    },
+    /// Give `from` the new name `name` in the same folder (typed by the
+    /// user, encoded with the site's charset), then refresh.
+    RenameTo {
+        /// The current path.
+        from: Vec<u8>,
+        /// The new name.
+        name: String,
     },
     /// Delete a file (or an empty folder when `is_dir`), then refresh.
     Delete {
@@ -132,7 +148,21 @@ impl Browser {
                 self.list(parent).await
             }
             BrowseCommand::MakeDir(dir) => self.then_refresh(Op::Mkdir(dir)).await,
+            BrowseCommand::MakeDirNamed { parent, name } => match self.encode_name(&name).await {
+                Ok(name) => {
+                    self.then_refresh(Op::Mkdir(path::join(&parent, &name)))
+                        .await
+                }
+                Err(e) => Err(e),
+            },
             BrowseCommand::Rename { from, to } => self.then_refresh(Op::Rename(from, to)).await,
+            BrowseCommand::RenameTo { from, name } => match self.encode_name(&name).await {
+                Ok(name) => {
+                    let to = path::join(&path::parent(&from), &name);
+                    self.then_refresh(Op::Rename(from, to)).await
+                }
+                Err(e) => Err(e),
+            },
             BrowseCommand::Delete { path, is_dir } => {
                 self.then_refresh(Op::Delete(path, is_dir)).await
             }
@@ -142,8 +172,26 @@ impl Browser {
         }
     }
 
+    /// A name the user typed, as the server's bytes; a name with a slash
+    /// would reach another folder, so it is refused.
+    async fn encode_name(&mut self, name: &str) -> Result<Vec<u8>, EngineError> {
+        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            return Err(EngineError::InvalidName(name.to_string()));
+        }
+        self.session().await?.encode(name)
+    }
+
     fn failed(&mut self, what: &str, error: EngineError) {
         let message = error.to_string();
+        if let EngineError::Certificate { info, .. } = &error
+            && let Some(config) = &self.config
+        {
+            self.events.send(Event::Certificate {
+                host: config.host.clone(),
+                port: config.port,
+                info: info.clone(),
+            });
+        }
         self.events
             .log(0, LogKind::Error, format!("{what}: {message}"));
         if !error.keeps_connection() && self.session.take().is_some() {
@@ -247,7 +295,9 @@ fn describe(command: &BrowseCommand) -> String {
         BrowseCommand::Refresh => "refresh".to_string(),
         BrowseCommand::Parent => "go to the parent folder".to_string(),
         BrowseCommand::MakeDir(dir) => format!("create folder {}", text(dir)),
+        BrowseCommand::MakeDirNamed { name, .. } => format!("create folder {name}"),
         BrowseCommand::Rename { from, to } => format!("rename {} to {}", text(from), text(to)),
+        BrowseCommand::RenameTo { from, name } => format!("rename {} to {name}", text(from)),
         BrowseCommand::Delete { path, .. } => format!("delete {}", text(path)),
     }
 }

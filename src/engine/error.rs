@@ -39,6 +39,9 @@ pub enum EngineError {
     /// A command could not be encoded (a name holds CR, LF or NUL).
     #[error("{0}")]
     Command(#[from] CommandError),
+    /// A name the user typed cannot be a file name on the server.
+    #[error("not a valid name (empty, `.`, `..` or with `/`): {0}")]
+    InvalidName(String),
     /// A PASV or EPSV reply could not be used.
     #[error("{0}")]
     Address(#[from] AddressError),
@@ -154,6 +157,7 @@ impl EngineError {
             self,
             EngineError::Refused { .. }
                 | EngineError::Command(_)
+                | EngineError::InvalidName(_)
                 | EngineError::Encoding { .. }
                 | EngineError::Local { .. }
                 | EngineError::TransferFailed { .. }

@@ -90,6 +90,16 @@ pub enum Event {
         /// Its entries.
         entries: Vec<super::session::RemoteEntry>,
     },
+    /// The server's certificate is not trusted; a front end asks the user
+    /// (trust once, always, or refuse) and reconnects with the answer.
+    Certificate {
+        /// The host as configured.
+        host: String,
+        /// The control port.
+        port: u16,
+        /// The certificate, with the reason it failed.
+        info: Box<super::tls::CertInfo>,
+    },
     /// A command failed; the message names the cause first.
     Failed {
         /// What was asked ("create folder /x").

@@ -1,43 +1,59 @@
-//! The desktop window (eframe/egui).
+//! The desktop window (eframe/egui): a FileZilla-style two-pane browser.
 //!
-//! For now a placeholder that says what works (the command line); the
-//! two-pane browser replaces it. The UI must only ever talk to the engine
-//! through its command and event types, never by waiting on the network.
+//! The UI talks to the engine only through its command and event types
+//! ([`crate::engine::BrowseCommand`], [`crate::engine::Event`]), never by
+//! waiting on the network, the disk or the keyring. [`app::SkiffApp`] is
+//! exported so tests drive the real app with egui_kittest.
+
+pub mod action;
+pub mod app;
+pub mod demo;
+pub mod dialogs;
+pub mod files;
+pub mod fonts;
+pub mod icons;
+pub mod local;
+pub mod log;
+pub mod pane;
+pub mod table;
+
+pub use app::{SkiffApp, StartOptions, UiState};
 
 use eframe::egui;
 
-/// The placeholder application.
-#[derive(Debug, Default)]
-pub struct SkiffApp {
-    /// The URL the window was asked to open, shown until the browser exists.
-    pub requested_url: Option<String>,
-}
-
-impl eframe::App for SkiffApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ui, |ui| {
-            ui.heading("Skiff");
-            ui.label("The two-pane browser is being built. The engine works today from the command line:");
-            ui.monospace("skiff ls ftp://host/path\nskiff get -r ftp://host/folder ./\nskiff put file.txt ftp://user@host/folder/");
-            if let Some(url) = &self.requested_url {
-                ui.separator();
-                ui.label(format!("Asked to open: {url}"));
-            }
-        });
-    }
+/// The window icon (the PNG rendering of `assets/skiff.svg`), when present.
+fn icon() -> Option<egui::IconData> {
+    None
 }
 
 /// Opens the window and runs it until it is closed.
-pub fn run(requested_url: Option<String>) -> eframe::Result {
+pub fn run(mut start: StartOptions) -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Skiff")
+        .with_app_id("skiff")
+        .with_inner_size([1200.0, 800.0])
+        .with_min_inner_size([640.0, 420.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Skiff")
-            .with_inner_size([720.0, 420.0]),
+        viewport,
+        persist_window: true,
         ..Default::default()
     };
     eframe::run_native(
         "Skiff",
         options,
-        Box::new(move |_cc| Ok(Box::new(SkiffApp { requested_url }))),
+        Box::new(move |cc| {
+            fonts::load_cjk_font_in_background(&cc.egui_ctx);
+            if start.state.is_none() {
+                start.state = cc
+                    .storage
+                    .and_then(|s| eframe::get_value::<UiState>(s, eframe::APP_KEY));
+            }
+            let app = SkiffApp::new(&cc.egui_ctx, start)?;
+            Ok(Box::new(app))
+        }),
     )
 }

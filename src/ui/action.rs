@@ -1,0 +1,196 @@
+//! Every user action, once: its label and its keyboard shortcut.
+//!
+//! Menus, context menus, toolbar buttons and the keyboard all go through
+//! [`Action`], so a menu item and its shortcut cannot drift apart (rerun's
+//! `UICommand`). The app decides what an action means in the pane that has
+//! the focus; this module only names them.
+
+use eframe::egui::{Key, KeyboardShortcut, Modifiers};
+
+/// A user action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Open the site manager.
+    SiteManager,
+    /// Connect again to the last site.
+    Reconnect,
+    /// Close the connection.
+    Disconnect,
+    /// List the focused pane's folder again.
+    Refresh,
+    /// Start or stop processing the queue.
+    ToggleQueue,
+    /// Cancel every transfer and pause the queue.
+    CancelAll,
+    /// Enter the selected folder, or transfer the selected file.
+    Open,
+    /// Go to the parent folder.
+    Up,
+    /// Transfer the selection to the other pane's folder now.
+    Transfer,
+    /// Add the selection to the queue without starting it.
+    AddToQueue,
+    /// Open a local file with the system's default application.
+    OpenWithSystem,
+    /// Create a folder in the focused pane.
+    MakeDir,
+    /// Rename the selected entry.
+    Rename,
+    /// Delete the selection (asks first; local files go to the trash).
+    Delete,
+    /// Select every row of the focused pane.
+    SelectAll,
+    /// Move the focus to the other pane.
+    SwitchPane,
+    /// Copy the selection's `ftp://` URL.
+    CopyUrl,
+    /// Clear the message log.
+    ClearLog,
+    /// Import sites from FileZilla.
+    ImportSites,
+    /// Leave Skiff.
+    Quit,
+}
+
+impl Action {
+    /// Every action, in menu order.
+    pub const ALL: [Action; 20] = [
+        Action::SiteManager,
+        Action::Reconnect,
+        Action::Disconnect,
+        Action::Refresh,
+        Action::ToggleQueue,
+        Action::CancelAll,
+        Action::Open,
+        Action::Up,
+        Action::Transfer,
+        Action::AddToQueue,
+        Action::OpenWithSystem,
+        Action::MakeDir,
+        Action::Rename,
+        Action::Delete,
+        Action::SelectAll,
+        Action::SwitchPane,
+        Action::CopyUrl,
+        Action::ClearLog,
+        Action::ImportSites,
+        Action::Quit,
+    ];
+
+    /// The label on menus and buttons. Transfer reads "Download" or "Upload"
+    /// by pane: see [`Self::label_for`].
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::SiteManager => "Site Manager…",
+            Action::Reconnect => "Reconnect",
+            Action::Disconnect => "Disconnect",
+            Action::Refresh => "Refresh",
+            Action::ToggleQueue => "Process queue",
+            Action::CancelAll => "Cancel all transfers",
+            Action::Open => "Open",
+            Action::Up => "Parent folder",
+            Action::Transfer => "Transfer",
+            Action::AddToQueue => "Add to queue",
+            Action::OpenWithSystem => "Open with default application",
+            Action::MakeDir => "Create directory…",
+            Action::Rename => "Rename…",
+            Action::Delete => "Delete…",
+            Action::SelectAll => "Select all",
+            Action::SwitchPane => "Switch pane",
+            Action::CopyUrl => "Copy URL",
+            Action::ClearLog => "Clear log",
+            Action::ImportSites => "Import from FileZilla…",
+            Action::Quit => "Quit",
+        }
+    }
+
+    /// The label in a pane: remote transfers are downloads, local ones uploads.
+    pub fn label_for(self, remote: bool) -> &'static str {
+        match (self, remote) {
+            (Action::Transfer, true) => "Download",
+            (Action::Transfer, false) => "Upload",
+            _ => self.label(),
+        }
+    }
+
+    /// The keyboard shortcut, if it has one.
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let key = |modifiers, key| Some(KeyboardShortcut::new(modifiers, key));
+        match self {
+            Action::SiteManager => key(Modifiers::COMMAND, Key::S),
+            Action::Reconnect => key(Modifiers::COMMAND, Key::R),
+            Action::Disconnect => key(Modifiers::COMMAND, Key::D),
+            Action::Refresh => key(Modifiers::NONE, Key::F5),
+            Action::ToggleQueue => key(Modifiers::COMMAND, Key::P),
+            Action::Open => key(Modifiers::NONE, Key::Enter),
+            Action::Up => key(Modifiers::NONE, Key::Backspace),
+            Action::MakeDir => key(Modifiers::NONE, Key::F7),
+            Action::Rename => key(Modifiers::NONE, Key::F2),
+            Action::Delete => key(Modifiers::NONE, Key::Delete),
+            Action::SelectAll => key(Modifiers::COMMAND, Key::A),
+            Action::SwitchPane => key(Modifiers::NONE, Key::Tab),
+            Action::Quit => key(Modifiers::COMMAND, Key::Q),
+            Action::CancelAll
+            | Action::Transfer
+            | Action::AddToQueue
+            | Action::OpenWithSystem
+            | Action::CopyUrl
+            | Action::ClearLog
+            | Action::ImportSites => None,
+        }
+    }
+
+    /// Does the shortcut work while a text field has the keyboard? Plain
+    /// keys (Enter, Backspace, Delete, Tab, Ctrl+A) belong to the text field then.
+    pub fn works_while_typing(self) -> bool {
+        self.shortcut().is_some_and(|s| {
+            s.modifiers.command && s.logical_key != Key::A || is_function_key(s.logical_key)
+        })
+    }
+
+    /// "Ctrl+S", for menus.
+    pub fn shortcut_text(self, ctx: &eframe::egui::Context) -> Option<String> {
+        self.shortcut().map(|s| ctx.format_shortcut(&s))
+    }
+}
+
+fn is_function_key(key: Key) -> bool {
+    matches!(key, Key::F2 | Key::F5 | Key::F7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_action_is_listed_once_and_shortcuts_are_unique() {
+        let all: HashSet<Action> = Action::ALL.into_iter().collect();
+        assert_eq!(all.len(), Action::ALL.len());
+        let mut seen = HashSet::new();
+        for action in Action::ALL {
+            if let Some(s) = action.shortcut() {
+                assert!(
+                    seen.insert((s.modifiers.command, s.logical_key)),
+                    "{action:?}"
+                );
+            }
+            assert!(!action.label().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_issue_keys_are_bound() {
+        let key = |a: Action| a.shortcut().map(|s| s.logical_key);
+        assert_eq!(key(Action::Refresh), Some(Key::F5));
+        assert_eq!(key(Action::Open), Some(Key::Enter));
+        assert_eq!(key(Action::Up), Some(Key::Backspace));
+        assert_eq!(key(Action::Delete), Some(Key::Delete));
+        assert_eq!(key(Action::Rename), Some(Key::F2));
+        assert_eq!(key(Action::SelectAll), Some(Key::A));
+        assert_eq!(key(Action::SwitchPane), Some(Key::Tab));
+        assert!(!Action::Up.works_while_typing());
+        assert!(Action::Refresh.works_while_typing());
+        assert!(Action::SiteManager.works_while_typing());
+    }
+}

@@ -1,0 +1,1103 @@
+//! The main window: toolbar, quickconnect bar, message log, the local and
+//! remote panes, the transfer queue and the status bar.
+//!
+//! [`SkiffApp`] owns a tokio runtime for the engine and talks to it only
+//! through [`BrowserHandle`] commands and engine events, drained without
+//! waiting at the start of each frame. Disk work for the local pane runs on
+//! the runtime's blocking pool ([`super::local`]). Nothing here waits on the
+//! network, the disk or the keyring.
+//!
+//! State that outlives a run (last local folder, sort orders) is the
+//! serde [`UiState`]; everything else is rebuilt at start.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+
+use eframe::egui::{self, RichText};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::action::Action;
+use super::dialogs::{CertChoice, Dialog, DialogOutcome};
+use super::files::{FileRow, RowKind, Sort, format_size};
+use super::local::{self, LocalRequest, LocalResult};
+use super::log::LogPane;
+use super::pane::{Loc, Pane, PaneEvent};
+use super::table::{Side, TableEvent, menu_item};
+use crate::cli::FtpUrl;
+use crate::engine::browser::Waker;
+use crate::engine::{
+    BrowseCommand, BrowserHandle, ConnectionState, Credentials, Event, LogKind, RemoteEntry,
+    SessionConfig,
+};
+use crate::protocol::listing::EntryKind;
+use crate::secret::Secret;
+
+/// What survives a restart (eframe's storage, under the platform's data folder).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct UiState {
+    /// The local folder shown last.
+    pub local_dir: Option<PathBuf>,
+    /// Sort of the local table.
+    pub local_sort: Sort,
+    /// Sort of the remote table.
+    pub remote_sort: Sort,
+    /// Quickconnect host, user and port (never the password).
+    pub quick_host: String,
+    /// Quickconnect user.
+    pub quick_user: String,
+    /// Quickconnect port.
+    pub quick_port: String,
+}
+
+/// How the window starts.
+#[derive(Debug, Default)]
+pub struct StartOptions {
+    /// Connect to this URL at once.
+    pub url: Option<String>,
+    /// Connect with these settings at once (a saved site, a test's server).
+    pub connect: Option<Box<SessionConfig>>,
+    /// Start the embedded demo server and connect to it.
+    pub demo: bool,
+    /// The local folder to show (overrides the remembered one).
+    pub local_dir: Option<PathBuf>,
+    /// Restored state.
+    pub state: Option<UiState>,
+}
+
+/// The quickconnect bar's fields. The password is masked in `Debug`.
+#[derive(Default)]
+pub struct QuickConnect {
+    /// Host or URL.
+    pub host: String,
+    /// User name; empty means anonymous.
+    pub user: String,
+    /// Password as typed.
+    pub password: String,
+    /// Port; empty means the scheme's default.
+    pub port: String,
+}
+
+impl std::fmt::Debug for QuickConnect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuickConnect")
+            .field("host", &self.host)
+            .field("user", &self.user)
+            .field("password", &"****")
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+impl QuickConnect {
+    /// The session settings the fields describe.
+    pub fn config(&self) -> Result<SessionConfig, String> {
+        let host = self.host.trim();
+        if host.is_empty() {
+            return Err("enter a host name or an ftp:// URL".to_string());
+        }
+        let text = if host.contains("://") {
+            host.to_string()
+        } else {
+            format!("ftp://{host}")
+        };
+        let url = FtpUrl::parse(&text).map_err(|e| e.to_string())?;
+        let port = match self.port.trim() {
+            "" => url.port,
+            text => text
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("the port must be a number from 1 to 65535: {text}"))?,
+        };
+        let user = match (self.user.trim(), &url.user) {
+            ("", Some(user)) => user.clone(),
+            (user, _) => user.to_string(),
+        };
+        let credentials = if user.is_empty() || user == "anonymous" {
+            Credentials::anonymous()
+        } else {
+            let password = if self.password.is_empty() {
+                url.password.clone().unwrap_or_else(|| Secret::new(""))
+            } else {
+                Secret::new(self.password.clone())
+            };
+            Credentials {
+                user,
+                password,
+                account: None,
+            }
+        };
+        let mut config = SessionConfig::new(url.host, port, credentials);
+        config.encryption = url.encryption;
+        Ok(config)
+    }
+}
+
+/// The application.
+pub struct SkiffApp {
+    state: UiState,
+    /// Owned when the app made its own runtime; dropped last.
+    runtime: Option<tokio::runtime::Runtime>,
+    handle: tokio::runtime::Handle,
+    ctx: egui::Context,
+    browser: BrowserHandle,
+    browse_events: UnboundedReceiver<Event>,
+    local_tx: mpsc::Sender<LocalResult>,
+    local_rx: mpsc::Receiver<LocalResult>,
+    /// The local pane.
+    pub local: Pane,
+    /// The remote pane.
+    pub remote: Pane,
+    focus: Side,
+    /// The quickconnect fields.
+    pub quick: QuickConnect,
+    connection: ConnectionState,
+    /// The settings of the site connected last (for Reconnect and transfers).
+    site: Option<SessionConfig>,
+    /// The message log.
+    pub log: LogPane,
+    dialog: Option<Dialog>,
+    demo: Option<super::demo::DemoServer>,
+    /// Frames drawn, for tests and the frame-time benchmark.
+    pub frames: u64,
+}
+
+impl std::fmt::Debug for SkiffApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SkiffApp")
+            .field("connection", &self.connection)
+            .field("quick", &self.quick)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SkiffApp {
+    /// Builds the app, starting its engine runtime, and acts on `start`.
+    pub fn new(ctx: &egui::Context, start: StartOptions) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("skiff-engine")
+            .enable_all()
+            .build()?;
+        let handle = runtime.handle().clone();
+        let repaint = ctx.clone();
+        let waker: Waker = Arc::new(move || repaint.request_repaint());
+        let (browser, browse_events) = BrowserHandle::start(&handle, waker);
+        let (local_tx, local_rx) = mpsc::channel();
+        let state = start.state.unwrap_or_default();
+        let mut app = Self {
+            quick: QuickConnect {
+                host: state.quick_host.clone(),
+                user: state.quick_user.clone(),
+                password: String::new(),
+                port: state.quick_port.clone(),
+            },
+            state,
+            runtime: Some(runtime),
+            handle,
+            ctx: ctx.clone(),
+            browser,
+            browse_events,
+            local_tx,
+            local_rx,
+            local: Pane::new(Side::Local),
+            remote: Pane::new(Side::Remote),
+            focus: Side::Remote,
+            connection: ConnectionState::Disconnected { reason: None },
+            site: None,
+            log: LogPane::default(),
+            dialog: None,
+            demo: None,
+            frames: 0,
+        };
+        app.local.list.set_sort(app.state.local_sort);
+        app.remote.list.set_sort(app.state.remote_sort);
+        let local_dir = start
+            .local_dir
+            .or_else(|| app.state.local_dir.clone())
+            .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from("."));
+        app.list_local(Loc::Local(local_dir), false);
+        if start.demo {
+            app.start_demo();
+        } else if let Some(config) = start.connect {
+            app.connect(*config);
+        } else if let Some(url) = start.url {
+            app.quick.host = url;
+            app.quickconnect();
+        }
+        Ok(app)
+    }
+
+    /// The state to persist.
+    pub fn state(&self) -> UiState {
+        let mut state = self.state.clone();
+        if let Some(Loc::Local(dir)) = &self.local.location {
+            state.local_dir = Some(dir.clone());
+        }
+        state.local_sort = self.local.list.sort();
+        state.remote_sort = self.remote.list.sort();
+        state.quick_host = self.quick.host.clone();
+        state.quick_user = self.quick.user.clone();
+        state.quick_port = self.quick.port.clone();
+        state
+    }
+
+    /// The connection state shown in the status bar.
+    pub fn connection(&self) -> &ConnectionState {
+        &self.connection
+    }
+
+    /// The pane with the keyboard focus.
+    pub fn focused_side(&self) -> Side {
+        self.focus
+    }
+
+    /// The open dialog, if any.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+
+    fn start_demo(&mut self) {
+        match super::demo::start(&self.handle) {
+            Ok(demo) => {
+                self.log.status(
+                    LogKind::Status,
+                    format!("Demo server serving a sample folder at ftp://{}", demo.addr),
+                );
+                self.quick.host = demo.addr.ip().to_string();
+                self.quick.port = demo.addr.port().to_string();
+                self.quick.user = "anonymous".to_string();
+                let mut config = SessionConfig::new(
+                    demo.addr.ip().to_string(),
+                    demo.addr.port(),
+                    Credentials::anonymous(),
+                );
+                config.encryption = crate::engine::Encryption::Plain;
+                self.demo = Some(demo);
+                self.connect(config);
+            }
+            Err(e) => self
+                .log
+                .status(LogKind::Error, format!("cannot start the demo server: {e}")),
+        }
+    }
+
+    fn quickconnect(&mut self) {
+        match self.quick.config() {
+            Ok(config) => self.connect(config),
+            Err(message) => {
+                self.log.status(LogKind::Error, message.clone());
+                self.dialog = Some(Dialog::Message {
+                    title: "Quickconnect".to_string(),
+                    text: message,
+                });
+            }
+        }
+    }
+
+    /// Connects the browsing connection with `config`.
+    pub fn connect(&mut self, config: SessionConfig) {
+        self.remote = Pane::new(Side::Remote);
+        self.remote.list.set_sort(self.state.remote_sort);
+        self.remote.busy = true;
+        self.site = Some(config.clone());
+        self.browser.send(BrowseCommand::Connect(Box::new(config)));
+    }
+
+    fn list_local(&mut self, loc: Loc, for_tree: bool) {
+        let Loc::Local(path) = loc else { return };
+        if !for_tree {
+            self.local.busy = true;
+        }
+        self.local_request(LocalRequest::List { path, for_tree });
+    }
+
+    fn local_request(&self, request: LocalRequest) {
+        let ctx = self.ctx.clone();
+        local::spawn(&self.handle, request, self.local_tx.clone(), move || {
+            ctx.request_repaint()
+        });
+    }
+
+    /// Applies every engine and disk result that arrived since the last frame.
+    fn drain_events(&mut self) {
+        while let Ok(event) = self.browse_events.try_recv() {
+            self.on_browse_event(event);
+        }
+        while let Ok(result) = self.local_rx.try_recv() {
+            self.on_local_result(result);
+        }
+    }
+
+    fn on_browse_event(&mut self, event: Event) {
+        match event {
+            Event::Log(line) => self.log.push(line),
+            Event::State(state) => {
+                if let ConnectionState::Disconnected {
+                    reason: Some(reason),
+                } = &state
+                {
+                    self.log
+                        .status(LogKind::Error, format!("Disconnected: {reason}"));
+                }
+                if !matches!(state, ConnectionState::Connecting { .. }) {
+                    self.remote.busy = false;
+                }
+                self.connection = state;
+            }
+            Event::Listing {
+                path,
+                display_path,
+                entries,
+            } => {
+                let rows = entries.into_iter().map(remote_row).collect();
+                self.remote
+                    .show_listing(Loc::Remote(path), display_path, rows);
+            }
+            Event::Certificate { host, port, info } => {
+                self.dialog = Some(Dialog::Certificate { host, port, info });
+            }
+            Event::Failed { what, message } => {
+                self.remote.busy = false;
+                self.remote.error = Some(format!("{what}: {message}"));
+            }
+            Event::Progress(_) => {}
+        }
+    }
+
+    fn on_local_result(&mut self, result: LocalResult) {
+        match result {
+            LocalResult::Listed {
+                path,
+                for_tree: true,
+                rows: Ok(rows),
+            } => self.local.tree.set_children(&Loc::Local(path), &rows),
+            LocalResult::Listed {
+                path,
+                for_tree: false,
+                rows: Ok(rows),
+            } => {
+                let display = path.display().to_string();
+                self.local.show_listing(Loc::Local(path), display, rows);
+            }
+            LocalResult::Listed {
+                rows: Err(error), ..
+            } => {
+                self.local.busy = false;
+                self.log.status(LogKind::Error, error.clone());
+                self.local.error = Some(error);
+            }
+            LocalResult::Changed { what, error } => {
+                match error {
+                    Some(error) => {
+                        self.log.status(LogKind::Error, error.clone());
+                        self.local.error = Some(error);
+                    }
+                    None => self.log.status(LogKind::Status, what),
+                }
+                if let Some(loc) = self.local.location.clone() {
+                    self.list_local(loc, false);
+                }
+            }
+        }
+    }
+
+    fn pane(&mut self, side: Side) -> &mut Pane {
+        match side {
+            Side::Local => &mut self.local,
+            Side::Remote => &mut self.remote,
+        }
+    }
+
+    fn go(&mut self, side: Side, loc: Loc) {
+        match side {
+            Side::Local => self.list_local(loc, false),
+            Side::Remote => {
+                if let Loc::Remote(path) = loc {
+                    self.remote.busy = true;
+                    self.browser.send(BrowseCommand::List(path));
+                }
+            }
+        }
+    }
+
+    fn refresh(&mut self, side: Side) {
+        if let Some(loc) = self.pane(side).location.clone() {
+            self.go(side, loc);
+        }
+    }
+
+    /// Runs a user action in the focused pane.
+    pub fn run_action(&mut self, action: Action) {
+        let side = self.focus;
+        match action {
+            Action::SiteManager | Action::ImportSites => {
+                self.dialog = Some(Dialog::Message {
+                    title: "Site Manager".to_string(),
+                    text: "Saved sites arrive with the site manager; use Quickconnect meanwhile"
+                        .to_string(),
+                });
+            }
+            Action::Reconnect => {
+                if self.site.is_some() {
+                    self.remote.busy = true;
+                    self.browser.send(BrowseCommand::Reconnect);
+                }
+            }
+            Action::Disconnect => {
+                self.browser.send(BrowseCommand::Disconnect);
+            }
+            Action::Refresh => self.refresh(side),
+            Action::ToggleQueue | Action::CancelAll => {}
+            Action::Open => self.open_selection(side),
+            Action::Up => {
+                if let Some(parent) = self.pane(side).location.as_ref().and_then(Loc::parent) {
+                    self.go(side, parent);
+                }
+            }
+            Action::Transfer | Action::AddToQueue => {}
+            Action::OpenWithSystem => {
+                if side == Side::Local
+                    && let Some(Loc::Local(dir)) = &self.local.location
+                {
+                    for row in self.local.list.selected_rows() {
+                        self.local_request(LocalRequest::Open(dir.join(&row.name)));
+                    }
+                }
+            }
+            Action::MakeDir => {
+                if self.pane(side).location.is_some() {
+                    self.dialog = Some(Dialog::MakeDir {
+                        side,
+                        name: String::new(),
+                    });
+                }
+            }
+            Action::Rename => {
+                let selected: Vec<FileRow> = self
+                    .pane(side)
+                    .list
+                    .selected_rows()
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                if let [row] = selected.as_slice() {
+                    self.dialog = Some(Dialog::Rename {
+                        side,
+                        name: row.name.clone(),
+                        row: Box::new(row.clone()),
+                    });
+                }
+            }
+            Action::Delete => {
+                let rows: Vec<FileRow> = self
+                    .pane(side)
+                    .list
+                    .selected_rows()
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                if !rows.is_empty() {
+                    self.dialog = Some(Dialog::ConfirmDelete { side, rows });
+                }
+            }
+            Action::SelectAll => self.pane(side).list.select_all(),
+            Action::SwitchPane => self.focus = side.other(),
+            Action::CopyUrl => {
+                let urls = self.urls_of_selection(side);
+                if !urls.is_empty() {
+                    self.ctx.copy_text(urls.join("\n"));
+                }
+            }
+            Action::ClearLog => self.log.clear(),
+            Action::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    fn open_selection(&mut self, side: Side) {
+        let pane = self.pane(side);
+        let target = pane
+            .list
+            .cursor()
+            .filter(|&c| pane.list.is_selected(c))
+            .and_then(|c| pane.list.row(c).cloned())
+            .or_else(|| pane.list.selected_rows().first().map(|r| (*r).clone()));
+        if let Some(row) = target {
+            self.activate(side, &row);
+        }
+    }
+
+    fn activate(&mut self, side: Side, row: &FileRow) {
+        let Some(dir) = self.pane(side).location.clone() else {
+            return;
+        };
+        let enterable =
+            row.kind == RowKind::Folder || (side == Side::Remote && row.kind == RowKind::Link);
+        if enterable {
+            self.go(side, dir.child(row));
+        } else {
+            self.transfer_rows(side, vec![row.clone()], true);
+        }
+    }
+
+    /// Transfers `rows` of `side` into the other pane's folder.
+    fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, _start: bool) {
+        let _ = (side, rows);
+    }
+
+    fn urls_of_selection(&mut self, side: Side) -> Vec<String> {
+        let pane = match side {
+            Side::Local => &self.local,
+            Side::Remote => &self.remote,
+        };
+        let Some(dir) = &pane.location else {
+            return Vec::new();
+        };
+        pane.list
+            .selected_rows()
+            .into_iter()
+            .map(|row| match (dir.child(row), &self.site) {
+                (Loc::Local(path), _) => format!("file://{}", path.display()),
+                (Loc::Remote(path), Some(site)) => remote_url(site, &path),
+                (Loc::Remote(path), None) => String::from_utf8_lossy(&path).into_owned(),
+            })
+            .collect()
+    }
+
+    fn on_dialog_outcome(&mut self, outcome: DialogOutcome) {
+        match outcome {
+            DialogOutcome::MakeDir { side, name } => match (side, self.pane(side).location.clone())
+            {
+                (Side::Local, Some(Loc::Local(dir))) => {
+                    if valid_local_name(&name) {
+                        self.local_request(LocalRequest::MakeDir(dir.join(name)));
+                    } else {
+                        self.log
+                            .status(LogKind::Error, format!("not a valid folder name: {name}"));
+                    }
+                }
+                (Side::Remote, Some(Loc::Remote(parent))) => {
+                    self.browser
+                        .send(BrowseCommand::MakeDirNamed { parent, name });
+                }
+                _ => {}
+            },
+            DialogOutcome::Rename { side, row, name } => {
+                match (side, self.pane(side).location.clone()) {
+                    (Side::Local, Some(Loc::Local(dir))) => {
+                        if valid_local_name(&name) {
+                            self.local_request(LocalRequest::Rename {
+                                from: dir.join(&row.name),
+                                to: dir.join(name),
+                            });
+                        } else {
+                            self.log
+                                .status(LogKind::Error, format!("not a valid name: {name}"));
+                        }
+                    }
+                    (Side::Remote, Some(dir @ Loc::Remote(_))) => {
+                        if let Loc::Remote(from) = dir.child(&row) {
+                            self.browser.send(BrowseCommand::RenameTo { from, name });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            DialogOutcome::Delete { side, rows } => {
+                match (side, self.pane(side).location.clone()) {
+                    (Side::Local, Some(Loc::Local(dir))) => {
+                        let paths = rows.iter().map(|r| dir.join(&r.name)).collect();
+                        self.local_request(LocalRequest::Trash(paths));
+                    }
+                    (Side::Remote, Some(dir @ Loc::Remote(_))) => {
+                        for row in rows {
+                            if let Loc::Remote(path) = dir.child(&row) {
+                                self.browser.send(BrowseCommand::Delete {
+                                    path,
+                                    is_dir: row.kind == RowKind::Folder,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            DialogOutcome::Certificate {
+                host,
+                port,
+                info,
+                choice,
+            } => {
+                self.on_certificate(host, port, &info, choice);
+            }
+            DialogOutcome::Closed => {}
+        }
+    }
+
+    fn on_certificate(
+        &mut self,
+        host: String,
+        port: u16,
+        info: &crate::engine::CertInfo,
+        choice: CertChoice,
+    ) {
+        if choice == CertChoice::Refuse {
+            self.log.status(
+                LogKind::Warning,
+                format!("Certificate refused for {host}:{port}"),
+            );
+            return;
+        }
+        if choice == CertChoice::Always {
+            let info = info.clone();
+            let host = host.clone();
+            self.handle.spawn_blocking(move || {
+                let Some(dir) = crate::paths::config_dir() else {
+                    return;
+                };
+                let path = crate::trust::TrustStore::path_in(&dir);
+                match crate::trust::TrustStore::load(&path) {
+                    Ok(mut store) => {
+                        store.trust(&host, port, &info);
+                        if let Err(e) = store.save() {
+                            tracing::warn!("cannot save the trusted certificate: {e}");
+                        }
+                    }
+                    Err(e) => tracing::warn!("cannot read the trusted certificates: {e}"),
+                }
+            });
+        }
+        if let Some(mut site) = self.site.clone()
+            && site.host == host
+            && site.port == port
+        {
+            site.tls.trusted.push(info.fingerprint);
+            self.log.status(
+                LogKind::Status,
+                format!(
+                    "Trusting certificate {} for {host}:{port}",
+                    info.fingerprint
+                ),
+            );
+            self.connect(site);
+        }
+    }
+
+    /// Draws the whole window: call once per frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.frames += 1;
+        self.drain_events();
+        self.handle_keys(ui.ctx());
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("queue-pane")
+            .resizable(true)
+            .default_size(150.0)
+            .min_size(60.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Transfer queue").strong());
+                ui.weak("Transfers appear here");
+            });
+        egui::Panel::top("message-log")
+            .resizable(true)
+            .default_size(120.0)
+            .min_size(40.0)
+            .show(ui, |ui| {
+                if self.log.ui(ui) {
+                    self.log.clear();
+                }
+            });
+        egui::Panel::left("local-pane")
+            .resizable(true)
+            .default_size(ui.available_width() / 2.0)
+            .min_size(200.0)
+            .show(ui, |ui| {
+                let events =
+                    self.local
+                        .ui(ui, self.focus == Side::Local, Some("Reading the folder…"));
+                self.on_pane_events(Side::Local, events);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let placeholder = match &self.connection {
+                ConnectionState::Connecting { host } => format!("Connecting to {host}…"),
+                ConnectionState::Connected { .. } => "Reading the folder…".to_string(),
+                ConnectionState::Disconnected {
+                    reason: Some(reason),
+                } => {
+                    format!("Not connected: {reason}")
+                }
+                ConnectionState::Disconnected { reason: None } => {
+                    "Not connected. Enter a host above and press Quickconnect".to_string()
+                }
+            };
+            let events = self
+                .remote
+                .ui(ui, self.focus == Side::Remote, Some(&placeholder));
+            self.on_pane_events(Side::Remote, events);
+        });
+        if let Some(dialog) = &mut self.dialog
+            && let Some(outcome) = dialog.ui(ui.ctx())
+        {
+            self.dialog = None;
+            self.on_dialog_outcome(outcome);
+        }
+    }
+
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let typing = ctx.egui_wants_keyboard_input();
+        for action in Action::ALL {
+            let Some(shortcut) = action.shortcut() else {
+                continue;
+            };
+            if typing && !action.works_while_typing() {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                if action == Action::SwitchPane {
+                    // Tab also asks egui to move the keyboard focus to the
+                    // next widget; here it switches panes instead.
+                    ctx.memory_mut(|m| {
+                        m.stop_text_input();
+                        m.move_focus(egui::FocusDirection::None);
+                    });
+                }
+                self.run_action(action);
+            }
+        }
+        if !typing {
+            let (up, down) = ctx.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+                )
+            });
+            let delta = isize::from(down) - isize::from(up);
+            if delta != 0 {
+                let pane = self.pane(self.focus);
+                pane.list.move_cursor(delta);
+                pane.scroll_to_cursor = true;
+            }
+        }
+    }
+
+    fn on_pane_events(&mut self, side: Side, events: Vec<PaneEvent>) {
+        for event in events {
+            match event {
+                PaneEvent::Go(loc) => {
+                    self.focus = side;
+                    self.go(side, loc);
+                }
+                PaneEvent::Expand(loc) => match side {
+                    Side::Local => self.list_local(loc, true),
+                    Side::Remote => self.go(side, loc),
+                },
+                PaneEvent::Table(TableEvent::Focus) => self.focus = side,
+                PaneEvent::Table(TableEvent::Activate(Some(index))) => {
+                    self.focus = side;
+                    if let Some(row) = self.pane(side).list.row(index).cloned() {
+                        self.activate(side, &row);
+                    }
+                }
+                PaneEvent::Table(TableEvent::Activate(None)) => {}
+                PaneEvent::Table(TableEvent::Action(action)) => {
+                    self.focus = side;
+                    self.run_action(action);
+                }
+                PaneEvent::Table(TableEvent::DragStarted) => self.focus = side,
+            }
+        }
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                for action in [Action::SiteManager, Action::ImportSites, Action::Quit] {
+                    if menu_item(ui, action, false) {
+                        self.run_action(action);
+                    }
+                }
+            });
+            ui.menu_button("Server", |ui| {
+                for action in [Action::Reconnect, Action::Disconnect, Action::Refresh] {
+                    if menu_item(ui, action, false) {
+                        self.run_action(action);
+                    }
+                }
+            });
+            ui.menu_button("Transfer", |ui| {
+                for action in [Action::ToggleQueue, Action::CancelAll] {
+                    if menu_item(ui, action, false) {
+                        self.run_action(action);
+                    }
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                for action in [Action::SelectAll, Action::CopyUrl, Action::ClearLog] {
+                    if menu_item(ui, action, self.focus == Side::Remote) {
+                        self.run_action(action);
+                    }
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            for action in [
+                Action::SiteManager,
+                Action::Reconnect,
+                Action::Disconnect,
+                Action::Refresh,
+                Action::ToggleQueue,
+                Action::CancelAll,
+            ] {
+                let mut button = ui.button(action.label());
+                if let Some(text) = action.shortcut_text(ui.ctx()) {
+                    button = button.on_hover_text(text);
+                }
+                if button.clicked() {
+                    self.run_action(action);
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let mut go = false;
+            let field =
+                |ui: &mut egui::Ui, label: &str, text: &mut String, width: f32, password: bool| {
+                    let label = ui.label(label);
+                    let response = ui.add(
+                        egui::TextEdit::singleline(text)
+                            .password(password)
+                            .desired_width(width),
+                    );
+                    let response = response.labelled_by(label.id);
+                    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                };
+            go |= field(ui, "Host:", &mut self.quick.host, 180.0, false);
+            go |= field(ui, "Username:", &mut self.quick.user, 110.0, false);
+            go |= field(ui, "Password:", &mut self.quick.password, 110.0, true);
+            go |= field(ui, "Port:", &mut self.quick.port, 45.0, false);
+            if ui.button("Quickconnect").clicked() || go {
+                self.quickconnect();
+            }
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            match &self.connection {
+                ConnectionState::Connected {
+                    host,
+                    tls,
+                    security_notes,
+                } => {
+                    match tls {
+                        Some(tls) => {
+                            super::icons::lock_icon_ui(ui, true).on_hover_text(format!(
+                                "Encrypted: {} {}",
+                                tls.version, tls.cipher
+                            ));
+                            ui.label(format!("Connected to {host} ({})", tls.version));
+                        }
+                        None => {
+                            super::icons::lock_icon_ui(ui, false).on_hover_text(
+                                "Not encrypted: the password and files travel in clear text",
+                            );
+                            ui.label(format!("Connected to {host} (not encrypted)"));
+                        }
+                    }
+                    if let Some(note) = security_notes.first() {
+                        ui.colored_label(ui.visuals().warn_fg_color, note);
+                    }
+                }
+                ConnectionState::Connecting { host } => {
+                    ui.spinner();
+                    ui.label(format!("Connecting to {host}…"));
+                }
+                ConnectionState::Disconnected { .. } => {
+                    ui.label("Not connected");
+                }
+            }
+            ui.separator();
+            let pane = match self.focus {
+                Side::Local => &self.local,
+                Side::Remote => &self.remote,
+            };
+            let (count, bytes) = pane.list.selection_summary();
+            if count > 0 {
+                ui.label(format!("Selected {count} item(s), {}", format_size(bytes)));
+            } else {
+                ui.label(format!("{} item(s)", pane.list.view().len()));
+            }
+        });
+    }
+}
+
+impl eframe::App for SkiffApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state());
+    }
+}
+
+impl Drop for SkiffApp {
+    fn drop(&mut self) {
+        self.demo = None;
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// A remote listing entry as a table row.
+fn remote_row(entry: RemoteEntry) -> FileRow {
+    let kind = match entry.entry.kind {
+        EntryKind::Dir => RowKind::Folder,
+        EntryKind::Symlink => RowKind::Link,
+        EntryKind::File | EntryKind::Other => RowKind::File,
+    };
+    let mut row = FileRow::new(entry.name, kind);
+    row.size = entry.entry.size.filter(|_| kind != RowKind::Folder);
+    row.modified = entry.entry.modified.map(|t| t.at);
+    row.permissions = entry.entry.permissions.unwrap_or_default();
+    row.owner = match (entry.entry.owner, entry.entry.group) {
+        (Some(o), Some(g)) => format!("{o} {g}"),
+        (Some(o), None) => o,
+        (None, Some(g)) => g,
+        (None, None) => String::new(),
+    };
+    row.target = entry
+        .entry
+        .target
+        .map(|t| String::from_utf8_lossy(&t).into_owned());
+    row.raw = Some(entry.entry.name);
+    row
+}
+
+/// `ftp://user@host:port/path`, without the password.
+fn remote_url(site: &SessionConfig, path: &[u8]) -> String {
+    let scheme = match site.encryption {
+        crate::engine::Encryption::RequireImplicit => "ftps",
+        crate::engine::Encryption::RequireExplicit => "ftpes",
+        _ => "ftp",
+    };
+    let user = if site.credentials.user == "anonymous" {
+        String::new()
+    } else {
+        format!("{}@", percent_encode(site.credentials.user.as_bytes()))
+    };
+    let host = if site.host.contains(':') {
+        format!("[{}]", site.host)
+    } else {
+        site.host.clone()
+    };
+    let path = percent_encode(path).replace("%2F", "/");
+    let path = match path.strip_prefix('/') {
+        Some(rest) => format!("/%2F{rest}"),
+        None => format!("/{path}"),
+    };
+    format!("{scheme}://{user}{host}:{}{path}", site.port)
+}
+
+fn percent_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn valid_local_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains('/')
+        && !name.contains(std::path::MAIN_SEPARATOR)
+        && Path::new(name).components().count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quickconnect_reads_hosts_urls_and_ports() {
+        let quick = QuickConnect {
+            host: "ftpes://alice@example.org:2121/dir".into(),
+            password: "pw".into(),
+            ..Default::default()
+        };
+        let config = quick.config().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((config.host.as_str(), config.port), ("example.org", 2121));
+        assert_eq!(config.credentials.user, "alice");
+        assert_eq!(config.credentials.password.expose(), "pw");
+        assert_eq!(
+            config.encryption,
+            crate::engine::Encryption::RequireExplicit
+        );
+        let bad = QuickConnect {
+            host: "example.org".into(),
+            port: "70000".into(),
+            ..Default::default()
+        };
+        assert!(bad.config().is_err());
+        assert!(QuickConnect::default().config().is_err());
+        let anonymous = QuickConnect {
+            host: "example.org".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            anonymous
+                .config()
+                .map(|c| c.credentials.user)
+                .ok()
+                .as_deref(),
+            Some("anonymous")
+        );
+        let shown = format!(
+            "{:?}",
+            QuickConnect {
+                password: "hunter2".into(),
+                ..Default::default()
+            }
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn urls_never_carry_the_password_and_mark_absolute_paths() {
+        let mut site = SessionConfig::new(
+            "example.org",
+            21,
+            Credentials {
+                user: "bob".into(),
+                password: Secret::new("hunter2"),
+                account: None,
+            },
+        );
+        assert_eq!(
+            remote_url(&site, b"/pub/a b.txt"),
+            "ftp://bob@example.org:21/%2Fpub/a%20b.txt"
+        );
+        site.encryption = crate::engine::Encryption::RequireImplicit;
+        assert!(!remote_url(&site, b"/x").contains("hunter2"));
+        assert!(remote_url(&site, b"/x").starts_with("ftps://"));
+    }
+
+    #[test]
+    fn local_names_cannot_escape_the_folder() {
+        assert!(valid_local_name("new folder"));
+        for bad in ["", ".", "..", "a/b", "../x"] {
+            assert!(!valid_local_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Modal dialogs: create folder, rename, confirm delete, a message, the
+//! certificate dialog, and the existing-target (overwrite) question.
+//!
+//! A dialog is data ([`Dialog`]); drawing it returns a [`DialogOutcome`]
+//! once the user decides, and the app acts on that. Nothing here does I/O.
+
+use eframe::egui::{self, RichText};
+
+use super::files::FileRow;
+use super::table::Side;
+use crate::engine::CertInfo;
+
+/// The certificate dialog's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertChoice {
+    /// Trust it for this connection only.
+    Once,
+    /// Trust it for this host from now on (stored under the config folder).
+    Always,
+    /// Do not connect.
+    Refuse,
+}
+
+/// An open dialog.
+#[derive(Debug, Clone)]
+pub enum Dialog {
+    /// A message with an OK button.
+    Message {
+        /// The title.
+        title: String,
+        /// The text.
+        text: String,
+    },
+    /// Ask for a new folder's name.
+    MakeDir {
+        /// In which pane.
+        side: Side,
+        /// The name typed so far.
+        name: String,
+    },
+    /// Ask for a new name.
+    Rename {
+        /// In which pane.
+        side: Side,
+        /// The row being renamed.
+        row: Box<FileRow>,
+        /// The name typed so far.
+        name: String,
+    },
+    /// Confirm a delete.
+    ConfirmDelete {
+        /// In which pane.
+        side: Side,
+        /// What would be deleted.
+        rows: Vec<FileRow>,
+    },
+    /// An untrusted certificate.
+    Certificate {
+        /// The host as configured.
+        host: String,
+        /// The port.
+        port: u16,
+        /// The certificate and why it failed.
+        info: Box<CertInfo>,
+    },
+}
+
+/// What the user decided.
+#[derive(Debug, Clone)]
+pub enum DialogOutcome {
+    /// Create a folder.
+    MakeDir {
+        /// In which pane.
+        side: Side,
+        /// Its name.
+        name: String,
+    },
+    /// Rename a row.
+    Rename {
+        /// In which pane.
+        side: Side,
+        /// The row.
+        row: Box<FileRow>,
+        /// The new name.
+        name: String,
+    },
+    /// Delete rows.
+    Delete {
+        /// In which pane.
+        side: Side,
+        /// The rows.
+        rows: Vec<FileRow>,
+    },
+    /// The certificate answer.
+    Certificate {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// The certificate.
+        info: Box<CertInfo>,
+        /// The answer.
+        choice: CertChoice,
+    },
+    /// Closed or cancelled.
+    Closed,
+}
+
+impl Dialog {
+    /// Draws the dialog; `Some` once the user decided.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<DialogOutcome> {
+        let mut outcome = None;
+        let modal = egui::Modal::new(egui::Id::unique("skiff-dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            outcome = self.contents_ui(ui);
+        });
+        if outcome.is_none() && modal.should_close() {
+            outcome = Some(DialogOutcome::Closed);
+        }
+        outcome
+    }
+
+    fn contents_ui(&mut self, ui: &mut egui::Ui) -> Option<DialogOutcome> {
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        match self {
+            Dialog::Message { title, text } => {
+                ui.heading(title.as_str());
+                ui.label(text.as_str());
+                ui.button("OK").clicked().then_some(DialogOutcome::Closed)
+            }
+            Dialog::MakeDir { side, name } => {
+                ui.heading("Create directory");
+                let ok = name_field_ui(ui, "Name of the new folder:", name, enter);
+                buttons_ui(ui, "Create", ok && !name.trim().is_empty()).map(|create| {
+                    if create {
+                        DialogOutcome::MakeDir {
+                            side: *side,
+                            name: name.trim().to_string(),
+                        }
+                    } else {
+                        DialogOutcome::Closed
+                    }
+                })
+            }
+            Dialog::Rename { side, row, name } => {
+                ui.heading("Rename");
+                let ok = name_field_ui(ui, &format!("New name for {}:", row.name), name, enter);
+                buttons_ui(ui, "Rename", ok && !name.trim().is_empty()).map(|rename| {
+                    if rename && name.trim() != row.name {
+                        DialogOutcome::Rename {
+                            side: *side,
+                            row: row.clone(),
+                            name: name.trim().to_string(),
+                        }
+                    } else {
+                        DialogOutcome::Closed
+                    }
+                })
+            }
+            Dialog::ConfirmDelete { side, rows } => {
+                ui.heading("Delete");
+                let what = match rows.as_slice() {
+                    [one] => format!("“{}”", one.name),
+                    many => format!("{} items", many.len()),
+                };
+                ui.label(match side {
+                    Side::Local => format!("Move {what} to the trash?"),
+                    Side::Remote => {
+                        format!("Delete {what} from the server? This cannot be undone.")
+                    }
+                });
+                buttons_ui(ui, "Delete", enter).map(|delete| {
+                    if delete {
+                        DialogOutcome::Delete {
+                            side: *side,
+                            rows: std::mem::take(rows),
+                        }
+                    } else {
+                        DialogOutcome::Closed
+                    }
+                })
+            }
+            Dialog::Certificate { host, port, info } => certificate_ui(ui, host, *port, info),
+        }
+    }
+}
+
+/// A labelled text field that has the focus; true when Enter was pressed in it.
+fn name_field_ui(ui: &mut egui::Ui, label: &str, name: &mut String, enter: bool) -> bool {
+    let label = ui.label(label);
+    let response = ui
+        .add(egui::TextEdit::singleline(name).desired_width(360.0))
+        .labelled_by(label.id);
+    if !response.has_focus() && !response.lost_focus() {
+        response.request_focus();
+    }
+    response.lost_focus() && enter
+}
+
+/// OK and Cancel: `Some(true)` for OK (or `submit`), `Some(false)` for Cancel.
+fn buttons_ui(ui: &mut egui::Ui, ok: &str, submit: bool) -> Option<bool> {
+    let mut result = submit.then_some(true);
+    ui.horizontal(|ui| {
+        if ui.button(ok).clicked() {
+            result = Some(true);
+        }
+        if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            result = Some(false);
+        }
+    });
+    result
+}
+
+fn certificate_ui(
+    ui: &mut egui::Ui,
+    host: &str,
+    port: u16,
+    info: &CertInfo,
+) -> Option<DialogOutcome> {
+    ui.heading("Unknown certificate");
+    if let Some(previous) = &info.previously_trusted {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            RichText::new(format!(
+                "WARNING: the certificate of {host}:{port} has CHANGED since you trusted it. \
+                 Someone may be intercepting the connection.\nTrusted before: {previous}\nOffered now: {}",
+                info.fingerprint
+            ))
+            .strong(),
+        );
+    } else {
+        ui.label(format!(
+            "The server's certificate could not be verified: {}. Check its fingerprint with the server's administrator before trusting it.",
+            info.reason
+        ));
+    }
+    egui::Grid::new("certificate-details")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (label, value) in [
+                ("Host:", format!("{host}:{port}")),
+                ("Subject:", info.subject.clone()),
+                ("Issuer:", info.issuer.clone()),
+                ("Valid from:", info.not_before.clone()),
+                ("Valid until:", info.not_after.clone()),
+                ("SHA-256 fingerprint:", info.fingerprint.to_string()),
+                ("Problem:", info.reason.clone()),
+            ] {
+                ui.label(label);
+                ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                ui.end_row();
+            }
+        });
+    let mut choice = None;
+    ui.horizontal(|ui| {
+        if ui.button("Trust once").clicked() {
+            choice = Some(CertChoice::Once);
+        }
+        if ui.button("Always trust this certificate").clicked() {
+            choice = Some(CertChoice::Always);
+        }
+        if ui.button("Refuse").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            choice = Some(CertChoice::Refuse);
+        }
+    });
+    choice.map(|choice| DialogOutcome::Certificate {
+        host: host.to_string(),
+        port,
+        info: Box::new(info.clone()),
+        choice,
+    })
+}

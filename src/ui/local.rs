@@ -1,0 +1,181 @@
+//! The local side's disk work, run on the runtime's blocking pool so the UI
+//! thread never waits on the disk: listing folders, creating, renaming,
+//! moving to the trash, opening with the system's application.
+//!
+//! Results come back on a channel the app drains each frame, and each one
+//! wakes the UI.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use chrono::{DateTime, Local};
+
+use super::files::{FileRow, RowKind};
+
+/// Disk work the UI asks for.
+#[derive(Debug, Clone)]
+pub enum LocalRequest {
+    /// List a folder (`for_tree`: only to grow the folder tree).
+    List {
+        /// The folder.
+        path: PathBuf,
+        /// Only the tree wants it; the table keeps its folder.
+        for_tree: bool,
+    },
+    /// Create a folder.
+    MakeDir(PathBuf),
+    /// Rename within a folder.
+    Rename {
+        /// The current path.
+        from: PathBuf,
+        /// The new path.
+        to: PathBuf,
+    },
+    /// Move to the trash (never a permanent delete).
+    Trash(Vec<PathBuf>),
+    /// Open with the system's default application.
+    Open(PathBuf),
+}
+
+/// What came back.
+#[derive(Debug)]
+pub enum LocalResult {
+    /// A folder's rows, or why it could not be read.
+    Listed {
+        /// The folder.
+        path: PathBuf,
+        /// Only for the tree.
+        for_tree: bool,
+        /// The rows.
+        rows: Result<Vec<FileRow>, String>,
+    },
+    /// A change finished; the folder should be listed again.
+    Changed {
+        /// What was done, for the log.
+        what: String,
+        /// The error, if it failed.
+        error: Option<String>,
+    },
+}
+
+/// Runs `request` on `runtime`'s blocking pool and sends the result to `tx`,
+/// then calls `wake`.
+pub fn spawn(
+    runtime: &tokio::runtime::Handle,
+    request: LocalRequest,
+    tx: mpsc::Sender<LocalResult>,
+    wake: impl Fn() + Send + 'static,
+) {
+    runtime.spawn_blocking(move || {
+        let result = run(request);
+        let _ = tx.send(result);
+        wake();
+    });
+}
+
+fn run(request: LocalRequest) -> LocalResult {
+    match request {
+        LocalRequest::List { path, for_tree } => LocalResult::Listed {
+            rows: list(&path).map_err(|e| format!("{e}: {}", path.display())),
+            path,
+            for_tree,
+        },
+        LocalRequest::MakeDir(path) => changed(
+            format!("created {}", path.display()),
+            std::fs::create_dir(&path)
+                .map_err(|e| format!("cannot create the folder: {e}: {}", path.display())),
+        ),
+        LocalRequest::Rename { from, to } => {
+            let result = if to.exists() {
+                Err(format!("the name is taken: {}", to.display()))
+            } else {
+                std::fs::rename(&from, &to)
+                    .map_err(|e| format!("cannot rename: {e}: {}", from.display()))
+            };
+            changed(
+                format!("renamed {} to {}", from.display(), to.display()),
+                result,
+            )
+        }
+        LocalRequest::Trash(paths) => changed(
+            format!("moved {} item(s) to the trash", paths.len()),
+            trash::delete_all(&paths).map_err(|e| format!("cannot move to the trash: {e}")),
+        ),
+        LocalRequest::Open(path) => changed(
+            format!("opened {}", path.display()),
+            open::that_detached(&path).map_err(|e| format!("cannot open: {e}: {}", path.display())),
+        ),
+    }
+}
+
+fn changed(what: String, result: Result<(), String>) -> LocalResult {
+    LocalResult::Changed {
+        what,
+        error: result.err(),
+    }
+}
+
+/// Reads a folder into rows; links to folders are folders (they can be entered).
+pub fn list(path: &Path) -> std::io::Result<Vec<FileRow>> {
+    let mut rows = Vec::new();
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let is_link = meta.file_type().is_symlink();
+        let followed = if is_link {
+            std::fs::metadata(entry.path()).ok()
+        } else {
+            None
+        };
+        let effective = followed.as_ref().unwrap_or(&meta);
+        let kind = if effective.is_dir() {
+            RowKind::Folder
+        } else if is_link {
+            RowKind::Link
+        } else {
+            RowKind::File
+        };
+        let mut row = FileRow::new(name, kind);
+        if kind != RowKind::Folder {
+            row.size = Some(effective.len());
+        }
+        row.modified = effective
+            .modified()
+            .ok()
+            .map(|t| DateTime::<Local>::from(t).naive_local());
+        row.permissions = permissions(effective);
+        if is_link {
+            row.target = std::fs::read_link(entry.path())
+                .ok()
+                .map(|t| t.display().to_string());
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+#[cfg(unix)]
+fn permissions(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode();
+    let mut text = String::with_capacity(9);
+    for shift in [6, 3, 0] {
+        let bits = (mode >> shift) & 7;
+        text.push(if bits & 4 != 0 { 'r' } else { '-' });
+        text.push(if bits & 2 != 0 { 'w' } else { '-' });
+        text.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    text
+}
+
+#[cfg(not(unix))]
+fn permissions(meta: &std::fs::Metadata) -> String {
+    if meta.permissions().readonly() {
+        "read-only".to_string()
+    } else {
+        String::new()
+    }
+}

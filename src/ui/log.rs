@@ -1,0 +1,121 @@
+//! The message log pane: every command, reply, status line and error,
+//! coloured by kind, selectable, copyable and clearable.
+//!
+//! Lines arrive already masked (`PASS ****`): the engine logs commands
+//! through `Command::log_text`, so the UI never sees a password to hide.
+//! The pane keeps the newest [`MAX_LINES`] and draws only the visible ones.
+
+use std::collections::VecDeque;
+
+use eframe::egui::{self, Color32, Label, RichText};
+
+use crate::engine::{LogKind, LogLine};
+
+/// Lines kept; older ones are dropped (FileZilla keeps a similar window).
+pub const MAX_LINES: usize = 20_000;
+
+/// The log's lines.
+#[derive(Debug, Default)]
+pub struct LogPane {
+    lines: VecDeque<LogLine>,
+}
+
+impl LogPane {
+    /// Adds a line, dropping the oldest beyond [`MAX_LINES`].
+    pub fn push(&mut self, line: LogLine) {
+        if self.lines.len() == MAX_LINES {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(line);
+    }
+
+    /// A status line from the UI itself.
+    pub fn status(&mut self, kind: LogKind, text: impl Into<String>) {
+        self.push(LogLine {
+            conn: 0,
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Removes every line.
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+
+    /// The lines, oldest first.
+    pub fn lines(&self) -> impl Iterator<Item = &LogLine> {
+        self.lines.iter()
+    }
+
+    /// The whole log as text, for the clipboard.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            out.push_str(prefix(line.kind));
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Draws the log; returns true when the user asked to clear it.
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut clear = false;
+        let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+        let dark = ui.visuals().dark_mode;
+        let response = egui::ScrollArea::vertical()
+            .id_salt("message-log")
+            .auto_shrink([false, false])
+            .stick_to_bottom(true)
+            .show_rows(ui, row_height, self.lines.len(), |ui, range| {
+                for line in self.lines.range(range) {
+                    let text = RichText::new(format!("{}{}", prefix(line.kind), line.text))
+                        .monospace()
+                        .color(color(line.kind, dark));
+                    ui.add(Label::new(text).selectable(true).extend());
+                }
+            });
+        ui.interact(
+            response.inner_rect,
+            ui.scope_id().with("log-menu"),
+            egui::Sense::click(),
+        )
+        .context_menu(|ui| {
+            if ui.button("Copy all").clicked() {
+                ui.ctx().copy_text(self.text());
+                ui.close();
+            }
+            if ui.button("Clear log").clicked() {
+                clear = true;
+                ui.close();
+            }
+        });
+        clear
+    }
+}
+
+fn prefix(kind: LogKind) -> &'static str {
+    match kind {
+        LogKind::Status => "Status:   ",
+        LogKind::Command => "Command:  ",
+        LogKind::Reply => "Response: ",
+        LogKind::Warning => "Warning:  ",
+        LogKind::Error => "Error:    ",
+    }
+}
+
+fn color(kind: LogKind, dark: bool) -> Color32 {
+    match (kind, dark) {
+        (LogKind::Status, true) => Color32::from_gray(0xc8),
+        (LogKind::Status, false) => Color32::from_gray(0x30),
+        (LogKind::Command, true) => Color32::from_rgb(0x7a, 0xb8, 0xff),
+        (LogKind::Command, false) => Color32::from_rgb(0x10, 0x40, 0xc0),
+        (LogKind::Reply, true) => Color32::from_rgb(0x7c, 0xd0, 0x8a),
+        (LogKind::Reply, false) => Color32::from_rgb(0x10, 0x80, 0x30),
+        (LogKind::Warning, true) => Color32::from_rgb(0xf0, 0xc0, 0x50),
+        (LogKind::Warning, false) => Color32::from_rgb(0xa0, 0x60, 0x00),
+        (LogKind::Error, true) => Color32::from_rgb(0xff, 0x70, 0x70),
+        (LogKind::Error, false) => Color32::from_rgb(0xc0, 0x10, 0x10),
+    }
+}

@@ -1,0 +1,368 @@
+//! One side of the window: a folder tree above a file table, with an
+//! editable path field and a filter box.
+//!
+//! Local and remote panes share this code; a location is a [`Loc`] (a local
+//! path, or a remote path as the server's bytes). The tree only grows from
+//! what was listed, so the remote tree fills in as folders are visited.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use eframe::egui::{self, Label, RichText};
+
+use super::files::{FileList, FileRow, RowKind};
+use super::icons::{file_icon_ui, toggle_ui};
+use super::table::{Side, TableEvent, file_table_ui};
+use crate::protocol::path as remote_path;
+
+/// A folder on either side.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Loc {
+    /// A local folder.
+    Local(PathBuf),
+    /// A remote folder, as the server's bytes.
+    Remote(Vec<u8>),
+}
+
+impl Loc {
+    /// The folder's parent, or `None` at the root.
+    pub fn parent(&self) -> Option<Loc> {
+        match self {
+            Loc::Local(path) => path.parent().map(|p| Loc::Local(p.to_path_buf())),
+            Loc::Remote(path) => {
+                let parent = remote_path::parent(path);
+                (parent != *path && !path.is_empty()).then_some(Loc::Remote(parent))
+            }
+        }
+    }
+
+    /// The child `name` of this folder (`raw` is the remote name's bytes).
+    pub fn child(&self, row: &FileRow) -> Loc {
+        match self {
+            Loc::Local(path) => Loc::Local(path.join(&row.name)),
+            Loc::Remote(path) => Loc::Remote(remote_path::join(
+                path,
+                row.raw.as_deref().unwrap_or(row.name.as_bytes()),
+            )),
+        }
+    }
+
+    /// Every folder from the root down to this one.
+    pub fn lineage(&self) -> Vec<Loc> {
+        let mut chain = vec![self.clone()];
+        while let Some(parent) = chain.last().and_then(Loc::parent) {
+            if chain.len() > 256 {
+                break;
+            }
+            chain.push(parent);
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The last component, for the tree.
+    pub fn name(&self) -> String {
+        match self {
+            Loc::Local(path) => path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string()),
+            Loc::Remote(path) => {
+                let name = remote_path::file_name(path);
+                if name.is_empty() {
+                    String::from_utf8_lossy(path).into_owned()
+                } else {
+                    String::from_utf8_lossy(name).into_owned()
+                }
+            }
+        }
+    }
+}
+
+/// What the tree asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeEvent {
+    /// Show this folder.
+    Go(Loc),
+    /// This folder was expanded and its subfolders are not known yet.
+    Expand(Loc),
+}
+
+/// The folder tree: children as far as listed, and which nodes are open.
+#[derive(Debug, Default)]
+pub struct FolderTree {
+    children: HashMap<Loc, Vec<(String, Loc)>>,
+    expanded: HashSet<Loc>,
+}
+
+/// Children drawn per folder; a folder with more shows a note instead of freezing.
+const MAX_TREE_CHILDREN: usize = 2_000;
+
+impl FolderTree {
+    /// Records the subfolders of `parent` from its rows.
+    pub fn set_children(&mut self, parent: &Loc, rows: &[FileRow]) {
+        let mut folders: Vec<(String, Loc)> = rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Folder)
+            .map(|r| (r.name.clone(), parent.child(r)))
+            .collect();
+        folders.sort_by_key(|(name, _)| name.to_lowercase());
+        self.children.insert(parent.clone(), folders);
+    }
+
+    /// Opens every ancestor of `loc` so it is visible.
+    pub fn reveal(&mut self, loc: &Loc) {
+        for ancestor in loc.lineage() {
+            if ancestor != *loc {
+                self.expanded.insert(ancestor);
+            }
+        }
+    }
+
+    /// Forgets everything (a new connection).
+    pub fn clear(&mut self) {
+        self.children.clear();
+        self.expanded.clear();
+    }
+
+    /// Draws the tree from `root`; returns what the user asked for.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        root: &Loc,
+        current: Option<&Loc>,
+    ) -> Option<TreeEvent> {
+        let mut event = None;
+        egui::ScrollArea::both()
+            .id_salt("tree")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                self.node_ui(ui, root, &root.name(), 0, current, &mut event);
+            });
+        event
+    }
+
+    fn node_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        loc: &Loc,
+        name: &str,
+        depth: usize,
+        current: Option<&Loc>,
+        event: &mut Option<TreeEvent>,
+    ) {
+        let open = self.expanded.contains(loc);
+        let known = self.children.get(loc).map(Vec::len);
+        ui.horizontal(|ui| {
+            ui.add_space(depth as f32 * 12.0);
+            let leaf = known == Some(0);
+            if toggle_ui(ui, open, !leaf).clicked() && !leaf {
+                if open {
+                    self.expanded.remove(loc);
+                } else {
+                    self.expanded.insert(loc.clone());
+                    if known.is_none() {
+                        *event = Some(TreeEvent::Expand(loc.clone()));
+                    }
+                }
+            }
+            file_icon_ui(ui, RowKind::Folder);
+            let selected = current == Some(loc);
+            if ui.selectable_label(selected, name).clicked() {
+                *event = Some(TreeEvent::Go(loc.clone()));
+            }
+        });
+        if !open {
+            return;
+        }
+        let Some(children) = self.children.get(loc).cloned() else {
+            return;
+        };
+        for (child_name, child) in children.iter().take(MAX_TREE_CHILDREN) {
+            self.node_ui(ui, child, child_name, depth + 1, current, event);
+        }
+        if children.len() > MAX_TREE_CHILDREN {
+            ui.horizontal(|ui| {
+                ui.add_space((depth + 1) as f32 * 12.0);
+                ui.weak(format!(
+                    "… {} more folders",
+                    children.len() - MAX_TREE_CHILDREN
+                ));
+            });
+        }
+    }
+}
+
+/// One pane's state.
+#[derive(Debug)]
+pub struct Pane {
+    /// Local or remote.
+    pub side: Side,
+    /// The folder's rows.
+    pub list: FileList,
+    /// The folder shown, once one was listed.
+    pub location: Option<Loc>,
+    /// The editable path field.
+    pub path_edit: String,
+    /// The filter box.
+    pub filter: String,
+    /// The folder tree.
+    pub tree: FolderTree,
+    /// A listing is on its way.
+    pub busy: bool,
+    /// The last listing error, shown above the table.
+    pub error: Option<String>,
+    /// Scroll the table to the cursor on the next frame.
+    pub scroll_to_cursor: bool,
+}
+
+/// What the user did in a pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaneEvent {
+    /// Something in the table.
+    Table(TableEvent),
+    /// Go to a folder (tree click, path field, `..`).
+    Go(Loc),
+    /// List a folder for the tree only.
+    Expand(Loc),
+}
+
+impl Pane {
+    /// An empty pane.
+    pub fn new(side: Side) -> Self {
+        Self {
+            side,
+            list: FileList::default(),
+            location: None,
+            path_edit: String::new(),
+            filter: String::new(),
+            tree: FolderTree::default(),
+            busy: false,
+            error: None,
+            scroll_to_cursor: false,
+        }
+    }
+
+    /// A listing arrived for `loc` with its display path.
+    pub fn show_listing(&mut self, loc: Loc, display: String, rows: Vec<FileRow>) {
+        self.tree.set_children(&loc, &rows);
+        self.tree.reveal(&loc);
+        if self.location.as_ref() != Some(&loc) {
+            self.filter.clear();
+            self.list.set_filter("");
+        }
+        self.list.set_rows(rows);
+        self.location = Some(loc);
+        self.path_edit = display;
+        self.busy = false;
+        self.error = None;
+    }
+
+    /// The pane's title line.
+    fn title(&self) -> &'static str {
+        match self.side {
+            Side::Local => "Local site",
+            Side::Remote => "Remote site",
+        }
+    }
+
+    /// Draws the pane. `placeholder` is shown instead of the table when there
+    /// is nothing to show (not connected).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        focused: bool,
+        placeholder: Option<&str>,
+    ) -> Vec<PaneEvent> {
+        let mut events = Vec::new();
+        let side_id = match self.side {
+            Side::Local => "local",
+            Side::Remote => "remote",
+        };
+        ui.horizontal(|ui| {
+            let title = ui.label(RichText::new(self.title()).strong());
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut self.path_edit)
+                    .id_salt((side_id, "path"))
+                    .desired_width(f32::INFINITY),
+            );
+            let edit = edit.labelled_by(title.id);
+            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let text = self.path_edit.trim().to_string();
+                if !text.is_empty() {
+                    events.push(PaneEvent::Go(match self.side {
+                        Side::Local => Loc::Local(PathBuf::from(text)),
+                        Side::Remote => Loc::Remote(text.into_bytes()),
+                    }));
+                }
+            }
+        });
+        let root = self
+            .location
+            .as_ref()
+            .and_then(|l| l.lineage().into_iter().next());
+        egui::Panel::top((side_id, "tree-panel"))
+            .resizable(true)
+            .default_size(140.0)
+            .min_size(40.0)
+            .show(ui, |ui| match &root {
+                Some(root) => {
+                    if let Some(event) = self.tree.ui(ui, root, self.location.as_ref()) {
+                        events.push(match event {
+                            TreeEvent::Go(loc) => PaneEvent::Go(loc),
+                            TreeEvent::Expand(loc) => PaneEvent::Expand(loc),
+                        });
+                    }
+                }
+                None => {
+                    ui.weak(placeholder.unwrap_or(""));
+                }
+            });
+        ui.horizontal(|ui| {
+            let label = ui.label("Filter:");
+            let filter = ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .id_salt((side_id, "filter"))
+                    .hint_text("name contains…")
+                    .desired_width(160.0),
+            );
+            filter.labelled_by(label.id);
+            self.list.set_filter(&self.filter);
+            let (count, _) = (self.list.view().len(), ());
+            if self.busy {
+                ui.spinner();
+            }
+            ui.weak(format!("{count} entries"));
+        });
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        let frame = egui::Frame::new().stroke(if focused {
+            ui.visuals().selection.stroke
+        } else {
+            egui::Stroke::NONE
+        });
+        frame.show(ui, |ui| {
+            if self.location.is_none() {
+                ui.add_sized(
+                    ui.available_size(),
+                    Label::new(RichText::new(placeholder.unwrap_or("")).weak()),
+                );
+                return;
+            }
+            let has_parent = self.location.as_ref().and_then(Loc::parent).is_some();
+            let scroll = std::mem::take(&mut self.scroll_to_cursor);
+            for event in file_table_ui(ui, self.side, &mut self.list, has_parent, scroll) {
+                match event {
+                    TableEvent::Activate(None) => {
+                        if let Some(parent) = self.location.as_ref().and_then(Loc::parent) {
+                            events.push(PaneEvent::Go(parent));
+                        }
+                    }
+                    other => events.push(PaneEvent::Table(other)),
+                }
+            }
+        });
+        events
+    }
+}

@@ -1,0 +1,341 @@
+//! The real app and engine, driven with egui_kittest against an in-process
+//! FTP server on loopback: no display, no GPU. Each test clicks and types as
+//! a user would and checks what the server and the local disk hold after.
+
+#![cfg(feature = "gui")]
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use skiff::engine::{ConnectionState, LogKind};
+use skiff::ui::table::Side;
+use skiff::ui::{SkiffApp, StartOptions};
+use support::unftp;
+
+type App = Option<SkiffApp>;
+
+/// A harness showing the real app, with its local pane in `local_dir`.
+fn harness(local_dir: &Path) -> Harness<'static, App> {
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 860.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(
+            |ui, app: &mut App| {
+                if let Some(app) = app {
+                    app.show(ui);
+                }
+            },
+            None,
+        );
+    let app = SkiffApp::new(
+        &harness.ctx,
+        StartOptions {
+            local_dir: Some(local_dir.to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .expect("start the app");
+    *harness.state_mut() = Some(app);
+    harness.step();
+    harness
+}
+
+fn app<'h>(harness: &'h Harness<'static, App>) -> &'h SkiffApp {
+    harness.state().as_ref().expect("app built")
+}
+
+/// Steps frames until `done` holds, failing after 15 s with `what`.
+fn wait(harness: &mut Harness<'static, App>, what: &str, mut done: impl FnMut(&SkiffApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        harness.step();
+        if done(app(harness)) {
+            // One more frame so the widgets reflect the new state.
+            harness.step();
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for: {what} (remote folder {:?}, last log line {:?})",
+            app(harness).remote.path_edit,
+            app(harness).log.lines().last()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Two clicks a frame apart, as a user's double-click arrives, on the last
+/// node with `label` (the remote pane is drawn after the local one).
+fn double_click(harness: &mut Harness<'static, App>, label: &str) {
+    for _ in 0..2 {
+        harness.get_all_by_label(label).last().expect(label).click();
+        harness.step();
+    }
+}
+
+fn remote_names(app: &SkiffApp) -> Vec<String> {
+    let list = &app.remote.list;
+    list.view()
+        .iter()
+        .filter_map(|&i| list.row(i).map(|r| r.name.clone()))
+        .collect()
+}
+
+fn local_names(app: &SkiffApp) -> Vec<String> {
+    let list = &app.local.list;
+    list.view()
+        .iter()
+        .filter_map(|&i| list.row(i).map(|r| r.name.clone()))
+        .collect()
+}
+
+fn remote_dir(app: &SkiffApp) -> String {
+    app.remote.path_edit.clone()
+}
+
+/// Types into the quickconnect bar and presses Quickconnect.
+fn quickconnect(harness: &mut Harness<'static, App>, server: &unftp::InProcServer) {
+    let fields = [
+        ("Host:", server.addr.ip().to_string()),
+        ("Port:", server.addr.port().to_string()),
+        ("Username:", unftp::USER.to_string()),
+        ("Password:", unftp::PASSWORD.to_string()),
+    ];
+    for (label, text) in fields {
+        harness.get_by_label(label).click();
+        harness.step();
+        harness.get_by_label(label).type_text(&text);
+        harness.step();
+    }
+    harness.get_by_label("Quickconnect").click();
+    harness.step();
+}
+
+fn server_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime for the test server")
+}
+
+#[test]
+fn quickconnect_browse_sort_filter_and_manage_files() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::create_dir(server.root.join("docs")).expect("seed");
+    std::fs::write(server.root.join("docs/inner.txt"), b"inside").expect("seed");
+    std::fs::write(server.root.join("big.bin"), vec![7u8; 50_000]).expect("seed");
+    std::fs::write(server.root.join("small.txt"), b"tiny").expect("seed");
+    std::fs::write(server.root.join("medium.dat"), vec![1u8; 2_000]).expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    std::fs::write(local.path().join("local-file.txt"), b"here").expect("seed");
+
+    let mut harness = harness(local.path());
+    wait(&mut harness, "the local listing", |app| {
+        local_names(app) == ["local-file.txt"]
+    });
+
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the remote listing", |app| {
+        remote_names(app).len() == 4
+    });
+    assert!(matches!(
+        app(&harness).connection(),
+        ConnectionState::Connected { .. }
+    ));
+    // Folders first, then names.
+    assert_eq!(
+        remote_names(app(&harness)),
+        ["docs", "big.bin", "medium.dat", "small.txt"]
+    );
+    harness.get_by_label("big.bin");
+
+    // The log shows the login with the password masked, and never the password.
+    let log: Vec<_> = app(&harness).log.lines().cloned().collect();
+    assert!(
+        log.iter()
+            .any(|l| l.kind == LogKind::Command && l.text == "PASS ****"),
+        "PASS **** in the log"
+    );
+    assert!(
+        log.iter().all(|l| !l.text.contains(unftp::PASSWORD)),
+        "password leaked into the log"
+    );
+
+    // Sort by size (folders stay first), then descending.
+    harness
+        .get_all_by_label("Size")
+        .last()
+        .expect("remote Size header")
+        .click();
+    harness.step();
+    assert_eq!(
+        remote_names(app(&harness)),
+        ["docs", "small.txt", "medium.dat", "big.bin"]
+    );
+    harness
+        .get_all_by_label("Size")
+        .last()
+        .expect("remote Size header")
+        .click();
+    harness.step();
+    assert_eq!(
+        remote_names(app(&harness)),
+        ["docs", "big.bin", "medium.dat", "small.txt"]
+    );
+
+    // Filter the remote table.
+    let filters = harness.get_all_by_label("Filter:").count();
+    assert_eq!(filters, 2, "one filter per pane");
+    harness
+        .get_all_by_label("Filter:")
+        .last()
+        .expect("remote filter")
+        .click();
+    harness.step();
+    harness
+        .get_all_by_label("Filter:")
+        .last()
+        .expect("remote filter")
+        .type_text(".TXT");
+    harness.step();
+    harness.step();
+    assert_eq!(remote_names(app(&harness)), ["small.txt"]);
+    harness
+        .get_all_by_label("Filter:")
+        .last()
+        .expect("remote filter")
+        .focus();
+    for _ in 0..4 {
+        harness.key_press(Key::Backspace);
+    }
+    harness.step();
+    harness.step();
+    assert_eq!(remote_names(app(&harness)).len(), 4, "filter cleared");
+    // Leave the text field so keys go to the table.
+    harness.key_press(Key::Escape);
+    harness.step();
+
+    // Enter a folder by double-click; the `..` row leads back.
+    double_click(&mut harness, "docs");
+    wait(&mut harness, "the docs folder", |app| {
+        remote_dir(app) == "/docs"
+    });
+    assert_eq!(remote_names(app(&harness)), ["inner.txt"]);
+    double_click(&mut harness, "..");
+    wait(&mut harness, "back at the root", |app| {
+        remote_dir(app) == "/"
+    });
+
+    // Create a folder: F7 in the remote pane, type, Enter.
+    harness.get_by_label("small.txt").click();
+    harness.step();
+    harness.key_press(Key::F7);
+    harness.step();
+    harness
+        .get_by_label("Name of the new folder:")
+        .type_text("made-by-gui");
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    wait(&mut harness, "the new folder", |app| {
+        remote_names(app).contains(&"made-by-gui".to_string())
+    });
+    assert!(server.root.join("made-by-gui").is_dir());
+
+    // Rename: select, F2, type the new name.
+    harness.get_by_label("small.txt").click();
+    harness.step();
+    harness.key_press(Key::F2);
+    harness.step();
+    let field = harness.get_by_label("New name for small.txt:");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::NONE, Key::End);
+    for _ in 0.."small.txt".len() {
+        harness.key_press(Key::Backspace);
+    }
+    harness
+        .get_by_label("New name for small.txt:")
+        .type_text("renamed.txt");
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    wait(&mut harness, "the renamed file", |app| {
+        remote_names(app).contains(&"renamed.txt".to_string())
+    });
+    assert!(server.root.join("renamed.txt").is_file());
+    assert!(!server.root.join("small.txt").exists());
+
+    // Delete with confirmation: Delete key, then the dialog's Delete button.
+    harness.get_by_label("medium.dat").click();
+    harness.step();
+    harness.key_press(Key::Delete);
+    harness.step();
+    harness.get_by_label_contains("Delete “medium.dat” from the server");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Delete")
+        .click();
+    harness.step();
+    wait(&mut harness, "the deleted file gone", |app| {
+        !remote_names(app).contains(&"medium.dat".to_string())
+    });
+    assert!(!server.root.join("medium.dat").exists());
+    assert!(
+        server.root.join("big.bin").exists(),
+        "only the chosen file was deleted"
+    );
+
+    // Tab moves the focus to the local pane; Ctrl+A selects all there.
+    assert_eq!(app(&harness).focused_side(), Side::Remote);
+    harness.key_press(Key::Tab);
+    harness.step();
+    assert_eq!(app(&harness).focused_side(), Side::Local);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    assert_eq!(app(&harness).local.list.selection_summary(), (1, 4));
+    assert_eq!(
+        app(&harness).remote.list.selection_summary().0,
+        0,
+        "Ctrl+A selects in the focused pane only"
+    );
+}
+
+#[test]
+fn a_refused_login_is_shown_not_panicked_over() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    let local = tempfile::tempdir().expect("local dir");
+    let mut harness = harness(local.path());
+    let fields = [
+        ("Host:", server.addr.ip().to_string()),
+        ("Port:", server.addr.port().to_string()),
+        ("Username:", unftp::USER.to_string()),
+        ("Password:", "wrong-password".to_string()),
+    ];
+    for (label, text) in fields {
+        harness.get_by_label(label).click();
+        harness.step();
+        harness.get_by_label(label).type_text(&text);
+        harness.step();
+    }
+    harness.get_by_label("Quickconnect").click();
+    wait(&mut harness, "the refusal", |app| {
+        matches!(
+            app.connection(),
+            ConnectionState::Disconnected { reason: Some(_) }
+        )
+    });
+    assert!(harness.get_all_by_label_contains("Not connected").count() >= 1);
+    let log: Vec<_> = app(&harness).log.lines().cloned().collect();
+    assert!(
+        log.iter().any(|l| l.kind == LogKind::Error),
+        "the error is in the log"
+    );
+    assert!(log.iter().all(|l| !l.text.contains("wrong-password")));
+}
