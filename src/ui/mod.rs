@@ -21,9 +21,16 @@ pub use app::{SkiffApp, StartOptions, UiState};
 
 use eframe::egui;
 
-/// The window icon (the PNG rendering of `assets/skiff.svg`), when present.
+/// The window icon: the 256 px rendering of `assets/skiff.svg`.
 fn icon() -> Option<egui::IconData> {
-    None
+    let png = include_bytes!("../../assets/icons/hicolor/256x256/apps/skiff.png");
+    match eframe::icon_data::from_png_bytes(png) {
+        Ok(icon) => Some(icon),
+        Err(e) => {
+            tracing::warn!("cannot decode the window icon: {e}");
+            None
+        }
+    }
 }
 
 /// Opens the window and runs it until it is closed.
