@@ -353,7 +353,10 @@ impl SkiffApp {
                 entries,
             } => {
                 let rows = entries.into_iter().map(remote_row).collect();
-                self.remote
+                // Remote ancestors stay partial until visited: listing
+                // them would change the browsing connection's folder.
+                let _ = self
+                    .remote
                     .show_listing(Loc::Remote(path), display_path, rows);
             }
             Event::Certificate { host, port, info } => {
@@ -380,7 +383,9 @@ impl SkiffApp {
                 rows: Ok(rows),
             } => {
                 let display = path.display().to_string();
-                self.local.show_listing(Loc::Local(path), display, rows);
+                for ancestor in self.local.show_listing(Loc::Local(path), display, rows) {
+                    self.list_local(ancestor, true);
+                }
             }
             LocalResult::Listed {
                 rows: Err(error), ..

@@ -467,7 +467,11 @@ mod tests {
     fn cursor_moves_within_the_view() {
         let mut list = sample();
         list.move_cursor(1);
-        assert_eq!(list.cursor_position(), Some(0), "the first key press selects the first row");
+        assert_eq!(
+            list.cursor_position(),
+            Some(0),
+            "the first key press selects the first row"
+        );
         list.move_cursor(1);
         assert_eq!(list.cursor_position(), Some(1));
         list.move_cursor(10);

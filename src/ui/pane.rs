@@ -92,7 +92,11 @@ pub enum TreeEvent {
 #[derive(Debug, Default)]
 pub struct FolderTree {
     children: HashMap<Loc, Vec<(String, Loc)>>,
+    /// Folders whose children hold only the path to a visited folder.
+    partial: HashSet<Loc>,
     expanded: HashSet<Loc>,
+    /// Scroll the current folder's node into view on the next frame.
+    scroll_to_current: bool,
 }
 
 /// Children drawn per folder; a folder with more shows a note instead of freezing.
@@ -108,20 +112,42 @@ impl FolderTree {
             .collect();
         folders.sort_by_key(|(name, _)| name.to_lowercase());
         self.children.insert(parent.clone(), folders);
+        self.partial.remove(parent);
     }
 
     /// Opens every ancestor of `loc` so it is visible.
-    pub fn reveal(&mut self, loc: &Loc) {
-        for ancestor in loc.lineage() {
-            if ancestor != *loc {
-                self.expanded.insert(ancestor);
+    /// Ancestors whose subfolders are not listed yet get the one child on
+    /// the path, marked partial, so the path is always drawn; the partial
+    /// ones are returned so the caller can list them.
+    pub fn reveal(&mut self, loc: &Loc) -> Vec<Loc> {
+        let lineage = loc.lineage();
+        let mut partial = Vec::new();
+        for pair in lineage.windows(2) {
+            let (parent, child) = (&pair[0], &pair[1]);
+            let known = self
+                .children
+                .get(parent)
+                .is_some_and(|c| c.iter().any(|(_, l)| l == child));
+            if !known {
+                self.children
+                    .entry(parent.clone())
+                    .or_default()
+                    .push((child.name(), child.clone()));
+                self.partial.insert(parent.clone());
+            }
+            if self.partial.contains(parent) {
+                partial.push(parent.clone());
             }
         }
+        self.expanded.extend(lineage);
+        self.scroll_to_current = true;
+        partial
     }
 
     /// Forgets everything (a new connection).
     pub fn clear(&mut self) {
         self.children.clear();
+        self.partial.clear();
         self.expanded.clear();
     }
 
@@ -161,14 +187,18 @@ impl FolderTree {
                     self.expanded.remove(loc);
                 } else {
                     self.expanded.insert(loc.clone());
-                    if known.is_none() {
+                    if known.is_none() || self.partial.contains(loc) {
                         *event = Some(TreeEvent::Expand(loc.clone()));
                     }
                 }
             }
             file_icon_ui(ui, RowKind::Folder);
             let selected = current == Some(loc);
-            if ui.selectable_label(selected, name).clicked() {
+            let response = ui.selectable_label(selected, name);
+            if selected && std::mem::take(&mut self.scroll_to_current) {
+                response.scroll_to_me(None);
+            }
+            if response.clicked() {
                 *event = Some(TreeEvent::Go(loc.clone()));
             }
         });
@@ -244,9 +274,10 @@ impl Pane {
     }
 
     /// A listing arrived for `loc` with its display path.
-    pub fn show_listing(&mut self, loc: Loc, display: String, rows: Vec<FileRow>) {
+    /// Returns the ancestors whose subfolders the tree still lacks.
+    pub fn show_listing(&mut self, loc: Loc, display: String, rows: Vec<FileRow>) -> Vec<Loc> {
         self.tree.set_children(&loc, &rows);
-        self.tree.reveal(&loc);
+        let partial = self.tree.reveal(&loc);
         if self.location.as_ref() != Some(&loc) {
             self.filter.clear();
             self.list.set_filter("");
@@ -256,6 +287,7 @@ impl Pane {
         self.path_edit = display;
         self.busy = false;
         self.error = None;
+        partial
     }
 
     /// The pane's title line.
@@ -332,7 +364,11 @@ impl Pane {
             if self.busy {
                 ui.spinner();
             }
-            ui.weak(format!("{count} entries"));
+            ui.weak(if count == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{count} entries")
+            });
         });
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
@@ -352,7 +388,14 @@ impl Pane {
             }
             let has_parent = self.location.as_ref().and_then(Loc::parent).is_some();
             let scroll = std::mem::take(&mut self.scroll_to_cursor);
-            for event in file_table_ui(ui, self.side, &mut self.list, has_parent, scroll) {
+            let list = &mut self.list;
+            let side = self.side;
+            let table_events = egui::ScrollArea::horizontal()
+                .id_salt((side_id, "table-hscroll"))
+                .auto_shrink([false, false])
+                .show(ui, |ui| file_table_ui(ui, side, list, has_parent, scroll))
+                .inner;
+            for event in table_events {
                 match event {
                     TableEvent::Activate(None) => {
                         if let Some(parent) = self.location.as_ref().and_then(Loc::parent) {

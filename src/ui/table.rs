@@ -82,14 +82,14 @@ pub fn file_table_ui(
         .sense(Sense::click_and_drag())
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(260.0).at_least(80.0).clip(true))
-        .column(Column::initial(80.0).at_least(40.0))
-        .column(Column::initial(80.0).at_least(40.0).clip(true))
-        .column(Column::initial(130.0).at_least(60.0).clip(true));
+        .column(Column::initial(220.0).at_least(80.0).clip(true))
+        .column(Column::initial(70.0).at_least(40.0))
+        .column(Column::initial(75.0).at_least(40.0).clip(true))
+        .column(Column::initial(115.0).at_least(60.0).clip(true));
     if remote {
         builder = builder
-            .column(Column::initial(90.0).at_least(40.0).clip(true))
-            .column(Column::remainder().at_least(60.0).clip(true));
+            .column(Column::initial(80.0).at_least(40.0).clip(true))
+            .column(Column::initial(90.0).at_least(40.0).clip(true));
     }
     if scroll_to_cursor && let Some(pos) = list.cursor_position() {
         builder = builder.scroll_to_row(pos + offset, None);
