@@ -47,7 +47,7 @@ pub struct TrustedCert {
     pub not_after: String,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct TrustFile {
     #[serde(default)]
     certificates: BTreeMap<String, Vec<TrustedCert>>,
@@ -56,7 +56,7 @@ struct TrustFile {
 }
 
 /// The trust store, loaded from and saved to one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TrustStore {
     path: PathBuf,
     file: TrustFile,

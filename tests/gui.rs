@@ -12,15 +12,23 @@ use std::time::{Duration, Instant};
 use eframe::egui::{self, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use skiff::engine::Fingerprint;
 use skiff::engine::{ConnectionState, LogKind};
+use skiff::ui::dialogs::Dialog;
 use skiff::ui::table::Side;
 use skiff::ui::{SkiffApp, StartOptions};
+use support::servers::{Options, RealServer, ServerKind, Tls};
 use support::unftp;
 
 type App = Option<SkiffApp>;
 
 /// A harness showing the real app, with its local pane in `local_dir`.
 fn harness(local_dir: &Path) -> Harness<'static, App> {
+    harness_with(local_dir, &local_dir.join(".skiff-config"))
+}
+
+/// The same, with the config folder (trusted certificates) in `config_dir`.
+fn harness_with(local_dir: &Path, config_dir: &Path) -> Harness<'static, App> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 860.0])
         .with_step_dt(1.0 / 60.0)
@@ -36,6 +44,7 @@ fn harness(local_dir: &Path) -> Harness<'static, App> {
         &harness.ctx,
         StartOptions {
             local_dir: Some(local_dir.to_path_buf()),
+            config_dir: Some(config_dir.to_path_buf()),
             ..Default::default()
         },
     )
@@ -100,16 +109,32 @@ fn remote_dir(app: &SkiffApp) -> String {
 
 /// Types into the quickconnect bar and presses Quickconnect.
 fn quickconnect(harness: &mut Harness<'static, App>, server: &unftp::InProcServer) {
-    let fields = [
-        ("Host:", server.addr.ip().to_string()),
-        ("Port:", server.addr.port().to_string()),
-        ("Username:", unftp::USER.to_string()),
-        ("Password:", unftp::PASSWORD.to_string()),
-    ];
-    for (label, text) in fields {
+    let port = server.addr.port().to_string();
+    let host = server.addr.ip().to_string();
+    quickconnect_to(harness, &host, &port, unftp::USER, unftp::PASSWORD);
+}
+
+/// Fills the quickconnect fields (replacing what they held) and presses Quickconnect.
+fn quickconnect_to(
+    harness: &mut Harness<'static, App>,
+    host: &str,
+    port: &str,
+    user: &str,
+    password: &str,
+) {
+    if let Some(app) = harness.state_mut() {
+        app.quick = Default::default();
+    }
+    harness.step();
+    for (label, text) in [
+        ("Host:", host),
+        ("Port:", port),
+        ("Username:", user),
+        ("Password:", password),
+    ] {
         harness.get_by_label(label).click();
         harness.step();
-        harness.get_by_label(label).type_text(&text);
+        harness.get_by_label(label).type_text(text);
         harness.step();
     }
     harness.get_by_label("Quickconnect").click();
@@ -338,4 +363,114 @@ fn a_refused_login_is_shown_not_panicked_over() {
         "the error is in the log"
     );
     assert!(log.iter().all(|l| !l.text.contains("wrong-password")));
+}
+
+fn certificate_dialog_open(app: &SkiffApp) -> bool {
+    matches!(app.dialog(), Some(Dialog::Certificate { .. }))
+}
+
+fn connected_with_tls(app: &SkiffApp) -> bool {
+    matches!(
+        app.connection(),
+        ConnectionState::Connected { tls: Some(_), .. }
+    )
+}
+
+/// vsftpd with a self-signed certificate: the dialog shows its fingerprint;
+/// Refuse stays disconnected, Trust once connects without remembering,
+/// Always trust connects and stores it, so a new window connects at once.
+#[test]
+fn certificate_dialog_refuse_trust_once_and_always() {
+    let Some(server) =
+        RealServer::start_with(ServerKind::Vsftpd, 28_110, Options { tls: Tls::Required })
+    else {
+        return;
+    };
+    server.put_file("secret-plans.txt", b"over TLS");
+    let fingerprint = Fingerprint(server.cert_sha256().expect("leaf fingerprint")).to_string();
+    let local = tempfile::tempdir().expect("local dir");
+    let config = tempfile::tempdir().expect("config dir");
+    let port = server.port.to_string();
+    let mut harness = harness_with(local.path(), config.path());
+    let connect = |harness: &mut Harness<'static, App>| {
+        quickconnect_to(
+            harness,
+            "ftpes://127.0.0.1",
+            &port,
+            server.user,
+            server.password,
+        );
+        wait(harness, "the certificate dialog", certificate_dialog_open);
+        // Let the modal settle to its final size before clicking in it.
+        harness.run_steps(4);
+    };
+
+    connect(&mut harness);
+    harness.get_by_label("Unknown certificate");
+    harness.get_by_label(&fingerprint);
+    harness.get_by_label("Refuse").click();
+    harness.step();
+    harness.step();
+    assert!(app(&harness).dialog().is_none());
+    assert!(!connected_with_tls(app(&harness)));
+    let lines: Vec<String> = app(&harness).log.lines().map(|l| l.text.clone()).collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("Certificate refused")),
+        "{lines:#?}"
+    );
+
+    connect(&mut harness);
+    harness.get_by_label("Trust once").click();
+    harness.step();
+    wait(&mut harness, "the listing over TLS", |app| {
+        connected_with_tls(app) && remote_names(app) == ["secret-plans.txt"]
+    });
+    assert!(
+        harness.get_all_by_label_contains("(TLS 1.").count() >= 1,
+        "status bar names TLS"
+    );
+    let trust_file = config.path().join("trust.toml");
+    let stored = std::fs::read_to_string(&trust_file).unwrap_or_default();
+    assert!(!stored.contains(&fingerprint), "trust once is not stored");
+
+    connect(&mut harness);
+    harness
+        .get_by_label("Always trust this certificate")
+        .click();
+    harness.step();
+    wait(&mut harness, "the listing after trusting", |app| {
+        connected_with_tls(app) && remote_names(app) == ["secret-plans.txt"]
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&trust_file)
+        .unwrap_or_default()
+        .contains(&fingerprint)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the trusted certificate was never stored"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(harness);
+
+    // A new window with the same config folder connects without asking.
+    let mut harness = harness_with(local.path(), config.path());
+    wait(&mut harness, "the trust store loaded", |app| {
+        !app.log.lines().any(|l| l.kind == LogKind::Warning) && app.frames > 3
+    });
+    quickconnect_to(
+        &mut harness,
+        "ftpes://127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "a connection without the dialog", |app| {
+        certificate_dialog_open(app) || (connected_with_tls(app) && !remote_names(app).is_empty())
+    });
+    assert!(
+        !certificate_dialog_open(app(&harness)),
+        "a trusted certificate was asked about again"
+    );
 }

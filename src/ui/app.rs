@@ -63,6 +63,8 @@ pub struct StartOptions {
     pub local_dir: Option<PathBuf>,
     /// Restored state.
     pub state: Option<UiState>,
+    /// The config folder (trusted certificates, sites); default: the platform's.
+    pub config_dir: Option<PathBuf>,
 }
 
 /// The quickconnect bar's fields. The password is masked in `Debug`.
@@ -159,6 +161,8 @@ pub struct SkiffApp {
     pub log: LogPane,
     dialog: Option<Dialog>,
     demo: Option<super::demo::DemoServer>,
+    /// Trusted certificates, once read from the config folder.
+    trust: Option<crate::trust::TrustStore>,
     /// Frames drawn, for tests and the frame-time benchmark.
     pub frames: u64,
 }
@@ -209,8 +213,12 @@ impl SkiffApp {
             log: LogPane::default(),
             dialog: None,
             demo: None,
+            trust: None,
             frames: 0,
         };
+        if let Some(dir) = start.config_dir.clone().or_else(crate::paths::config_dir) {
+            app.local_request(LocalRequest::LoadTrust(dir));
+        }
         app.local.list.set_sort(app.state.local_sort);
         app.remote.list.set_sort(app.state.remote_sort);
         let local_dir = start
@@ -298,7 +306,14 @@ impl SkiffApp {
     }
 
     /// Connects the browsing connection with `config`.
-    pub fn connect(&mut self, config: SessionConfig) {
+    pub fn connect(&mut self, mut config: SessionConfig) {
+        if let Some(trust) = &self.trust {
+            config
+                .tls
+                .trusted
+                .extend(trust.trusted(&config.host, config.port));
+            config.tls.offered_before |= trust.offered_tls_before(&config.host, config.port);
+        }
         self.remote = Pane::new(Side::Remote);
         self.remote.list.set_sort(self.state.remote_sort);
         self.remote.busy = true;
@@ -344,6 +359,13 @@ impl SkiffApp {
                 }
                 if !matches!(state, ConnectionState::Connecting { .. }) {
                     self.remote.busy = false;
+                }
+                if let (ConnectionState::Connected { tls: Some(_), .. }, Some(site), Some(trust)) =
+                    (&state, &self.site, &mut self.trust)
+                    && trust.remember_tls(&site.host, site.port)
+                {
+                    let store = Box::new(trust.clone());
+                    self.local_request(LocalRequest::SaveTrust(store));
                 }
                 self.connection = state;
             }
@@ -393,6 +415,15 @@ impl SkiffApp {
                 self.local.busy = false;
                 self.log.status(LogKind::Error, error.clone());
                 self.local.error = Some(error);
+            }
+            LocalResult::TrustLoaded(result) => match *result {
+                Ok(store) => self.trust = Some(store),
+                Err(error) => self.log.status(LogKind::Warning, error),
+            },
+            LocalResult::Saved(error) => {
+                if let Some(error) = error {
+                    self.log.status(LogKind::Error, error);
+                }
             }
             LocalResult::Changed { what, error } => {
                 match error {
@@ -655,24 +686,12 @@ impl SkiffApp {
             );
             return;
         }
-        if choice == CertChoice::Always {
-            let info = info.clone();
-            let host = host.clone();
-            self.handle.spawn_blocking(move || {
-                let Some(dir) = crate::paths::config_dir() else {
-                    return;
-                };
-                let path = crate::trust::TrustStore::path_in(&dir);
-                match crate::trust::TrustStore::load(&path) {
-                    Ok(mut store) => {
-                        store.trust(&host, port, &info);
-                        if let Err(e) = store.save() {
-                            tracing::warn!("cannot save the trusted certificate: {e}");
-                        }
-                    }
-                    Err(e) => tracing::warn!("cannot read the trusted certificates: {e}"),
-                }
-            });
+        if choice == CertChoice::Always
+            && let Some(trust) = &mut self.trust
+        {
+            trust.trust(&host, port, info);
+            let store = Box::new(trust.clone());
+            self.local_request(LocalRequest::SaveTrust(store));
         }
         if let Some(mut site) = self.site.clone()
             && site.host == host
@@ -710,9 +729,7 @@ impl SkiffApp {
             .default_size(120.0)
             .min_size(40.0)
             .show(ui, |ui| {
-                if self.log.ui(ui) {
-                    self.log.clear();
-                }
+                self.log.ui(ui);
             });
         egui::Panel::left("local-pane")
             .resizable(true)

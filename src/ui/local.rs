@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use chrono::{DateTime, Local};
 
 use super::files::{FileRow, RowKind};
+use crate::trust::TrustStore;
 
 /// Disk work the UI asks for.
 #[derive(Debug, Clone)]
@@ -35,6 +36,10 @@ pub enum LocalRequest {
     Trash(Vec<PathBuf>),
     /// Open with the system's default application.
     Open(PathBuf),
+    /// Read the trusted certificates (`trust.toml` in this config folder).
+    LoadTrust(PathBuf),
+    /// Write the trusted certificates.
+    SaveTrust(Box<TrustStore>),
 }
 
 /// What came back.
@@ -49,6 +54,10 @@ pub enum LocalResult {
         /// The rows.
         rows: Result<Vec<FileRow>, String>,
     },
+    /// The trust store was read.
+    TrustLoaded(Box<Result<TrustStore, String>>),
+    /// A write that needs no refresh failed (or `None`: it worked).
+    Saved(Option<String>),
     /// A change finished; the folder should be listed again.
     Changed {
         /// What was done, for the log.
@@ -100,6 +109,16 @@ fn run(request: LocalRequest) -> LocalResult {
         LocalRequest::Trash(paths) => changed(
             format!("moved {} item(s) to the trash", paths.len()),
             trash::delete_all(&paths).map_err(|e| format!("cannot move to the trash: {e}")),
+        ),
+        LocalRequest::LoadTrust(dir) => {
+            let path = TrustStore::path_in(&dir);
+            LocalResult::TrustLoaded(Box::new(TrustStore::load(&path).map_err(|e| e.to_string())))
+        }
+        LocalRequest::SaveTrust(store) => LocalResult::Saved(
+            store
+                .save()
+                .err()
+                .map(|e| format!("cannot save the trusted certificates: {e}")),
         ),
         LocalRequest::Open(path) => changed(
             format!("opened {}", path.display()),

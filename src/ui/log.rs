@@ -59,12 +59,20 @@ impl LogPane {
         out
     }
 
-    /// Draws the log; returns true when the user asked to clear it.
-    pub fn ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let mut clear = false;
+    /// Draws the log with its Copy all and Clear buttons.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Message log").strong());
+            if ui.small_button("Copy all").clicked() {
+                ui.ctx().copy_text(self.text());
+            }
+            if ui.small_button("Clear").clicked() {
+                self.clear();
+            }
+        });
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
         let dark = ui.visuals().dark_mode;
-        let response = egui::ScrollArea::vertical()
+        egui::ScrollArea::vertical()
             .id_salt("message-log")
             .auto_shrink([false, false])
             .stick_to_bottom(true)
@@ -76,22 +84,6 @@ impl LogPane {
                     ui.add(Label::new(text).selectable(true).extend());
                 }
             });
-        ui.interact(
-            response.inner_rect,
-            ui.scope_id().with("log-menu"),
-            egui::Sense::click(),
-        )
-        .context_menu(|ui| {
-            if ui.button("Copy all").clicked() {
-                ui.ctx().copy_text(self.text());
-                ui.close();
-            }
-            if ui.button("Clear log").clicked() {
-                clear = true;
-                ui.close();
-            }
-        });
-        clear
     }
 }
 
