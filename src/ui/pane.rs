@@ -97,10 +97,12 @@ pub struct FolderTree {
     expanded: HashSet<Loc>,
     /// Scroll the current folder's node into view on the next frame.
     scroll_to_current: bool,
+    /// The flattened visible rows from a root, rebuilt after any change.
+    rows: Option<(Loc, Vec<TreeRow>)>,
 }
 
-/// Children drawn per folder; a folder with more shows a note instead of freezing.
-const MAX_TREE_CHILDREN: usize = 2_000;
+/// Children listed per folder; a folder with more shows a note.
+const MAX_TREE_CHILDREN: usize = 100_000;
 
 impl FolderTree {
     /// Records the subfolders of `parent` from its rows.
@@ -113,6 +115,7 @@ impl FolderTree {
         folders.sort_by_key(|(name, _)| name.to_lowercase());
         self.children.insert(parent.clone(), folders);
         self.partial.remove(parent);
+        self.rows = None;
     }
 
     /// Opens every ancestor of `loc` so it is visible.
@@ -141,6 +144,7 @@ impl FolderTree {
         }
         self.expanded.extend(lineage);
         self.scroll_to_current = true;
+        self.rows = None;
         partial
     }
 
@@ -149,9 +153,12 @@ impl FolderTree {
         self.children.clear();
         self.partial.clear();
         self.expanded.clear();
+        self.rows = None;
     }
 
-    /// Draws the tree from `root`; returns what the user asked for.
+    /// Draws the tree from `root`; returns what the user asked for. Only
+    /// the visible rows are laid out, so a folder with thousands of
+    /// subfolders costs what a screenful costs.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -159,68 +166,100 @@ impl FolderTree {
         current: Option<&Loc>,
     ) -> Option<TreeEvent> {
         let mut event = None;
-        egui::ScrollArea::both()
+        if self.rows.as_ref().is_none_or(|(r, _)| r != root) {
+            let rows = self.flatten(root);
+            self.rows = Some((root.clone(), rows));
+        }
+        let Some((_, rows)) = &self.rows else {
+            return None;
+        };
+        let row_height = ui.spacing().interact_size.y;
+        let mut area = egui::ScrollArea::both()
             .id_salt("tree")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                self.node_ui(ui, root, &root.name(), 0, current, &mut event);
-            });
+            .auto_shrink([false, false]);
+        if std::mem::take(&mut self.scroll_to_current)
+            && let Some(at) = rows.iter().position(|r| Some(&r.loc) == current)
+        {
+            let spacing = ui.spacing().item_spacing.y;
+            area =
+                area.vertical_scroll_offset(((at as f32) - 2.0).max(0.0) * (row_height + spacing));
+        }
+        let mut toggled = None;
+        area.show_rows(ui, row_height, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.add_space(row.depth as f32 * 12.0);
+                    if toggle_ui(ui, row.open, !row.leaf).clicked() && !row.leaf {
+                        toggled = Some(row.loc.clone());
+                    }
+                    file_icon_ui(ui, RowKind::Folder);
+                    let selected = current == Some(&row.loc);
+                    if ui.selectable_label(selected, row.name.as_str()).clicked() {
+                        event = Some(TreeEvent::Go(row.loc.clone()));
+                    }
+                    if row.more > 0 {
+                        ui.weak(format!("… {} more folders", row.more));
+                    }
+                });
+            }
+        });
+        if let Some(loc) = toggled {
+            if self.expanded.remove(&loc) {
+                self.rows = None;
+            } else {
+                let unknown = !self.children.contains_key(&loc) || self.partial.contains(&loc);
+                self.expanded.insert(loc.clone());
+                self.rows = None;
+                if unknown {
+                    event = Some(TreeEvent::Expand(loc));
+                }
+            }
+        }
         event
     }
 
-    fn node_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        loc: &Loc,
-        name: &str,
-        depth: usize,
-        current: Option<&Loc>,
-        event: &mut Option<TreeEvent>,
-    ) {
-        let open = self.expanded.contains(loc);
-        let known = self.children.get(loc).map(Vec::len);
-        ui.horizontal(|ui| {
-            ui.add_space(depth as f32 * 12.0);
-            let leaf = known == Some(0);
-            if toggle_ui(ui, open, !leaf).clicked() && !leaf {
-                if open {
-                    self.expanded.remove(loc);
-                } else {
-                    self.expanded.insert(loc.clone());
-                    if known.is_none() || self.partial.contains(loc) {
-                        *event = Some(TreeEvent::Expand(loc.clone()));
-                    }
+    /// The visible rows, depth first.
+    fn flatten(&self, root: &Loc) -> Vec<TreeRow> {
+        let mut rows = Vec::new();
+        let mut stack = vec![(root.clone(), root.name(), 0usize, 0usize)];
+        while let Some((loc, name, depth, more)) = stack.pop() {
+            let open = self.expanded.contains(&loc);
+            let children = self.children.get(&loc);
+            let leaf = children.is_some_and(Vec::is_empty) && !self.partial.contains(&loc);
+            rows.push(TreeRow {
+                loc: loc.clone(),
+                name,
+                depth,
+                open,
+                leaf,
+                more,
+            });
+            if !open || depth >= 256 {
+                continue;
+            }
+            if let Some(children) = children {
+                let shown = children.len().min(MAX_TREE_CHILDREN);
+                let hidden = children.len() - shown;
+                for (i, (child_name, child)) in children[..shown].iter().enumerate().rev() {
+                    let more = if i + 1 == shown { hidden } else { 0 };
+                    stack.push((child.clone(), child_name.clone(), depth + 1, more));
                 }
             }
-            file_icon_ui(ui, RowKind::Folder);
-            let selected = current == Some(loc);
-            let response = ui.selectable_label(selected, name);
-            if selected && std::mem::take(&mut self.scroll_to_current) {
-                response.scroll_to_me(None);
-            }
-            if response.clicked() {
-                *event = Some(TreeEvent::Go(loc.clone()));
-            }
-        });
-        if !open {
-            return;
         }
-        let Some(children) = self.children.get(loc).cloned() else {
-            return;
-        };
-        for (child_name, child) in children.iter().take(MAX_TREE_CHILDREN) {
-            self.node_ui(ui, child, child_name, depth + 1, current, event);
-        }
-        if children.len() > MAX_TREE_CHILDREN {
-            ui.horizontal(|ui| {
-                ui.add_space((depth + 1) as f32 * 12.0);
-                ui.weak(format!(
-                    "… {} more folders",
-                    children.len() - MAX_TREE_CHILDREN
-                ));
-            });
-        }
+        rows
     }
+}
+
+/// One drawn line of the tree.
+#[derive(Debug, Clone)]
+struct TreeRow {
+    loc: Loc,
+    name: String,
+    depth: usize,
+    open: bool,
+    leaf: bool,
+    /// Subfolders beyond the cap, noted after the last one shown.
+    more: usize,
 }
 
 /// One pane's state.
