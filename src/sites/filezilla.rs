@@ -26,7 +26,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::SitesError;
 use super::keyring::{KeyringError, SecretStore};
-use super::model::{LogonType, MAX_CONNECTIONS, MAX_TIMEZONE_OFFSET_MINUTES, Site, Sites, TransferMode};
+use super::model::{
+    LogonType, MAX_CONNECTIONS, MAX_TIMEZONE_OFFSET_MINUTES, Site, Sites, TransferMode,
+};
 use crate::engine::CharsetChoice;
 use crate::engine::tls::Encryption;
 use crate::protocol::listing::ServerType;
@@ -109,7 +111,9 @@ fn resolve_ref(name: &str) -> Option<String> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse().ok()?,
         };
-        return char::from_u32(value).filter(|c| *c != '\0').map(String::from);
+        return char::from_u32(value)
+            .filter(|c| *c != '\0')
+            .map(String::from);
     }
     quick_xml::escape::resolve_xml_entity(name).map(str::to_string)
 }
@@ -147,9 +151,12 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
     let mut items: Vec<Item> = Vec::new();
     let mut saw_root = false;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("not well-formed XML at byte {}: {e}", reader.error_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "not well-formed XML at byte {}: {e}",
+                reader.error_position()
+            )
+        })?;
         let (text, start, empty) = match event {
             Event::Eof => break,
             Event::Start(s) => (None, Some(s), false),
@@ -163,7 +170,9 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                     None => return Err(format!("unknown entity &{name};")),
                 }
             }
-            Event::DocType(_) => return Err("a DOCTYPE is not allowed in sitemanager.xml".to_string()),
+            Event::DocType(_) => {
+                return Err("a DOCTYPE is not allowed in sitemanager.xml".to_string());
+            }
             Event::End(_) => {
                 match stack.pop() {
                     Some(Frame::Folder { name, item }) => {
@@ -174,7 +183,10 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                             *last = name.clone();
                         }
                         // Sites and subfolders inside learnt the name only now.
-                        let depth = stack.iter().filter(|f| matches!(f, Frame::Folder { .. })).count();
+                        let depth = stack
+                            .iter()
+                            .filter(|f| matches!(f, Frame::Folder { .. }))
+                            .count();
                         for later in items.iter_mut().skip(item + 1) {
                             let path = match later {
                                 Item::Folder(p) | Item::Server(p, _) => p,
@@ -215,12 +227,16 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
         let tag = start.local_name().as_ref().to_string();
         if stack.is_empty() {
             if saw_root || tag != "FileZilla3" {
-                return Err(format!("not a FileZilla site manager file (root element <{tag}>)"));
+                return Err(format!(
+                    "not a FileZilla site manager file (root element <{tag}>)"
+                ));
             }
             saw_root = true;
         }
         let in_servers_tree = stack.iter().any(|f| matches!(f, Frame::Other))
-            && stack.iter().all(|f| !matches!(f, Frame::Server(_) | Frame::Field(..)));
+            && stack
+                .iter()
+                .all(|f| !matches!(f, Frame::Server(_) | Frame::Field(..)));
         let frame = match (stack.last(), tag.as_str()) {
             (Some(Frame::Server(_)), "Pass") => {
                 if let Some(Frame::Server(server)) = stack.last_mut() {
@@ -229,7 +245,9 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                 Frame::Field(tag, String::new())
             }
             (Some(Frame::Server(_)), _) => Frame::Field(tag, String::new()),
-            (_, "Folder") if in_servers_tree || matches!(stack.last(), Some(Frame::Folder { .. })) => {
+            (_, "Folder")
+                if in_servers_tree || matches!(stack.last(), Some(Frame::Folder { .. })) =>
+            {
                 let mut path = folder_path(&stack);
                 path.push(String::new());
                 items.push(Item::Folder(path));
@@ -238,7 +256,9 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                     item: items.len() - 1,
                 }
             }
-            (Some(Frame::Folder { .. }) | Some(Frame::Other), "Server") => Frame::Server(RawServer::default()),
+            (Some(Frame::Folder { .. }) | Some(Frame::Other), "Server") => {
+                Frame::Server(RawServer::default())
+            }
             _ => Frame::Other,
         };
         if empty {
@@ -313,7 +333,7 @@ fn protocol_name(number: i64) -> String {
 /// each as its length in characters, a space and the text.
 pub fn decode_safe_path(text: &str) -> Option<String> {
     let mut rest = text;
-    fn number<'a>(rest: &mut &'a str) -> Option<usize> {
+    fn number(rest: &mut &str) -> Option<usize> {
         let end = rest.find(' ').unwrap_or(rest.len());
         let value = rest[..end].parse().ok()?;
         *rest = rest.get(end + 1..).unwrap_or("");
@@ -368,18 +388,27 @@ struct Converted {
 fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
     let mut notes = Vec::new();
     let text = |name: &str| raw.field(name).map(str::trim).unwrap_or("");
-    let number = |name: &str| -> Option<i64> { raw.field(name).and_then(|v| v.trim().parse().ok()) };
+    let number =
+        |name: &str| -> Option<i64> { raw.field(name).and_then(|v| v.trim().parse().ok()) };
 
     let protocol = match raw.field("Protocol") {
         None => 0,
-        Some(v) => v.trim().parse::<i64>().map_err(|_| format!("unreadable protocol {v:?}"))?,
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| format!("unreadable protocol {v:?}"))?,
     };
     let encryption = match protocol {
         0 => Encryption::ExplicitIfAvailable,
         3 => Encryption::RequireImplicit,
         4 => Encryption::RequireExplicit,
         6 => Encryption::Plain,
-        other => return Err(format!("{} is not supported (Skiff speaks FTP and FTPS)", protocol_name(other))),
+        other => {
+            return Err(format!(
+                "{} is not supported (Skiff speaks FTP and FTPS)",
+                protocol_name(other)
+            ));
+        }
     };
     let host = text("Host").to_string();
     if host.is_empty() {
@@ -442,7 +471,10 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         let pass = raw.field("Pass").unwrap_or("");
         match raw.pass_encoding.as_deref() {
             Some("crypt") => {
-                notes.push("password encrypted with FileZilla's master password: it will be asked for".to_string());
+                notes.push(
+                    "password encrypted with FileZilla's master password: it will be asked for"
+                        .to_string(),
+                );
                 site.logon = if logon == LogonType::Normal {
                     LogonType::Ask
                 } else {
@@ -491,7 +523,10 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         _ => CharsetChoice::Auto,
     };
     if let Some(kind) = number("Type") {
-        match u32::try_from(kind).ok().and_then(ServerType::from_filezilla_type) {
+        match u32::try_from(kind)
+            .ok()
+            .and_then(ServerType::from_filezilla_type)
+        {
             Some(server_type) => site.server_type = server_type,
             None => notes.push(format!("unknown server type {kind}: using auto")),
         }
@@ -500,7 +535,9 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         if offset.abs() <= i64::from(MAX_TIMEZONE_OFFSET_MINUTES) {
             site.timezone_offset_minutes = offset as i32;
         } else {
-            notes.push(format!("timezone offset {offset} minutes is out of range: using 0"));
+            notes.push(format!(
+                "timezone offset {offset} minutes is out of range: using 0"
+            ));
         }
     }
     if let Some(n) = number("MaximumMultipleConnections")
@@ -533,7 +570,11 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
 /// Imports FileZilla's XML text into `sites`, passwords into `secrets`.
 /// The caller saves `sites` afterwards. Fails only when the text is not a
 /// FileZilla site manager file; single bad sites are skipped and reported.
-pub fn import_str(xml: &str, sites: &mut Sites, secrets: &dyn SecretStore) -> Result<ImportReport, String> {
+pub fn import_str(
+    xml: &str,
+    sites: &mut Sites,
+    secrets: &dyn SecretStore,
+) -> Result<ImportReport, String> {
     let items = parse(xml)?;
     let mut report = ImportReport::default();
     for item in items {
@@ -570,15 +611,21 @@ pub fn import_str(xml: &str, sites: &mut Sites, secrets: &dyn SecretStore) -> Re
                 }
                 if let Some(password) = converted.password {
                     if report.keyring_unavailable.is_some() {
-                        notes.push("password not saved (no keyring): it will be asked for".to_string());
+                        notes.push(
+                            "password not saved (no keyring): it will be asked for".to_string(),
+                        );
                     } else {
                         match secrets.set(&site.id, &password) {
                             Ok(()) => {}
                             Err(KeyringError::Unavailable(why)) => {
                                 report.keyring_unavailable = Some(why);
-                                notes.push("password not saved (no keyring): it will be asked for".to_string());
+                                notes.push(
+                                    "password not saved (no keyring): it will be asked for"
+                                        .to_string(),
+                                );
                             }
-                            Err(e) => notes.push(format!("password not saved ({e}): it will be asked for")),
+                            Err(e) => notes
+                                .push(format!("password not saved ({e}): it will be asked for")),
                         }
                     }
                 }
@@ -586,7 +633,9 @@ pub fn import_str(xml: &str, sites: &mut Sites, secrets: &dyn SecretStore) -> Re
                 match sites.add(site) {
                     Ok(_) => {
                         report.imported += 1;
-                        report.notes.extend(notes.into_iter().map(|n| (path.clone(), n)));
+                        report
+                            .notes
+                            .extend(notes.into_iter().map(|n| (path.clone(), n)));
                     }
                     Err(e) => report.skipped.push((label, e.to_string())),
                 }
@@ -597,7 +646,11 @@ pub fn import_str(xml: &str, sites: &mut Sites, secrets: &dyn SecretStore) -> Re
 }
 
 /// Imports FileZilla's `sitemanager.xml` at `path` (see [`import_str`]).
-pub fn import(path: &Path, sites: &mut Sites, secrets: &dyn SecretStore) -> Result<ImportReport, SitesError> {
+pub fn import(
+    path: &Path,
+    sites: &mut Sites,
+    secrets: &dyn SecretStore,
+) -> Result<ImportReport, SitesError> {
     let io = |source| SitesError::Io {
         path: path.to_path_buf(),
         source,
@@ -620,7 +673,9 @@ pub fn import(path: &Path, sites: &mut Sites, secrets: &dyn SecretStore) -> Resu
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(bad("the file grew past the size limit while being read".to_string()));
+        return Err(bad(
+            "the file grew past the size limit while being read".to_string()
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".to_string()))?;
     import_str(text.trim_start_matches('\u{feff}'), sites, secrets).map_err(bad)
@@ -687,7 +742,10 @@ mod tests {
     #[test]
     fn every_prefix_of_a_file_is_handled() {
         let xml = include_str!("../../tests/fixtures/filezilla/sitemanager.xml");
-        for end in (0..xml.len()).filter(|i| xml.is_char_boundary(*i)).step_by(7) {
+        for end in (0..xml.len())
+            .filter(|i| xml.is_char_boundary(*i))
+            .step_by(7)
+        {
             let _ = import_str(&xml[..end], &mut Sites::new(), &MemoryStore::new());
         }
     }
@@ -701,7 +759,17 @@ mod tests {
         let report = import_str(xml, &mut sites, &store).expect("import");
         assert_eq!(report.imported, 1, "{report:?}");
         let site = sites.find("Old \"name\"").expect("found");
-        assert_eq!((site.host.as_str(), site.user.as_str()), ("h.example", "a&b"));
-        assert_eq!(store.get(&site.id).expect("get").as_ref().map(Secret::expose), Some("plain<pw"));
+        assert_eq!(
+            (site.host.as_str(), site.user.as_str()),
+            ("h.example", "a&b")
+        );
+        assert_eq!(
+            store
+                .get(&site.id)
+                .expect("get")
+                .as_ref()
+                .map(Secret::expose),
+            Some("plain<pw")
+        );
     }
 }

@@ -72,7 +72,9 @@ fn map_error(error: keyring::Error) -> KeyringError {
 
 /// Runs `call` on a thread of its own: the Secret Service backend builds a
 /// runtime, which panics on a thread that already runs one.
-fn off_thread<T: Send>(call: impl FnOnce() -> Result<T, KeyringError> + Send) -> Result<T, KeyringError> {
+fn off_thread<T: Send>(
+    call: impl FnOnce() -> Result<T, KeyringError> + Send,
+) -> Result<T, KeyringError> {
     std::thread::scope(|scope| {
         scope
             .spawn(call)
@@ -175,7 +177,9 @@ impl MemoryStore {
 
     fn check(&self) -> Result<(), KeyringError> {
         if self.unavailable {
-            Err(KeyringError::Unavailable("a test store without a keyring".into()))
+            Err(KeyringError::Unavailable(
+                "a test store without a keyring".into(),
+            ))
         } else {
             Ok(())
         }
@@ -212,13 +216,19 @@ mod tests {
         assert_eq!(store.get(&id), Ok(None));
         store.set(&id, &Secret::new("pw")).expect("set");
         let as_trait: &dyn SecretStore = &store;
-        assert_eq!(as_trait.get(&id).expect("get").as_ref().map(Secret::expose), Some("pw"));
+        assert_eq!(
+            as_trait.get(&id).expect("get").as_ref().map(Secret::expose),
+            Some("pw")
+        );
         store.delete(&id).expect("delete");
         store.delete(&id).expect("delete twice");
         assert!(store.is_empty());
         let none = MemoryStore::unavailable();
         assert!(matches!(none.get(&id), Err(KeyringError::Unavailable(_))));
-        assert!(matches!(none.set(&id, &Secret::new("x")), Err(KeyringError::Unavailable(_))));
+        assert!(matches!(
+            none.set(&id, &Secret::new("x")),
+            Err(KeyringError::Unavailable(_))
+        ));
     }
 
     /// Without a D-Bus session the OS keyring is `Unavailable`, not a panic,
@@ -239,6 +249,9 @@ mod tests {
                 .await
                 .expect("join")
         });
-        assert!(matches!(result, Err(KeyringError::Unavailable(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(KeyringError::Unavailable(_))),
+            "{result:?}"
+        );
     }
 }

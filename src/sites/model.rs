@@ -220,7 +220,10 @@ impl Site {
         if self.name.trim().is_empty() {
             errors.push(FieldError::new("name", "must not be empty"));
         } else if has_control(&self.name) {
-            errors.push(FieldError::new("name", "must not contain control characters"));
+            errors.push(FieldError::new(
+                "name",
+                "must not contain control characters",
+            ));
         }
         let host = self.host.trim();
         if host.is_empty() {
@@ -242,16 +245,28 @@ impl Site {
             LogonType::Normal | LogonType::Ask | LogonType::Account
         ) && self.user.trim().is_empty()
         {
-            errors.push(FieldError::new("user", "must not be empty for this logon type"));
+            errors.push(FieldError::new(
+                "user",
+                "must not be empty for this logon type",
+            ));
         }
         if has_control(&self.user) {
-            errors.push(FieldError::new("user", "must not contain control characters"));
+            errors.push(FieldError::new(
+                "user",
+                "must not contain control characters",
+            ));
         }
         if self.logon == LogonType::Account && self.account.trim().is_empty() {
-            errors.push(FieldError::new("account", "must not be empty for logon type account"));
+            errors.push(FieldError::new(
+                "account",
+                "must not be empty for logon type account",
+            ));
         }
         if has_control(&self.account) {
-            errors.push(FieldError::new("account", "must not contain control characters"));
+            errors.push(FieldError::new(
+                "account",
+                "must not contain control characters",
+            ));
         }
         if let Some(dir) = &self.remote_dir
             && (dir.is_empty() || has_control(dir))
@@ -453,7 +468,12 @@ impl Sites {
             .unwrap_or_else(|| name.to_string())
     }
 
-    fn check_name(&self, folder: &[String], name: &str, except: Option<&SiteId>) -> Result<(), SitesError> {
+    fn check_name(
+        &self,
+        folder: &[String],
+        name: &str,
+        except: Option<&SiteId>,
+    ) -> Result<(), SitesError> {
         if name.trim().is_empty() || has_control(name) {
             return Err(SitesError::BadName(name.to_string()));
         }
@@ -540,7 +560,11 @@ impl Sites {
         copy.id = SiteId::random();
         copy.name = self.unique_name(&copy.folder, &copy.name);
         let new_id = copy.id.clone();
-        let at = self.sites.iter().position(|s| &s.id == id).map_or(self.sites.len(), |i| i + 1);
+        let at = self
+            .sites
+            .iter()
+            .position(|s| &s.id == id)
+            .map_or(self.sites.len(), |i| i + 1);
         self.sites.insert(at, copy);
         Ok(new_id)
     }
@@ -556,7 +580,11 @@ impl Sites {
     }
 
     /// Renames a folder; everything inside follows.
-    pub fn rename_folder(&mut self, folder: &[String], name: &str) -> Result<Vec<String>, SitesError> {
+    pub fn rename_folder(
+        &mut self,
+        folder: &[String],
+        name: &str,
+    ) -> Result<Vec<String>, SitesError> {
         let Some((_, parent)) = folder.split_last() else {
             return Err(SitesError::BadName(String::new()));
         };
@@ -574,7 +602,11 @@ impl Sites {
     }
 
     /// Moves a folder (and everything inside) into another folder.
-    pub fn move_folder(&mut self, folder: &[String], into: &[String]) -> Result<Vec<String>, SitesError> {
+    pub fn move_folder(
+        &mut self,
+        folder: &[String],
+        into: &[String],
+    ) -> Result<Vec<String>, SitesError> {
         let Some(name) = folder.last() else {
             return Err(SitesError::BadName(String::new()));
         };
@@ -753,7 +785,13 @@ mod tests {
     #[test]
     fn validation_names_every_bad_field() {
         let ok = Site::new("web", "example.org");
-        assert_eq!(ok.validate(), Err(vec![FieldError::new("user", "must not be empty for this logon type")]));
+        assert_eq!(
+            ok.validate(),
+            Err(vec![FieldError::new(
+                "user",
+                "must not be empty for this logon type"
+            )])
+        );
         let mut ok = ok;
         ok.user = "alice".into();
         assert_eq!(ok.validate(), Ok(()));
@@ -771,7 +809,12 @@ mod tests {
             max_connections: Some(0),
             ..Site::default()
         };
-        let fields: Vec<&str> = bad.validate().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = bad
+            .validate()
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(
             fields,
             [
@@ -793,11 +836,17 @@ mod tests {
             ..Site::new("a", "")
         };
         assert_eq!(
-            anon.validate().unwrap_err().iter().map(|e| e.field).collect::<Vec<_>>(),
+            anon.validate()
+                .unwrap_err()
+                .iter()
+                .map(|e| e.field)
+                .collect::<Vec<_>>(),
             ["host"]
         );
         assert_eq!(parse_port("21"), Ok(21));
-        assert!(parse_port("0").is_err() && parse_port("65536").is_err() && parse_port("x").is_err());
+        assert!(
+            parse_port("0").is_err() && parse_port("65536").is_err() && parse_port("x").is_err()
+        );
     }
 
     #[test]
@@ -821,7 +870,10 @@ mod tests {
         assert_eq!(config.port, 2121);
         assert_eq!(config.credentials.user, "alice");
         assert_eq!(config.credentials.password.expose(), "pw");
-        assert_eq!(config.credentials.account.as_ref().map(Secret::expose), Some("acct"));
+        assert_eq!(
+            config.credentials.account.as_ref().map(Secret::expose),
+            Some("acct")
+        );
         assert_eq!(config.encryption, Encryption::RequireExplicit);
         assert_eq!(config.data_mode, DataMode::Active);
         assert!(config.trust_pasv_address);
@@ -852,17 +904,28 @@ mod tests {
         let mut sites = Sites::new();
         let work = sites.new_folder(&[], "Work").expect("folder");
         let clients = sites.new_folder(&work, "Clients").expect("sub");
-        assert!(matches!(sites.new_folder(&[], "Work"), Err(SitesError::NameTaken(_))));
-        assert!(matches!(sites.new_folder(&names(&["Nope"]), "x"), Err(SitesError::NoSuchFolder(_))));
+        assert!(matches!(
+            sites.new_folder(&[], "Work"),
+            Err(SitesError::NameTaken(_))
+        ));
+        assert!(matches!(
+            sites.new_folder(&names(&["Nope"]), "x"),
+            Err(SitesError::NoSuchFolder(_))
+        ));
         let a = sites
             .add(Site {
                 folder: clients.clone(),
                 ..Site::new("web", "a.example")
             })
             .expect("add");
-        let b = sites.add(Site::new("web", "b.example")).expect("same name, other folder");
+        let b = sites
+            .add(Site::new("web", "b.example"))
+            .expect("same name, other folder");
         assert!(matches!(
-            sites.add(Site { folder: clients.clone(), ..Site::new("web", "c") }),
+            sites.add(Site {
+                folder: clients.clone(),
+                ..Site::new("web", "c")
+            }),
             Err(SitesError::NameTaken(_))
         ));
         assert_eq!(sites.find("Work/Clients/web").map(|s| &s.id), Some(&a));
@@ -880,7 +943,9 @@ mod tests {
         assert!(sites.has_folder(&names(&["Job", "Clients"])));
         assert!(!sites.has_folder(&work));
 
-        let moved = sites.move_folder(&names(&["Job", "Clients"]), &[]).expect("move");
+        let moved = sites
+            .move_folder(&names(&["Job", "Clients"]), &[])
+            .expect("move");
         assert_eq!(moved, names(&["Clients"]));
         assert_eq!(sites.find("Clients/web (2)").map(|s| &s.id), Some(&copy));
         assert!(matches!(
@@ -888,7 +953,10 @@ mod tests {
             Err(SitesError::FolderIntoItself(_))
         ));
 
-        assert!(matches!(sites.move_site(&a, &[]), Err(SitesError::NameTaken(_))));
+        assert!(matches!(
+            sites.move_site(&a, &[]),
+            Err(SitesError::NameTaken(_))
+        ));
         sites.rename_site(&a, "web-a").expect("rename site");
         sites.move_site(&a, &names(&["Job"])).expect("move site");
         assert_eq!(sites.find("Job/web-a").map(|s| &s.id), Some(&a));

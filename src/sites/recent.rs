@@ -129,7 +129,7 @@ mod tests {
         RecentServer {
             host: format!("h{n}.example"),
             port: 21 + n,
-            user: (n % 2 == 0).then(|| format!("u{n}")),
+            user: n.is_multiple_of(2).then(|| format!("u{n}")),
             encryption: Encryption::RequireExplicit,
         }
     }
@@ -157,7 +157,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = Recent::path_in(dir.path());
         std::fs::write(&path, "[[server]]\nport = \"x\"").expect("write");
-        assert!(matches!(Recent::load(&path), Err(SitesError::Corrupt { .. })));
+        assert!(matches!(
+            Recent::load(&path),
+            Err(SitesError::Corrupt { .. })
+        ));
         assert!(!path.exists());
     }
 }

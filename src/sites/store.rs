@@ -291,6 +291,9 @@ mod tests {
         .expect("minimal");
         let site = &sites.sites[0];
         assert_eq!((site.port, site.transfer_mode), (21, TransferMode::Default));
-        assert!(sites.has_folder(&["A".to_string()]) && sites.has_folder(&["A".to_string(), "B".to_string()]));
+        assert!(
+            sites.has_folder(&["A".to_string()])
+                && sites.has_folder(&["A".to_string(), "B".to_string()])
+        );
     }
 }
