@@ -96,10 +96,11 @@ fn filezilla_fixture_imports_exactly() {
                 "port \"70000\" is outside 1-65535"
             ),
             ("Work/Clients & partners/No user", "no user name"),
+            ("Work/Clients & partners/(unnamed)", "no name"),
         ]
     );
     assert!(report.keyring_unavailable.is_none());
-    assert_eq!(report.summary(), "imported 8 sites, skipped 7");
+    assert_eq!(report.summary(), "imported 8 sites, skipped 8");
 
     // Folders, including the empty one.
     let folders: Vec<String> = sites
@@ -344,7 +345,7 @@ async fn sites_import_and_list_from_the_command_line() {
         text(&out.stderr)
     );
     assert!(
-        stdout.starts_with("imported 8 sites, skipped 7\n"),
+        stdout.starts_with("imported 8 sites, skipped 8\n"),
         "{stdout}"
     );
     assert!(

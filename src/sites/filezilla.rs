@@ -465,6 +465,9 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         None => raw.own_text.as_str(),
     };
     site.name = clean_name(name);
+    if name.trim().is_empty() {
+        return Err("no name".to_string());
+    }
 
     let mut password = None;
     if logon.stores_password() {

@@ -47,6 +47,20 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, id: &SiteId) -> Result<(), KeyringError>;
 }
 
+/// Saves what a site's logon type keeps: the password for normal and account
+/// logons (an empty one deletes it), nothing for anonymous and ask (any old
+/// entry is deleted, so a site switched to "ask" leaves no password behind).
+pub fn store_password(
+    secrets: &dyn SecretStore,
+    site: &super::Site,
+    password: Option<&Secret>,
+) -> Result<(), KeyringError> {
+    match password {
+        Some(p) if site.logon.stores_password() && !p.is_empty() => secrets.set(&site.id, p),
+        _ => secrets.delete(&site.id),
+    }
+}
+
 /// The operating system's keyring.
 #[derive(Debug, Clone)]
 pub struct OsKeyring {
@@ -229,6 +243,23 @@ mod tests {
             none.set(&id, &Secret::new("x")),
             Err(KeyringError::Unavailable(_))
         ));
+    }
+
+    #[test]
+    fn store_password_keeps_only_what_the_logon_type_needs() {
+        use crate::sites::{LogonType, Site};
+        let store = MemoryStore::new();
+        let mut site = Site::new("s", "h");
+        let pw = Secret::new("pw");
+        store_password(&store, &site, Some(&pw)).expect("normal");
+        assert_eq!(store.get(&site.id).expect("get"), Some(pw.clone()));
+        site.logon = LogonType::Ask;
+        store_password(&store, &site, Some(&pw)).expect("ask");
+        assert_eq!(store.get(&site.id).expect("get"), None);
+        site.logon = LogonType::Account;
+        store_password(&store, &site, Some(&pw)).expect("account");
+        store_password(&store, &site, Some(&Secret::new(""))).expect("emptied");
+        assert!(store.is_empty());
     }
 
     /// Without a D-Bus session the OS keyring is `Unavailable`, not a panic,
