@@ -19,14 +19,18 @@ use crate::engine::tls::{Encryption, Fingerprint, certificates_from_pem};
 use crate::engine::transfer::{FileOutcome, download_file, upload_file};
 use crate::engine::tree::{download_tree, upload_tree};
 use crate::engine::{
-    ActiveConfig, CharsetChoice, Credentials, DataMode, EngineError, Event, ExistsPolicy, LogKind,
-    RetryPolicy, Session, SessionConfig, TransferSettings, TreeReport,
+    CharsetChoice, Credentials, DataMode, EngineError, Event, ExistsPolicy, LogKind, RetryPolicy,
+    Session, SessionConfig, TransferSettings, TreeReport,
 };
 use crate::names::{Platform, check_local_name};
 use crate::paths;
 use crate::protocol::listing::{EntryKind, ServerType};
 use crate::protocol::path;
 use crate::secret::Secret;
+use crate::sites::model::{charset_name, server_type_name};
+use crate::sites::{
+    LogonType, OsKeyring, SecretStore, Site, Sites, SitesError, TransferMode, filezilla, store,
+};
 use crate::trust::TrustStore;
 
 /// Skiff: a fast, safe FTP client. Without a command it opens the window.
@@ -45,6 +49,9 @@ pub struct Cli {
     /// serves a generated sample folder: Skiff at work without a server.
     #[arg(long)]
     pub demo: bool,
+    /// Open the GUI connected to this saved site ("Folder/Name").
+    #[arg(long, value_name = "FOLDER/NAME", conflicts_with_all = ["url", "demo"])]
+    pub site: Option<String>,
 }
 
 /// Options accepted before or after the command.
@@ -153,6 +160,28 @@ pub enum CliCommand {
         /// ftp://[user[:password]@]host[:port]/path
         url: String,
     },
+    /// Saved sites: list them, import FileZilla's.
+    Sites {
+        /// What to do.
+        #[command(subcommand)]
+        action: SitesAction,
+    },
+}
+
+/// `skiff sites ...`.
+#[derive(Debug, Subcommand)]
+pub enum SitesAction {
+    /// List saved sites as `Folder/Name  ftp://user@host:port`.
+    List {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import FileZilla's sitemanager.xml; passwords go to the OS keyring.
+    Import {
+        /// The file (FileZilla keeps it in ~/.config/filezilla or %APPDATA%\FileZilla).
+        file: PathBuf,
+    },
 }
 
 fn parse_server_type(text: &str) -> Result<ServerType, String> {
@@ -201,6 +230,9 @@ pub enum CliError {
     /// The engine failed.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// Saved sites could not be read or written.
+    #[error(transparent)]
+    Sites(#[from] SitesError),
 }
 
 /// How a command ended, as an exit code.
@@ -335,16 +367,23 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
         },
     };
     let mut config = SessionConfig::new(url.host.clone(), url.port, credentials);
-    config.encryption = if options.no_tls {
-        if url.encryption != Encryption::ExplicitIfAvailable {
+    config.encryption = url.encryption;
+    apply_options(&mut config, options)?;
+    Ok(config)
+}
+
+/// Lays the command-line options over a config from a URL or a saved site:
+/// what the options set explicitly wins, the rest is kept.
+fn apply_options(config: &mut SessionConfig, options: &Options) -> Result<(), CliError> {
+    if options.no_tls {
+        if config.encryption != Encryption::ExplicitIfAvailable {
             return Err(CliError::Usage(
-                "--no-tls contradicts an ftpes:// or ftps:// URL".to_string(),
+                "--no-tls contradicts an ftpes:// or ftps:// URL or a site that requires TLS"
+                    .to_string(),
             ));
         }
-        Encryption::Plain
-    } else {
-        url.encryption
-    };
+        config.encryption = Encryption::Plain;
+    }
     if let Some(path) = &options.ca_file {
         let pem = std::fs::read(path).map_err(|source| EngineError::Local {
             path: path.clone(),
@@ -359,26 +398,28 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
         }
     }
     config.tls.trusted = options.trust_fingerprint.clone();
-    config.server_type = options.server_type;
+    if options.server_type != ServerType::Auto {
+        config.server_type = options.server_type;
+    }
     if let Some(store) = trust_store() {
-        config
-            .tls
-            .trusted
-            .extend(store.trusted(&url.host, url.port));
-        config.tls.offered_before = store.offered_tls_before(&url.host, url.port);
+        let (host, port) = (config.host.clone(), config.port);
+        config.tls.trusted.extend(store.trusted(&host, port));
+        config.tls.offered_before = store.offered_tls_before(&host, port);
     }
     config.tls.insecure = options.insecure;
-    config.data_mode = if options.active {
-        DataMode::Active
-    } else {
-        DataMode::Passive
-    };
+    if options.active {
+        config.data_mode = DataMode::Active;
+    } else if options.passive {
+        config.data_mode = DataMode::Passive;
+    }
     config.mode_fallback = !options.no_fallback;
-    config.trust_pasv_address = options.trust_pasv_address;
-    config.active = ActiveConfig {
-        port_range: options.active_ports,
-        external_ip: options.external_ip,
-    };
+    config.trust_pasv_address |= options.trust_pasv_address;
+    if options.active_ports.is_some() {
+        config.active.port_range = options.active_ports;
+    }
+    if options.external_ip.is_some() {
+        config.active.external_ip = options.external_ip;
+    }
     if let Some(label) = &options.encoding {
         config.charset = CharsetChoice::from_label(label)
             .ok_or_else(|| CliError::Usage(format!("unknown charset: {label}")))?;
@@ -390,11 +431,151 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
     config.upload_limit = options
         .limit_upload
         .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
-    Ok(config)
+    Ok(())
+}
+
+/// The prefix of a saved-site target: `site:Folder/Name/path`.
+pub const SITE_PREFIX: &str = "site:";
+
+/// Splits `site:Folder/Name/path` (or `site:"Folder/Name"/path`, quotes kept
+/// by the shell) into the site and the rest (`""`, `"/"`, `"/rel/x"`,
+/// `"//abs"`). Without quotes the longest `Folder/Name` that is a saved site wins.
+pub fn split_site_target<'a, 's>(
+    text: &'a str,
+    sites: &'s Sites,
+) -> Result<(&'s Site, &'a str), CliError> {
+    let spec = text.strip_prefix(SITE_PREFIX).unwrap_or(text);
+    if let Some(quoted) = spec.strip_prefix('"') {
+        let (name, rest) = quoted
+            .split_once('"')
+            .ok_or_else(|| CliError::Url(format!("no closing quote: {text}")))?;
+        let site = sites
+            .find(name)
+            .ok_or_else(|| CliError::Usage(format!("no such saved site: {name}")))?;
+        return Ok((site, rest));
+    }
+    // Every unescaped `/` is a place the site's path may end, longest first.
+    let mut cuts = Vec::new();
+    let mut chars = spec.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '/' => cuts.push(i),
+            _ => {}
+        }
+    }
+    cuts.push(spec.len());
+    for &cut in cuts.iter().rev() {
+        // `Name//abs` is the site `Name` and an absolute path, never `Name/`.
+        if cut == 0 || spec[..cut].ends_with('/') {
+            continue;
+        }
+        if let Some(site) = sites.find(&spec[..cut]) {
+            return Ok((site, &spec[cut..]));
+        }
+    }
+    Err(CliError::Usage(format!("no such saved site: {spec}")))
+}
+
+/// The password for a saved site: from the keyring, else `SKIFF_PASSWORD`,
+/// else an error saying how to give one. Blocking (the keyring); the
+/// keyring call runs on a thread of its own.
+fn site_password(site: &Site, keyring: &dyn SecretStore) -> Result<Option<Secret>, CliError> {
+    let env = || std::env::var("SKIFF_PASSWORD").ok().map(Secret::new);
+    match site.logon {
+        LogonType::Anonymous => Ok(None),
+        LogonType::Ask => env().map(Some).ok_or_else(|| {
+            CliError::Usage(format!(
+                "the site asks for its password each time (set SKIFF_PASSWORD): {}",
+                site.path_text()
+            ))
+        }),
+        LogonType::Normal | LogonType::Account => {
+            // SKIFF_PASSWORD set means the user chose it: no word about the keyring then.
+            let (saved, keyring_error) = match keyring.get(&site.id) {
+                Ok(saved) => (saved, None),
+                Err(e) => (None, Some(e)),
+            };
+            if let Some(password) = saved.or_else(env) {
+                return Ok(Some(password));
+            }
+            let why = match keyring_error {
+                Some(e) => format!("{e}; set SKIFF_PASSWORD"),
+                None => "save one in the Site Manager or set SKIFF_PASSWORD".to_string(),
+            };
+            Err(CliError::Usage(format!(
+                "no saved password ({why}): {}",
+                site.path_text()
+            )))
+        }
+    }
+}
+
+/// Loads the saved sites (a missing file is none; a corrupt one is an error).
+fn load_sites() -> Result<Sites, CliError> {
+    Ok(store::load(&store::default_path()?)?)
+}
+
+/// The URL and session config for a target: an `ftp://` URL or a saved
+/// site's `site:Folder/Name/path`.
+fn target(text: &str, options: &Options) -> Result<(FtpUrl, SessionConfig), CliError> {
+    if !text.starts_with(SITE_PREFIX) {
+        let url = FtpUrl::parse(text)?;
+        let config = session_config(&url, options)?;
+        return Ok((url, config));
+    }
+    let sites = load_sites()?;
+    let (site, rest) = split_site_target(text, &sites)?;
+    let password = site_password(site, &OsKeyring::new())?;
+    let mut config = site.session_config(password);
+    apply_options(&mut config, options)?;
+    let trailing_slash = rest.len() > 1 && rest.ends_with('/');
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let (absolute, relative) = match rest.strip_prefix('/') {
+        Some(abs) => (true, abs.trim_end_matches('/').to_string()),
+        None => {
+            let rel = rest.trim_end_matches('/');
+            match site.remote_dir.as_deref() {
+                // The site's remote folder is where relative paths start.
+                Some(dir) if dir.starts_with('/') => {
+                    let dir = dir.trim_matches('/');
+                    let joined = [dir, rel]
+                        .iter()
+                        .filter(|p| !p.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    (true, joined)
+                }
+                Some(dir) if !rel.is_empty() => (false, format!("{dir}/{rel}")),
+                Some(dir) => (false, dir.to_string()),
+                None => (false, rel.to_string()),
+            }
+        }
+    };
+    let url = FtpUrl {
+        host: config.host.clone(),
+        port: config.port,
+        encryption: config.encryption,
+        user: Some(config.credentials.user.clone()),
+        password: None,
+        path: relative.into_bytes(),
+        absolute,
+        trailing_slash,
+    };
+    Ok((url, config))
 }
 
 /// Runs one CLI command to completion.
 pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliError> {
+    if let CliCommand::Sites { action } = command {
+        // Files and the keyring only: blocking work, off the async workers.
+        return tokio::task::spawn_blocking(move || sites_command(action))
+            .await
+            .map_err(|e| CliError::Usage(format!("internal error: {e}")))?;
+    }
     let (tx, rx) = mpsc::unbounded_channel();
     let printer = tokio::spawn(print_events(rx, options.verbose));
     let events = EventSink::new(tx);
@@ -410,6 +591,7 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
             src,
             url,
         } => put(&src, &url, recursive, &options, events).await,
+        CliCommand::Sites { .. } => Ok(Finish::Ok),
     };
     // The sink's senders are gone now, so the printer drains and ends.
     let _ = printer.await;
@@ -480,6 +662,18 @@ fn remember_tls(host: &str, port: u16) {
     }
 }
 
+/// [`target`] off the async workers: a saved site's password comes from the
+/// keyring, which blocks.
+async fn blocking_target(
+    text: &str,
+    options: &Options,
+) -> Result<(FtpUrl, SessionConfig), CliError> {
+    let (text, options) = (text.to_string(), options.clone());
+    tokio::task::spawn_blocking(move || target(&text, &options))
+        .await
+        .map_err(|e| CliError::Usage(format!("internal error: {e}")))?
+}
+
 /// Connects and turns the URL's path into an absolute remote path.
 async fn open(
     url: &FtpUrl,
@@ -518,8 +712,7 @@ async fn ls(
     options: &Options,
     events: EventSink,
 ) -> Result<Finish, CliError> {
-    let url = FtpUrl::parse(text)?;
-    let config = session_config(&url, options)?;
+    let (url, config) = blocking_target(text, options).await?;
     let (mut session, dir) = open(&url, &config, &events).await?;
     let listing = match session.list(Some(&dir)).await {
         Ok(listing) => listing.entries,
@@ -567,6 +760,131 @@ async fn ls(
         .into());
     }
     Ok(Finish::Ok)
+}
+
+/// One `sites list --json` entry: everything but secrets.
+#[derive(serde::Serialize)]
+struct JsonSite<'a> {
+    id: &'a str,
+    path: String,
+    name: &'a str,
+    folder: &'a [String],
+    host: &'a str,
+    port: u16,
+    encryption: crate::engine::tls::Encryption,
+    logon: LogonType,
+    user: &'a str,
+    transfer_mode: TransferMode,
+    remote_dir: Option<&'a str>,
+    local_dir: Option<String>,
+    server_type: &'static str,
+    charset: String,
+    comments: &'a str,
+}
+
+impl<'a> JsonSite<'a> {
+    fn new(site: &'a Site) -> Self {
+        Self {
+            id: site.id.as_str(),
+            path: site.path_text(),
+            name: &site.name,
+            folder: &site.folder,
+            host: &site.host,
+            port: site.port,
+            encryption: site.encryption,
+            logon: site.logon,
+            user: &site.user,
+            transfer_mode: site.transfer_mode,
+            remote_dir: site.remote_dir.as_deref(),
+            local_dir: site
+                .local_dir
+                .as_ref()
+                .map(|d| d.to_string_lossy().into_owned()),
+            server_type: server_type_name(site.server_type),
+            charset: charset_name(site.charset),
+            comments: &site.comments,
+        }
+    }
+}
+
+fn site_line(site: &Site) -> String {
+    let scheme = match site.encryption {
+        crate::engine::tls::Encryption::RequireExplicit => "ftpes",
+        crate::engine::tls::Encryption::RequireImplicit => "ftps",
+        _ => "ftp",
+    };
+    let user = match site.logon {
+        LogonType::Anonymous => String::new(),
+        _ => format!("{}@", site.user),
+    };
+    let mode = match site.transfer_mode {
+        TransferMode::Default => "",
+        TransferMode::Active => " (active)",
+        TransferMode::Passive => " (passive)",
+    };
+    format!(
+        "{}\t{scheme}://{user}{}:{}{mode}",
+        site.path_text(),
+        site.connect_host(),
+        site.port
+    )
+}
+
+/// `skiff sites list|import`: files and the keyring, so it runs on a blocking thread.
+fn sites_command(action: SitesAction) -> Result<Finish, CliError> {
+    use std::io::Write;
+    match action {
+        SitesAction::List { json } => {
+            let sites = load_sites()?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let written = if json {
+                let items: Vec<JsonSite> = sites.sites.iter().map(JsonSite::new).collect();
+                serde_json::to_writer_pretty(&mut out, &items)
+                    .map_err(std::io::Error::from)
+                    .and_then(|()| writeln!(out))
+            } else {
+                sites
+                    .sites
+                    .iter()
+                    .try_for_each(|site| writeln!(out, "{}", site_line(site)))
+            };
+            if let Err(e) = written.and_then(|()| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(EngineError::Local {
+                    path: "standard output".into(),
+                    source: e,
+                }
+                .into());
+            }
+            Ok(Finish::Ok)
+        }
+        SitesAction::Import { file } => {
+            let path = store::default_path()?;
+            let mut sites = store::load(&path)?;
+            let keyring = OsKeyring::new();
+            let report = filezilla::import(&file, &mut sites, &keyring)?;
+            store::save(&path, &sites)?;
+            println!("{}", report.summary());
+            for (site, reason) in &report.skipped {
+                println!("skipped: {site}: {reason}");
+            }
+            for (site, note) in &report.notes {
+                println!("note: {site}: {note}");
+            }
+            if let Some(why) = &report.keyring_unavailable {
+                eprintln!(
+                    "skiff: warning: no keyring is available ({why}); passwords were not saved and will be asked for"
+                );
+            }
+            Ok(if report.skipped.is_empty() {
+                Finish::Ok
+            } else {
+                Finish::Skipped
+            })
+        }
+    }
 }
 
 fn kind_name(kind: EntryKind) -> &'static str {
@@ -660,8 +978,7 @@ async fn get(
     options: &Options,
     events: EventSink,
 ) -> Result<Finish, CliError> {
-    let url = FtpUrl::parse(text)?;
-    let config = session_config(&url, options)?;
+    let (url, config) = blocking_target(text, options).await?;
     let (mut session, remote) = open(&url, &config, &events).await?;
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let name = session.decode(path::file_name(&remote));
@@ -719,7 +1036,6 @@ async fn put(
     options: &Options,
     events: EventSink,
 ) -> Result<Finish, CliError> {
-    let url = FtpUrl::parse(text)?;
     let meta = std::fs::metadata(src).map_err(|source| EngineError::Local {
         path: src.to_path_buf(),
         source,
@@ -728,7 +1044,7 @@ async fn put(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let config = session_config(&url, options)?;
+    let (url, config) = blocking_target(text, options).await?;
     let (mut session, remote) = open(&url, &config, &events).await?;
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let settings = settings(config, options, events);

@@ -8,6 +8,7 @@
 //! - [`secret`]: the password type that never prints.
 //! - [`paths`]: the config and data folders, and atomic writes.
 //! - [`trust`]: trusted certificates and hosts that offered TLS.
+//! - [`sites`]: saved sites, their file, the keyring, FileZilla import.
 
 pub mod cli;
 pub mod engine;
@@ -15,6 +16,7 @@ pub mod names;
 pub mod paths;
 pub mod protocol;
 pub mod secret;
+pub mod sites;
 pub mod trust;
 #[cfg(feature = "gui")]
 pub mod ui;

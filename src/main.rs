@@ -8,8 +8,12 @@ use skiff::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return open_window(cli.url, cli.demo);
+        return open_window(cli.url, cli.site, cli.demo);
     };
+    if cli.site.is_some() {
+        eprintln!("skiff: --site opens the window; with a command use site:\"Folder/Name\"/path");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -30,15 +34,16 @@ fn main() -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_url: Option<String>, _demo: bool) -> ExitCode {
+fn open_window(_url: Option<String>, _site: Option<String>, _demo: bool) -> ExitCode {
     eprintln!("skiff: built without the window (feature `gui`); see `skiff --help`");
     ExitCode::from(2)
 }
 
 #[cfg(feature = "gui")]
-fn open_window(url: Option<String>, demo: bool) -> ExitCode {
+fn open_window(url: Option<String>, site: Option<String>, demo: bool) -> ExitCode {
     let start = skiff::ui::StartOptions {
         url,
+        site,
         demo,
         ..Default::default()
     };

@@ -57,6 +57,8 @@ pub struct StartOptions {
     pub url: Option<String>,
     /// Connect with these settings at once (a saved site, a test's server).
     pub connect: Option<Box<SessionConfig>>,
+    /// Open this saved site (`"Folder/Name"`, from `skiff --site`) at once.
+    pub site: Option<String>,
     /// Start the embedded demo server and connect to it.
     pub demo: bool,
     /// The local folder to show (overrides the remembered one).
