@@ -7,6 +7,7 @@
 mod support;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Key, Modifiers};
@@ -14,6 +15,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use skiff::engine::Fingerprint;
 use skiff::engine::{ConnectionState, LogKind};
+use skiff::sites::{MemoryStore, SecretStore};
 use skiff::ui::dialogs::Dialog;
 use skiff::ui::table::Side;
 use skiff::ui::{SkiffApp, StartOptions};
@@ -29,6 +31,15 @@ fn harness(local_dir: &Path) -> Harness<'static, App> {
 
 /// The same, with the config folder (trusted certificates) in `config_dir`.
 fn harness_with(local_dir: &Path, config_dir: &Path) -> Harness<'static, App> {
+    harness_full(local_dir, config_dir, Arc::new(MemoryStore::new()))
+}
+
+/// The same, with `secrets` as the keyring.
+fn harness_full(
+    local_dir: &Path,
+    config_dir: &Path,
+    secrets: Arc<MemoryStore>,
+) -> Harness<'static, App> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 860.0])
         .with_step_dt(1.0 / 60.0)
@@ -45,6 +56,7 @@ fn harness_with(local_dir: &Path, config_dir: &Path) -> Harness<'static, App> {
         StartOptions {
             local_dir: Some(local_dir.to_path_buf()),
             config_dir: Some(config_dir.to_path_buf()),
+            secrets: Some(secrets),
             ..Default::default()
         },
     )
@@ -472,5 +484,108 @@ fn certificate_dialog_refuse_trust_once_and_always() {
     assert!(
         !certificate_dialog_open(app(&harness)),
         "a trusted certificate was asked about again"
+    );
+}
+
+/// The Site Manager: a new site with a bad port is marked and not saved;
+/// fixed, switched to active mode and connected, it is saved without its
+/// password (which goes to the keyring) and the session uses PORT/EPRT.
+#[test]
+fn site_manager_validates_saves_and_connects_in_active_mode() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::write(server.root.join("from-site.txt"), b"hello").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    let config = tempfile::tempdir().expect("config dir");
+    let secrets = Arc::new(MemoryStore::new());
+    let mut harness = harness_full(local.path(), config.path(), Arc::clone(&secrets));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    wait(
+        &mut harness,
+        "the site manager",
+        SkiffApp::site_manager_open,
+    );
+    // Let the modal settle to its final place before clicking in it.
+    harness.run_steps(10);
+    harness.get_by_label("Site Manager");
+    harness.get_by_label("New site").click();
+    // The dialog grows to show the new site's fields; let it settle.
+    harness.run_steps(10);
+    let type_into = |harness: &mut Harness<'static, App>, label: &str, text: &str| {
+        // The Site Manager is drawn over the quickconnect bar: its field is the last.
+        harness.get_all_by_label(label).last().expect(label).click();
+        harness.step();
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        harness
+            .get_all_by_label(label)
+            .last()
+            .expect(label)
+            .type_text(text);
+        harness.run_steps(2);
+    };
+    type_into(&mut harness, "Host:", "127.0.0.1");
+    type_into(&mut harness, "Port:", "70000");
+    harness.get_by_label_contains("between 1 and 65535");
+    harness.get_by_label("OK").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Correct the marked fields first");
+    let sites_file = config.path().join("sites.toml");
+    assert!(!sites_file.exists(), "an invalid site was saved");
+
+    type_into(&mut harness, "Port:", &server.addr.port().to_string());
+    type_into(&mut harness, "User:", unftp::USER);
+    type_into(&mut harness, "Password:", unftp::PASSWORD);
+    harness.get_by_label("Transfer settings").click();
+    harness.run_steps(3);
+    harness.get_by_label("Transfer mode:").click();
+    harness.run_steps(3);
+    harness.get_by_label("Active").click();
+    harness.run_steps(3);
+    harness.get_by_label("Connect").click();
+    harness.run_steps(3);
+    wait(&mut harness, "the listing of the saved site", |app| {
+        remote_names(app) == ["from-site.txt"]
+    });
+    let commands: Vec<String> = app(&harness)
+        .log
+        .lines()
+        .filter(|l| l.kind == LogKind::Command)
+        .map(|l| l.text.clone())
+        .collect();
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.starts_with("PORT") || c.starts_with("EPRT")),
+        "active mode: {commands:?}"
+    );
+    assert!(
+        !commands.iter().any(|c| c == "EPSV" || c == "PASV"),
+        "{commands:?}"
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while secrets.is_empty() || !sites_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the site and its password were never saved"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stored = std::fs::read_to_string(&sites_file).expect("sites file");
+    assert!(stored.contains("transfer_mode = \"active\""), "{stored}");
+    assert!(
+        !stored.contains(unftp::PASSWORD),
+        "a password in the sites file"
+    );
+    let saved = skiff::sites::store::load(&sites_file).expect("valid sites file");
+    let id = saved.sites[0].id.clone();
+    assert_eq!(
+        secrets
+            .get(&id)
+            .ok()
+            .flatten()
+            .map(|p| p.expose().to_string())
+            .as_deref(),
+        Some(unftp::PASSWORD)
     );
 }

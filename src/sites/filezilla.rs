@@ -648,6 +648,29 @@ pub fn import_str(
     Ok(report)
 }
 
+/// Imports `file` into the sites stored in `config_dir` and saves them;
+/// returns the summary for the user (with each skipped site's reason).
+pub fn import_into_store(
+    file: &Path,
+    config_dir: &Path,
+    secrets: &dyn SecretStore,
+) -> Result<String, String> {
+    let path = super::store::path_in(config_dir);
+    let mut sites = super::store::load(&path).map_err(|e| e.to_string())?;
+    let report = import(file, &mut sites, secrets).map_err(|e| e.to_string())?;
+    super::store::save(&path, &sites).map_err(|e| e.to_string())?;
+    let mut text = report.summary();
+    for (site, reason) in &report.skipped {
+        text.push_str(&format!("; skipped {site}: {reason}"));
+    }
+    if let Some(why) = &report.keyring_unavailable {
+        text.push_str(&format!(
+            "; no keyring is available ({why}): passwords will be asked for"
+        ));
+    }
+    Ok(text)
+}
+
 /// Imports FileZilla's `sitemanager.xml` at `path` (see [`import_str`]).
 pub fn import(
     path: &Path,

@@ -36,7 +36,7 @@ struct RecentFile {
 }
 
 /// The recent servers list, loaded from and saved to one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Recent {
     path: PathBuf,
     servers: Vec<RecentServer>,
@@ -46,6 +46,14 @@ impl Recent {
     /// `config_dir/recent.toml`.
     pub fn path_in(config_dir: &Path) -> PathBuf {
         config_dir.join("recent.toml")
+    }
+
+    /// An empty list that will be saved at `path`.
+    pub fn empty_at(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            servers: Vec::new(),
+        }
     }
 
     /// Loads the list; a missing file is an empty list, a corrupt one is set

@@ -22,6 +22,7 @@ use super::files::{FileRow, RowKind, Sort, format_size};
 use super::local::{self, LocalRequest, LocalResult};
 use super::log::LogPane;
 use super::pane::{Loc, Pane, PaneEvent};
+use super::site_manager::{SiteManager, SiteManagerOutcome};
 use super::table::{Side, TableEvent, menu_item};
 use crate::cli::FtpUrl;
 use crate::engine::browser::Waker;
@@ -31,6 +32,8 @@ use crate::engine::{
 };
 use crate::protocol::listing::EntryKind;
 use crate::secret::Secret;
+use crate::sites::recent::{Recent, RecentServer};
+use crate::sites::{LogonType, SecretStore, Site, Sites};
 
 /// What survives a restart (eframe's storage, under the platform's data folder).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -51,7 +54,7 @@ pub struct UiState {
 }
 
 /// How the window starts.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct StartOptions {
     /// Connect to this URL at once.
     pub url: Option<String>,
@@ -67,6 +70,20 @@ pub struct StartOptions {
     pub state: Option<UiState>,
     /// The config folder (trusted certificates, sites); default: the platform's.
     pub config_dir: Option<PathBuf>,
+    /// Where site passwords live; default: the OS keyring.
+    pub secrets: Option<Arc<dyn SecretStore>>,
+}
+
+impl std::fmt::Debug for StartOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StartOptions")
+            .field("url", &self.url)
+            .field("site", &self.site)
+            .field("demo", &self.demo)
+            .field("local_dir", &self.local_dir)
+            .field("config_dir", &self.config_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The quickconnect bar's fields. The password is masked in `Debug`.
@@ -165,6 +182,22 @@ pub struct SkiffApp {
     demo: Option<super::demo::DemoServer>,
     /// Trusted certificates, once read from the config folder.
     trust: Option<crate::trust::TrustStore>,
+    /// The config folder, when there is one.
+    config_dir: Option<PathBuf>,
+    /// Where site passwords live.
+    secrets: Arc<dyn SecretStore>,
+    /// Saved sites, once read.
+    sites: Option<Sites>,
+    /// Recent quickconnect servers, once read.
+    recent: Option<Recent>,
+    /// The site manager, while open.
+    site_manager: Option<SiteManager>,
+    /// A saved site to open as soon as the sites are read (`--site`).
+    pending_site: Option<String>,
+    /// The saved site connected last.
+    current_site: Option<Site>,
+    /// The site manager was asked for before the sites were read.
+    open_manager_when_loaded: bool,
     /// Frames drawn, for tests and the frame-time benchmark.
     pub frames: u64,
 }
@@ -216,10 +249,22 @@ impl SkiffApp {
             dialog: None,
             demo: None,
             trust: None,
+            config_dir: start.config_dir.clone().or_else(crate::paths::config_dir),
+            secrets: start
+                .secrets
+                .clone()
+                .unwrap_or_else(|| Arc::new(crate::sites::OsKeyring::new())),
+            sites: None,
+            recent: None,
+            site_manager: None,
+            pending_site: start.site.clone(),
+            current_site: None,
+            open_manager_when_loaded: false,
             frames: 0,
         };
-        if let Some(dir) = start.config_dir.clone().or_else(crate::paths::config_dir) {
-            app.local_request(LocalRequest::LoadTrust(dir));
+        if let Some(dir) = app.config_dir.clone() {
+            app.local_request(LocalRequest::LoadTrust(dir.clone()));
+            app.local_request(LocalRequest::LoadSites(dir));
         }
         app.local.list.set_sort(app.state.local_sort);
         app.remote.list.set_sort(app.state.remote_sort);
@@ -264,6 +309,11 @@ impl SkiffApp {
         self.focus
     }
 
+    /// Whether the Site Manager is open.
+    pub fn site_manager_open(&self) -> bool {
+        self.site_manager.is_some()
+    }
+
     /// The open dialog, if any.
     pub fn dialog(&self) -> Option<&Dialog> {
         self.dialog.as_ref()
@@ -296,7 +346,21 @@ impl SkiffApp {
 
     fn quickconnect(&mut self) {
         match self.quick.config() {
-            Ok(config) => self.connect(config),
+            Ok(config) => {
+                if let Some(recent) = &mut self.recent {
+                    recent.push(RecentServer {
+                        host: config.host.clone(),
+                        port: config.port,
+                        user: (config.credentials.user != "anonymous")
+                            .then(|| config.credentials.user.clone()),
+                        encryption: config.encryption,
+                    });
+                    let recent = Box::new(recent.clone());
+                    self.local_request(LocalRequest::SaveRecent(recent));
+                }
+                self.current_site = None;
+                self.connect(config);
+            }
             Err(message) => {
                 self.log.status(LogKind::Error, message.clone());
                 self.dialog = Some(Dialog::Message {
@@ -422,6 +486,54 @@ impl SkiffApp {
                 Ok(store) => self.trust = Some(store),
                 Err(error) => self.log.status(LogKind::Warning, error),
             },
+            LocalResult::SitesLoaded { sites, recent } => {
+                self.recent = Some(*recent);
+                match *sites {
+                    Ok(sites) => self.sites = Some(sites),
+                    Err(error) => {
+                        self.log.status(LogKind::Error, error.clone());
+                        self.dialog = Some(Dialog::Message {
+                            title: "Saved sites".to_string(),
+                            text: error,
+                        });
+                        self.sites = Some(Sites::new());
+                    }
+                }
+                if std::mem::take(&mut self.open_manager_when_loaded) {
+                    self.site_manager = self.sites.clone().map(SiteManager::new);
+                }
+                if let Some(path) = self.pending_site.take() {
+                    match self.sites.as_ref().and_then(|s| s.find(&path)).cloned() {
+                        Some(site) => self.open_site(site),
+                        None => self
+                            .log
+                            .status(LogKind::Error, format!("no saved site named {path}")),
+                    }
+                }
+            }
+            LocalResult::Password { site, password } => match password {
+                Ok(Some(password)) => self.connect_site(*site, Some(password)),
+                Ok(None) => {
+                    self.log.status(
+                        LogKind::Warning,
+                        format!("No saved password for {}; enter it", site.name),
+                    );
+                    self.dialog = Some(Dialog::AskPassword {
+                        site,
+                        password: String::new(),
+                    });
+                }
+                Err(error) => {
+                    self.log.status(
+                        LogKind::Warning,
+                        format!("The keyring did not answer ({error}); enter the password"),
+                    );
+                    self.dialog = Some(Dialog::AskPassword {
+                        site,
+                        password: String::new(),
+                    });
+                }
+            },
             LocalResult::Saved(error) => {
                 if let Some(error) = error {
                     self.log.status(LogKind::Error, error);
@@ -471,13 +583,13 @@ impl SkiffApp {
     pub fn run_action(&mut self, action: Action) {
         let side = self.focus;
         match action {
-            Action::SiteManager | Action::ImportSites => {
-                self.dialog = Some(Dialog::Message {
-                    title: "Site Manager".to_string(),
-                    text: "Saved sites arrive with the site manager; use Quickconnect meanwhile"
-                        .to_string(),
-                });
-            }
+            Action::SiteManager => match &self.sites {
+                Some(sites) => self.site_manager = Some(SiteManager::new(sites.clone())),
+                // Opening on an empty list before the file is read could
+                // save over it; open once it is read.
+                None => self.open_manager_when_loaded = true,
+            },
+            Action::ImportSites => self.import_sites(),
             Action::Reconnect => {
                 if self.site.is_some() {
                     self.remote.busy = true;
@@ -551,6 +663,132 @@ impl SkiffApp {
             }
             Action::ClearLog => self.log.clear(),
             Action::Quit => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
+    }
+
+    /// Opens a saved site: its password comes from the keyring (off the UI
+    /// thread) or is asked for, by its logon type.
+    fn open_site(&mut self, site: Site) {
+        match site.logon {
+            LogonType::Anonymous => self.connect_site(site, None),
+            LogonType::Ask => {
+                self.dialog = Some(Dialog::AskPassword {
+                    site: Box::new(site),
+                    password: String::new(),
+                })
+            }
+            LogonType::Normal | LogonType::Account => {
+                self.local_request(LocalRequest::GetPassword {
+                    site: Box::new(site),
+                    secrets: Arc::clone(&self.secrets),
+                })
+            }
+        }
+    }
+
+    fn connect_site(&mut self, site: Site, password: Option<Secret>) {
+        let config = site.session_config(password);
+        self.quick = QuickConnect {
+            host: site.connect_host(),
+            user: config.credentials.user.clone(),
+            password: String::new(),
+            port: site.port.to_string(),
+        };
+        if let Some(dir) = &site.local_dir {
+            self.list_local(Loc::Local(dir.clone()), false);
+        }
+        self.connect(config);
+        if let Some(dir) = &site.remote_dir {
+            self.browser
+                .send(BrowseCommand::List(dir.clone().into_bytes()));
+        }
+        self.current_site = Some(site);
+    }
+
+    /// File → Import: FileZilla's sitemanager.xml through rfd's picker, read
+    /// and merged on a background thread.
+    fn import_sites(&mut self) {
+        let Some(dir) = self.config_dir.clone() else {
+            self.log
+                .status(LogKind::Error, "no config folder to import sites into");
+            return;
+        };
+        let tx = self.local_tx.clone();
+        let ctx = self.ctx.clone();
+        let secrets = Arc::clone(&self.secrets);
+        let spawned = std::thread::Builder::new()
+            .name("skiff-import".to_string())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("Import FileZilla sites")
+                    .add_filter("FileZilla Site Manager", &["xml"]);
+                if let Some(start) = crate::sites::filezilla::default_path()
+                    .and_then(|p| p.parent().map(Path::to_path_buf))
+                {
+                    dialog = dialog.set_directory(start);
+                }
+                let Some(file) = dialog.pick_file() else {
+                    return;
+                };
+                let result =
+                    crate::sites::filezilla::import_into_store(&file, &dir, secrets.as_ref());
+                let _ = tx.send(LocalResult::Changed {
+                    what: match &result {
+                        Ok(summary) => summary.clone(),
+                        Err(_) => String::new(),
+                    },
+                    error: result.err(),
+                });
+                let _ = tx.send(
+                    match crate::sites::store::load(&crate::sites::store::path_in(&dir)) {
+                        Ok(sites) => LocalResult::SitesLoaded {
+                            sites: Box::new(Ok(sites)),
+                            recent: Box::new(
+                                crate::sites::recent::Recent::load(&Recent::path_in(&dir))
+                                    .unwrap_or_else(|_| Recent::empty_at(&Recent::path_in(&dir))),
+                            ),
+                        },
+                        Err(e) => LocalResult::Saved(Some(e.to_string())),
+                    },
+                );
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            self.log
+                .status(LogKind::Error, format!("cannot open the file picker: {e}"));
+        }
+    }
+
+    fn on_site_manager(&mut self, outcome: SiteManagerOutcome) {
+        let (saved, connect) = match outcome {
+            SiteManagerOutcome::Cancel => return,
+            SiteManagerOutcome::Save(saved) => (saved, None),
+            SiteManagerOutcome::Connect(saved, id) => (saved, Some(id)),
+        };
+        let connect_now = connect.as_ref().and_then(|id| {
+            let site = saved.sites.get(id)?.clone();
+            let typed = saved.passwords.get(id).cloned().flatten();
+            Some((site, typed))
+        });
+        self.sites = Some(saved.sites.clone());
+        match self.config_dir.clone() {
+            Some(dir) => self.local_request(LocalRequest::SaveSites {
+                dir,
+                sites: Box::new(saved.sites),
+                passwords: saved.passwords,
+                secrets: Arc::clone(&self.secrets),
+            }),
+            None => self
+                .log
+                .status(LogKind::Error, "no config folder: the sites were not saved"),
+        }
+        if let Some((site, typed)) = connect_now {
+            match (site.logon, typed) {
+                (LogonType::Normal | LogonType::Account, Some(password)) => {
+                    self.connect_site(site, Some(password))
+                }
+                _ => self.open_site(site),
+            }
         }
     }
 
@@ -670,6 +908,9 @@ impl SkiffApp {
             } => {
                 self.on_certificate(host, port, &info, choice);
             }
+            DialogOutcome::Password { site, password } => {
+                self.connect_site(*site, Some(password));
+            }
             DialogOutcome::Closed => {}
         }
     }
@@ -761,6 +1002,12 @@ impl SkiffApp {
                 .ui(ui, self.focus == Side::Remote, Some(&placeholder));
             self.on_pane_events(Side::Remote, events);
         });
+        if let Some(manager) = &mut self.site_manager
+            && let Some(outcome) = manager.ui(ui.ctx())
+        {
+            self.site_manager = None;
+            self.on_site_manager(outcome);
+        }
         if let Some(dialog) = &mut self.dialog
             && let Some(outcome) = dialog.ui(ui.ctx())
         {
@@ -770,7 +1017,7 @@ impl SkiffApp {
     }
 
     fn handle_keys(&mut self, ctx: &egui::Context) {
-        if self.dialog.is_some() {
+        if self.dialog.is_some() || self.site_manager.is_some() {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();

@@ -54,6 +54,13 @@ pub enum Dialog {
         /// What would be deleted.
         rows: Vec<FileRow>,
     },
+    /// Ask for a saved site's password ("ask" logon, or none in the keyring).
+    AskPassword {
+        /// The site.
+        site: Box<crate::sites::Site>,
+        /// The password typed so far.
+        password: String,
+    },
     /// An untrusted certificate.
     Certificate {
         /// The host as configured.
@@ -101,6 +108,13 @@ pub enum DialogOutcome {
         info: Box<CertInfo>,
         /// The answer.
         choice: CertChoice,
+    },
+    /// Connect to a saved site with this password (used once, never stored).
+    Password {
+        /// The site.
+        site: Box<crate::sites::Site>,
+        /// The password.
+        password: crate::secret::Secret,
     },
     /// Closed or cancelled.
     Closed,
@@ -174,6 +188,32 @@ impl Dialog {
                         DialogOutcome::Delete {
                             side: *side,
                             rows: std::mem::take(rows),
+                        }
+                    } else {
+                        DialogOutcome::Closed
+                    }
+                })
+            }
+            Dialog::AskPassword { site, password } => {
+                ui.heading("Enter password");
+                ui.label(format!(
+                    "Password for {}@{}:",
+                    site.user,
+                    site.connect_host()
+                ));
+                let label = ui.label("Password:");
+                let response = ui
+                    .add(egui::TextEdit::singleline(password).password(true))
+                    .labelled_by(label.id);
+                if !response.has_focus() && !response.lost_focus() {
+                    response.request_focus();
+                }
+                let submit = response.lost_focus() && enter;
+                buttons_ui(ui, "Connect", submit).map(|connect| {
+                    if connect {
+                        DialogOutcome::Password {
+                            site: site.clone(),
+                            password: crate::secret::Secret::new(std::mem::take(password)),
                         }
                     } else {
                         DialogOutcome::Closed

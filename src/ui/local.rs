@@ -11,10 +11,16 @@ use std::sync::mpsc;
 use chrono::{DateTime, Local};
 
 use super::files::{FileRow, RowKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::secret::Secret;
+use crate::sites::recent::Recent;
+use crate::sites::{SecretStore, Site, SiteId, Sites};
 use crate::trust::TrustStore;
 
-/// Disk work the UI asks for.
-#[derive(Debug, Clone)]
+/// Disk work the UI asks for. (Not `Debug`: it may carry the keyring.)
+#[derive(Clone)]
 pub enum LocalRequest {
     /// List a folder (`for_tree`: only to grow the folder tree).
     List {
@@ -40,6 +46,28 @@ pub enum LocalRequest {
     LoadTrust(PathBuf),
     /// Write the trusted certificates.
     SaveTrust(Box<TrustStore>),
+    /// Read `sites.toml` and `recent.toml` from this config folder.
+    LoadSites(PathBuf),
+    /// Write the sites and hand the changed passwords to the keyring.
+    SaveSites {
+        /// The config folder.
+        dir: PathBuf,
+        /// Every site.
+        sites: Box<Sites>,
+        /// Passwords changed in the dialog (`None`: forget it).
+        passwords: HashMap<SiteId, Option<Secret>>,
+        /// The keyring.
+        secrets: Arc<dyn SecretStore>,
+    },
+    /// Read a site's password from the keyring, to connect.
+    GetPassword {
+        /// The site.
+        site: Box<Site>,
+        /// The keyring.
+        secrets: Arc<dyn SecretStore>,
+    },
+    /// Write the recent servers.
+    SaveRecent(Box<Recent>),
 }
 
 /// What came back.
@@ -56,6 +84,20 @@ pub enum LocalResult {
     },
     /// The trust store was read.
     TrustLoaded(Box<Result<TrustStore, String>>),
+    /// The saved sites and recent servers were read.
+    SitesLoaded {
+        /// The sites, or why they could not be read.
+        sites: Box<Result<Sites, String>>,
+        /// The recent servers (an unreadable file gives an empty list).
+        recent: Box<Recent>,
+    },
+    /// A site's password was looked up.
+    Password {
+        /// The site.
+        site: Box<Site>,
+        /// The password, `None` when none is stored, or the keyring's error.
+        password: Result<Option<Secret>, String>,
+    },
     /// A write that needs no refresh failed (or `None`: it worked).
     Saved(Option<String>),
     /// A change finished; the folder should be listed again.
@@ -119,6 +161,54 @@ fn run(request: LocalRequest) -> LocalResult {
                 .save()
                 .err()
                 .map(|e| format!("cannot save the trusted certificates: {e}")),
+        ),
+        LocalRequest::LoadSites(dir) => {
+            let sites = crate::sites::store::load(&crate::sites::store::path_in(&dir))
+                .map_err(|e| e.to_string());
+            let recent = Recent::load(&Recent::path_in(&dir)).unwrap_or_else(|e| {
+                tracing::warn!("recent servers unreadable, starting afresh: {e}");
+                Recent::empty_at(&Recent::path_in(&dir))
+            });
+            LocalResult::SitesLoaded {
+                sites: Box::new(sites),
+                recent: Box::new(recent),
+            }
+        }
+        LocalRequest::SaveSites {
+            dir,
+            sites,
+            passwords,
+            secrets,
+        } => {
+            let mut problems = Vec::new();
+            if let Err(e) = crate::sites::store::save(&crate::sites::store::path_in(&dir), &sites) {
+                problems.push(format!("cannot save the sites: {e}"));
+            }
+            for (id, password) in passwords {
+                let result = match (sites.get(&id), &password) {
+                    (Some(site), _) => {
+                        crate::sites::store_password(secrets.as_ref(), site, password.as_ref())
+                    }
+                    (None, _) => secrets.delete(&id),
+                };
+                if let Err(e) = result {
+                    problems.push(format!(
+                        "the password was not saved: {e}; it will be asked for when connecting"
+                    ));
+                    break;
+                }
+            }
+            LocalResult::Saved((!problems.is_empty()).then(|| problems.join("; ")))
+        }
+        LocalRequest::GetPassword { site, secrets } => LocalResult::Password {
+            password: secrets.get(&site.id).map_err(|e| e.to_string()),
+            site,
+        },
+        LocalRequest::SaveRecent(recent) => LocalResult::Saved(
+            recent
+                .save()
+                .err()
+                .map(|e| format!("cannot save the recent servers: {e}")),
         ),
         LocalRequest::Open(path) => changed(
             format!("opened {}", path.display()),
