@@ -37,6 +37,9 @@ else
 fi
 chmod 755 "$app/Contents/MacOS/skiff"
 
+if [[ $(uname -s) != Darwin ]] && command -v python3 >/dev/null; then
+    python3 -c 'import plistlib, sys; plistlib.load(open(sys.argv[1], "rb"))' "$app/Contents/Info.plist"
+fi
 if [[ $(uname -s) == Darwin ]]; then
     plutil -lint "$app/Contents/Info.plist" >/dev/null
     codesign --force --deep --sign - "$app"
