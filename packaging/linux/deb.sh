@@ -65,7 +65,7 @@ for f in /usr/share/applications/$APP_ID.desktop /usr/share/metainfo/$APP_ID.met
 done
 # Every library the window loads at run time must now be present (the
 # package's Depends pulled them in).
-for lib in libX11.so.6 libX11-xcb.so.1 libxcb.so.1 libXcursor.so.1 libXrandr.so.2 libXi.so.6 \
+for lib in libX11.so.6 libX11-xcb.so.1 libxcb.so.1 libXcursor.so.1 libXi.so.6 \
     libxkbcommon.so.0 libxkbcommon-x11.so.0 libwayland-client.so.0 libwayland-cursor.so.0 \
     libwayland-egl.so.1 libGL.so.1 libEGL.so.1 libdbus-1.so.3; do
     ldconfig -p | grep -q "$lib " || die "$lib is missing after installing the package"
