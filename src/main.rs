@@ -1,4 +1,11 @@
 //! The `skiff` binary: parses arguments, then runs a CLI command or opens the window.
+//!
+//! On Windows the binary (with the window) is a GUI-subsystem program, so a
+//! double-click opens no console; it attaches to the console of the terminal
+//! that started it, if any, so `skiff ls` there still prints.
+
+// No console window when Skiff is double-clicked.
+#![cfg_attr(all(windows, feature = "gui"), windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
@@ -6,6 +13,8 @@ use clap::Parser;
 use skiff::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    #[cfg(all(windows, feature = "gui"))]
+    attach_parent_console();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         return open_window(cli.url, cli.site, cli.demo);
@@ -53,5 +62,18 @@ fn open_window(url: Option<String>, site: Option<String>, demo: bool) -> ExitCod
             eprintln!("skiff: cannot open the window: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Lends a GUI-subsystem process the console of the terminal that started it,
+/// so standard output and errors reach it. Started from Explorer there is none,
+/// the call fails, and output goes nowhere, as for any windowed program.
+#[cfg(all(windows, feature = "gui"))]
+fn attach_parent_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes no pointers and only changes this process's
+    // console; its failure (no parent console) is expected and harmless.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
     }
 }
