@@ -9,7 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 target=x86_64-pc-windows-gnu
 start=$(date +%s)
 if ! rustup target list --installed | grep -qx "$target"; then
-    rustup target add "$target"
+    # The rule: check Windows when the target can be installed from
+    # the registry; when it cannot, say so loudly rather than fail the run.
+    if ! rustup target add "$target"; then
+        echo "[windows/check.sh] WARNING: cannot install $target from the registry; Windows NOT checked" >&2
+        exit 0
+    fi
 fi
 if ! command -v x86_64-w64-mingw32-gcc >/dev/null || ! command -v x86_64-w64-mingw32-windres >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
