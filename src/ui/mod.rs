@@ -38,7 +38,8 @@ fn icon() -> Option<egui::IconData> {
 pub fn run(mut start: StartOptions) -> eframe::Result {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Skiff")
-        .with_app_id("skiff")
+        // The desktop file's id, so Wayland and X11 docks match the window to it.
+        .with_app_id("io.github.skiff_ftp.Skiff")
         .with_inner_size([1200.0, 800.0])
         .with_min_inner_size([640.0, 420.0])
         .with_drag_and_drop(true);
