@@ -12,15 +12,18 @@ use clap::{Args, Parser, Subcommand};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::event::EventSink;
+use std::collections::{HashMap, HashSet};
+
+use crate::engine::event::{EventSink, LogLine};
 use crate::engine::limit::{RateLimiter, parse_rate};
-use crate::engine::policy::FileFacts;
+use crate::engine::queue::{
+    Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
+    QueueHandle, QueueOptions, SiteKey, default_ascii_extensions, default_store,
+};
 use crate::engine::tls::{Encryption, Fingerprint, certificates_from_pem};
-use crate::engine::transfer::{FileOutcome, download_file, upload_file};
-use crate::engine::tree::{download_tree, upload_tree};
 use crate::engine::{
     CharsetChoice, Credentials, DataMode, EngineError, Event, ExistsPolicy, LogKind, RetryPolicy,
-    Session, SessionConfig, TransferSettings, TreeReport,
+    Session, SessionConfig, TreeReport,
 };
 use crate::names::{Platform, check_local_name};
 use crate::paths;
@@ -127,6 +130,15 @@ pub struct Options {
     /// Print the control connection's log (commands and replies) on stderr.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Keep `get`/`put` items in this queue file as they run (crash-safe): a
+    /// run that is killed can be finished with `skiff queue resume FILE URL`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub queue: Option<PathBuf>,
+    /// Transfer type: `binary` (default: every byte as it is), or `auto`
+    /// (ASCII for FileZilla's text extensions such as txt, html, php).
+    #[arg(long = "type", global = true, value_name = "TYPE", default_value = "binary",
+          value_parser = ["binary", "auto"])]
+    pub transfer_type: String,
 }
 
 /// The headless commands.
@@ -166,6 +178,12 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: SitesAction,
     },
+    /// Show or finish a stored queue (see --queue).
+    Queue {
+        /// What to do.
+        #[command(subcommand)]
+        action: QueueAction,
+    },
 }
 
 /// `skiff sites ...`.
@@ -181,6 +199,24 @@ pub enum SitesAction {
     Import {
         /// The file (FileZilla keeps it in ~/.config/filezilla or %APPDATA%\FileZilla).
         file: PathBuf,
+    },
+}
+
+/// `skiff queue ...`.
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Print every item of a queue file: state, direction, bytes, paths.
+    Show {
+        /// The queue file (default: the GUI's, under the data folder).
+        file: Option<PathBuf>,
+    },
+    /// Resume every paused item of a queue file and run it to the end.
+    Resume {
+        /// The queue file.
+        file: PathBuf,
+        /// The site's URL or saved site (for its password and connection
+        /// options; the path is ignored).
+        url: String,
     },
 }
 
@@ -592,6 +628,7 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
             url,
         } => put(&src, &url, recursive, &options, events).await,
         CliCommand::Sites { .. } => Ok(Finish::Ok),
+        CliCommand::Queue { action } => queue_command(action, &options, events).await,
     };
     // The sink's senders are gone now, so the printer drains and ends.
     let _ = printer.await;
@@ -601,30 +638,8 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
 async fn print_events(mut rx: mpsc::UnboundedReceiver<Event>, verbose: bool) {
     while let Some(event) = rx.recv().await {
         if let Event::Log(line) = event {
-            let mark = match line.kind {
-                LogKind::Status => "*",
-                LogKind::Command => ">",
-                LogKind::Reply => "<",
-                LogKind::Warning | LogKind::Error => "!",
-            };
-            if verbose {
-                eprintln!("[{}] {mark} {}", line.conn, line.text);
-            }
+            print_log(&line, verbose);
         }
-    }
-}
-
-fn settings(config: SessionConfig, options: &Options, events: EventSink) -> TransferSettings {
-    TransferSettings {
-        session: config,
-        retry: RetryPolicy {
-            retries: options.retries,
-            delay: Duration::from_secs_f64(options.retry_delay.clamp(0.0, 3600.0)),
-        },
-        exists: options.overwrite,
-        events,
-        cancel: cancel_on_ctrl_c(),
-        preserve_times: options.preserve_times,
     }
 }
 
@@ -945,9 +960,13 @@ fn entry_line(item: &crate::engine::RemoteEntry) -> String {
     line
 }
 
-fn finish(report: &TreeReport) -> Finish {
+fn finish(report: &TreeReport, single: bool) -> Finish {
     for skipped in &report.skipped {
-        eprintln!("skiff: skipped: {skipped}");
+        if single {
+            eprintln!("skiff: skipped: {skipped} (use --overwrite to choose)");
+        } else {
+            eprintln!("skiff: skipped: {skipped}");
+        }
     }
     for failed in &report.failed {
         eprintln!("skiff: failed: {failed}");
@@ -961,14 +980,127 @@ fn finish(report: &TreeReport) -> Finish {
     }
 }
 
-fn file_finish(outcome: FileOutcome) -> Finish {
-    match outcome {
-        FileOutcome::Done { .. } => Finish::Ok,
-        FileOutcome::Skipped { reason } => {
-            eprintln!("skiff: skipped: {reason} (use --overwrite to choose)");
-            Finish::Skipped
+fn queue_options(options: &Options) -> QueueOptions {
+    QueueOptions {
+        store: options.queue.clone(),
+        workers: usize::from(options.parallel),
+        retry: RetryPolicy {
+            retries: options.retries,
+            delay: Duration::from_secs_f64(options.retry_delay.clamp(0.0, 3600.0)),
+        },
+        download: PolicyChoice::Fixed(options.overwrite),
+        upload: PolicyChoice::Fixed(options.overwrite),
+        preserve_times: options.preserve_times,
+        ascii_extensions: if options.transfer_type == "auto" {
+            default_ascii_extensions()
+        } else {
+            Vec::new()
+        },
+        process: true,
+    }
+}
+
+/// What the CLI asks of a queue run.
+enum Work {
+    /// Add these items.
+    Add(Vec<NewItem>),
+    /// Resume everything paused.
+    ResumeAll,
+}
+
+/// Runs work on a queue (memory-only, or `--queue FILE`) until it is idle,
+/// then reports the items that moved in this run. Ctrl-C stops the queue;
+/// with `--queue` its unfinished items stay for `skiff queue resume`.
+async fn run_queue(
+    config: SessionConfig,
+    options: &Options,
+    work: Work,
+    single: bool,
+) -> Result<Finish, CliError> {
+    let site = SiteKey::of(&config);
+    let (queue, mut events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        queue_options(options),
+        std::sync::Arc::new(|| {}),
+    );
+    queue.send(QueueCommand::SetLimits {
+        download: options.limit_download,
+        upload: options.limit_upload,
+    });
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let resume_all = matches!(work, Work::ResumeAll);
+    match work {
+        Work::Add(items) => {
+            queue.send(QueueCommand::Add { site, items });
+        }
+        Work::ResumeAll => {
+            queue.send(QueueCommand::ResumeAll);
         }
     }
+    let mut views: HashMap<ItemId, ItemView> = HashMap::new();
+    // What the store held comes before the queue's first totals; of those,
+    // only items that run again in this run are reported.
+    let mut restored: HashSet<ItemId> = HashSet::new();
+    let mut active: HashSet<ItemId> = HashSet::new();
+    let mut started = false;
+    let interrupted = cancel_on_ctrl_c();
+    let mut cancelled = false;
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = interrupted.cancelled(), if !cancelled => {
+                cancelled = true;
+                queue.send(QueueCommand::Shutdown);
+                continue;
+            }
+        };
+        let Some(event) = event else { break };
+        match event {
+            QueueEvent::Upsert(items) => {
+                for item in items {
+                    if !started {
+                        restored.insert(item.id);
+                    } else if !restored.contains(&item.id)
+                        || matches!(item.state, ItemState::Queued | ItemState::Running)
+                    {
+                        active.insert(item.id);
+                    }
+                    views.insert(item.id, item);
+                }
+            }
+            QueueEvent::Log(line) => print_log(&line, options.verbose),
+            QueueEvent::Idle => {
+                queue.send(QueueCommand::Shutdown);
+            }
+            QueueEvent::Totals { .. } if !started => {
+                started = true;
+                if resume_all && !views.values().any(|v| v.state == ItemState::Paused) {
+                    // Nothing to resume.
+                    queue.send(QueueCommand::Shutdown);
+                }
+            }
+            _ => {}
+        }
+    }
+    if cancelled {
+        return Err(EngineError::Cancelled.into());
+    }
+    let mut items: Vec<&ItemView> = views.values().filter(|v| active.contains(&v.id)).collect();
+    items.sort_by_key(|v| v.id);
+    Ok(finish(&TreeReport::from_items(items), single))
+}
+
+fn print_log(line: &LogLine, verbose: bool) {
+    if !verbose {
+        return;
+    }
+    let mark = match line.kind {
+        LogKind::Status => "*",
+        LogKind::Command => ">",
+        LogKind::Reply => "<",
+        LogKind::Warning | LogKind::Error => "!",
+    };
+    eprintln!("[{}] {mark} {}", line.conn, line.text);
 }
 
 async fn get(
@@ -982,7 +1114,7 @@ async fn get(
     let (mut session, remote) = open(&url, &config, &events).await?;
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let name = session.decode(path::file_name(&remote));
-    let settings = settings(config, options, events);
+    let remote_display = session.decode(&remote);
     let dest_dir_named = dest.is_some_and(|d| d.as_os_str().to_string_lossy().ends_with('/'));
     if dest_dir_named && !dest.is_some_and(Path::is_dir) {
         return Err(CliError::Usage(format!(
@@ -995,8 +1127,7 @@ async fn get(
     if is_dir {
         if !recursive {
             return Err(CliError::Usage(format!(
-                "is a folder (use get -r): {}",
-                session.decode(&remote)
+                "is a folder (use get -r): {remote_display}"
             )));
         }
         // As `cp -r SRC DEST`: into DEST/name when DEST is a folder, else as DEST.
@@ -1009,9 +1140,16 @@ async fn get(
             return Err(CliError::Usage(format!("unsafe folder name: {name:?}")));
         }
         session.quit().await;
-        let report =
-            download_tree(&settings, &remote, &target, usize::from(options.parallel)).await?;
-        return Ok(finish(&report));
+        let item = NewItem {
+            direction: Direction::Download,
+            local: absolute(target),
+            remote,
+            remote_display,
+            is_dir: true,
+            size: None,
+            modified: None,
+        };
+        return run_queue(config, options, Work::Add(vec![item]), false).await;
     }
     if let Err(why) = check_local_name(&name, Platform::current()) {
         return Err(CliError::Usage(format!("{why}: {name:?}")));
@@ -1021,12 +1159,23 @@ async fn get(
         Some(d) if d.is_dir() => d.join(&name),
         Some(d) => d.to_path_buf(),
     };
-    let mut slot = Some(session);
-    let outcome = download_file(&mut slot, &settings, &remote, None, &target).await?;
-    if let Some(session) = slot {
-        session.quit().await;
-    }
-    Ok(file_finish(outcome))
+    session.quit().await;
+    let item = NewItem {
+        direction: Direction::Download,
+        local: absolute(target),
+        remote,
+        remote_display,
+        is_dir: false,
+        // The worker asks SIZE and MDTM on its own connection.
+        size: None,
+        modified: None,
+    };
+    run_queue(config, options, Work::Add(vec![item]), true).await
+}
+
+/// A stored queue must not depend on the folder it was started from.
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 async fn put(
@@ -1047,7 +1196,6 @@ async fn put(
     let (url, config) = blocking_target(text, options).await?;
     let (mut session, remote) = open(&url, &config, &events).await?;
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
-    let settings = settings(config, options, events);
     if meta.is_dir() {
         if !recursive {
             return Err(CliError::Usage(format!(
@@ -1060,28 +1208,123 @@ async fn put(
         } else {
             remote
         };
+        let remote_display = session.decode(&target);
         session.quit().await;
-        let report = upload_tree(&settings, src, &target, usize::from(options.parallel)).await?;
-        return Ok(finish(&report));
+        let item = NewItem {
+            direction: Direction::Upload,
+            local: absolute(src.to_path_buf()),
+            remote: target,
+            remote_display,
+            is_dir: true,
+            size: None,
+            modified: None,
+        };
+        return run_queue(config, options, Work::Add(vec![item]), false).await;
     }
     let target = if remote_is_dir || url.trailing_slash {
         path::join(&remote, &session.encode(&name)?)
     } else {
         remote
     };
-    let existing = match session.size(&target).await? {
-        Some(size) => Some(FileFacts {
-            size: Some(size),
-            modified: session.mdtm(&target).await?,
-        }),
-        None => None,
+    let remote_display = session.decode(&target);
+    session.quit().await;
+    let item = NewItem {
+        direction: Direction::Upload,
+        local: absolute(src.to_path_buf()),
+        remote: target,
+        remote_display,
+        is_dir: false,
+        size: Some(meta.len()),
+        modified: None,
     };
-    let mut slot = Some(session);
-    let outcome = upload_file(&mut slot, &settings, src, &target, existing).await?;
-    if let Some(session) = slot {
-        session.quit().await;
+    run_queue(config, options, Work::Add(vec![item]), true).await
+}
+
+async fn queue_command(
+    action: QueueAction,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    match action {
+        QueueAction::Show { file } => {
+            let file = file
+                .or_else(default_store)
+                .ok_or_else(|| CliError::Usage("no data folder: name the queue file".into()))?;
+            show_queue(&file).await
+        }
+        QueueAction::Resume { file, url } => {
+            // A URL or a saved site ("site:Folder/Name").
+            let (url, config) = blocking_target(&url, options).await?;
+            // Connect once first, so a wrong password or host fails here, loudly.
+            let (session, _) = open(&url, &config, &events).await?;
+            session.quit().await;
+            let mut options = options.clone();
+            options.queue = Some(file);
+            run_queue(config, &options, Work::ResumeAll, false).await
+        }
     }
-    Ok(file_finish(outcome))
+}
+
+/// Prints a queue file's items: `STATE DIRECTION DONE/SIZE LOCAL REMOTE`.
+async fn show_queue(file: &Path) -> Result<Finish, CliError> {
+    let options = QueueOptions {
+        store: Some(file.to_path_buf()),
+        process: false,
+        ..QueueOptions::default()
+    };
+    let (queue, mut events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        options,
+        std::sync::Arc::new(|| {}),
+    );
+    queue.send(QueueCommand::Shutdown);
+    let mut views: Vec<ItemView> = Vec::new();
+    while let Some(event) = events.recv().await {
+        match event {
+            QueueEvent::Upsert(items) => views.extend(items),
+            QueueEvent::Log(line) if line.kind != LogKind::Status => {
+                eprintln!("skiff: {}", line.text)
+            }
+            _ => {}
+        }
+    }
+    views.sort_by_key(|v| v.id);
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for v in &views {
+        let state = match &v.state {
+            ItemState::Queued => "queued".to_string(),
+            ItemState::Paused => "paused".to_string(),
+            ItemState::Running => "running".to_string(),
+            ItemState::Asking => "asking".to_string(),
+            ItemState::Done => "done".to_string(),
+            ItemState::Skipped(why) => format!("skipped ({why})"),
+            ItemState::Failed(why) => format!("failed ({why})"),
+        };
+        let direction = match v.direction {
+            Direction::Download => "get",
+            Direction::Upload => "put",
+        };
+        let size = v.size.map(|s| s.to_string()).unwrap_or_else(|| "?".into());
+        let kind = if v.is_dir { "dir" } else { "file" };
+        let line = writeln!(
+            out,
+            "{}\t{state}\t{direction}\t{kind}\t{}/{size}\t{}\t{}\t{}",
+            v.id,
+            v.done,
+            v.site,
+            v.local.display(),
+            v.remote_display
+        );
+        if let Err(e) = line
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return Ok(Finish::Ok);
+        }
+    }
+    let _ = out.flush();
+    Ok(Finish::Ok)
 }
 
 #[cfg(test)]

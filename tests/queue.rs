@@ -151,7 +151,7 @@ async fn a_speed_limit_holds() {
 /// 10,000 files in 100 folders with 8 connections: every file arrives, intact.
 #[test]
 fn ten_thousand_files_with_eight_connections() {
-    let Some(server) = RealServer::start(ServerKind::Vsftpd, 22_900) else {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 26_100) else {
         return;
     };
     let mut expected = BTreeMap::new();

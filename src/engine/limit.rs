@@ -2,15 +2,19 @@
 //!
 //! Every connection of one direction shares one [`RateLimiter`]; a transfer
 //! takes tokens for the bytes it moved and sleeps off any debt, so the sum of
-//! all transfers stays at the rate.
+//! all transfers stays at the rate. The rate can change while transfers run
+//! (the queue's speed-limit controls), and a rate of 0 means no limit: the
+//! limiter then stays in the path at the cost of one atomic load per buffer.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// A bytes-per-second limit shared by any number of transfers.
 #[derive(Debug)]
 pub struct RateLimiter {
-    rate: f64,
+    /// Bytes per second; 0 = unlimited.
+    rate: AtomicU64,
     state: Mutex<Bucket>,
 }
 
@@ -24,7 +28,7 @@ impl RateLimiter {
     /// A limiter of `bytes_per_sec` (at least 1).
     pub fn new(bytes_per_sec: u64) -> Self {
         Self {
-            rate: bytes_per_sec.max(1) as f64,
+            rate: AtomicU64::new(bytes_per_sec.max(1)),
             state: Mutex::new(Bucket {
                 tokens: 0.0,
                 refilled: Instant::now(),
@@ -32,24 +36,42 @@ impl RateLimiter {
         }
     }
 
-    /// The limit in bytes per second.
+    /// A limiter that does not limit until [`RateLimiter::set_rate`] gives it a rate.
+    pub fn unlimited() -> Self {
+        let limiter = Self::new(1);
+        limiter.rate.store(0, Ordering::Relaxed);
+        limiter
+    }
+
+    /// The limit in bytes per second; 0 when unlimited.
     pub fn rate(&self) -> u64 {
-        self.rate as u64
+        self.rate.load(Ordering::Relaxed)
+    }
+
+    /// Changes the limit for every transfer sharing this limiter; `None` lifts it.
+    pub fn set_rate(&self, bytes_per_sec: Option<u64>) {
+        self.rate
+            .store(bytes_per_sec.map_or(0, |r| r.max(1)), Ordering::Relaxed);
     }
 
     /// Accounts for `bytes` just moved and waits as long as the rate requires.
     pub async fn take(&self, bytes: usize) {
+        let rate = self.rate.load(Ordering::Relaxed);
+        if rate == 0 {
+            return;
+        }
+        let rate = rate as f64;
         let wait = {
             // A poisoned lock only means another transfer panicked; the bucket is still sound.
             let mut bucket = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
-            let burst = (self.rate / 10.0).max(64.0 * 1024.0);
+            let burst = (rate / 10.0).max(64.0 * 1024.0);
             let elapsed = now.duration_since(bucket.refilled).as_secs_f64();
-            bucket.tokens = (bucket.tokens + elapsed * self.rate).min(burst);
+            bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
             bucket.refilled = now;
             bucket.tokens -= bytes as f64;
             if bucket.tokens < 0.0 {
-                Duration::from_secs_f64(-bucket.tokens / self.rate)
+                Duration::from_secs_f64(-bucket.tokens / rate)
             } else {
                 Duration::ZERO
             }

@@ -21,6 +21,7 @@ pub mod error;
 pub mod event;
 pub mod limit;
 pub mod policy;
+pub mod queue;
 pub mod session;
 pub mod tls;
 pub mod transfer;

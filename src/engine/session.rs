@@ -333,6 +333,19 @@ impl Session {
         })
     }
 
+    /// `MFMT`: sets a remote file's modification time (UTC) when the server
+    /// offers it in FEAT; returns whether it was set.
+    pub async fn mfmt(&mut self, file: &[u8], time: chrono::NaiveDateTime) -> Result<bool> {
+        if !self.features.has("MFMT") {
+            return Ok(false);
+        }
+        let reply = self
+            .control
+            .command(&Command::Mfmt(time, file.to_vec()))
+            .await?;
+        Ok(reply.is_success())
+    }
+
     /// `MKD`: creates a folder.
     pub async fn mkdir(&mut self, dir: &[u8]) -> Result<()> {
         self.control.expect_ok(&Command::Mkd(dir.to_vec())).await?;
@@ -459,7 +472,23 @@ impl Session {
         expected: Option<u64>,
         cancel: &CancellationToken,
     ) -> Result<u64> {
-        self.set_type(TransferType::Binary).await?;
+        self.download_as(TransferType::Binary, remote, sink, offset, expected, cancel)
+            .await
+    }
+
+    /// [`Session::download`] in a chosen representation type: `TYPE A` for
+    /// text files the server converts (callers then pass neither an offset nor
+    /// an expected size: converted bytes do not match the server's count).
+    pub async fn download_as<W: AsyncWrite + Unpin>(
+        &mut self,
+        kind: TransferType,
+        remote: &[u8],
+        sink: &mut W,
+        offset: u64,
+        expected: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        self.set_type(kind).await?;
         let display = self.decode(remote);
         let mut file_sink = WriterSink { writer: sink };
         let rest = (offset > 0).then_some(offset);
@@ -498,7 +527,22 @@ impl Session {
         total: Option<u64>,
         cancel: &CancellationToken,
     ) -> Result<u64> {
-        self.set_type(TransferType::Binary).await?;
+        self.upload_as(TransferType::Binary, source, remote, start, total, cancel)
+            .await
+    }
+
+    /// [`Session::upload`] in a chosen representation type (`TYPE A`: the
+    /// server converts line endings; such an upload always starts fresh).
+    pub async fn upload_as<R: AsyncRead + Unpin>(
+        &mut self,
+        kind: TransferType,
+        source: &mut R,
+        remote: &[u8],
+        start: UploadStart,
+        total: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        self.set_type(kind).await?;
         let display = self.decode(remote);
         let (command, rest, offset) = match start {
             UploadStart::Fresh => (Command::Stor(remote.to_vec()), None, 0),
@@ -507,7 +551,12 @@ impl Session {
         };
         let mut data = self.open_transfer(&command, rest).await?;
         // Small reads under a speed limit keep the rate smooth.
-        let chunk = if self.config.upload_limit.is_some() {
+        let chunk = if self
+            .config
+            .upload_limit
+            .as_ref()
+            .is_some_and(|limit| limit.rate() > 0)
+        {
             64 * 1024
         } else {
             CHUNK

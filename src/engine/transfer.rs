@@ -18,6 +18,7 @@ use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind};
 use super::policy::{Decision, ExistsPolicy, FileFacts, decide};
 use super::session::{Session, UploadStart};
+use crate::protocol::TransferType;
 
 /// How failures are retried (FileZilla: 2 retries, 5 s apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,13 @@ pub enum FileOutcome {
     Skipped {
         /// Why, for the user.
         reason: String,
+    },
+    /// The target exists and [`FileMode::ask`] was set: nothing was moved.
+    Exists {
+        /// The source's size and time.
+        source: FileFacts,
+        /// The existing target's size and time.
+        target: FileFacts,
     },
 }
 
@@ -102,18 +110,6 @@ fn local_error(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-async fn local_facts(path: &Path) -> Option<FileFacts> {
-    let meta = fs::metadata(path).await.ok()?;
-    let modified = meta
-        .modified()
-        .ok()
-        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc());
-    Some(FileFacts {
-        size: Some(meta.len()),
-        modified,
-    })
 }
 
 /// Makes sure `slot` holds a live session, connecting when it is empty.
@@ -184,6 +180,120 @@ pub async fn download_file(
     remote_facts: Option<FileFacts>,
     target: &Path,
 ) -> Result<FileOutcome> {
+    download_file_with(
+        slot,
+        settings,
+        remote,
+        remote_facts,
+        target,
+        FileMode::default(),
+    )
+    .await
+}
+
+/// How one file of a queue is moved, beyond the job's [`TransferSettings`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileMode {
+    /// `TYPE A`: the server converts line endings, so the byte count differs
+    /// from the listed size: such a transfer is never resumed (it starts over)
+    /// and its size is not checked byte for byte.
+    pub ascii: bool,
+    /// The target's folder was created by this job a moment ago, so neither
+    /// the target nor a partial file can exist: no `stat` is spent on them.
+    pub fresh_target: bool,
+    /// An existing target is not decided by the policy but reported as
+    /// [`FileOutcome::Exists`], for the user to answer.
+    pub ask: bool,
+}
+
+/// Text files (ASCII mode) up to this size are converted in memory; larger
+/// ones are moved as binary.
+pub const ASCII_MAX: u64 = 16 * 1024 * 1024;
+
+/// ASCII mode's network form (CRLF) to this system's line endings.
+fn from_network_text(bytes: &[u8]) -> Vec<u8> {
+    if cfg!(windows) {
+        return bytes.to_vec();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// This system's line endings to ASCII mode's network form (CRLF): a bare
+/// LF becomes CRLF, an existing CRLF stays.
+fn to_network_text(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' && (i == 0 || bytes[i - 1] != b'\r') {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Files up to this size (known from the listing) are gathered in memory and
+/// written with one blocking call (create, write, set the time, rename): a
+/// small file then costs one thread hop instead of about eight.
+pub const SMALL_FILE: u64 = 1024 * 1024;
+
+/// Runs `work` on the blocking pool: std::fs calls grouped in one hop.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| EngineError::Local {
+            path: PathBuf::new(),
+            source: std::io::Error::other(e.to_string()),
+        })
+}
+
+fn std_local_facts(path: &Path) -> Option<FileFacts> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()
+        .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc());
+    Some(FileFacts {
+        size: Some(meta.len()),
+        modified,
+    })
+}
+
+fn free_name_blocking(target: &Path) -> PathBuf {
+    for n in 1u32.. {
+        let candidate = numbered(target, n);
+        if std::fs::symlink_metadata(&candidate).is_err()
+            && std::fs::symlink_metadata(part_path(&candidate)).is_err()
+        {
+            return candidate;
+        }
+    }
+    target.to_path_buf()
+}
+
+fn system_time(modified: chrono::NaiveDateTime) -> Option<std::time::SystemTime> {
+    let secs = u64::try_from(modified.and_utc().timestamp()).ok()?;
+    Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+}
+
+/// [`download_file`] with a [`FileMode`]: the queue's one path for downloads.
+pub async fn download_file_with(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    remote: &[u8],
+    remote_facts: Option<FileFacts>,
+    target: &Path,
+    mode: FileMode,
+) -> Result<FileOutcome> {
     let facts = match remote_facts {
         Some(facts) => facts,
         None => {
@@ -194,15 +304,42 @@ pub async fn download_file(
             }
         }
     };
+    let mut mode = mode;
+    // Text is converted in memory; a text file too large for that (or of
+    // unknown size) goes as binary.
+    mode.ascii = mode.ascii && facts.size.is_some_and(|s| s <= ASCII_MAX);
+    let expected = if mode.ascii { None } else { facts.size };
     let mut target = target.to_path_buf();
-    if let Some(existing) = local_facts(&target).await {
+    // One blocking call for both: is there a target, is there a partial file?
+    let (existing, part_len) = if mode.fresh_target {
+        (None, 0)
+    } else {
+        let probe = target.clone();
+        blocking(move || {
+            let part = std::fs::metadata(part_path(&probe)).map_or(0, |m| m.len());
+            (std_local_facts(&probe), part)
+        })
+        .await?
+    };
+    let mut resuming = part_len > 0 && !mode.ascii;
+    if let Some(existing) = existing {
+        if mode.ask {
+            return Ok(FileOutcome::Exists {
+                source: facts,
+                target: existing,
+            });
+        }
         match decide(settings.exists, facts, existing) {
             Decision::Skip => {
                 return Ok(FileOutcome::Skipped {
                     reason: format!("{} exists", target.display()),
                 });
             }
-            Decision::Rename => target = free_name(&target).await,
+            Decision::Rename => {
+                let probe = target.clone();
+                target = blocking(move || free_name_blocking(&probe)).await?;
+                resuming = false;
+            }
             Decision::Replace => {}
             Decision::Resume(_) => {
                 // Continue the existing file: it becomes the partial download.
@@ -210,17 +347,32 @@ pub async fn download_file(
                 fs::rename(&target, &part)
                     .await
                     .map_err(local_error(&target))?;
+                resuming = true;
             }
         }
     }
+    let small = facts.size.is_some_and(|size| size <= SMALL_FILE) || mode.ascii;
+    if small && (!resuming || mode.ascii) {
+        return download_small(slot, settings, remote, facts, expected, &target, mode).await;
+    }
+    let kind = transfer_type(mode);
     let part = part_path(&target);
     let remote_name = String::from_utf8_lossy(remote).into_owned();
-    let mut resume_ok = true;
+    // A converted (ASCII) file cannot be continued: its byte count is not the server's.
+    let mut resume_ok = !mode.ascii;
     let mut retrier = Retrier::default();
     let bytes = loop {
         let before = fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
-        let result =
-            download_attempt(slot, settings, remote, facts.size, &part, &mut resume_ok).await;
+        let result = download_attempt(
+            slot,
+            settings,
+            kind,
+            remote,
+            expected,
+            &part,
+            &mut resume_ok,
+        )
+        .await;
         let after = fs::metadata(&part).await.map(|m| m.len()).unwrap_or(0);
         match result {
             Ok(bytes) => break bytes,
@@ -240,10 +392,105 @@ pub async fn download_file(
     Ok(FileOutcome::Done { bytes })
 }
 
+fn transfer_type(mode: FileMode) -> TransferType {
+    if mode.ascii {
+        TransferType::Ascii
+    } else {
+        TransferType::Binary
+    }
+}
+
+/// A small file: received into memory, then created, written, given its
+/// time and renamed into place in one blocking call. Nothing reaches the disk
+/// before every byte arrived, so a failure leaves no partial file to resume
+/// (there is little to resume), and the target is never half written.
+async fn download_small(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    remote: &[u8],
+    facts: FileFacts,
+    expected: Option<u64>,
+    target: &Path,
+    mode: FileMode,
+) -> Result<FileOutcome> {
+    let kind = transfer_type(mode);
+    let remote_name = String::from_utf8_lossy(remote).into_owned();
+    let capacity = facts.size.unwrap_or(0).min(SMALL_FILE) as usize;
+    let mut buf: Vec<u8> = Vec::with_capacity(capacity);
+    let mut retrier = Retrier::default();
+    // As on disk: a failure after bytes arrived resumes with REST from what
+    // is held (binary only; converted text starts over).
+    let mut resume_ok = !mode.ascii;
+    let bytes = loop {
+        if !resume_ok {
+            buf.clear();
+        }
+        let held = buf.len();
+        let result = async {
+            let session = ensure_session(slot, settings).await?;
+            session
+                .download_as(
+                    kind,
+                    remote,
+                    &mut buf,
+                    held as u64,
+                    expected,
+                    &settings.cancel,
+                )
+                .await
+        }
+        .await;
+        match result {
+            Ok(got) => break got,
+            Err(EngineError::Refused { command, code, .. })
+                if command.starts_with("REST") && code >= 500 =>
+            {
+                resume_ok = false;
+                let error =
+                    EngineError::DataChannel("the server refused to resume (REST)".to_string());
+                retrier
+                    .failed(slot, settings, &remote_name, error, false)
+                    .await?
+            }
+            Err(e) => {
+                let progressed = buf.len() > held;
+                retrier
+                    .failed(slot, settings, &remote_name, e, progressed)
+                    .await?
+            }
+        }
+    };
+    if mode.ascii {
+        buf = from_network_text(&buf);
+    }
+    let mtime = facts
+        .modified
+        .filter(|_| settings.preserve_times)
+        .and_then(system_time);
+    let target = target.to_path_buf();
+    let written = target.clone();
+    blocking(move || -> std::io::Result<()> {
+        use std::io::Write;
+        let part = part_path(&target);
+        let mut file = std::fs::File::create(&part)?;
+        file.write_all(&buf)?;
+        if let Some(time) = mtime {
+            // Best effort, as for large files.
+            let _ = file.set_modified(time);
+        }
+        drop(file);
+        std::fs::rename(&part, &target)
+    })
+    .await?
+    .map_err(local_error(&written))?;
+    Ok(FileOutcome::Done { bytes })
+}
+
 /// One try at a download into `part`, resuming from its size when allowed.
 async fn download_attempt(
     slot: &mut Option<Session>,
     settings: &TransferSettings,
+    kind: TransferType,
     remote: &[u8],
     size: Option<u64>,
     part: &Path,
@@ -271,7 +518,7 @@ async fn download_attempt(
             .map_err(local_error(part))?;
     }
     let result = session
-        .download(remote, &mut file, offset, size, &settings.cancel)
+        .download_as(kind, remote, &mut file, offset, size, &settings.cancel)
         .await;
     match result {
         Err(EngineError::Refused {
@@ -312,15 +559,84 @@ pub async fn upload_file(
     remote: &[u8],
     remote_facts: Option<FileFacts>,
 ) -> Result<FileOutcome> {
-    let local = local_facts(source)
-        .await
-        .ok_or_else(|| EngineError::Local {
-            path: source.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-        })?;
+    upload_file_with(
+        slot,
+        settings,
+        source,
+        remote,
+        Some(remote_facts),
+        FileMode::default(),
+    )
+    .await
+}
+
+/// [`upload_file`] with a [`FileMode`]: the queue's one path for uploads.
+/// `remote_facts`: `None` when unknown (SIZE and MDTM are asked if the policy
+/// needs them), `Some(None)` when the remote file does not exist.
+pub async fn upload_file_with(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    source: &Path,
+    remote: &[u8],
+    remote_facts: Option<Option<FileFacts>>,
+    mode: FileMode,
+) -> Result<FileOutcome> {
+    // One blocking call: the source's facts, and its bytes when it is small.
+    let probe = source.to_path_buf();
+    let ascii = mode.ascii;
+    let (local, small, mode) = blocking(
+        move || -> std::io::Result<(FileFacts, Option<Vec<u8>>, FileMode)> {
+            let facts = std_local_facts(&probe)
+                .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))?;
+            let mut mode = mode;
+            mode.ascii = ascii && facts.size.is_some_and(|s| s <= ASCII_MAX);
+            let small = if facts.size.is_some_and(|s| s <= SMALL_FILE) || mode.ascii {
+                let bytes = std::fs::read(&probe)?;
+                Some(if mode.ascii {
+                    to_network_text(&bytes)
+                } else {
+                    bytes
+                })
+            } else {
+                None
+            };
+            Ok((facts, small, mode))
+        },
+    )
+    .await?
+    .map_err(local_error(source))?;
+    let local = match &small {
+        // What was read is what is sent: its length is the size to check
+        // (for text, the server's count may differ again; it is not checked).
+        Some(bytes) => FileFacts {
+            size: Some(bytes.len() as u64),
+            ..local
+        },
+        None => local,
+    };
     let mut remote = remote.to_vec();
+    let remote_facts = match remote_facts {
+        Some(known) => known,
+        None if settings.exists == ExistsPolicy::Overwrite && !mode.ask => None,
+        None => {
+            let session = ensure_session(slot, settings).await?;
+            match session.size(&remote).await? {
+                Some(size) => Some(FileFacts {
+                    size: Some(size),
+                    modified: session.mdtm(&remote).await?,
+                }),
+                None => None,
+            }
+        }
+    };
     let mut start_offset = 0;
     if let Some(existing) = remote_facts {
+        if mode.ask {
+            return Ok(FileOutcome::Exists {
+                source: local,
+                target: existing,
+            });
+        }
         match decide(settings.exists, local, existing) {
             Decision::Skip => {
                 return Ok(FileOutcome::Skipped {
@@ -332,16 +648,37 @@ pub async fn upload_file(
                 remote = free_remote_name(session, &remote).await?;
             }
             Decision::Replace => {}
-            Decision::Resume(offset) => start_offset = offset,
+            Decision::Resume(offset) if !mode.ascii => start_offset = offset,
+            Decision::Resume(_) => {}
         }
     }
+    let kind = transfer_type(mode);
     let remote_name = String::from_utf8_lossy(&remote).into_owned();
     let mut offset = start_offset;
     let mut retrier = Retrier::default();
     loop {
-        let result = upload_attempt(slot, settings, source, &remote, offset, local.size).await;
+        let result = upload_attempt(
+            slot,
+            settings,
+            kind,
+            source,
+            small.as_deref(),
+            &remote,
+            offset,
+            local.size,
+        )
+        .await;
         let progressed = match &result {
-            Ok(_) => return result.map(|bytes| FileOutcome::Done { bytes }),
+            Ok(bytes) => {
+                let bytes = *bytes;
+                if let Some(modified) = local.modified.filter(|_| settings.preserve_times)
+                    && let Some(session) = slot.as_mut()
+                {
+                    // Best effort: a server without MFMT keeps its own time.
+                    let _ = session.mfmt(&remote, modified).await;
+                }
+                return Ok(FileOutcome::Done { bytes });
+            }
             Err(EngineError::TransferFailed { got, .. }) => *got > offset,
             // Progress is unknown: count it as a failure, so a dead server ends the retries.
             Err(_) => false,
@@ -350,19 +687,25 @@ pub async fn upload_file(
         retrier
             .failed(slot, settings, &remote_name, error, progressed)
             .await?;
-        // After a failure, what the server kept is where the upload resumes.
+        // After a failure, what the server kept is where the upload resumes
+        // (an ASCII upload starts over: its byte count is the server's own).
         offset = match ensure_session(slot, settings).await {
+            Ok(_) if mode.ascii => 0,
             Ok(session) => session.size(&remote).await.ok().flatten().unwrap_or(0),
             Err(_) => 0,
         };
     }
 }
 
-/// One try at an upload from `offset` (0: a fresh STOR).
+/// One try at an upload from `offset` (0: a fresh STOR), from memory when
+/// the file is small, else streamed from disk.
+#[allow(clippy::too_many_arguments)]
 async fn upload_attempt(
     slot: &mut Option<Session>,
     settings: &TransferSettings,
+    kind: TransferType,
     source: &Path,
+    bytes: Option<&[u8]>,
     remote: &[u8],
     offset: u64,
     total: Option<u64>,
@@ -375,6 +718,15 @@ async fn upload_attempt(
     } else {
         UploadStart::Append
     };
+    if let Some(bytes) = bytes {
+        let from = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        let mut reader: &[u8] = &bytes[from..];
+        return session
+            .upload_as(kind, &mut reader, remote, start, total, &settings.cancel)
+            .await;
+    }
     let mut file = fs::File::open(source).await.map_err(local_error(source))?;
     if offset > 0 {
         file.seek(std::io::SeekFrom::Start(offset))
@@ -382,7 +734,7 @@ async fn upload_attempt(
             .map_err(local_error(source))?;
     }
     session
-        .upload(&mut file, remote, start, total, &settings.cancel)
+        .upload_as(kind, &mut file, remote, start, total, &settings.cancel)
         .await
 }
 

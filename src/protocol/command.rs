@@ -93,6 +93,8 @@ pub enum Command {
     Size(Vec<u8>),
     /// `MDTM path`.
     Mdtm(Vec<u8>),
+    /// `MFMT YYYYMMDDHHMMSS path`: sets a file's modification time (UTC).
+    Mfmt(chrono::NaiveDateTime, Vec<u8>),
     /// `MKD path`.
     Mkd(Vec<u8>),
     /// `RMD path`.
@@ -141,6 +143,7 @@ impl Command {
             Command::Rest(_) => "REST",
             Command::Size(_) => "SIZE",
             Command::Mdtm(_) => "MDTM",
+            Command::Mfmt(..) => "MFMT",
             Command::Mkd(_) => "MKD",
             Command::Rmd(_) => "RMD",
             Command::Dele(_) => "DELE",
@@ -168,6 +171,11 @@ impl Command {
             Command::Port(addr) => text(&encode_port(*addr)),
             Command::Eprt(addr) => text(&encode_eprt(*addr)),
             Command::Rest(offset) => text(&offset.to_string()),
+            Command::Mfmt(time, p) => {
+                let mut arg = time.format("%Y%m%d%H%M%S ").to_string().into_bytes();
+                arg.extend_from_slice(p);
+                Some(arg)
+            }
             Command::Cwd(p)
             | Command::Retr(p)
             | Command::Stor(p)
@@ -253,6 +261,16 @@ mod tests {
             (Command::Pass(Secret::new("pw")), b"PASS pw\r\n"),
             (Command::Pwd, b"PWD\r\n"),
             (Command::Type(TransferType::Binary), b"TYPE I\r\n"),
+            (Command::Type(TransferType::Ascii), b"TYPE A\r\n"),
+            (
+                Command::Mfmt(
+                    chrono::NaiveDate::from_ymd_opt(2024, 3, 1)
+                        .and_then(|d| d.and_hms_opt(12, 30, 45))
+                        .expect("valid"),
+                    b"/a b".to_vec(),
+                ),
+                b"MFMT 20240301123045 /a b\r\n",
+            ),
             (Command::Port(v4), b"PORT 192,168,1,2,195,80\r\n"),
             (
                 Command::Eprt(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 21)),

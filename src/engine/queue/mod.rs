@@ -1,0 +1,424 @@
+//! The transfer queue: every download and upload, file or folder, runs here.
+//!
+//! A front end (the GUI's queue pane, the CLI's `get`/`put`) talks to one
+//! actor through a [`QueueHandle`]: [`QueueCommand`]s in through an unbounded
+//! channel (sending never blocks), [`QueueEvent`]s out, and the waker called
+//! after each event so a sleeping UI repaints. The actor owns the list of
+//! items; nothing else changes it.
+//!
+//! How work runs:
+//! - N workers (default 2, FileZilla's; 1–32) each own one control
+//!   connection per site and reuse it item after item; a worker asks the actor
+//!   for the next runnable item in queue order when it is free.
+//! - A folder item is expanded by a walker with a connection of its own
+//!   (remote) or by walking the disk (local). Each listed folder's files are
+//!   added as child items at once, so they start before the walk ends.
+//!   Links are not followed; remote folders already visited are not listed
+//!   again, and the walk stops [`crate::engine::tree::MAX_DEPTH`] levels down.
+//! - An existing target under [`PolicyChoice::Ask`] parks its item as
+//!   [`ItemState::Asking`] and emits [`QueueEvent::Ask`]; the worker goes on
+//!   with other items. [`QueueCommand::Answer`] puts it back in the queue.
+//! - Retries follow [`crate::engine::transfer`]: 2 retries, 5 s apart by
+//!   default, and a failure after progress resumes without using one up.
+//! - `TYPE A` is used for the configured text extensions
+//!   ([`default_ascii_extensions`], FileZilla's list; a name without an
+//!   extension is binary). An ASCII transfer is never resumed and its size is
+//!   not checked byte for byte: the server converts line endings, so byte
+//!   counts on the two sides differ.
+//!
+//! Invariants:
+//! - A file item is `Done` only after the server confirmed the transfer, every
+//!   expected byte arrived (binary mode) and, for downloads, the complete
+//!   file was renamed from `NAME.skiffpart` to its name.
+//! - Persistence ([`QueueOptions::store`]): the queue is an append-only
+//!   journal of JSON lines, written in batches at least once a second while it
+//!   changes (never once per change), and rewritten whole with
+//!   [`crate::paths::write_atomic`] only when the journal has grown well past
+//!   the live items. After a crash (SIGKILL included) the next start restores
+//!   every unfinished item as `Paused`; partial files stay for resume. A torn
+//!   last line (the crash hit a write) is ignored. Passwords are never stored:
+//!   a [`SiteKey`] is host, port and user, and the password comes back with
+//!   [`QueueCommand::SetSite`].
+
+mod core;
+mod store;
+mod worker;
+
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+
+use super::browser::Waker;
+use super::config::SessionConfig;
+use super::event::LogLine;
+use super::policy::{ExistsPolicy, FileFacts};
+use super::transfer::RetryPolicy;
+
+pub use store::default_store;
+
+/// An item's number, unique within one queue (and kept across restarts).
+pub type ItemId = u64;
+
+/// Which way an item moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Direction {
+    /// Server to local disk.
+    Download,
+    /// Local disk to server.
+    Upload,
+}
+
+/// The site an item belongs to: host, port and user. Never a password.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct SiteKey {
+    /// Host name or address, as configured.
+    pub host: String,
+    /// Control port.
+    pub port: u16,
+    /// User name.
+    pub user: String,
+}
+
+impl SiteKey {
+    /// The key of a session config.
+    pub fn of(config: &SessionConfig) -> Self {
+        Self {
+            host: config.host.clone(),
+            port: config.port,
+            user: config.credentials.user.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for SiteKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}:{}", self.user, self.host, self.port)
+    }
+}
+
+/// The overwrite choice for one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyChoice {
+    /// Ask the user for each existing target ([`QueueEvent::Ask`]).
+    Ask,
+    /// Apply this policy.
+    Fixed(ExistsPolicy),
+}
+
+impl Default for PolicyChoice {
+    fn default() -> Self {
+        PolicyChoice::Fixed(ExistsPolicy::Skip)
+    }
+}
+
+/// One item to add.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewItem {
+    /// Download or upload.
+    pub direction: Direction,
+    /// The local file or folder (the target of a download, the source of an upload).
+    pub local: PathBuf,
+    /// The remote path, as the server's bytes.
+    pub remote: Vec<u8>,
+    /// The remote path decoded for display.
+    pub remote_display: String,
+    /// A folder, to be walked.
+    pub is_dir: bool,
+    /// The source's size, when known (a listing's for downloads).
+    pub size: Option<u64>,
+    /// The source's modification time (UTC), when known.
+    pub modified: Option<chrono::NaiveDateTime>,
+}
+
+/// Where an item is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ItemState {
+    /// Waiting for a worker.
+    Queued,
+    /// Held by the user (or restored after a restart, or waiting for its site's settings).
+    Paused,
+    /// Moving (a folder: being walked).
+    Running,
+    /// Its target exists and the user is asked ([`QueueEvent::Ask`]).
+    Asking,
+    /// Finished (a folder: walked).
+    Done,
+    /// Left alone, with the reason (overwrite policy, unsafe name, link).
+    Skipped(String),
+    /// Failed, with the reason; [`QueueCommand::Retry`] queues it again.
+    Failed(String),
+}
+
+impl ItemState {
+    /// Done or skipped: nothing more will happen to it.
+    pub fn is_finished(&self) -> bool {
+        matches!(self, ItemState::Done | ItemState::Skipped(_))
+    }
+}
+
+/// An item as the front end sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemView {
+    /// Its number.
+    pub id: ItemId,
+    /// The folder item it came from.
+    pub parent: Option<ItemId>,
+    /// Its site.
+    pub site: SiteKey,
+    /// Download or upload.
+    pub direction: Direction,
+    /// The local path.
+    pub local: PathBuf,
+    /// The remote path for display.
+    pub remote_display: String,
+    /// A folder.
+    pub is_dir: bool,
+    /// The size, when known.
+    pub size: Option<u64>,
+    /// Bytes done so far (a resumed prefix included).
+    pub done: u64,
+    /// Its state.
+    pub state: ItemState,
+}
+
+/// How a queue starts.
+#[derive(Debug, Clone)]
+pub struct QueueOptions {
+    /// The persistence file; `None` keeps the queue in memory only.
+    pub store: Option<PathBuf>,
+    /// Transfer workers, each with its own connection per site (clamped to 1..=32).
+    pub workers: usize,
+    /// Retries after failures.
+    pub retry: RetryPolicy,
+    /// Existing local targets of downloads.
+    pub download: PolicyChoice,
+    /// Existing remote targets of uploads.
+    pub upload: PolicyChoice,
+    /// Give downloads the remote time, uploads the local time (MFMT when offered).
+    pub preserve_times: bool,
+    /// Extensions (without the dot, any case) moved in ASCII mode.
+    pub ascii_extensions: Vec<String>,
+    /// Process the queue from the start (else it waits for `SetProcessing(true)`).
+    pub process: bool,
+}
+
+impl Default for QueueOptions {
+    fn default() -> Self {
+        Self {
+            store: None,
+            workers: 2,
+            retry: RetryPolicy::default(),
+            download: PolicyChoice::default(),
+            upload: PolicyChoice::default(),
+            preserve_times: false,
+            ascii_extensions: default_ascii_extensions(),
+            process: true,
+        }
+    }
+}
+
+/// FileZilla's default ASCII extensions.
+pub fn default_ascii_extensions() -> Vec<String> {
+    "am asp bat c cfm cgi conf cpp css cs dhtml diz h hpp htm html in inc java js jsp lua m4 mak \
+     md5 nfo nsh nsi pas patch pem php phtml pl po proj py qmail sh sha1 sha256 sha512 shtml sql \
+     svg tcl tpl txt vbs xhtml xml xrc"
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// What a front end can ask of the queue.
+#[derive(Debug, Clone)]
+pub enum QueueCommand {
+    /// Connection settings (with the password) for items of this site. Items
+    /// of a site without settings wait, paused, with a line in the log.
+    SetSite(Box<SessionConfig>),
+    /// Adds items at the end of the queue.
+    Add {
+        /// Their site.
+        site: SiteKey,
+        /// The items.
+        items: Vec<NewItem>,
+    },
+    /// Holds items (a running transfer stops; its partial file is kept).
+    Pause(Vec<ItemId>),
+    /// Queues held items again.
+    Resume(Vec<ItemId>),
+    /// Removes items; a running transfer is aborted, its `.skiffpart` kept.
+    Cancel(Vec<ItemId>),
+    /// Queues failed items again.
+    Retry(Vec<ItemId>),
+    /// Moves items to the head of the queue, in the order given.
+    MoveToTop(Vec<ItemId>),
+    /// Moves items to the end of the queue, in the order given.
+    MoveToBottom(Vec<ItemId>),
+    /// Pauses everything not finished.
+    PauseAll,
+    /// Resumes everything paused.
+    ResumeAll,
+    /// Removes every item.
+    CancelAll,
+    /// Starts or stops taking new items (running ones finish).
+    SetProcessing(bool),
+    /// Changes the number of workers (1..=32).
+    SetWorkers(usize),
+    /// Changes the overwrite policies.
+    SetPolicies {
+        /// For downloads.
+        download: PolicyChoice,
+        /// For uploads.
+        upload: PolicyChoice,
+    },
+    /// Speed limits in bytes per second, shared by all workers; `None` = off.
+    SetLimits {
+        /// Downloads.
+        download: Option<u64>,
+        /// Uploads.
+        upload: Option<u64>,
+    },
+    /// The reply to [`QueueEvent::Ask`]; `apply_to_all` makes it that
+    /// direction's policy for the rest of this queue (pending asks included).
+    Answer {
+        /// The item asked about.
+        id: ItemId,
+        /// What to do with its target.
+        policy: ExistsPolicy,
+        /// Use it for every later existing target of this direction.
+        apply_to_all: bool,
+    },
+    /// Drops done and skipped items.
+    ClearFinished,
+    /// Flushes the store and stops the workers.
+    Shutdown,
+}
+
+/// What the queue reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueueEvent {
+    /// New or changed items (batched).
+    Upsert(Vec<ItemView>),
+    /// Items removed.
+    Removed(Vec<ItemId>),
+    /// Items moved to the top or the bottom, in this order.
+    Moved {
+        /// The items.
+        ids: Vec<ItemId>,
+        /// Top (else bottom).
+        to_top: bool,
+    },
+    /// A running item's progress, about 10 per second at most.
+    Progress {
+        /// The item.
+        id: ItemId,
+        /// Bytes done, a resumed prefix included.
+        done: u64,
+        /// The size, when known (ETA = (total - done) / rate).
+        total: Option<u64>,
+        /// Bytes per second in this run.
+        rate: f64,
+    },
+    /// A target exists and the policy is "ask".
+    Ask {
+        /// The item.
+        id: ItemId,
+        /// Its direction.
+        direction: Direction,
+        /// The local path.
+        local: PathBuf,
+        /// The remote path for display.
+        remote_display: String,
+        /// The source's facts.
+        source: FileFacts,
+        /// The existing target's facts.
+        target: FileFacts,
+    },
+    /// The queue's totals: about twice a second while busy, and after changes.
+    Totals {
+        /// Items waiting (queued, paused, asking).
+        queued: u64,
+        /// Their known bytes.
+        queued_bytes: u64,
+        /// Items running.
+        running: u64,
+        /// Items done.
+        done: u64,
+        /// Items failed.
+        failed: u64,
+        /// Bytes per second over all running items.
+        rate: f64,
+    },
+    /// A log line (every command and reply of the transfer connections, and the queue's own notes).
+    Log(LogLine),
+    /// Nothing is queued or running any more.
+    Idle,
+}
+
+/// The front end's handle on the queue actor.
+#[derive(Clone)]
+pub struct QueueHandle {
+    commands: mpsc::UnboundedSender<QueueCommand>,
+}
+
+impl std::fmt::Debug for QueueHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueueHandle").finish_non_exhaustive()
+    }
+}
+
+impl QueueHandle {
+    /// Starts the queue on `runtime`, restoring `options.store` (every
+    /// unfinished item restored comes back `Paused`); events arrive on the
+    /// returned receiver and `waker` is called after each one.
+    pub fn start(
+        runtime: &tokio::runtime::Handle,
+        options: QueueOptions,
+        waker: Waker,
+    ) -> (QueueHandle, mpsc::UnboundedReceiver<QueueEvent>) {
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (event_tx, events) = mpsc::unbounded_channel();
+        let sink = core::QueueSink::new(event_tx, waker);
+        runtime.spawn(core::run(options, command_rx, sink));
+        (QueueHandle { commands }, events)
+    }
+
+    /// Sends a command; never blocks. False when the queue has stopped.
+    pub fn send(&self, command: QueueCommand) -> bool {
+        self.commands.send(command).is_ok()
+    }
+}
+
+/// Whether `name` (a file name) is moved in ASCII mode under `extensions`.
+pub fn is_ascii_name(name: &str, extensions: &[String]) -> bool {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => {
+            extensions.iter().any(|e| e.eq_ignore_ascii_case(ext))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_by_extension_only() {
+        let list = default_ascii_extensions();
+        assert!(is_ascii_name("index.HTML", &list));
+        assert!(is_ascii_name("a.b.txt", &list));
+        assert!(!is_ascii_name("Makefile", &list));
+        assert!(!is_ascii_name(".txt", &list));
+        assert!(!is_ascii_name("photo.jpg", &list));
+        assert!(!is_ascii_name("txt", &list));
+    }
+
+    #[test]
+    fn site_key_shows_no_password() {
+        let key = SiteKey {
+            host: "h".into(),
+            port: 21,
+            user: "u".into(),
+        };
+        assert_eq!(key.to_string(), "u@h:21");
+    }
+}

@@ -1,0 +1,606 @@
+//! The queue's hands: transfer workers and the folder walker.
+//!
+//! A worker owns at most one control connection per site and keeps it from
+//! item to item; it runs one file at a time through
+//! [`crate::engine::transfer`] and reports how it ended. The walker expands
+//! folder items on a connection of its own (remote) or on the disk (local)
+//! and reports each listed folder's entries as a batch, so the queue can hand
+//! them to workers while the walk goes on. Neither decides anything about the
+//! queue: the actor does.
+//!
+//! Invariant (from the tree walker before it): a download never writes
+//! outside its root. Every remote name passes
+//! [`crate::names::safe_local_name`]; unsafe names, links, duplicates and
+//! names ending in `.skiffpart` become skipped items, never paths.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::core::{Hint, Msg, QueueSink};
+use super::{Direction, ItemId, ItemState, NewItem, QueueEvent};
+use crate::engine::config::SessionConfig;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::event::{Event, EventSink, LogKind};
+use crate::engine::policy::{ExistsPolicy, FileFacts};
+use crate::engine::session::Session;
+use crate::engine::transfer::{
+    FileMode, FileOutcome, PART_SUFFIX, RetryPolicy, TransferSettings, download_file_with,
+    ensure_session, upload_file_with,
+};
+use crate::engine::tree::MAX_DEPTH;
+use crate::names::{Platform, safe_local_name};
+use crate::protocol::listing::EntryKind;
+use crate::protocol::path;
+
+/// One file for a worker.
+#[derive(Debug)]
+pub(super) struct FileJob {
+    pub id: ItemId,
+    pub site: Arc<SessionConfig>,
+    /// The site settings' version: a worker reconnects when it changed.
+    pub generation: u64,
+    pub direction: Direction,
+    pub local: PathBuf,
+    pub remote: Vec<u8>,
+    pub facts: Option<FileFacts>,
+    pub hint: Hint,
+    pub mode: FileMode,
+    pub exists: ExistsPolicy,
+    pub retry: RetryPolicy,
+    pub preserve_times: bool,
+    pub cancel: CancellationToken,
+}
+
+/// One folder for the walker.
+#[derive(Debug)]
+pub(super) struct WalkJob {
+    pub id: ItemId,
+    pub site: Arc<SessionConfig>,
+    pub generation: u64,
+    pub direction: Direction,
+    pub local: PathBuf,
+    pub remote: Vec<u8>,
+    /// Remote paths of children the queue has from an earlier walk.
+    pub known: HashSet<Vec<u8>>,
+    pub retry: RetryPolicy,
+    pub cancel: CancellationToken,
+}
+
+/// An entry the walker found.
+#[derive(Debug)]
+pub(super) struct Child {
+    pub item: NewItem,
+    pub hint: Hint,
+    /// Skipped or failed at once (a link, an unsafe name, an unreadable folder).
+    pub state: Option<ItemState>,
+}
+
+/// Connections per site, kept between items.
+#[derive(Default)]
+struct Connections {
+    slots: HashMap<(String, u16, String), (u64, Option<Session>)>,
+}
+
+impl Connections {
+    /// The slot for a site, emptied first when its settings changed.
+    async fn slot(&mut self, config: &SessionConfig, generation: u64) -> &mut Option<Session> {
+        let key = (
+            config.host.clone(),
+            config.port,
+            config.credentials.user.clone(),
+        );
+        let entry = self.slots.entry(key).or_insert((generation, None));
+        if entry.0 != generation {
+            entry.0 = generation;
+            if let Some(old) = entry.1.take() {
+                old.quit().await;
+            }
+        }
+        &mut entry.1
+    }
+
+    async fn close(self) {
+        for (_, (_, session)) in self.slots {
+            if let Some(session) = session {
+                session.quit().await;
+            }
+        }
+    }
+}
+
+const NO_ITEM: u64 = u64::MAX;
+
+/// An event sink for connections whose log lines go to the front end and
+/// whose progress is reported for the item `current` names.
+fn item_sink(
+    sink: QueueSink,
+    msgs: mpsc::UnboundedSender<Msg>,
+    current: Arc<AtomicU64>,
+) -> EventSink {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            match event {
+                Event::Log(line) => sink.send(QueueEvent::Log(line)),
+                Event::Progress(progress) => {
+                    let id = current.load(Ordering::Relaxed);
+                    if id != NO_ITEM {
+                        let _ = msgs.send(Msg::Progress {
+                            id,
+                            done: progress.done,
+                            total: progress.total,
+                            rate: progress.rate,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+    EventSink::new(tx)
+}
+
+/// A worker: takes file jobs until its channel closes.
+pub(super) async fn run_worker(
+    index: usize,
+    mut jobs: mpsc::UnboundedReceiver<FileJob>,
+    msgs: mpsc::UnboundedSender<Msg>,
+    sink: QueueSink,
+) {
+    let current = Arc::new(AtomicU64::new(NO_ITEM));
+    let events = item_sink(sink, msgs.clone(), Arc::clone(&current));
+    let mut connections = Connections::default();
+    while let Some(job) = jobs.recv().await {
+        current.store(job.id, Ordering::Relaxed);
+        let settings = TransferSettings {
+            session: (*job.site).clone(),
+            retry: job.retry,
+            exists: job.exists,
+            events: events.clone(),
+            cancel: job.cancel.clone(),
+            preserve_times: job.preserve_times,
+        };
+        let slot = connections.slot(&job.site, job.generation).await;
+        let result = match job.direction {
+            Direction::Download => {
+                download_file_with(
+                    slot,
+                    &settings,
+                    &job.remote,
+                    job.facts,
+                    &job.local,
+                    job.mode,
+                )
+                .await
+            }
+            Direction::Upload => {
+                let remote_facts = match job.hint {
+                    Hint::Remote(facts) => Some(facts),
+                    Hint::FreshTarget => Some(None),
+                    Hint::Unknown => None,
+                };
+                upload_file_with(
+                    slot,
+                    &settings,
+                    &job.local,
+                    &job.remote,
+                    remote_facts,
+                    job.mode,
+                )
+                .await
+            }
+        };
+        current.store(NO_ITEM, Ordering::Relaxed);
+        if msgs
+            .send(Msg::Finished {
+                worker: index,
+                id: job.id,
+                result,
+            })
+            .is_err()
+        {
+            break;
+        }
+    }
+    connections.close().await;
+}
+
+/// The walker: expands folder jobs one at a time until its channel closes.
+pub(super) async fn run_walker(
+    mut jobs: mpsc::UnboundedReceiver<WalkJob>,
+    msgs: mpsc::UnboundedSender<Msg>,
+    sink: QueueSink,
+) {
+    let current = Arc::new(AtomicU64::new(NO_ITEM));
+    let events = item_sink(sink, msgs.clone(), Arc::clone(&current));
+    let mut connections = Connections::default();
+    while let Some(job) = jobs.recv().await {
+        let settings = TransferSettings {
+            session: (*job.site).clone(),
+            retry: job.retry,
+            exists: ExistsPolicy::Skip,
+            events: events.clone(),
+            cancel: job.cancel.clone(),
+            preserve_times: false,
+        };
+        let result = match job.direction {
+            Direction::Download => {
+                let slot = connections.slot(&job.site, job.generation).await;
+                walk_remote(slot, &settings, &job, &msgs).await
+            }
+            Direction::Upload => {
+                let slot = connections.slot(&job.site, job.generation).await;
+                walk_local(slot, &settings, &job, &msgs).await
+            }
+        };
+        if msgs.send(Msg::WalkEnded { id: job.id, result }).is_err() {
+            break;
+        }
+    }
+    connections.close().await;
+}
+
+fn send_batch(
+    msgs: &mpsc::UnboundedSender<Msg>,
+    parent: ItemId,
+    children: Vec<Child>,
+) -> Result<()> {
+    if children.is_empty() {
+        return Ok(());
+    }
+    msgs.send(Msg::Expanded { parent, children })
+        .map_err(|_| EngineError::Cancelled)
+}
+
+fn skipped(
+    direction: Direction,
+    local: PathBuf,
+    remote: Vec<u8>,
+    shown: String,
+    why: String,
+) -> Child {
+    Child {
+        item: NewItem {
+            direction,
+            local,
+            remote,
+            remote_display: shown,
+            is_dir: false,
+            size: None,
+            modified: None,
+        },
+        hint: Hint::Unknown,
+        state: Some(ItemState::Skipped(why)),
+    }
+}
+
+/// Creates `dir` (and its parents); true when it did not exist before, so
+/// nothing inside it needs checking.
+async fn make_local_dir(dir: PathBuf) -> Result<bool> {
+    let probe = dir.clone();
+    tokio::task::spawn_blocking(move || {
+        if probe.is_dir() {
+            return Ok(false);
+        }
+        std::fs::create_dir_all(&probe).map(|()| true)
+    })
+    .await
+    .map_err(|e| std::io::Error::other(e.to_string()))
+    .and_then(|r| r)
+    .map_err(|source| EngineError::Local { path: dir, source })
+}
+
+/// Lists a remote tree breadth first and reports its files folder by folder.
+async fn walk_remote(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    job: &WalkJob,
+    msgs: &mpsc::UnboundedSender<Msg>,
+) -> Result<()> {
+    let mut visited: HashSet<Vec<u8>> = HashSet::new();
+    let mut pending: VecDeque<(Vec<u8>, PathBuf, usize)> = VecDeque::new();
+    pending.push_back((job.remote.clone(), job.local.clone(), 0));
+    while let Some((remote_dir, local_dir, depth)) = pending.pop_front() {
+        if settings.cancel.is_cancelled() {
+            return Err(EngineError::Cancelled);
+        }
+        if !visited.insert(remote_dir.clone()) {
+            continue;
+        }
+        let fresh = make_local_dir(local_dir.clone()).await?;
+        let session = ensure_session(slot, settings).await?;
+        let mut children = Vec::new();
+        let listing = match session.list(Some(&remote_dir)).await {
+            Ok(listing) => listing,
+            Err(e) if e.keeps_connection() && depth > 0 => {
+                // One unreadable subfolder fails as an item of its own; Retry walks it again.
+                let shown = session.decode(&remote_dir);
+                if !job.known.contains(&remote_dir) {
+                    children.push(Child {
+                        item: NewItem {
+                            direction: Direction::Download,
+                            local: local_dir,
+                            remote: remote_dir,
+                            remote_display: shown,
+                            is_dir: true,
+                            size: None,
+                            modified: None,
+                        },
+                        hint: Hint::Unknown,
+                        state: Some(ItemState::Failed(e.to_string())),
+                    });
+                }
+                send_batch(msgs, job.id, children)?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let mut seen: HashSet<String> = HashSet::new();
+        for item in listing.entries {
+            let remote = path::join(&remote_dir, &item.entry.name);
+            let shown = session.decode(&remote);
+            let known = job.known.contains(&remote);
+            let local_name = match safe_local_name(&item.name, Platform::current()) {
+                Ok(name) => name,
+                Err(why) => {
+                    settings.events.log(
+                        session.conn_id(),
+                        LogKind::Warning,
+                        format!("Skipped: {why}: {shown:?}"),
+                    );
+                    if !known {
+                        children.push(skipped(
+                            Direction::Download,
+                            local_dir.clone(),
+                            remote,
+                            shown.clone(),
+                            format!("{why}: {shown:?}"),
+                        ));
+                    }
+                    continue;
+                }
+            };
+            let local = local_dir.join(&local_name);
+            // A remote "x.skiffpart" would share its file with the partial
+            // download of "x": one of them would corrupt the other.
+            if local_name.ends_with(PART_SUFFIX) {
+                if !known {
+                    children.push(skipped(
+                        Direction::Download,
+                        local,
+                        remote,
+                        shown.clone(),
+                        format!("name reserved for partial downloads: {shown}"),
+                    ));
+                }
+                continue;
+            }
+            // Two entries that map to one local name (a link and a folder both
+            // called "x", or "a:b" and "a_b" on Windows) would write through
+            // each other: the first wins, the rest are reported.
+            let key = match Platform::current() {
+                Platform::Windows => local_name.to_lowercase(),
+                Platform::Unix => local_name.clone(),
+            };
+            if !seen.insert(key) {
+                if !known {
+                    children.push(skipped(
+                        Direction::Download,
+                        local,
+                        remote,
+                        shown.clone(),
+                        format!("duplicate name in listing: {shown}"),
+                    ));
+                }
+                continue;
+            }
+            match item.kind() {
+                EntryKind::Dir if depth >= MAX_DEPTH => {
+                    if !known {
+                        children.push(skipped(
+                            Direction::Download,
+                            local,
+                            remote,
+                            shown.clone(),
+                            format!("folder deeper than {MAX_DEPTH} levels: {shown}"),
+                        ));
+                    }
+                }
+                EntryKind::Dir => pending.push_back((remote, local, depth + 1)),
+                EntryKind::File if known => {}
+                EntryKind::File => children.push(Child {
+                    item: NewItem {
+                        direction: Direction::Download,
+                        local,
+                        remote,
+                        remote_display: shown,
+                        is_dir: false,
+                        size: item.size(),
+                        modified: item.modified().map(|t| t.at),
+                    },
+                    hint: if fresh {
+                        Hint::FreshTarget
+                    } else {
+                        Hint::Unknown
+                    },
+                    state: None,
+                }),
+                EntryKind::Symlink if !known => children.push(skipped(
+                    Direction::Download,
+                    local,
+                    remote,
+                    shown.clone(),
+                    format!("symbolic link not followed: {shown}"),
+                )),
+                EntryKind::Other if !known => children.push(skipped(
+                    Direction::Download,
+                    local,
+                    remote,
+                    shown.clone(),
+                    format!("not a file: {shown}"),
+                )),
+                EntryKind::Symlink | EntryKind::Other => {}
+            }
+        }
+        send_batch(msgs, job.id, children)?;
+    }
+    Ok(())
+}
+
+/// What one local folder holds, read in one blocking call.
+enum LocalKind {
+    Dir,
+    File(FileFacts),
+    Other,
+}
+
+fn read_local_dir(dir: PathBuf) -> std::io::Result<Vec<(std::ffi::OsString, PathBuf, LocalKind)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let entry = entry?;
+        // file_type() does not follow links: a link is "other", never walked.
+        let kind = entry.file_type()?;
+        let local = entry.path();
+        let kind = if kind.is_dir() {
+            LocalKind::Dir
+        } else if kind.is_file() {
+            let meta = entry.metadata()?;
+            LocalKind::File(FileFacts {
+                size: Some(meta.len()),
+                modified: meta
+                    .modified()
+                    .ok()
+                    .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc()),
+            })
+        } else {
+            LocalKind::Other
+        };
+        out.push((entry.file_name(), local, kind));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Walks a local tree breadth first, creating each remote folder (MKD) or
+/// listing the one that exists, and reports its files folder by folder.
+async fn walk_local(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    job: &WalkJob,
+    msgs: &mpsc::UnboundedSender<Msg>,
+) -> Result<()> {
+    let mut pending: VecDeque<(PathBuf, Vec<u8>, usize)> = VecDeque::new();
+    pending.push_back((job.local.clone(), job.remote.clone(), 0));
+    while let Some((local_dir, remote_dir, depth)) = pending.pop_front() {
+        if settings.cancel.is_cancelled() {
+            return Err(EngineError::Cancelled);
+        }
+        let session = ensure_session(slot, settings).await?;
+        // The folder may exist already; CWD tells, MKD makes it.
+        let (existing, fresh) = if session.cwd(&remote_dir).await.is_ok() {
+            (session.list(None).await?.entries, false)
+        } else {
+            session.mkdir(&remote_dir).await?;
+            (Vec::new(), true)
+        };
+        let existing: HashMap<Vec<u8>, FileFacts> = existing
+            .into_iter()
+            .map(|e| {
+                let facts = FileFacts {
+                    size: e.size(),
+                    modified: e.modified().map(|t| t.at),
+                };
+                (e.entry.name, facts)
+            })
+            .collect();
+        let dir = local_dir.clone();
+        let entries = tokio::task::spawn_blocking(move || read_local_dir(dir))
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|r| r)
+            .map_err(|source| EngineError::Local {
+                path: local_dir.clone(),
+                source,
+            })?;
+        let mut children = Vec::new();
+        for (name, local, kind) in entries {
+            let Some(name) = name.to_str().map(str::to_string) else {
+                let shown = local.display().to_string();
+                children.push(skipped(
+                    Direction::Upload,
+                    local,
+                    remote_dir.clone(),
+                    shown.clone(),
+                    format!("name is not valid Unicode: {shown}"),
+                ));
+                continue;
+            };
+            let encoded = match session.encode(&name) {
+                Ok(encoded) => encoded,
+                Err(e) => {
+                    let shown = local.display().to_string();
+                    children.push(skipped(
+                        Direction::Upload,
+                        local,
+                        remote_dir.clone(),
+                        shown,
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            let remote = path::join(&remote_dir, &encoded);
+            if job.known.contains(&remote) {
+                if matches!(kind, LocalKind::Dir) && depth < MAX_DEPTH {
+                    pending.push_back((local, remote, depth + 1));
+                }
+                continue;
+            }
+            let shown = session.decode(&remote);
+            match kind {
+                LocalKind::Dir if depth >= MAX_DEPTH => children.push(skipped(
+                    Direction::Upload,
+                    local,
+                    remote,
+                    shown.clone(),
+                    format!("folder deeper than {MAX_DEPTH} levels: {shown}"),
+                )),
+                LocalKind::Dir => pending.push_back((local, remote, depth + 1)),
+                LocalKind::File(facts) => {
+                    let hint = if fresh {
+                        Hint::FreshTarget
+                    } else {
+                        Hint::Remote(existing.get(&encoded).copied())
+                    };
+                    children.push(Child {
+                        item: NewItem {
+                            direction: Direction::Upload,
+                            local,
+                            remote,
+                            remote_display: shown,
+                            is_dir: false,
+                            size: facts.size,
+                            modified: facts.modified,
+                        },
+                        hint,
+                        state: None,
+                    });
+                }
+                LocalKind::Other => {
+                    let why = format!("not a regular file: {}", local.display());
+                    children.push(skipped(Direction::Upload, local, remote, shown, why));
+                }
+            }
+        }
+        send_batch(msgs, job.id, children)?;
+    }
+    Ok(())
+}
+
+/// How a file job ended, for the actor.
+pub(super) type JobResult = Result<FileOutcome>;
