@@ -76,7 +76,14 @@ fn log_lines(rx: &mut mpsc::UnboundedReceiver<Event>) -> Vec<String> {
 
 /// Login, listing, 64 MiB down and up over TLS, every data connection resumed.
 fn suite(kind: ServerKind, port: u16, tls: Tls, mode: DataMode, encryption: Encryption) {
-    let Some(server) = RealServer::start_with(kind, port, Options { tls }) else {
+    let Some(server) = RealServer::start_with(
+        kind,
+        port,
+        Options {
+            tls,
+            ..Options::default()
+        },
+    ) else {
         return;
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -235,9 +242,14 @@ fn proftpd_tls_if_available_active() {
 /// pinned fingerprint is accepted, a wrong one refused.
 #[test]
 fn certificate_trust() {
-    let Some(server) =
-        RealServer::start_with(ServerKind::Vsftpd, 25_800, Options { tls: Tls::Required })
-    else {
+    let Some(server) = RealServer::start_with(
+        ServerKind::Vsftpd,
+        25_800,
+        Options {
+            tls: Tls::Required,
+            ..Options::default()
+        },
+    ) else {
         return;
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -314,9 +326,14 @@ fn cli_certificate_trust_and_tls_memory() {
     let port = 25_900;
     let fingerprint;
     {
-        let Some(server) =
-            RealServer::start_with(ServerKind::Vsftpd, port, Options { tls: Tls::Allowed })
-        else {
+        let Some(server) = RealServer::start_with(
+            ServerKind::Vsftpd,
+            port,
+            Options {
+                tls: Tls::Allowed,
+                ..Options::default()
+            },
+        ) else {
             return;
         };
         fingerprint = Fingerprint(server.cert_sha256().expect("fingerprint"));

@@ -1,17 +1,29 @@
-//! Transfers at scale, through the binary: every overwrite policy against a
-//! prepared folder, the speed limit, and a 10,000-file tree with 8
-//! connections against a real vsftpd.
+//! The transfer queue. Through the binary: every overwrite policy against a
+//! prepared folder, the speed limit, a 10,000-file tree with 8 connections
+//! against a real vsftpd, and a CLI killed with SIGKILL mid-queue whose
+//! stored queue is resumed to the end. Through the engine API: pause,
+//! resume, cancel, move and ask against the in-process libunftp server,
+//! persistence while the queue changes, and a real vsftpd killed and
+//! restarted in the middle of a 200 MiB download.
 
 mod support;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use sha2::{Digest, Sha256};
-use support::servers::{RealServer, ServerKind};
+use skiff::engine::queue::{
+    Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
+    QueueHandle, QueueOptions, SiteKey,
+};
+use skiff::engine::{Credentials, ExistsPolicy, RetryPolicy, SessionConfig};
+use skiff::secret::Secret;
+use support::servers::{Options, RealServer, ServerKind};
 use support::unftp;
+use tokio::sync::mpsc::UnboundedReceiver;
 
 fn skiff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_skiff"))
@@ -206,4 +218,624 @@ fn walk_count(dir: &Path) -> usize {
         }
     }
     n
+}
+
+// ---- The engine API ------------------------------------------------------
+
+fn unftp_config(server: &unftp::InProcServer) -> SessionConfig {
+    let mut config = SessionConfig::new(
+        "127.0.0.1",
+        server.addr.port(),
+        Credentials {
+            user: unftp::USER.into(),
+            password: Secret::new(unftp::PASSWORD),
+            account: None,
+        },
+    );
+    config.timeout = Duration::from_secs(5);
+    config
+}
+
+fn options(workers: usize, policy: PolicyChoice) -> QueueOptions {
+    QueueOptions {
+        workers,
+        retry: RetryPolicy {
+            retries: 3,
+            delay: Duration::from_millis(100),
+        },
+        download: policy,
+        upload: policy,
+        ascii_extensions: Vec::new(),
+        ..QueueOptions::default()
+    }
+}
+
+fn file_item(remote: &str, local: PathBuf, size: u64) -> NewItem {
+    NewItem {
+        direction: Direction::Download,
+        local,
+        remote: remote.as_bytes().to_vec(),
+        remote_display: remote.to_string(),
+        is_dir: false,
+        size: Some(size),
+        modified: None,
+    }
+}
+
+/// Follows a queue's events: the latest view of every item, and the log.
+struct Watch {
+    events: UnboundedReceiver<QueueEvent>,
+    items: HashMap<ItemId, ItemView>,
+    log: Vec<String>,
+    started: Vec<ItemId>,
+    progress: HashMap<ItemId, u64>,
+    totals: usize,
+}
+
+impl Watch {
+    fn new(events: UnboundedReceiver<QueueEvent>) -> Self {
+        Self {
+            events,
+            items: HashMap::new(),
+            log: Vec::new(),
+            started: Vec::new(),
+            progress: HashMap::new(),
+            totals: 0,
+        }
+    }
+
+    /// Takes events until `done` holds for one (or 30 s pass); returns it.
+    async fn until(&mut self, what: &str, done: impl Fn(&QueueEvent, &Self) -> bool) -> QueueEvent {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("waiting for {what}: timed out; items {:?}", self.items))
+                .unwrap_or_else(|| panic!("waiting for {what}: the queue stopped"));
+            match &event {
+                QueueEvent::Upsert(views) => {
+                    for v in views {
+                        if v.state == ItemState::Running
+                            && self.items.get(&v.id).map(|o| &o.state) != Some(&ItemState::Running)
+                        {
+                            self.started.push(v.id);
+                        }
+                        self.items.insert(v.id, v.clone());
+                    }
+                }
+                QueueEvent::Log(line) => self.log.push(line.text.clone()),
+                QueueEvent::Progress { id, done, .. } => {
+                    self.progress.insert(*id, *done);
+                }
+                QueueEvent::Totals { .. } => self.totals += 1,
+                _ => {}
+            }
+            if done(&event, self) {
+                return event;
+            }
+        }
+    }
+
+    fn state(&self, id: ItemId) -> Option<&ItemState> {
+        self.items.get(&id).map(|v| &v.state)
+    }
+}
+
+fn sha(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
+fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// Order, move, cancel, pause mid-transfer (the partial file stays and the
+/// resume continues it with REST), resume, limits, totals and idle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_resume_cancel_and_move_through_the_engine_api() {
+    let server = unftp::start().await;
+    const SIZE: usize = 3 * 1024 * 1024 / 2;
+    let bodies: Vec<Vec<u8>> = (0..4).map(|n| pattern(SIZE, n as u8)).collect();
+    for (n, body) in bodies.iter().enumerate() {
+        std::fs::write(server.root.join(format!("f{n}.bin")), body).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    let mut opts = options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite));
+    opts.process = false;
+    let (queue, events) =
+        QueueHandle::start(&tokio::runtime::Handle::current(), opts, Arc::new(|| {}));
+    let mut watch = Watch::new(events);
+    let config = unftp_config(&server);
+    let site = SiteKey::of(&config);
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let items: Vec<NewItem> = (0..4)
+        .map(|n| {
+            file_item(
+                &format!("/f{n}.bin"),
+                local.path().join(format!("f{n}.bin")),
+                SIZE as u64,
+            )
+        })
+        .collect();
+    queue.send(QueueCommand::Add { site, items });
+    watch
+        .until("four queued items", |_, w| {
+            w.items.len() == 4 && w.items.values().all(|v| v.state == ItemState::Queued)
+        })
+        .await;
+    let mut ids: Vec<ItemId> = watch.items.keys().copied().collect();
+    ids.sort();
+    let (a, b, c, d) = (ids[0], ids[1], ids[2], ids[3]);
+
+    queue.send(QueueCommand::MoveToTop(vec![d]));
+    let moved = watch
+        .until("moved", |e, _| matches!(e, QueueEvent::Moved { .. }))
+        .await;
+    assert_eq!(
+        moved,
+        QueueEvent::Moved {
+            ids: vec![d],
+            to_top: true
+        }
+    );
+    queue.send(QueueCommand::MoveToBottom(vec![a]));
+    queue.send(QueueCommand::Cancel(vec![b]));
+    let removed = watch
+        .until("removed", |e, _| matches!(e, QueueEvent::Removed(_)))
+        .await;
+    assert_eq!(removed, QueueEvent::Removed(vec![b]));
+
+    // Slow, so the first transfer can be paused in its middle.
+    queue.send(QueueCommand::SetLimits {
+        download: Some(512 * 1024),
+        upload: None,
+    });
+    queue.send(QueueCommand::SetProcessing(true));
+    watch
+        .until("progress on the moved item", |_, w| {
+            w.progress.get(&d).is_some_and(|&done| done >= 128 * 1024)
+        })
+        .await;
+    assert_eq!(
+        watch.started.first(),
+        Some(&d),
+        "moved to the top, so first"
+    );
+    queue.send(QueueCommand::Pause(vec![d]));
+    watch
+        .until("paused", |_, w| w.state(d) == Some(&ItemState::Paused))
+        .await;
+    // The worker stops a moment after the pause is shown.
+    let part = local.path().join("f3.bin.skiffpart");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the paused transfer keeps its partial file"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!local.path().join("f3.bin").exists());
+
+    // Full speed; the paused item goes again after a resume.
+    queue.send(QueueCommand::SetLimits {
+        download: None,
+        upload: None,
+    });
+    queue.send(QueueCommand::Resume(vec![d]));
+    watch
+        .until("idle", |e, _| matches!(e, QueueEvent::Idle))
+        .await;
+    for (id, n) in [(a, 0), (c, 2), (d, 3)] {
+        assert_eq!(watch.state(id), Some(&ItemState::Done), "item {n}");
+        let got = std::fs::read(local.path().join(format!("f{n}.bin"))).expect("arrived");
+        assert_eq!(sha(&got), sha(&bodies[n]), "f{n}");
+    }
+    assert!(
+        !local.path().join("f1.bin").exists(),
+        "cancelled before it ran"
+    );
+    assert!(!part.exists());
+    // After the pause: c then a (moved to the bottom), then d again when resumed.
+    let order: Vec<ItemId> = watch.started.clone();
+    assert_eq!(order[0], d, "{order:?}");
+    let pos_c = order.iter().position(|&x| x == c).expect("c ran");
+    let pos_a = order.iter().position(|&x| x == a).expect("a ran");
+    assert!(pos_c < pos_a, "a was moved to the bottom: {order:?}");
+    assert!(
+        watch
+            .log
+            .iter()
+            .any(|l| l.starts_with("REST ") && l != "REST 0"),
+        "the resumed transfer continued its partial file: {:?}",
+        watch
+            .log
+            .iter()
+            .filter(|l| l.starts_with("RE"))
+            .collect::<Vec<_>>()
+    );
+    assert!(watch.totals > 0, "totals were reported");
+    queue.send(QueueCommand::Shutdown);
+}
+
+/// "Ask": the item with an existing target waits as Asking while the others
+/// run; the answer decides it, and "apply to all" answers the rest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_parks_the_item_and_the_answer_decides() {
+    let server = unftp::start().await;
+    for n in 0..4 {
+        std::fs::write(server.root.join(format!("a{n}.txt")), format!("remote {n}")).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    for n in [0, 2, 3] {
+        std::fs::write(local.path().join(format!("a{n}.txt")), "local").expect("seed");
+    }
+    let (queue, events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        options(2, PolicyChoice::Ask),
+        Arc::new(|| {}),
+    );
+    let mut watch = Watch::new(events);
+    let config = unftp_config(&server);
+    let site = SiteKey::of(&config);
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let items = (0..4)
+        .map(|n| {
+            file_item(
+                &format!("/a{n}.txt"),
+                local.path().join(format!("a{n}.txt")),
+                8,
+            )
+        })
+        .collect();
+    queue.send(QueueCommand::Add { site, items });
+    watch
+        .until("three asks and one done", |_, w| {
+            w.items
+                .values()
+                .filter(|v| v.state == ItemState::Asking)
+                .count()
+                == 3
+                && w.items
+                    .values()
+                    .filter(|v| v.state == ItemState::Done)
+                    .count()
+                    == 1
+        })
+        .await;
+    assert_eq!(
+        std::fs::read(local.path().join("a1.txt")).expect("a1"),
+        b"remote 1"
+    );
+    let id_of = |w: &Watch, n: usize| {
+        w.items
+            .values()
+            .find(|v| v.remote_display == format!("/a{n}.txt"))
+            .map(|v| v.id)
+            .expect("item")
+    };
+    let (a0, a2) = (id_of(&watch, 0), id_of(&watch, 2));
+    queue.send(QueueCommand::Answer {
+        id: a0,
+        policy: ExistsPolicy::Overwrite,
+        apply_to_all: false,
+    });
+    watch
+        .until("a0 done", |_, w| w.state(a0) == Some(&ItemState::Done))
+        .await;
+    assert_eq!(
+        std::fs::read(local.path().join("a0.txt")).expect("a0"),
+        b"remote 0"
+    );
+    assert_eq!(
+        std::fs::read(local.path().join("a2.txt")).expect("a2"),
+        b"local",
+        "still asking"
+    );
+    queue.send(QueueCommand::Answer {
+        id: a2,
+        policy: ExistsPolicy::Skip,
+        apply_to_all: true,
+    });
+    watch
+        .until("the rest skipped", |_, w| {
+            w.items
+                .values()
+                .filter(|v| matches!(v.state, ItemState::Skipped(_)))
+                .count()
+                == 2
+        })
+        .await;
+    assert_eq!(
+        std::fs::read(local.path().join("a3.txt")).expect("a3"),
+        b"local"
+    );
+    queue.send(QueueCommand::ClearFinished);
+    let removed = watch
+        .until("cleared", |e, _| matches!(e, QueueEvent::Removed(_)))
+        .await;
+    let QueueEvent::Removed(ids) = removed else {
+        unreachable!()
+    };
+    assert_eq!(ids.len(), 4);
+    queue.send(QueueCommand::Shutdown);
+}
+
+/// The store is written while the queue changes (no shutdown needed), and a
+/// queue started on it restores every unfinished item paused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_is_written_as_it_changes_and_restores_paused() {
+    let server = unftp::start().await;
+    std::fs::write(server.root.join("done.bin"), b"12345").expect("seed");
+    let data = tempfile::tempdir().expect("tmp");
+    let store = data.path().join("queue.jsonl");
+    let local = tempfile::tempdir().expect("tmp");
+    let mut opts = options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite));
+    opts.store = Some(store.clone());
+    let (queue, events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        opts.clone(),
+        Arc::new(|| {}),
+    );
+    let mut watch = Watch::new(events);
+    let config = unftp_config(&server);
+    let site = SiteKey::of(&config);
+    // A site without settings: its items wait, paused.
+    let elsewhere = SiteKey {
+        host: "127.0.0.1".into(),
+        port: 9,
+        user: "nobody".into(),
+    };
+    queue.send(QueueCommand::Add {
+        site: elsewhere,
+        items: (0..1000)
+            .map(|n| file_item(&format!("/w{n}"), local.path().join(format!("w{n}")), 1))
+            .collect(),
+    });
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    queue.send(QueueCommand::Add {
+        site,
+        items: vec![file_item("/done.bin", local.path().join("done.bin"), 5)],
+    });
+    watch
+        .until("the file done", |_, w| {
+            w.items.values().any(|v| v.state == ItemState::Done)
+        })
+        .await;
+    assert_eq!(
+        watch
+            .items
+            .values()
+            .filter(|v| v.state == ItemState::Paused)
+            .count(),
+        1000
+    );
+    // Within about a second, without a shutdown, the file holds all of it.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let text = loop {
+        let text = std::fs::read_to_string(&store).unwrap_or_default();
+        if text.lines().count() >= 1001 && text.contains("\"s\":{\"i\":1001,\"s\":\"Done\"}") {
+            break text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "store not written: {} lines",
+            text.lines().count()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(!text.contains(unftp::PASSWORD), "no password in the store");
+    // A second queue on the same file, as after a crash: all back, paused or done.
+    let (second, events) =
+        QueueHandle::start(&tokio::runtime::Handle::current(), opts, Arc::new(|| {}));
+    let mut restored = Watch::new(events);
+    restored
+        .until("restored", |e, _| matches!(e, QueueEvent::Upsert(_)))
+        .await;
+    assert_eq!(restored.items.len(), 1001);
+    assert_eq!(
+        restored
+            .items
+            .values()
+            .filter(|v| v.state == ItemState::Paused)
+            .count(),
+        1000
+    );
+    assert_eq!(restored.state(1001), Some(&ItemState::Done));
+    second.send(QueueCommand::Shutdown);
+    queue.send(QueueCommand::Shutdown);
+}
+
+/// The CLI killed with SIGKILL in the middle of a queue: `skiff queue show`
+/// lists the unfinished items paused, and `skiff queue resume` completes
+/// them, with nothing lost or duplicated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_cli_queue_is_restored_and_completes() {
+    let server = unftp::start().await;
+    let mut expected = BTreeMap::new();
+    for n in 0..60 {
+        // A few larger files stream through .skiffpart files.
+        let len = if n % 20 == 7 {
+            3 * 1024 * 1024
+        } else {
+            64 * 1024 + n * 100
+        };
+        let body = pattern(len, n as u8);
+        let rel = format!("d{}/f{n:02}.bin", n % 3);
+        std::fs::create_dir_all(server.root.join("tree").join(format!("d{}", n % 3)))
+            .expect("mkdir");
+        std::fs::write(server.root.join("tree").join(&rel), &body).expect("seed");
+        expected.insert(rel, sha(&body));
+    }
+    let data = tempfile::tempdir().expect("tmp");
+    let store = data.path().join("q.jsonl");
+    let local = tempfile::tempdir().expect("tmp");
+    let dest = local.path().join("tree");
+    let url = server.url("tree");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skiff"))
+        .args([
+            "get",
+            "-r",
+            "--parallel",
+            "2",
+            "--limit-download",
+            "3M",
+            "--queue",
+        ])
+        .arg(&store)
+        .arg(&url)
+        .arg(&dest)
+        .env_remove("SKIFF_PASSWORD")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run skiff");
+    // Kill it once some files are in place and the rest are not.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let n = if dest.exists() { walk_count(&dest) } else { 0 };
+        let stored = std::fs::read_to_string(&store)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if n >= 10 && stored > 60 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the CLI never got going");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let before = walk_count(&dest);
+    assert!(before < 60, "killed mid-queue: {before} files");
+
+    let shown = skiff_async(vec![
+        "queue".into(),
+        "show".into(),
+        store.to_str().expect("utf8").into(),
+    ])
+    .await;
+    let listing = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    assert!(listing.contains("\tpaused\t"), "{listing}");
+    assert!(!listing.contains("\trunning\t"), "{listing}");
+    assert!(!listing.contains(unftp::PASSWORD), "{listing}");
+
+    let out = skiff_async(vec![
+        "queue".into(),
+        "resume".into(),
+        "--overwrite".into(),
+        "resume".into(),
+        store.to_str().expect("utf8").into(),
+        url,
+    ])
+    .await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Exit 3 is fine: a file finished just before the kill but not yet
+    // recorded is found complete and skipped.
+    assert!(matches!(out.status.code(), Some(0 | 3)), "{stderr}");
+    assert!(!stderr.contains("failed"), "{stderr}");
+    for (rel, digest) in &expected {
+        let got = std::fs::read(dest.join(rel)).unwrap_or_else(|_| panic!("{rel} arrived"));
+        assert_eq!(&sha(&got), digest, "{rel}");
+    }
+    assert_eq!(walk_count(&dest), 60, "no partial, renamed or extra files");
+    let shown = skiff_async(vec![
+        "queue".into(),
+        "show".into(),
+        store.to_str().expect("utf8").into(),
+    ])
+    .await;
+    let listing = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(!listing.contains("\tpaused\t"), "{listing}");
+}
+
+/// A real vsftpd killed and restarted in the middle of a 200 MiB download
+/// through the queue: the queue finishes it, the file is intact, and the
+/// server saw a REST with a non-zero offset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vsftpd_killed_mid_download_the_queue_resumes() {
+    let options = Options {
+        max_rate: Some(60 * 1024 * 1024),
+        ..Options::default()
+    };
+    let Some(mut server) = RealServer::start_with(ServerKind::Vsftpd, 26_200, options) else {
+        return;
+    };
+    const BIG: usize = 200 * 1024 * 1024;
+    let mut body = Vec::with_capacity(BIG);
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    while body.len() < BIG {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        body.extend_from_slice(&x.to_le_bytes());
+    }
+    let digest = sha(&body);
+    server.put_file("big.bin", &body);
+    drop(body);
+    let local = tempfile::tempdir().expect("tmp");
+    let target = local.path().join("big.bin");
+    let mut config = SessionConfig::new(
+        "127.0.0.1",
+        server.port,
+        Credentials {
+            user: server.user.into(),
+            password: Secret::new(server.password),
+            account: None,
+        },
+    );
+    config.timeout = Duration::from_secs(5);
+    let site = SiteKey::of(&config);
+    let (queue, events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        options_for_restart(),
+        Arc::new(|| {}),
+    );
+    let mut watch = Watch::new(events);
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    queue.send(QueueCommand::Add {
+        site,
+        items: vec![file_item("/big.bin", target.clone(), BIG as u64)],
+    });
+    watch
+        .until("40 MiB in", |_, w| {
+            w.progress.values().any(|&d| d >= 40 * 1024 * 1024)
+        })
+        .await;
+    let cut_at = *watch.progress.values().max().expect("progress");
+    tokio::task::block_in_place(|| server.restart());
+    watch
+        .until("idle", |e, _| matches!(e, QueueEvent::Idle))
+        .await;
+    let view = watch.items.values().next().expect("item").clone();
+    assert_eq!(
+        view.state,
+        ItemState::Done,
+        "{:?}",
+        watch.log.iter().rev().take(20).collect::<Vec<_>>()
+    );
+    let got = std::fs::read(&target).expect("arrived");
+    assert_eq!(got.len(), BIG);
+    assert_eq!(sha(&got), digest, "the resumed file is intact");
+    drop(got);
+    let rests: Vec<u64> = tokio::task::block_in_place(|| server.commands())
+        .iter()
+        .filter_map(|c| c.strip_prefix("REST ")?.parse().ok())
+        .collect();
+    assert!(
+        rests
+            .iter()
+            .any(|&offset| offset > 0 && offset < BIG as u64),
+        "the server saw a REST with a non-zero offset (cut at about {cut_at}): {rests:?}"
+    );
+    queue.send(QueueCommand::Shutdown);
+}
+
+fn options_for_restart() -> QueueOptions {
+    options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite))
 }

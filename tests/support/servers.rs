@@ -192,6 +192,10 @@ impl Tls {
 pub struct Options {
     /// FTPS mode (default: off). See [`Tls`].
     pub tls: Tls,
+    /// A server-side speed limit per transfer in bytes per second (vsftpd's
+    /// `local_max_rate`; ignored by the other servers), so a test can cut a
+    /// transfer in its middle.
+    pub max_rate: Option<u32>,
 }
 
 /// One running real FTP server. See the module documentation.
@@ -514,6 +518,10 @@ impl RealServer {
                         "{common}force_local_logins_ssl=YES\nforce_local_data_ssl=YES\nimplicit_ssl=YES\n"
                     ),
                 };
+                let mut tls_lines = tls_lines;
+                if let Some(rate) = self.options.max_rate {
+                    tls_lines.push_str(&format!("local_max_rate={rate}\n"));
+                }
                 let conf = self.subst(&VSFTPD_CONF.replace("@TLS@", &tls_lines));
                 write(&st.join("vsftpd.conf"), &conf, 0o600);
             }

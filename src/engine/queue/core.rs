@@ -278,7 +278,8 @@ pub(super) async fn run(
         dirty: Vec::new(),
         dirty_set: HashSet::new(),
         last_upsert: now,
-        last_store: now,
+        // The first change is written at the next tick; later ones in batches.
+        last_store: now.checked_sub(STORE_EVERY).unwrap_or(now),
         last_totals: now,
         totals_due: true,
         busy: false,
