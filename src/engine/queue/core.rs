@@ -107,7 +107,9 @@ struct Item {
     direction: Direction,
     local: PathBuf,
     remote: Vec<u8>,
-    remote_display: String,
+    /// The display form when it is not simply the remote bytes as UTF-8
+    /// (saves a copy of every path with 100,000 items queued).
+    remote_display: Option<Box<str>>,
     is_dir: bool,
     size: Option<u64>,
     modified: Option<chrono::NaiveDateTime>,
@@ -122,7 +124,19 @@ struct Item {
     next_minor: u64,
 }
 
+/// Keeps a display form only when it differs from the bytes.
+fn display_form(remote: &[u8], display: String) -> Option<Box<str>> {
+    (std::str::from_utf8(remote) != Ok(display.as_str())).then(|| display.into_boxed_str())
+}
+
 impl Item {
+    fn display(&self) -> String {
+        match &self.remote_display {
+            Some(display) => display.to_string(),
+            None => String::from_utf8_lossy(&self.remote).into_owned(),
+        }
+    }
+
     fn view(&self) -> ItemView {
         ItemView {
             id: self.id,
@@ -130,7 +144,7 @@ impl Item {
             site: (*self.site).clone(),
             direction: self.direction,
             local: self.local.clone(),
-            remote_display: self.remote_display.clone(),
+            remote_display: self.display(),
             is_dir: self.is_dir,
             size: self.size,
             done: self.done,
@@ -140,7 +154,7 @@ impl Item {
 
     fn stored(&self, site: u32) -> StoredItem {
         let r = store::encode_bytes(&self.remote);
-        let rd = (self.remote_display != r).then(|| self.remote_display.clone());
+        let rd = self.remote_display.as_deref().map(str::to_string);
         StoredItem {
             i: self.id,
             p: self.parent,
@@ -239,6 +253,7 @@ fn is_recorded(state: &ItemState) -> bool {
 }
 
 const TICK: Duration = Duration::from_millis(100);
+const UPSERT_CHUNK: usize = 1000;
 const UPSERT_EVERY: Duration = Duration::from_millis(50);
 const STORE_EVERY: Duration = Duration::from_millis(500);
 const TOTALS_EVERY: Duration = Duration::from_millis(500);
@@ -343,25 +358,31 @@ impl Queue {
             );
         }
         let restored = !loaded.items.is_empty();
-        let mut store = Store::open(path.clone(), store::count_lines(&path));
-        let mut views = Vec::new();
-        for (stored, key) in loaded.items {
-            let site = self.site_key(&key);
+        let loaded_records = loaded.records;
+        let mut store = Store::open(path.clone(), loaded_records);
+        let mut ids = Vec::new();
+        let sites: HashMap<u32, Arc<SiteKey>> = loaded
+            .sites
+            .iter()
+            .map(|(&n, key)| (n, self.site_key(key)))
+            .collect();
+        for stored in loaded.items {
+            let Some(site) = sites.get(&stored.n).cloned() else {
+                continue;
+            };
             let state = if stored.s.is_finished() || matches!(stored.s, ItemState::Failed(_)) {
                 stored.s
             } else {
                 ItemState::Paused
             };
-            let remote = store::decode_bytes(&stored.r);
-            let remote_display = stored
-                .rd
-                .unwrap_or_else(|| String::from_utf8_lossy(&remote).into_owned());
+            let remote = store::decode_bytes(stored.r);
+            let remote_display = stored.rd.map(String::into_boxed_str);
             let item = Item {
                 id: stored.i,
                 parent: stored.p,
                 site,
                 direction: stored.d,
-                local: store::decode_path(&stored.l),
+                local: store::decode_path(stored.l),
                 remote,
                 remote_display,
                 is_dir: stored.f,
@@ -393,7 +414,7 @@ impl Queue {
                 }
             }
             self.counts.apply(&item.state, item.size, 1);
-            views.push(item.view());
+            ids.push(item.id);
             self.items.insert(item.id, item);
         }
         // Children loaded before their parent need the parent's next minor too.
@@ -408,41 +429,49 @@ impl Queue {
             }
         }
         if restored {
-            // One clean rewrite: drops replayed history and any torn line, so
-            // the next append starts on a line of its own.
-            self.rewrite_store(&mut store);
             self.sink.log(
                 LogKind::Status,
                 format!(
                     "Restored {} queue item(s), unfinished ones paused: {}",
-                    views.len(),
+                    ids.len(),
                     path.display()
                 ),
             );
-            self.sink.send(QueueEvent::Upsert(views));
+            for chunk in ids.chunks(UPSERT_CHUNK) {
+                let views: Vec<ItemView> = chunk
+                    .iter()
+                    .filter_map(|id| self.items.get(id).map(Item::view))
+                    .collect();
+                self.sink.send(QueueEvent::Upsert(views));
+            }
+        }
+        if store.wants_compaction(self.items.len()) {
+            self.rewrite_store(&mut store);
         }
         self.store = Some(store);
     }
 
     fn rewrite_store(&self, store: &mut Store) {
-        let mut sites: Vec<(SiteKey, u32)> = Vec::new();
         let mut numbers: HashMap<SiteKey, u32> = HashMap::new();
-        let mut records = Vec::with_capacity(self.items.len());
-        let mut ids: Vec<&Item> = self.items.values().collect();
-        ids.sort_by_key(|i| i.id);
-        for item in ids {
+        let mut ids: Vec<ItemId> = self.items.keys().copied().collect();
+        ids.sort_unstable();
+        let mut writer = store.rewriter();
+        for id in ids {
+            let Some(item) = self.items.get(&id) else {
+                continue;
+            };
             let n = match numbers.get(&*item.site) {
                 Some(&n) => n,
                 None => {
                     let n = numbers.len() as u32;
                     numbers.insert((*item.site).clone(), n);
-                    sites.push(((*item.site).clone(), n));
+                    writer.site(&item.site, n);
                     n
                 }
             };
-            records.push(Record::Add(item.stored(n)));
+            writer.record(&Record::Add(item.stored(n)));
         }
-        store.rewrite(&sites, records);
+        store.commit(writer);
     }
 
     fn record(&mut self, record: impl FnOnce(&mut Store) -> Record) {
@@ -815,8 +844,8 @@ impl Queue {
                 site: Arc::clone(&key),
                 direction: new.direction,
                 local: new.local,
+                remote_display: display_form(&new.remote, new.remote_display),
                 remote: new.remote,
-                remote_display: new.remote_display,
                 is_dir: new.is_dir,
                 size: new.size,
                 modified: new.modified,
@@ -1182,7 +1211,7 @@ impl Queue {
                     id,
                     direction: item.direction,
                     local: item.local.clone(),
-                    remote_display: item.remote_display.clone(),
+                    remote_display: item.display(),
                     source,
                     target,
                 };
@@ -1194,7 +1223,7 @@ impl Queue {
             Err(EngineError::Cancelled) if was_running => self.set_state(id, ItemState::Paused),
             Err(EngineError::Cancelled) => {}
             Err(e) => {
-                let what = item.remote_display.clone();
+                let what = item.display();
                 self.log(LogKind::Error, format!("{e}: {what}"));
                 self.set_state(id, ItemState::Failed(e.to_string()));
             }
@@ -1224,8 +1253,8 @@ impl Queue {
                 site: Arc::clone(&site),
                 direction: child.item.direction,
                 local: child.item.local,
+                remote_display: display_form(&child.item.remote, child.item.remote_display),
                 remote: child.item.remote,
-                remote_display: child.item.remote_display,
                 is_dir: child.item.is_dir,
                 size: child.item.size,
                 modified: child.item.modified,
@@ -1248,15 +1277,18 @@ impl Queue {
         if self.dirty.is_empty() {
             return;
         }
-        let views: Vec<ItemView> = self
-            .dirty
-            .drain(..)
-            .filter_map(|id| self.items.get(&id).map(Item::view))
-            .collect();
+        // In chunks, so 100,000 new items never exist twice over in one event.
+        let dirty = std::mem::take(&mut self.dirty);
         self.dirty_set.clear();
         self.last_upsert = Instant::now();
-        if !views.is_empty() {
-            self.sink.send(QueueEvent::Upsert(views));
+        for chunk in dirty.chunks(UPSERT_CHUNK) {
+            let views: Vec<ItemView> = chunk
+                .iter()
+                .filter_map(|id| self.items.get(id).map(Item::view))
+                .collect();
+            if !views.is_empty() {
+                self.sink.send(QueueEvent::Upsert(views));
+            }
         }
     }
 

@@ -94,13 +94,13 @@ pub(super) fn encode_bytes(bytes: &[u8]) -> String {
     }
 }
 
-/// Decodes [`encode_bytes`].
-pub(super) fn decode_bytes(text: &str) -> Vec<u8> {
+/// Decodes [`encode_bytes`] (plain text without a copy).
+pub(super) fn decode_bytes(text: String) -> Vec<u8> {
     match text.strip_prefix('\0') {
         Some(hex) => (0..hex.len() / 2)
             .filter_map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok())
             .collect(),
-        None => text.as_bytes().to_vec(),
+        None => text.into_bytes(),
     }
 }
 
@@ -111,7 +111,7 @@ pub(super) fn encode_path(path: &Path) -> String {
 }
 
 /// Decodes [`encode_path`].
-pub(super) fn decode_path(text: &str) -> PathBuf {
+pub(super) fn decode_path(text: String) -> PathBuf {
     use std::os::unix::ffi::OsStringExt;
     PathBuf::from(std::ffi::OsString::from_vec(decode_bytes(text)))
 }
@@ -119,27 +119,42 @@ pub(super) fn decode_path(text: &str) -> PathBuf {
 /// What [`load`] found.
 #[derive(Debug, Default)]
 pub(super) struct Loaded {
-    /// Items in id order, with their sites.
-    pub items: Vec<(StoredItem, SiteKey)>,
+    /// Items in id order.
+    pub items: Vec<StoredItem>,
+    /// The sites by number.
+    pub sites: HashMap<u32, SiteKey>,
     /// Lines that did not parse.
     pub bad_lines: usize,
+    /// Lines in the file.
+    pub records: usize,
 }
 
 /// Reads a journal; a missing file is an empty queue.
 pub(super) fn load(path: &Path) -> std::io::Result<Loaded> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    use std::io::BufRead;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
         Err(e) => return Err(e),
     };
+    let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
     let mut sites: HashMap<u32, SiteKey> = HashMap::new();
     let mut items: BTreeMap<ItemId, StoredItem> = BTreeMap::new();
     let mut bad_lines = 0;
-    for line in text.split(|&b| b == b'\n') {
+    let mut records = 0;
+    let mut torn = false;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        torn = line.last() != Some(&b'\n');
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let Ok(record) = serde_json::from_slice::<Record>(line) else {
+        records += 1;
+        let Ok(record) = serde_json::from_slice::<Record>(&line) else {
             bad_lines += 1;
             continue;
         };
@@ -169,14 +184,20 @@ pub(super) fn load(path: &Path) -> std::io::Result<Loaded> {
             }
         }
     }
+    if torn {
+        // The crash cut a line: end it, so the next append starts a line of its own.
+        append(path, b"\n")?;
+    }
     let items = items
         .into_values()
-        .filter_map(|item| {
-            let site = sites.get(&item.n)?.clone();
-            Some((item, site))
-        })
+        .filter(|item| sites.contains_key(&item.n))
         .collect();
-    Ok(Loaded { items, bad_lines })
+    Ok(Loaded {
+        items,
+        sites,
+        bad_lines,
+        records,
+    })
 }
 
 enum WriteOp {
@@ -203,15 +224,34 @@ impl Store {
         let thread_path = path.clone();
         let thread_errors = std::sync::Arc::clone(&errors);
         std::thread::spawn(move || {
-            for op in ops {
-                let result = match op {
-                    WriteOp::Append(bytes) => append(&thread_path, &bytes),
-                    WriteOp::Replace(bytes) => paths::write_atomic(&thread_path, &bytes),
-                    WriteOp::Sync(done) => {
-                        let _ = done.send(());
-                        Ok(())
+            while let Ok(first) = ops.recv() {
+                // Appends waiting together are written with one sync.
+                let mut batch = Vec::new();
+                let mut next = Some(first);
+                let mut result = Ok(());
+                while let Some(op) = next.take() {
+                    match op {
+                        WriteOp::Append(bytes) => {
+                            batch.extend_from_slice(&bytes);
+                            next = ops.try_recv().ok();
+                        }
+                        WriteOp::Replace(bytes) => {
+                            batch.clear();
+                            result = paths::write_atomic(&thread_path, &bytes);
+                            next = ops.try_recv().ok();
+                        }
+                        WriteOp::Sync(done) => {
+                            if !batch.is_empty() {
+                                result = append(&thread_path, &batch);
+                                batch.clear();
+                            }
+                            let _ = done.send(());
+                        }
                     }
-                };
+                }
+                if !batch.is_empty() {
+                    result = append(&thread_path, &batch);
+                }
                 if let Err(e) = result
                     && let Ok(mut slot) = thread_errors.lock()
                 {
@@ -242,11 +282,15 @@ impl Store {
         n
     }
 
-    /// Adds a record to the next batch.
+    /// Adds a record to the next batch; a large batch goes to the writer at
+    /// once, so 100,000 new items are never held serialized all together.
     pub(super) fn record(&mut self, record: &Record) {
         if serde_json::to_writer(&mut self.pending, record).is_ok() {
             self.pending.push(b'\n');
             self.journal_records += 1;
+        }
+        if self.pending.len() >= HANDOFF {
+            self.flush();
         }
     }
 
@@ -268,31 +312,21 @@ impl Store {
         self.journal_records > 10_000 && self.journal_records > live.saturating_mul(3)
     }
 
-    /// Replaces the file with `records` (the live queue), atomically.
-    pub(super) fn rewrite(&mut self, sites: &[(SiteKey, u32)], records: Vec<Record>) {
+    /// Starts a rewrite of the whole file (see [`Store::commit`]).
+    pub(super) fn rewriter(&mut self) -> Rewrite {
+        Rewrite {
+            bytes: Vec::new(),
+            sites: HashMap::new(),
+            count: 0,
+        }
+    }
+
+    /// Replaces the file with what `rewrite` holds (the live queue), atomically.
+    pub(super) fn commit(&mut self, rewrite: Rewrite) {
         self.pending.clear();
-        self.sites.clear();
-        let mut bytes = Vec::new();
-        let mut count = 0;
-        for (key, n) in sites {
-            self.sites.insert(key.clone(), *n);
-            let site = Record::Site {
-                n: *n,
-                key: key.clone(),
-            };
-            if serde_json::to_writer(&mut bytes, &site).is_ok() {
-                bytes.push(b'\n');
-                count += 1;
-            }
-        }
-        for record in &records {
-            if serde_json::to_writer(&mut bytes, record).is_ok() {
-                bytes.push(b'\n');
-                count += 1;
-            }
-        }
-        self.journal_records = count;
-        let _ = self.writer.send(WriteOp::Replace(bytes));
+        self.sites = rewrite.sites;
+        self.journal_records = rewrite.count;
+        let _ = self.writer.send(WriteOp::Replace(rewrite.bytes));
     }
 
     /// Flushes and waits until the writer thread has written everything.
@@ -322,12 +356,34 @@ fn append(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_data()
 }
 
-/// Counts the lines of a journal (how many records it holds).
-pub(super) fn count_lines(path: &Path) -> usize {
-    std::fs::read(path)
-        .map(|b| b.iter().filter(|&&c| c == b'\n').count())
-        .unwrap_or(0)
+/// The whole queue, serialized for [`Store::commit`].
+pub(super) struct Rewrite {
+    bytes: Vec<u8>,
+    sites: HashMap<SiteKey, u32>,
+    count: usize,
 }
+
+impl Rewrite {
+    /// Numbers a site.
+    pub(super) fn site(&mut self, key: &SiteKey, n: u32) {
+        self.sites.insert(key.clone(), n);
+        self.record(&Record::Site {
+            n,
+            key: key.clone(),
+        });
+    }
+
+    /// Adds a record.
+    pub(super) fn record(&mut self, record: &Record) {
+        if serde_json::to_writer(&mut self.bytes, record).is_ok() {
+            self.bytes.push(b'\n');
+            self.count += 1;
+        }
+    }
+}
+
+/// Pending bytes handed to the writer thread at once.
+const HANDOFF: usize = 256 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -341,7 +397,7 @@ mod tests {
             b"\0odd".as_slice(),
             b"".as_slice(),
         ] {
-            assert_eq!(decode_bytes(&encode_bytes(bytes)), bytes);
+            assert_eq!(decode_bytes(encode_bytes(bytes)), bytes);
         }
         assert_eq!(encode_bytes(b"/x"), "/x");
     }
@@ -390,7 +446,7 @@ mod tests {
         let states: Vec<_> = loaded
             .items
             .iter()
-            .map(|(i, k)| (i.i, i.s.clone(), k.clone()))
+            .map(|i| (i.i, i.s.clone(), loaded.sites[&i.n].clone()))
             .collect();
         assert_eq!(
             states,
