@@ -11,6 +11,10 @@
 # it on exit. The served root holds dir/: FILES files (default 2,000) of 4 KiB
 # of random bytes.
 #
+# `skiff get -r` runs through the transfer queue (src/engine/queue/): a
+# folder item walked on its own connection while P workers, each with one
+# connection, take the files as they are listed; so this measures the queue.
+#
 # For P = 1, 2, 4, 8 (SKIFF_BENCH_PARALLEL) and RUNS runs (default 3,
 # interleaved), it times
 #   skiff get -r --parallel P --no-tls --passive URL/dir OUT/dest

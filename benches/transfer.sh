@@ -12,7 +12,9 @@
 #   2. puts a 1 GiB file of random bytes and a folder of 50,000 empty files in
 #      that root;
 #   3. times each client RUNS times (default 3, interleaved) and takes the
-#      median: the 1 GiB download to disk (skiff get / curl -o / lftp get, all
+#      median: the 1 GiB download to disk (skiff get, which runs through the
+#      transfer queue with its progress events and speed limiter (limit off)
+#      in the path / curl -o / lftp get, all
 #      passive, lftp without pget segmentation) and the listing of the
 #      50,000-entry folder to /dev/null (skiff ls / curl's raw LIST / lftp
 #      `cls dir`, which parses the LIST as skiff does; not `cls -l`, which
@@ -30,6 +32,7 @@
 #
 # Environment: SKIFF_BENCH_PORT (default 23121; passive ports PORT+1..PORT+99),
 # SKIFF_BENCH_RUNS (default 3), SKIFF_BENCH_KEEP=1 keeps the temp folder,
+# SKIFF_BENCH_BIN=/path/to/skiff times that binary without building,
 # CARGO_TARGET_DIR is honoured as cargo honours it, TMPDIR picks the disk.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,9 +77,13 @@ if port_answers; then
 fi
 
 # --- build ------------------------------------------------------------------------
-log "cargo build --release"
-cargo build --release
-SKIFF="${CARGO_TARGET_DIR:-target}/release/skiff"
+if [[ -n ${SKIFF_BENCH_BIN:-} ]]; then
+    SKIFF=$SKIFF_BENCH_BIN # a prebuilt binary (e.g. --no-default-features): no build
+else
+    log "cargo build --release"
+    cargo build --release
+    SKIFF="${CARGO_TARGET_DIR:-target}/release/skiff"
+fi
 [[ -x $SKIFF ]] || die "no binary at $SKIFF after the build"
 SKIFF=$(cd "$(dirname "$SKIFF")" && pwd)/skiff
 # Plain FTP like the peers (curl's default; lftp gets ftp:ssl-allow false): a

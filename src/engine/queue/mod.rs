@@ -340,7 +340,7 @@ pub enum QueueEvent {
         queued_bytes: u64,
         /// Items running.
         running: u64,
-        /// Items done.
+        /// Items finished: done or skipped.
         done: u64,
         /// Items failed.
         failed: u64,
