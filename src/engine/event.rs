@@ -117,12 +117,17 @@ pub type EventSender = mpsc::UnboundedSender<Event>;
 pub struct EventSink {
     tx: Option<EventSender>,
     waker: Option<std::sync::Arc<dyn Fn() + Send + Sync>>,
+    handler: Option<EventHandler>,
 }
+
+/// A function that takes each event where it happens (no channel, no task
+/// hop): the transfer queue tags them with the item they belong to.
+pub type EventHandler = std::sync::Arc<dyn Fn(Event) + Send + Sync>;
 
 impl std::fmt::Debug for EventSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventSink")
-            .field("connected", &self.tx.is_some())
+            .field("connected", &(self.tx.is_some() || self.handler.is_some()))
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +138,16 @@ impl EventSink {
         Self {
             tx: Some(tx),
             waker: None,
+            handler: None,
+        }
+    }
+
+    /// A sink that hands each event to `handler`, on the sender's thread.
+    pub fn with_handler(handler: EventHandler) -> Self {
+        Self {
+            tx: None,
+            waker: None,
+            handler: Some(handler),
         }
     }
 
@@ -141,6 +156,7 @@ impl EventSink {
         Self {
             tx: Some(tx),
             waker: Some(waker),
+            handler: None,
         }
     }
 
@@ -149,11 +165,16 @@ impl EventSink {
         Self {
             tx: None,
             waker: None,
+            handler: None,
         }
     }
 
     /// Sends an event; a closed receiver is not an error for the engine.
     pub fn send(&self, event: Event) {
+        if let Some(handler) = &self.handler {
+            handler(event);
+            return;
+        }
         if let Some(tx) = &self.tx {
             let _ = tx.send(event);
             if let Some(waker) = &self.waker {
@@ -164,7 +185,7 @@ impl EventSink {
 
     /// Sends a log line.
     pub fn log(&self, conn: u64, kind: LogKind, text: impl Into<String>) {
-        if self.tx.is_some() {
+        if self.tx.is_some() || self.handler.is_some() {
             self.send(Event::Log(LogLine {
                 conn,
                 kind,

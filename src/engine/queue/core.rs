@@ -137,6 +137,33 @@ impl Item {
         }
     }
 
+    /// An item read back from the store (state still as stored).
+    fn restored(stored: StoredItem, site: Arc<SiteKey>) -> Self {
+        Item {
+            id: stored.i,
+            parent: stored.p,
+            site,
+            direction: stored.d,
+            local: store::decode_path(stored.l),
+            remote: store::decode_bytes(stored.r),
+            remote_display: stored.rd.map(String::into_boxed_str),
+            is_dir: stored.f,
+            size: stored.z,
+            modified: stored
+                .m
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .map(|t| t.naive_utc()),
+            done: 0,
+            state: stored.s,
+            pos: stored.o,
+            answer: None,
+            hint: Hint::Unknown,
+            waiting_site: false,
+            rate: 0.0,
+            next_minor: 1,
+        }
+    }
+
     fn view(&self) -> ItemView {
         ItemView {
             id: self.id,
@@ -327,9 +354,42 @@ impl Queue {
         let Some(path) = self.options.store.clone() else {
             return;
         };
-        let loaded = match store::load(&path) {
-            Ok(loaded) => loaded,
+        let mut sites: HashMap<u32, Arc<SiteKey>> = HashMap::new();
+        let mut keys = std::mem::take(&mut self.site_keys);
+        let mut items: HashMap<ItemId, Item> = HashMap::new();
+        let replayed = store::replay(&path, |record| match record {
+            Record::Site { n, key } => {
+                let key = Arc::clone(keys.entry(key.clone()).or_insert_with(|| Arc::new(key)));
+                sites.insert(n, key);
+            }
+            Record::Add(stored) => {
+                if let Some(site) = sites.get(&stored.n) {
+                    items.insert(stored.i, Item::restored(stored, Arc::clone(site)));
+                }
+            }
+            Record::State { i, s } => {
+                if let Some(item) = items.get_mut(&i) {
+                    item.state = s;
+                }
+            }
+            Record::Remove(ids) => {
+                for id in ids {
+                    items.remove(&id);
+                }
+            }
+            Record::Order(moves) => {
+                for (id, major, minor) in moves {
+                    if let Some(item) = items.get_mut(&id) {
+                        item.pos = (major, minor);
+                    }
+                }
+            }
+        });
+        self.site_keys = keys;
+        let replayed = match replayed {
+            Ok(replayed) => replayed,
             Err(e) => {
+                items.clear();
                 self.sink.log(
                     LogKind::Error,
                     format!("could not read the queue ({e}): {}", path.display()),
@@ -344,91 +404,52 @@ impl Queue {
                         format!("could not set the queue aside ({e}): {}", path.display()),
                     ),
                 }
-                store::Loaded::default()
+                store::Replayed::default()
             }
         };
-        if loaded.bad_lines > 0 {
+        if replayed.bad_lines > 0 {
             self.sink.log(
                 LogKind::Warning,
                 format!(
                     "{} unreadable line(s) in the queue were skipped (a write cut short): {}",
-                    loaded.bad_lines,
+                    replayed.bad_lines,
                     path.display()
                 ),
             );
         }
-        let restored = !loaded.items.is_empty();
-        let loaded_records = loaded.records;
-        let mut store = Store::open(path.clone(), loaded_records);
-        let mut ids = Vec::new();
-        let sites: HashMap<u32, Arc<SiteKey>> = loaded
-            .sites
-            .iter()
-            .map(|(&n, key)| (n, self.site_key(key)))
-            .collect();
-        for stored in loaded.items {
-            let Some(site) = sites.get(&stored.n).cloned() else {
-                continue;
-            };
-            let state = if stored.s.is_finished() || matches!(stored.s, ItemState::Failed(_)) {
-                stored.s
-            } else {
-                ItemState::Paused
-            };
-            let remote = store::decode_bytes(stored.r);
-            let remote_display = stored.rd.map(String::into_boxed_str);
-            let item = Item {
-                id: stored.i,
-                parent: stored.p,
-                site,
-                direction: stored.d,
-                local: store::decode_path(stored.l),
-                remote,
-                remote_display,
-                is_dir: stored.f,
-                size: stored.z,
-                modified: stored
-                    .m
-                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-                    .map(|t| t.naive_utc()),
-                done: if state == ItemState::Done {
-                    stored.z.unwrap_or(0)
-                } else {
-                    0
-                },
-                state,
-                pos: stored.o,
-                answer: None,
-                hint: Hint::Unknown,
-                waiting_site: false,
-                rate: 0.0,
-                next_minor: 1,
-            };
+        let mut store = Store::open(path.clone(), replayed.records);
+        let mut ids: Vec<ItemId> = items.keys().copied().collect();
+        ids.sort_unstable();
+        for item in items.values_mut() {
+            // Whatever was waiting or running comes back paused.
+            if !(item.state.is_finished() || matches!(item.state, ItemState::Failed(_))) {
+                item.state = ItemState::Paused;
+            }
+            if item.state == ItemState::Done {
+                item.done = item.size.unwrap_or(0);
+            }
+        }
+        let mut minors: Vec<(ItemId, u64)> = Vec::new();
+        for item in items.values() {
             self.next_id = self.next_id.max(item.id + 1);
             self.min_major = self.min_major.min(item.pos.0);
             self.max_major = self.max_major.max(item.pos.0);
+            self.counts.apply(&item.state, item.size, 1);
             if let Some(parent) = item.parent {
                 self.children.entry(parent).or_default().push(item.id);
-                if let Some(p) = self.items.get_mut(&parent) {
-                    p.next_minor = p.next_minor.max(item.pos.1 + 1);
-                }
+                minors.push((parent, item.pos.1 + 1));
             }
-            self.counts.apply(&item.state, item.size, 1);
-            ids.push(item.id);
-            self.items.insert(item.id, item);
         }
-        // Children loaded before their parent need the parent's next minor too.
-        let minors: Vec<(ItemId, u64)> = self
-            .items
-            .values()
-            .filter_map(|i| Some((i.parent?, i.pos.1 + 1)))
-            .collect();
+        for kids in self.children.values_mut() {
+            kids.sort_unstable();
+        }
         for (parent, minor) in minors {
-            if let Some(p) = self.items.get_mut(&parent) {
+            if let Some(p) = items.get_mut(&parent) {
                 p.next_minor = p.next_minor.max(minor);
             }
         }
-        if restored {
+        self.items = items;
+        if !ids.is_empty() {
             self.sink.log(
                 LogKind::Status,
                 format!(

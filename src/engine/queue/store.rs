@@ -14,7 +14,7 @@
 //! remote name, a non-UTF-8 local path) are stored as `"\u0000"` followed by
 //! hex, which no real name can look like (NUL is in no path).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -116,32 +116,27 @@ pub(super) fn decode_path(text: String) -> PathBuf {
     PathBuf::from(std::ffi::OsString::from_vec(decode_bytes(text)))
 }
 
-/// What [`load`] found.
+/// What [`replay`] found besides the records.
 #[derive(Debug, Default)]
-pub(super) struct Loaded {
-    /// Items in id order.
-    pub items: Vec<StoredItem>,
-    /// The sites by number.
-    pub sites: HashMap<u32, SiteKey>,
+pub(super) struct Replayed {
     /// Lines that did not parse.
     pub bad_lines: usize,
     /// Lines in the file.
     pub records: usize,
 }
 
-/// Reads a journal; a missing file is an empty queue.
-pub(super) fn load(path: &Path) -> std::io::Result<Loaded> {
+/// Reads a journal line by line and hands each record to `each`, so a
+/// restore never holds the file or a second copy of the queue in memory; a
+/// missing file is an empty queue.
+pub(super) fn replay(path: &Path, mut each: impl FnMut(Record)) -> std::io::Result<Replayed> {
     use std::io::BufRead;
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Replayed::default()),
         Err(e) => return Err(e),
     };
     let mut reader = std::io::BufReader::with_capacity(256 * 1024, file);
-    let mut sites: HashMap<u32, SiteKey> = HashMap::new();
-    let mut items: BTreeMap<ItemId, StoredItem> = BTreeMap::new();
-    let mut bad_lines = 0;
-    let mut records = 0;
+    let mut found = Replayed::default();
     let mut torn = false;
     let mut line = Vec::new();
     loop {
@@ -153,51 +148,17 @@ pub(super) fn load(path: &Path) -> std::io::Result<Loaded> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        records += 1;
-        let Ok(record) = serde_json::from_slice::<Record>(&line) else {
-            bad_lines += 1;
-            continue;
-        };
-        match record {
-            Record::Site { n, key } => {
-                sites.insert(n, key);
-            }
-            Record::Add(item) => {
-                items.insert(item.i, item);
-            }
-            Record::State { i, s } => {
-                if let Some(item) = items.get_mut(&i) {
-                    item.s = s;
-                }
-            }
-            Record::Remove(ids) => {
-                for id in ids {
-                    items.remove(&id);
-                }
-            }
-            Record::Order(moves) => {
-                for (id, major, minor) in moves {
-                    if let Some(item) = items.get_mut(&id) {
-                        item.o = (major, minor);
-                    }
-                }
-            }
+        found.records += 1;
+        match serde_json::from_slice::<Record>(&line) {
+            Ok(record) => each(record),
+            Err(_) => found.bad_lines += 1,
         }
     }
     if torn {
         // The crash cut a line: end it, so the next append starts a line of its own.
         append(path, b"\n")?;
     }
-    let items = items
-        .into_values()
-        .filter(|item| sites.contains_key(&item.n))
-        .collect();
-    Ok(Loaded {
-        items,
-        sites,
-        bad_lines,
-        records,
-    })
+    Ok(found)
 }
 
 enum WriteOp {
@@ -388,6 +349,7 @@ const HANDOFF: usize = 256 * 1024;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn bytes_round_trip_and_utf8_stays_readable() {
@@ -441,12 +403,32 @@ mod tests {
             .open(&path)
             .expect("open");
         file.write_all(b"{\"a\":{\"i\":9,").expect("torn");
-        let loaded = load(&path).expect("load");
-        assert_eq!(loaded.bad_lines, 1);
-        let states: Vec<_> = loaded
-            .items
-            .iter()
-            .map(|i| (i.i, i.s.clone(), loaded.sites[&i.n].clone()))
+        let mut sites = HashMap::new();
+        let mut items: BTreeMap<ItemId, StoredItem> = BTreeMap::new();
+        let found = replay(&path, |record| match record {
+            Record::Site { n, key } => {
+                sites.insert(n, key);
+            }
+            Record::Add(item) => {
+                items.insert(item.i, item);
+            }
+            Record::State { i, s } => {
+                if let Some(item) = items.get_mut(&i) {
+                    item.s = s;
+                }
+            }
+            Record::Remove(ids) => {
+                for id in ids {
+                    items.remove(&id);
+                }
+            }
+            Record::Order(_) => {}
+        })
+        .expect("replay");
+        assert_eq!(found.bad_lines, 1);
+        let states: Vec<_> = items
+            .values()
+            .map(|i| (i.i, i.s.clone(), sites[&i.n].clone()))
             .collect();
         assert_eq!(
             states,
@@ -455,5 +437,7 @@ mod tests {
                 (2, ItemState::Done, key.clone())
             ]
         );
+        // The torn line was ended: the next record starts a line of its own.
+        assert!(std::fs::read(&path).expect("read").ends_with(b"\n"));
     }
 }

@@ -116,33 +116,28 @@ impl Connections {
 const NO_ITEM: u64 = u64::MAX;
 
 /// An event sink for connections whose log lines go to the front end and
-/// whose progress is reported for the item `current` names.
+/// whose progress is reported for the item `current` names, mapped where
+/// they happen (no task in between).
 fn item_sink(
     sink: QueueSink,
     msgs: mpsc::UnboundedSender<Msg>,
     current: Arc<AtomicU64>,
 ) -> EventSink {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
-    tokio::spawn(async move {
-        while let Some(event) = rx.recv().await {
-            match event {
-                Event::Log(line) => sink.send(QueueEvent::Log(line)),
-                Event::Progress(progress) => {
-                    let id = current.load(Ordering::Relaxed);
-                    if id != NO_ITEM {
-                        let _ = msgs.send(Msg::Progress {
-                            id,
-                            done: progress.done,
-                            total: progress.total,
-                            rate: progress.rate,
-                        });
-                    }
-                }
-                _ => {}
+    EventSink::with_handler(Arc::new(move |event| match event {
+        Event::Log(line) => sink.send(QueueEvent::Log(line)),
+        Event::Progress(progress) => {
+            let id = current.load(Ordering::Relaxed);
+            if id != NO_ITEM {
+                let _ = msgs.send(Msg::Progress {
+                    id,
+                    done: progress.done,
+                    total: progress.total,
+                    rate: progress.rate,
+                });
             }
         }
-    });
-    EventSink::new(tx)
+        _ => {}
+    }))
 }
 
 /// A worker: takes file jobs until its channel closes.
