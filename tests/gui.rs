@@ -393,9 +393,14 @@ fn connected_with_tls(app: &SkiffApp) -> bool {
 /// Always trust connects and stores it, so a new window connects at once.
 #[test]
 fn certificate_dialog_refuse_trust_once_and_always() {
-    let Some(server) =
-        RealServer::start_with(ServerKind::Vsftpd, 28_110, Options { tls: Tls::Required })
-    else {
+    let Some(server) = RealServer::start_with(
+        ServerKind::Vsftpd,
+        28_110,
+        Options {
+            tls: Tls::Required,
+            ..Options::default()
+        },
+    ) else {
         return;
     };
     server.put_file("secret-plans.txt", b"over TLS");
