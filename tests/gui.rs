@@ -57,6 +57,7 @@ fn harness_full(
             local_dir: Some(local_dir.to_path_buf()),
             config_dir: Some(config_dir.to_path_buf()),
             secrets: Some(secrets),
+            data_dir: Some(config_dir.join("data")),
             ..Default::default()
         },
     )
@@ -593,4 +594,120 @@ fn site_manager_validates_saves_and_connects_in_active_mode() {
             .as_deref(),
         Some(unftp::PASSWORD)
     );
+}
+
+fn sha(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Waits until `path` holds exactly `want`.
+fn wait_file(harness: &mut Harness<'static, App>, path: &Path, want: &[u8]) {
+    let what = format!("{} with the right content", path.display());
+    let want = sha(want);
+    wait(harness, &what, |_| {
+        std::fs::read(path).is_ok_and(|b| sha(&b) == want)
+    });
+}
+
+/// Download by double-click and by drag and drop, upload with Enter, and the
+/// overwrite dialog: Skip keeps the file, Rename keeps both.
+#[test]
+fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(server.root.join("big.bin"), &big).expect("seed");
+    std::fs::write(server.root.join("dragged.txt"), b"dragged across").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    std::fs::write(local.path().join("upload-me.txt"), b"from the local pane").expect("seed");
+    let mut harness = harness(local.path());
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the remote listing", |app| {
+        remote_names(app).len() == 2
+    });
+
+    // Double-click a remote file: it lands in the local folder, complete.
+    double_click(&mut harness, "big.bin");
+    wait_file(&mut harness, &local.path().join("big.bin"), &big);
+    wait(&mut harness, "the local pane refreshed", |app| {
+        local_names(app).contains(&"big.bin".to_string())
+    });
+    assert!(
+        harness
+            .get_all_by_label_contains("Successful transfers (1)")
+            .count()
+            == 1
+    );
+
+    // Drag a remote row onto the local pane.
+    let from = harness.get_by_label("dragged.txt").rect().center();
+    let to = harness.get_by_label("upload-me.txt").rect().center();
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=10 {
+        let t = i as f32 / 10.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.run_steps(2);
+    wait_file(
+        &mut harness,
+        &local.path().join("dragged.txt"),
+        b"dragged across",
+    );
+
+    // Enter on a local file uploads it into the remote folder.
+    harness.get_by_label("upload-me.txt").click();
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    let uploaded = server.root.join("upload-me.txt");
+    wait(&mut harness, "the upload on the server", |_| {
+        std::fs::read(&uploaded).is_ok_and(|b| b == b"from the local pane")
+    });
+
+    // The same download again: the target exists, the dialog asks. Skip keeps it.
+    std::fs::write(local.path().join("big.bin"), b"a different local file").expect("change local");
+    double_click(&mut harness, "big.bin");
+    wait(&mut harness, "the overwrite dialog", |app| {
+        matches!(app.dialog(), Some(Dialog::Overwrite { .. }))
+    });
+    harness.run_steps(4);
+    harness.get_by_label("Target file already exists");
+    harness.get_by_label("Skip").click();
+    harness.run_steps(2);
+    wait(&mut harness, "the skip", |app| {
+        app.dialog().is_none() && app.queue_view.totals.queued == 0
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        std::fs::read(local.path().join("big.bin")).expect("local file"),
+        b"a different local file",
+        "Skip must not touch the existing file"
+    );
+
+    // Again, and Rename: both files are kept.
+    double_click(&mut harness, "big.bin");
+    wait(&mut harness, "the overwrite dialog again", |app| {
+        matches!(app.dialog(), Some(Dialog::Overwrite { .. }))
+    });
+    harness.run_steps(4);
+    harness.get_by_label("Rename").click();
+    harness.run_steps(2);
+    wait_file(&mut harness, &local.path().join("big (1).bin"), &big);
+    assert_eq!(
+        std::fs::read(local.path().join("big.bin")).expect("local file"),
+        b"a different local file"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(local.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".skiffpart"))
+        .collect();
+    assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
 }

@@ -10,10 +10,11 @@
 //! State that outlives a run (last local folder, sort orders) is the
 //! serde [`UiState`]; everything else is rebuilt at start.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 
-use eframe::egui::{self, RichText};
+use eframe::egui;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::action::Action;
@@ -22,10 +23,15 @@ use super::files::{FileRow, RowKind, Sort, format_size};
 use super::local::{self, LocalRequest, LocalResult};
 use super::log::LogPane;
 use super::pane::{Loc, Pane, PaneEvent};
+use super::queue::QueueView;
 use super::site_manager::{SiteManager, SiteManagerOutcome};
 use super::table::{Side, TableEvent, menu_item};
 use crate::cli::FtpUrl;
 use crate::engine::browser::Waker;
+use crate::engine::queue::{
+    Direction, ItemState, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
+    QueueOptions, SiteKey,
+};
 use crate::engine::{
     BrowseCommand, BrowserHandle, ConnectionState, Credentials, Event, LogKind, RemoteEntry,
     SessionConfig,
@@ -72,6 +78,8 @@ pub struct StartOptions {
     pub config_dir: Option<PathBuf>,
     /// Where site passwords live; default: the OS keyring.
     pub secrets: Option<Arc<dyn SecretStore>>,
+    /// The data folder (the queue); default: the platform's.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for StartOptions {
@@ -198,6 +206,21 @@ pub struct SkiffApp {
     current_site: Option<Site>,
     /// The site manager was asked for before the sites were read.
     open_manager_when_loaded: bool,
+    queue: QueueHandle,
+    queue_events: UnboundedReceiver<QueueEvent>,
+    /// The queue as the pane shows it.
+    pub queue_view: QueueView,
+    /// Existing-target questions waiting for the overwrite dialog.
+    asks: VecDeque<Dialog>,
+    /// The site whose settings the queue has.
+    queue_site: Option<SiteKey>,
+    /// Finished downloads into the local folder: list it again (at most once a second).
+    local_stale: bool,
+    /// Finished uploads into the remote folder: list it again.
+    remote_stale: bool,
+    last_refresh: Option<std::time::Instant>,
+    /// The remote pane's area, for files dropped from the desktop.
+    remote_rect: egui::Rect,
     /// Frames drawn, for tests and the frame-time benchmark.
     pub frames: u64,
 }
@@ -222,7 +245,22 @@ impl SkiffApp {
         let handle = runtime.handle().clone();
         let repaint = ctx.clone();
         let waker: Waker = Arc::new(move || repaint.request_repaint());
-        let (browser, browse_events) = BrowserHandle::start(&handle, waker);
+        let (browser, browse_events) = BrowserHandle::start(&handle, Arc::clone(&waker));
+        let store = match &start.data_dir {
+            Some(dir) => Some(dir.join(crate::engine::queue::STORE_FILE)),
+            None => crate::engine::queue::default_store(),
+        };
+        let (queue, queue_events) = QueueHandle::start(
+            &handle,
+            QueueOptions {
+                store,
+                // As FileZilla: ask what to do with an existing target.
+                download: PolicyChoice::Ask,
+                upload: PolicyChoice::Ask,
+                ..QueueOptions::default()
+            },
+            waker,
+        );
         let (local_tx, local_rx) = mpsc::channel();
         let state = start.state.unwrap_or_default();
         let mut app = Self {
@@ -260,6 +298,15 @@ impl SkiffApp {
             pending_site: start.site.clone(),
             current_site: None,
             open_manager_when_loaded: false,
+            queue,
+            queue_events,
+            queue_view: QueueView::processing(),
+            asks: VecDeque::new(),
+            queue_site: None,
+            local_stale: false,
+            remote_stale: false,
+            last_refresh: None,
+            remote_rect: egui::Rect::NOTHING,
             frames: 0,
         };
         if let Some(dir) = app.config_dir.clone() {
@@ -383,6 +430,11 @@ impl SkiffApp {
         self.remote = Pane::new(Side::Remote);
         self.remote.list.set_sort(self.state.remote_sort);
         self.remote.busy = true;
+        // The queue's workers connect with these settings, and restored
+        // items of this site can resume.
+        self.queue
+            .send(QueueCommand::SetSite(Box::new(config.clone())));
+        self.queue_site = Some(SiteKey::of(&config));
         self.site = Some(config.clone());
         self.browser.send(BrowseCommand::Connect(Box::new(config)));
     }
@@ -409,6 +461,29 @@ impl SkiffApp {
         }
         while let Ok(result) = self.local_rx.try_recv() {
             self.on_local_result(result);
+        }
+        while let Ok(event) = self.queue_events.try_recv() {
+            self.on_queue_event(event);
+        }
+        let due = self
+            .last_refresh
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1));
+        if due && (self.local_stale || self.remote_stale) {
+            if std::mem::take(&mut self.local_stale) {
+                self.refresh(Side::Local);
+            }
+            if std::mem::take(&mut self.remote_stale) {
+                self.refresh(Side::Remote);
+            }
+            self.last_refresh = Some(std::time::Instant::now());
+        } else if self.local_stale || self.remote_stale {
+            self.ctx
+                .request_repaint_after(std::time::Duration::from_millis(300));
+        }
+        if self.dialog.is_none()
+            && let Some(ask) = self.asks.pop_front()
+        {
+            self.dialog = Some(ask);
         }
     }
 
@@ -455,6 +530,47 @@ impl SkiffApp {
                 self.remote.error = Some(format!("{what}: {message}"));
             }
             Event::Progress(_) => {}
+        }
+    }
+
+    fn on_queue_event(&mut self, event: QueueEvent) {
+        match event {
+            QueueEvent::Log(line) => self.log.push(line),
+            QueueEvent::Ask {
+                id,
+                direction,
+                local,
+                remote_display,
+                source,
+                target,
+            } => self.asks.push_back(Dialog::Overwrite {
+                id,
+                direction,
+                local,
+                remote_display,
+                source,
+                target,
+                apply_to_all: false,
+            }),
+            QueueEvent::Idle => {
+                self.local_stale |= self.local.location.is_some();
+            }
+            other => {
+                for item in self.queue_view.apply(other) {
+                    if item.state != ItemState::Done {
+                        continue;
+                    }
+                    match item.direction {
+                        Direction::Download => {
+                            let parent = item.local.parent().map(Path::to_path_buf);
+                            if parent.map(Loc::Local) == self.local.location {
+                                self.local_stale = true;
+                            }
+                        }
+                        Direction::Upload => self.remote_stale = true,
+                    }
+                }
+            }
         }
     }
 
@@ -600,14 +716,30 @@ impl SkiffApp {
                 self.browser.send(BrowseCommand::Disconnect);
             }
             Action::Refresh => self.refresh(side),
-            Action::ToggleQueue | Action::CancelAll => {}
+            Action::ToggleQueue => {
+                self.queue_view.processing = !self.queue_view.processing;
+                self.queue
+                    .send(QueueCommand::SetProcessing(self.queue_view.processing));
+            }
+            Action::CancelAll => {
+                self.queue.send(QueueCommand::CancelAll);
+            }
             Action::Open => self.open_selection(side),
             Action::Up => {
                 if let Some(parent) = self.pane(side).location.as_ref().and_then(Loc::parent) {
                     self.go(side, parent);
                 }
             }
-            Action::Transfer | Action::AddToQueue => {}
+            Action::Transfer | Action::AddToQueue => {
+                let rows: Vec<FileRow> = self
+                    .pane(side)
+                    .list
+                    .selected_rows()
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                self.transfer_rows(side, rows, action == Action::Transfer);
+            }
             Action::OpenWithSystem => {
                 if side == Side::Local
                     && let Some(Loc::Local(dir)) = &self.local.location
@@ -819,8 +951,122 @@ impl SkiffApp {
     }
 
     /// Transfers `rows` of `side` into the other pane's folder.
-    fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, _start: bool) {
-        let _ = (side, rows);
+    /// Queues `rows` of `side` for the other pane's folder; `start` also
+    /// switches queue processing on (Download/Upload, double-click, drag),
+    /// while Add to queue leaves it as it is.
+    fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, start: bool) {
+        let (Some(Loc::Local(local_dir)), Some(Loc::Remote(remote_dir)), Some(site)) = (
+            self.local.location.clone(),
+            self.remote.location.clone(),
+            self.site.clone(),
+        ) else {
+            self.log.status(
+                LogKind::Error,
+                "connect to a server first: transfers need both folders",
+            );
+            return;
+        };
+        let platform = crate::names::Platform::current();
+        let mut items = Vec::new();
+        for row in rows {
+            let remote = remote_dir_child(&remote_dir, &row);
+            let remote_display = format!(
+                "{}/{}",
+                self.remote.path_edit.trim_end_matches('/'),
+                row.name
+            );
+            let is_dir = row.kind == RowKind::Folder;
+            match side {
+                Side::Remote => match crate::names::safe_local_name(&row.name, platform) {
+                    Ok(name) => items.push(NewItem {
+                        direction: Direction::Download,
+                        local: local_dir.join(name),
+                        remote,
+                        remote_display,
+                        is_dir,
+                        size: row.size,
+                        modified: row.modified,
+                    }),
+                    Err(e) => self.log.status(
+                        LogKind::Error,
+                        format!("not downloaded, the name is unsafe here: {e}: {}", row.name),
+                    ),
+                },
+                Side::Local => items.push(NewItem {
+                    direction: Direction::Upload,
+                    local: local_dir.join(&row.name),
+                    remote,
+                    remote_display,
+                    is_dir,
+                    size: row.size,
+                    modified: row.modified,
+                }),
+            }
+        }
+        self.enqueue(&site, items, start);
+    }
+
+    fn enqueue(&mut self, site: &SessionConfig, items: Vec<NewItem>, start: bool) {
+        if items.is_empty() {
+            return;
+        }
+        let key = SiteKey::of(site);
+        if self.queue_site.as_ref() != Some(&key) {
+            self.queue
+                .send(QueueCommand::SetSite(Box::new(site.clone())));
+            self.queue_site = Some(key.clone());
+        }
+        self.queue.send(QueueCommand::Add { site: key, items });
+        if start && !self.queue_view.processing {
+            self.queue_view.processing = true;
+            self.queue.send(QueueCommand::SetProcessing(true));
+        }
+    }
+
+    /// Files dropped from the desktop's file manager onto the remote pane are uploaded.
+    fn on_dropped_files(&mut self, ctx: &egui::Context) {
+        let (files, pointer) = ctx.input(|i| (i.raw.dropped_files.clone(), i.pointer.hover_pos()));
+        if files.is_empty() {
+            return;
+        }
+        if pointer.is_some_and(|p| !self.remote_rect.contains(p)) {
+            self.log.status(
+                LogKind::Status,
+                "Drop files on the remote pane to upload them",
+            );
+            return;
+        }
+        let (Some(Loc::Remote(remote_dir)), Some(site)) =
+            (self.remote.location.clone(), self.site.clone())
+        else {
+            self.log.status(
+                LogKind::Error,
+                "connect to a server first, then drop files to upload them",
+            );
+            return;
+        };
+        let items = files
+            .into_iter()
+            .map(|file| file.path().to_path_buf())
+            .filter(|path| !path.as_os_str().is_empty())
+            .filter_map(|path| {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                let row = FileRow::new(name.clone(), RowKind::File);
+                Some(NewItem {
+                    direction: Direction::Upload,
+                    is_dir: path.is_dir(),
+                    remote: remote_dir_child(&remote_dir, &row),
+                    remote_display: format!(
+                        "{}/{name}",
+                        self.remote.path_edit.trim_end_matches('/')
+                    ),
+                    local: path,
+                    size: None,
+                    modified: None,
+                })
+            })
+            .collect();
+        self.enqueue(&site, items, true);
     }
 
     fn urls_of_selection(&mut self, side: Side) -> Vec<String> {
@@ -908,6 +1154,21 @@ impl SkiffApp {
             } => {
                 self.on_certificate(host, port, &info, choice);
             }
+            DialogOutcome::Overwrite {
+                id,
+                policy,
+                apply_to_all,
+            } => {
+                self.queue.send(QueueCommand::Answer {
+                    id,
+                    policy,
+                    apply_to_all,
+                });
+                if apply_to_all {
+                    // The engine answers the waiting ones of that direction itself.
+                    self.asks.clear();
+                }
+            }
             DialogOutcome::Password { site, password } => {
                 self.connect_site(*site, Some(password));
             }
@@ -957,6 +1218,7 @@ impl SkiffApp {
         self.frames += 1;
         self.drain_events();
         self.handle_keys(ui.ctx());
+        self.on_dropped_files(ui.ctx());
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::bottom("queue-pane")
@@ -964,8 +1226,9 @@ impl SkiffApp {
             .default_size(150.0)
             .min_size(60.0)
             .show(ui, |ui| {
-                ui.label(RichText::new("Transfer queue").strong());
-                ui.weak("Transfers appear here");
+                for command in self.queue_view.ui(ui) {
+                    self.queue.send(command);
+                }
             });
         egui::Panel::top("message-log")
             .resizable(true)
@@ -1080,6 +1343,17 @@ impl SkiffApp {
                     self.run_action(action);
                 }
                 PaneEvent::Table(TableEvent::DragStarted) => self.focus = side,
+                PaneEvent::Dropped(from) if from != side => {
+                    let rows: Vec<FileRow> = self
+                        .pane(from)
+                        .list
+                        .selected_rows()
+                        .into_iter()
+                        .cloned()
+                        .collect();
+                    self.transfer_rows(from, rows, true);
+                }
+                PaneEvent::Dropped(_) => {}
             }
         }
     }
@@ -1218,11 +1492,19 @@ impl eframe::App for SkiffApp {
 
 impl Drop for SkiffApp {
     fn drop(&mut self) {
+        // The queue writes what is left of its journal; items still running
+        // come back paused next time, their partial files kept.
+        self.queue.send(QueueCommand::Shutdown);
         self.demo = None;
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
         }
     }
+}
+
+/// The remote path of `row` inside `dir`.
+fn remote_dir_child(dir: &[u8], row: &FileRow) -> Vec<u8> {
+    crate::protocol::path::join(dir, row.raw.as_deref().unwrap_or(row.name.as_bytes()))
 }
 
 /// A remote listing entry as a table row.

@@ -9,6 +9,9 @@ use eframe::egui::{self, RichText};
 use super::files::FileRow;
 use super::table::Side;
 use crate::engine::CertInfo;
+use crate::engine::ExistsPolicy;
+use crate::engine::policy::FileFacts;
+use crate::engine::queue::{Direction, ItemId};
 
 /// The certificate dialog's answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,23 @@ pub enum Dialog {
         /// The password typed so far.
         password: String,
     },
+    /// A transfer's target exists: what to do with it.
+    Overwrite {
+        /// The queue item.
+        id: ItemId,
+        /// Download or upload.
+        direction: Direction,
+        /// The local path.
+        local: std::path::PathBuf,
+        /// The remote path.
+        remote_display: String,
+        /// The file being transferred.
+        source: FileFacts,
+        /// The existing target.
+        target: FileFacts,
+        /// "Apply to all for this queue" is ticked.
+        apply_to_all: bool,
+    },
     /// An untrusted certificate.
     Certificate {
         /// The host as configured.
@@ -109,6 +129,15 @@ pub enum DialogOutcome {
         /// The answer.
         choice: CertChoice,
     },
+    /// The overwrite dialog's answer.
+    Overwrite {
+        /// The queue item.
+        id: ItemId,
+        /// What to do.
+        policy: ExistsPolicy,
+        /// For the rest of this queue, in this direction.
+        apply_to_all: bool,
+    },
     /// Connect to a saved site with this password (used once, never stored).
     Password {
         /// The site.
@@ -129,7 +158,15 @@ impl Dialog {
             outcome = self.contents_ui(ui);
         });
         if outcome.is_none() && modal.should_close() {
-            outcome = Some(DialogOutcome::Closed);
+            // Closing the overwrite question is the safe answer: skip, never clobber.
+            outcome = Some(match self {
+                Dialog::Overwrite { id, .. } => DialogOutcome::Overwrite {
+                    id: *id,
+                    policy: ExistsPolicy::Skip,
+                    apply_to_all: false,
+                },
+                _ => DialogOutcome::Closed,
+            });
         }
         outcome
     }
@@ -218,6 +255,70 @@ impl Dialog {
                     } else {
                         DialogOutcome::Closed
                     }
+                })
+            }
+            Dialog::Overwrite {
+                id,
+                direction,
+                local,
+                remote_display,
+                source,
+                target,
+                apply_to_all,
+            } => {
+                ui.heading("Target file already exists");
+                let (what, target_name) = match direction {
+                    Direction::Download => ("download", local.display().to_string()),
+                    Direction::Upload => ("upload", remote_display.clone()),
+                };
+                ui.label(format!("The {what} target exists: {target_name}"));
+                egui::Grid::new("overwrite-facts")
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        ui.label("");
+                        ui.strong("Size");
+                        ui.strong("Modified");
+                        ui.end_row();
+                        for (label, facts) in [("Source:", source), ("Target:", target)] {
+                            ui.label(label);
+                            ui.label(
+                                facts
+                                    .size
+                                    .map(super::files::format_size)
+                                    .unwrap_or_else(|| "?".into()),
+                            );
+                            ui.label(
+                                facts
+                                    .modified
+                                    .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                                    .unwrap_or_else(|| "?".into()),
+                            );
+                            ui.end_row();
+                        }
+                    });
+                ui.checkbox(apply_to_all, "Apply to all for this queue");
+                let mut choice = None;
+                ui.horizontal_wrapped(|ui| {
+                    for (label, policy) in [
+                        ("Overwrite", ExistsPolicy::Overwrite),
+                        ("Overwrite if newer", ExistsPolicy::OverwriteIfNewer),
+                        (
+                            "Overwrite if size differs",
+                            ExistsPolicy::OverwriteIfSizeDiffers,
+                        ),
+                        ("Resume", ExistsPolicy::Resume),
+                        ("Rename", ExistsPolicy::Rename),
+                        ("Skip", ExistsPolicy::Skip),
+                    ] {
+                        if ui.button(label).clicked() {
+                            choice = Some(policy);
+                        }
+                    }
+                });
+                choice.map(|policy| DialogOutcome::Overwrite {
+                    id: *id,
+                    policy,
+                    apply_to_all: *apply_to_all,
                 })
             }
             Dialog::Certificate { host, port, info } => certificate_ui(ui, host, *port, info),

@@ -15,6 +15,7 @@ pub mod icons;
 pub mod local;
 pub mod log;
 pub mod pane;
+pub mod queue;
 pub mod site_manager;
 pub mod table;
 

@@ -294,7 +294,14 @@ pub enum PaneEvent {
     Go(Loc),
     /// List a folder for the tree only.
     Expand(Loc),
+    /// Rows dragged from a pane (this or the other) were dropped here.
+    Dropped(Side),
 }
+
+/// What a drag from a file table carries: the pane it started in (its
+/// selection is what moves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DragRows(pub Side);
 
 impl Pane {
     /// An empty pane.
@@ -417,7 +424,7 @@ impl Pane {
         } else {
             egui::Stroke::NONE
         });
-        frame.show(ui, |ui| {
+        let (_, dropped) = ui.dnd_drop_zone::<DragRows, ()>(frame, |ui| {
             if self.location.is_none() {
                 ui.add_sized(
                     ui.available_size(),
@@ -445,6 +452,9 @@ impl Pane {
                 }
             }
         });
+        if let Some(payload) = dropped {
+            events.push(PaneEvent::Dropped(payload.0));
+        }
         events
     }
 }

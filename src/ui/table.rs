@@ -200,6 +200,7 @@ pub fn file_table_ui(
                 list.ensure_selected(index);
                 events.push(TableEvent::DragStarted);
             }
+            response.dnd_set_drag_payload(super::pane::DragRows(side));
             response.context_menu(|ui| {
                 for action in ROW_MENU {
                     if action == Action::OpenWithSystem && remote {

@@ -54,7 +54,7 @@ use super::event::LogLine;
 use super::policy::{ExistsPolicy, FileFacts};
 use super::transfer::RetryPolicy;
 
-pub use store::default_store;
+pub use store::{STORE_FILE, default_store};
 
 /// An item's number, unique within one queue (and kept across restarts).
 pub type ItemId = u64;
