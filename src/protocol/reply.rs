@@ -134,6 +134,9 @@ impl std::fmt::Debug for Reply {
 pub struct ReplyDecoder {
     limits: ReplyLimits,
     pending: Option<Pending>,
+    /// Bytes at the start of the buffer already searched (no LF, no NUL):
+    /// a line trickling in a byte at a time is scanned once, not once per call.
+    scanned: usize,
 }
 
 #[derive(Debug)]
@@ -149,21 +152,29 @@ impl ReplyDecoder {
         Self {
             limits,
             pending: None,
+            scanned: 0,
         }
     }
 
     /// Forgets a partly decoded reply, as when the stream under it changes (TLS starts).
     pub fn reset(&mut self) {
         self.pending = None;
+        self.scanned = 0;
     }
 
     /// Decodes the next reply from `buf`.
     ///
     /// `Ok(None)` means "need more bytes"; complete lines are consumed from
     /// `buf` either way, and bytes after a complete reply stay for the next call.
+    /// Between calls the caller only appends to `buf` (or calls [`Self::reset`]).
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Reply>, ReplyError> {
         loop {
-            let Some(newline) = buf.iter().position(|&b| b == b'\n') else {
+            let from = self.scanned.min(buf.len());
+            let Some(newline) = buf[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| from + p)
+            else {
                 // One byte of slack for the CR of a line exactly max_line long
                 // whose LF has not arrived yet: chunking must not change the verdict.
                 if buf.len() > self.limits.max_line + 1 {
@@ -171,11 +182,13 @@ impl ReplyDecoder {
                         max: self.limits.max_line,
                     });
                 }
-                if buf.contains(&0) {
+                if buf[from..].contains(&0) {
                     return Err(ReplyError::NulByte);
                 }
+                self.scanned = buf.len();
                 return Ok(None);
             };
+            self.scanned = 0;
             let mut line = buf.split_to(newline + 1);
             line.truncate(newline);
             // Some servers end lines with CR CR LF; every trailing CR goes.
@@ -289,6 +302,36 @@ pub fn discard(buf: &mut BytesMut) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_trickling_in_one_at_a_time_decode_as_a_whole_reply_does() {
+        let wire = b"230-Welcome\r\n230-a line with \0 no\r\n".to_vec();
+        let clean = b"230-Welcome\r\n 230 inside\r\n230 Done\r\n220 next\r\n".to_vec();
+        let mut decoder = ReplyDecoder::default();
+        let mut buf = BytesMut::new();
+        let mut replies = Vec::new();
+        for &byte in &clean {
+            buf.extend_from_slice(&[byte]);
+            while let Some(reply) = decoder.decode(&mut buf).expect("valid") {
+                replies.push(reply);
+            }
+        }
+        assert_eq!(replies.len(), 2);
+        assert_eq!(replies[0].code, 230);
+        assert_eq!(replies[1].code, 220);
+        // A NUL that arrives after the scanned prefix is still caught.
+        let mut decoder = ReplyDecoder::default();
+        let mut buf = BytesMut::new();
+        let mut result = Ok(None);
+        for &byte in &wire {
+            buf.extend_from_slice(&[byte]);
+            result = decoder.decode(&mut buf);
+            if result.is_err() {
+                break;
+            }
+        }
+        assert!(matches!(result, Err(ReplyError::NulByte)), "{result:?}");
+    }
 
     fn decode_all(input: &[u8]) -> Result<Vec<Reply>, ReplyError> {
         let mut decoder = ReplyDecoder::default();

@@ -231,6 +231,8 @@ impl QueueView {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         TableBuilder::new(ui)
             .id_salt("queue-table")
+            // The panel decides the height; the table's default minimum (200 px) would grow it.
+            .min_scrolled_height(0.0)
             .striped(true)
             .resizable(true)
             .sense(Sense::click())

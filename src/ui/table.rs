@@ -78,6 +78,7 @@ pub fn file_table_ui(
             Side::Remote => "remote-table",
         })
         .striped(true)
+        .min_scrolled_height(0.0)
         .resizable(true)
         .sense(Sense::click_and_drag())
         .auto_shrink([false, false])
