@@ -703,6 +703,28 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
         std::fs::read(local.path().join("big.bin")).expect("local file"),
         b"a different local file"
     );
+    // A file dropped from the desktop's file manager onto the remote pane is uploaded.
+    let desktop = tempfile::tempdir().expect("desktop dir");
+    let dropped = desktop.path().join("from-the-desktop.txt");
+    std::fs::write(&dropped, b"dropped from outside").expect("seed");
+    let over_remote = harness
+        .get_all_by_label("dragged.txt")
+        .last()
+        .expect("the remote row")
+        .rect()
+        .center();
+    harness.hover_at(over_remote);
+    harness.step();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DesktopFile(dropped.clone())));
+    harness.step();
+    let on_server = server.root.join("from-the-desktop.txt");
+    wait(&mut harness, "the dropped file on the server", |_| {
+        std::fs::read(&on_server).is_ok_and(|b| b == b"dropped from outside")
+    });
+
     let leftovers: Vec<_> = std::fs::read_dir(local.path())
         .expect("list")
         .filter_map(|e| e.ok())
@@ -710,4 +732,18 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
         .filter(|n| n.ends_with(".skiffpart"))
         .collect();
     assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
+}
+
+/// A file as the desktop's file manager drops it into the window.
+#[derive(Debug)]
+struct DesktopFile(std::path::PathBuf);
+
+impl egui::DroppedFile for DesktopFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
 }

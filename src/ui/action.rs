@@ -48,13 +48,15 @@ pub enum Action {
     ClearLog,
     /// Import sites from FileZilla.
     ImportSites,
+    /// Write the saved sites to a file of Skiff's format (no passwords).
+    ExportSites,
     /// Leave Skiff.
     Quit,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -74,6 +76,7 @@ impl Action {
         Action::CopyUrl,
         Action::ClearLog,
         Action::ImportSites,
+        Action::ExportSites,
         Action::Quit,
     ];
 
@@ -100,6 +103,7 @@ impl Action {
             Action::CopyUrl => "Copy URL",
             Action::ClearLog => "Clear log",
             Action::ImportSites => "Import from FileZilla…",
+            Action::ExportSites => "Export sites…",
             Action::Quit => "Quit",
         }
     }
@@ -136,7 +140,8 @@ impl Action {
             | Action::OpenWithSystem
             | Action::CopyUrl
             | Action::ClearLog
-            | Action::ImportSites => None,
+            | Action::ImportSites
+            | Action::ExportSites => None,
         }
     }
 

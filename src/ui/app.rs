@@ -706,6 +706,7 @@ impl SkiffApp {
                 None => self.open_manager_when_loaded = true,
             },
             Action::ImportSites => self.import_sites(),
+            Action::ExportSites => self.export_sites(),
             Action::Reconnect => {
                 if self.site.is_some() {
                     self.remote.busy = true;
@@ -883,6 +884,40 @@ impl SkiffApp {
                         Err(e) => LocalResult::Saved(Some(e.to_string())),
                     },
                 );
+                ctx.request_repaint();
+            });
+        if let Err(e) = spawned {
+            self.log
+                .status(LogKind::Error, format!("cannot open the file picker: {e}"));
+        }
+    }
+
+    /// File → Export: the saved sites in Skiff's own format (never a
+    /// password), to a file picked with rfd, written on a background thread.
+    fn export_sites(&mut self) {
+        let Some(sites) = self.sites.clone() else {
+            self.log
+                .status(LogKind::Status, "The saved sites are still being read");
+            return;
+        };
+        let tx = self.local_tx.clone();
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("skiff-export".to_string())
+            .spawn(move || {
+                let Some(file) = rfd::FileDialog::new()
+                    .set_title("Export sites")
+                    .set_file_name("skiff-sites.toml")
+                    .save_file()
+                else {
+                    return;
+                };
+                let result = crate::sites::store::export(&sites, &file);
+                let _ = tx.send(LocalResult::Saved(
+                    result
+                        .err()
+                        .map(|e| format!("cannot export the sites: {e}")),
+                ));
                 ctx.request_repaint();
             });
         if let Err(e) = spawned {
@@ -1260,6 +1295,7 @@ impl SkiffApp {
                     "Not connected. Enter a host above and press Quickconnect".to_string()
                 }
             };
+            self.remote_rect = ui.max_rect();
             let events = self
                 .remote
                 .ui(ui, self.focus == Side::Remote, Some(&placeholder));
@@ -1361,7 +1397,12 @@ impl SkiffApp {
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                for action in [Action::SiteManager, Action::ImportSites, Action::Quit] {
+                for action in [
+                    Action::SiteManager,
+                    Action::ImportSites,
+                    Action::ExportSites,
+                    Action::Quit,
+                ] {
                     if menu_item(ui, action, false) {
                         self.run_action(action);
                     }
@@ -1426,6 +1467,44 @@ impl SkiffApp {
             go |= field(ui, "Port:", &mut self.quick.port, 45.0, false);
             if ui.button("Quickconnect").clicked() || go {
                 self.quickconnect();
+            }
+            let mut chosen = None;
+            let mut clear = false;
+            ui.menu_button("Recent", |ui| {
+                let servers = self
+                    .recent
+                    .as_ref()
+                    .map(Recent::servers)
+                    .unwrap_or_default();
+                if servers.is_empty() {
+                    ui.weak("No recent servers");
+                }
+                for server in servers {
+                    if ui.button(recent_label(server)).clicked() {
+                        chosen = Some(server.clone());
+                        ui.close();
+                    }
+                }
+                ui.separator();
+                if ui.button("Clear history").clicked() {
+                    clear = true;
+                    ui.close();
+                }
+            });
+            if let Some(server) = chosen {
+                // Never a password: it is typed again (or comes from a saved site).
+                self.quick = QuickConnect {
+                    host: format!("{}://{}", scheme(server.encryption), server.host),
+                    user: server.user.clone().unwrap_or_default(),
+                    password: String::new(),
+                    port: server.port.to_string(),
+                };
+                self.quickconnect();
+            }
+            if clear && let Some(recent) = &mut self.recent {
+                recent.clear();
+                let recent = Box::new(recent.clone());
+                self.local_request(LocalRequest::SaveRecent(recent));
             }
         });
     }
@@ -1532,13 +1611,33 @@ fn remote_row(entry: RemoteEntry) -> FileRow {
     row
 }
 
-/// `ftp://user@host:port/path`, without the password.
-fn remote_url(site: &SessionConfig, path: &[u8]) -> String {
-    let scheme = match site.encryption {
+/// The URL scheme of an encryption setting.
+fn scheme(encryption: crate::engine::Encryption) -> &'static str {
+    match encryption {
         crate::engine::Encryption::RequireImplicit => "ftps",
         crate::engine::Encryption::RequireExplicit => "ftpes",
         _ => "ftp",
-    };
+    }
+}
+
+/// A recent server as the drop-down shows it: `ftpes://alice@host:21`.
+fn recent_label(server: &RecentServer) -> String {
+    let user = server
+        .user
+        .as_deref()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    format!(
+        "{}://{user}{}:{}",
+        scheme(server.encryption),
+        server.host,
+        server.port
+    )
+}
+
+/// `ftp://user@host:port/path`, without the password.
+fn remote_url(site: &SessionConfig, path: &[u8]) -> String {
+    let scheme = scheme(site.encryption);
     let user = if site.credentials.user == "anonymous" {
         String::new()
     } else {
