@@ -424,7 +424,7 @@ impl Pane {
         } else {
             egui::Stroke::NONE
         });
-        let (_, dropped) = ui.dnd_drop_zone::<DragRows, ()>(frame, |ui| {
+        let shown = frame.show(ui, |ui| {
             if self.location.is_none() {
                 ui.add_sized(
                     ui.available_size(),
@@ -452,7 +452,21 @@ impl Pane {
                 }
             }
         });
-        if let Some(payload) = dropped {
+        // Rows dragged from the other pane: outline this one while they hover, take them on release.
+        if shown
+            .response
+            .dnd_hover_payload::<DragRows>()
+            .is_some_and(|p| p.0 != self.side)
+        {
+            let stroke = ui.visuals().selection.stroke;
+            ui.painter().rect_stroke(
+                shown.response.rect,
+                2.0,
+                egui::Stroke::new(stroke.width * 2.0, stroke.color),
+                egui::StrokeKind::Inside,
+            );
+        }
+        if let Some(payload) = shown.response.dnd_release_payload::<DragRows>() {
             events.push(PaneEvent::Dropped(payload.0));
         }
         events
