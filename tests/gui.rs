@@ -91,12 +91,17 @@ fn wait(harness: &mut Harness<'static, App>, what: &str, mut done: impl FnMut(&S
     }
 }
 
+/// Clicks the last node with `label` (the remote pane's, drawn after the local one).
+fn click_last(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_all_by_label(label).last().expect(label).click();
+    harness.step();
+}
+
 /// Two clicks a frame apart, as a user's double-click arrives, on the last
 /// node with `label` (the remote pane is drawn after the local one).
 fn double_click(harness: &mut Harness<'static, App>, label: &str) {
     for _ in 0..2 {
-        harness.get_all_by_label(label).last().expect(label).click();
-        harness.step();
+        click_last(harness, label);
     }
 }
 
@@ -207,22 +212,12 @@ fn quickconnect_browse_sort_filter_and_manage_files() {
     );
 
     // Sort by size (folders stay first), then descending.
-    harness
-        .get_all_by_label("Size")
-        .last()
-        .expect("remote Size header")
-        .click();
-    harness.step();
+    click_last(&mut harness, "Size");
     assert_eq!(
         remote_names(app(&harness)),
         ["docs", "small.txt", "medium.dat", "big.bin"]
     );
-    harness
-        .get_all_by_label("Size")
-        .last()
-        .expect("remote Size header")
-        .click();
-    harness.step();
+    click_last(&mut harness, "Size");
     assert_eq!(
         remote_names(app(&harness)),
         ["docs", "big.bin", "medium.dat", "small.txt"]
@@ -231,12 +226,7 @@ fn quickconnect_browse_sort_filter_and_manage_files() {
     // Filter the remote table.
     let filters = harness.get_all_by_label("Filter:").count();
     assert_eq!(filters, 2, "one filter per pane");
-    harness
-        .get_all_by_label("Filter:")
-        .last()
-        .expect("remote filter")
-        .click();
-    harness.step();
+    click_last(&mut harness, "Filter:");
     harness
         .get_all_by_label("Filter:")
         .last()
