@@ -104,16 +104,25 @@ pub(super) fn decode_bytes(text: String) -> Vec<u8> {
     }
 }
 
-/// A local path as a stored string.
+/// A local path as a stored string: any bytes on Unix; elsewhere the
+/// platform's encoded bytes (WTF-8 on Windows, UTF-8 for every real name).
 pub(super) fn encode_path(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    encode_bytes(path.as_os_str().as_bytes())
+    encode_bytes(path.as_os_str().as_encoded_bytes())
 }
 
 /// Decodes [`encode_path`].
+#[cfg(unix)]
 pub(super) fn decode_path(text: String) -> PathBuf {
     use std::os::unix::ffi::OsStringExt;
     PathBuf::from(std::ffi::OsString::from_vec(decode_bytes(text)))
+}
+
+/// Decodes [`encode_path`]. A name that is not valid Unicode (an unpaired
+/// surrogate on Windows) comes back with U+FFFD: such an item then fails
+/// with "not found" instead of touching another file.
+#[cfg(not(unix))]
+pub(super) fn decode_path(text: String) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&decode_bytes(text)).into_owned())
 }
 
 /// What [`replay`] found besides the records.
