@@ -64,11 +64,13 @@ for f in /usr/share/applications/$APP_ID.desktop /usr/share/metainfo/$APP_ID.met
     [[ -f $f ]] || die "the package did not install $f"
 done
 # Every library the window loads at run time must now be present (the
-# package's Depends pulled them in).
+# package's Depends pulled them in). ldconfig's list is read once: piping it
+# into `grep -q` under pipefail fails at random when grep exits early.
+known_libs=$(ldconfig -p)
 for lib in libX11.so.6 libX11-xcb.so.1 libxcb.so.1 libXcursor.so.1 libXi.so.6 \
     libxkbcommon.so.0 libxkbcommon-x11.so.0 libwayland-client.so.0 libwayland-cursor.so.0 \
     libwayland-egl.so.1 libGL.so.1 libEGL.so.1 libdbus-1.so.3; do
-    ldconfig -p | grep -q "$lib " || die "$lib is missing after installing the package"
+    grep -qF "$lib " <<<"$known_libs" || die "$lib is missing after installing the package"
 done
 
 # The desktop entry and the AppStream file, as installed, must validate.
