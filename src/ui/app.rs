@@ -650,6 +650,7 @@ impl SkiffApp {
                     });
                 }
             },
+            LocalResult::Dropped(dropped) => self.upload_dropped(dropped),
             LocalResult::Saved(error) => {
                 if let Some(error) = error {
                     self.log.status(LogKind::Error, error);
@@ -872,18 +873,14 @@ impl SkiffApp {
                     },
                     error: result.err(),
                 });
-                let _ = tx.send(
-                    match crate::sites::store::load(&crate::sites::store::path_in(&dir)) {
-                        Ok(sites) => LocalResult::SitesLoaded {
-                            sites: Box::new(Ok(sites)),
-                            recent: Box::new(
-                                crate::sites::recent::Recent::load(&Recent::path_in(&dir))
-                                    .unwrap_or_else(|_| Recent::empty_at(&Recent::path_in(&dir))),
-                            ),
-                        },
-                        Err(e) => LocalResult::Saved(Some(e.to_string())),
-                    },
-                );
+                // The merged file replaces the sites in memory; if it cannot
+                // be read back, the ones in memory stay and the error is shown.
+                let _ = tx.send(match local::load_sites(&dir) {
+                    LocalResult::SitesLoaded { sites, .. } if sites.is_err() => {
+                        LocalResult::Saved((*sites).err())
+                    }
+                    loaded => loaded,
+                });
                 ctx.request_repaint();
             });
         if let Err(e) = spawned {
@@ -1005,11 +1002,7 @@ impl SkiffApp {
         let mut items = Vec::new();
         for row in rows {
             let remote = remote_dir_child(&remote_dir, &row);
-            let remote_display = format!(
-                "{}/{}",
-                self.remote.path_edit.trim_end_matches('/'),
-                row.name
-            );
+            let remote_display = self.remote_display(&row);
             let is_dir = row.kind == RowKind::Folder;
             match side {
                 Side::Remote => match crate::names::safe_local_name(&row.name, platform) {
@@ -1071,30 +1064,39 @@ impl SkiffApp {
             );
             return;
         }
-        let (Some(Loc::Remote(remote_dir)), Some(site)) =
-            (self.remote.location.clone(), self.site.clone())
-        else {
+        if self.remote.location.is_none() || self.site.is_none() {
             self.log.status(
                 LogKind::Error,
                 "connect to a server first, then drop files to upload them",
             );
             return;
-        };
-        let items = files
+        }
+        // Whether each is a folder is a disk question: asked off the UI thread.
+        let paths = files
             .into_iter()
             .map(|file| file.path().to_path_buf())
             .filter(|path| !path.as_os_str().is_empty())
-            .filter_map(|path| {
+            .collect();
+        self.local_request(LocalRequest::Dropped(paths));
+    }
+
+    /// Uploads dropped files into the remote folder shown now.
+    fn upload_dropped(&mut self, dropped: Vec<(PathBuf, bool)>) {
+        let (Some(Loc::Remote(remote_dir)), Some(site)) =
+            (self.remote.location.clone(), self.site.clone())
+        else {
+            return;
+        };
+        let items = dropped
+            .into_iter()
+            .filter_map(|(path, is_dir)| {
                 let name = path.file_name()?.to_string_lossy().into_owned();
-                let row = FileRow::new(name.clone(), RowKind::File);
+                let row = FileRow::new(name, RowKind::File);
                 Some(NewItem {
                     direction: Direction::Upload,
-                    is_dir: path.is_dir(),
+                    is_dir,
                     remote: remote_dir_child(&remote_dir, &row),
-                    remote_display: format!(
-                        "{}/{name}",
-                        self.remote.path_edit.trim_end_matches('/')
-                    ),
+                    remote_display: self.remote_display(&row),
                     local: path,
                     size: None,
                     modified: None,
@@ -1102,6 +1104,15 @@ impl SkiffApp {
             })
             .collect();
         self.enqueue(&site, items, true);
+    }
+
+    /// A row of the remote folder, for display: `/shown/folder/name`.
+    fn remote_display(&self, row: &FileRow) -> String {
+        format!(
+            "{}/{}",
+            self.remote.path_edit.trim_end_matches('/'),
+            row.name
+        )
     }
 
     fn urls_of_selection(&mut self, side: Side) -> Vec<String> {

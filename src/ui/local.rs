@@ -68,6 +68,8 @@ pub enum LocalRequest {
     },
     /// Write the recent servers.
     SaveRecent(Box<Recent>),
+    /// Files dropped from the desktop: find which are folders, to upload them.
+    Dropped(Vec<PathBuf>),
 }
 
 /// What came back.
@@ -91,6 +93,8 @@ pub enum LocalResult {
         /// The recent servers (an unreadable file gives an empty list).
         recent: Box<Recent>,
     },
+    /// The dropped files, each with whether it is a folder.
+    Dropped(Vec<(PathBuf, bool)>),
     /// A site's password was looked up.
     Password {
         /// The site.
@@ -162,18 +166,16 @@ fn run(request: LocalRequest) -> LocalResult {
                 .err()
                 .map(|e| format!("cannot save the trusted certificates: {e}")),
         ),
-        LocalRequest::LoadSites(dir) => {
-            let sites = crate::sites::store::load(&crate::sites::store::path_in(&dir))
-                .map_err(|e| e.to_string());
-            let recent = Recent::load(&Recent::path_in(&dir)).unwrap_or_else(|e| {
-                tracing::warn!("recent servers unreadable, starting afresh: {e}");
-                Recent::empty_at(&Recent::path_in(&dir))
-            });
-            LocalResult::SitesLoaded {
-                sites: Box::new(sites),
-                recent: Box::new(recent),
-            }
-        }
+        LocalRequest::LoadSites(dir) => load_sites(&dir),
+        LocalRequest::Dropped(paths) => LocalResult::Dropped(
+            paths
+                .into_iter()
+                .map(|path| {
+                    let is_dir = path.is_dir();
+                    (path, is_dir)
+                })
+                .collect(),
+        ),
         LocalRequest::SaveSites {
             dir,
             sites,
@@ -214,6 +216,21 @@ fn run(request: LocalRequest) -> LocalResult {
             format!("opened {}", path.display()),
             open::that_detached(&path).map_err(|e| format!("cannot open: {e}: {}", path.display())),
         ),
+    }
+}
+
+/// Reads `sites.toml` and `recent.toml` from the config folder `dir`
+/// (blocking: call it off the UI thread).
+pub fn load_sites(dir: &Path) -> LocalResult {
+    let sites =
+        crate::sites::store::load(&crate::sites::store::path_in(dir)).map_err(|e| e.to_string());
+    let recent = Recent::load(&Recent::path_in(dir)).unwrap_or_else(|e| {
+        tracing::warn!("recent servers unreadable, starting afresh: {e}");
+        Recent::empty_at(&Recent::path_in(dir))
+    });
+    LocalResult::SitesLoaded {
+        sites: Box::new(sites),
+        recent: Box::new(recent),
     }
 }
 

@@ -406,7 +406,7 @@ impl Pane {
             );
             filter.labelled_by(label.id);
             self.list.set_filter(&self.filter);
-            let (count, _) = (self.list.view().len(), ());
+            let count = self.list.view().len();
             if self.busy {
                 ui.spinner();
             }
