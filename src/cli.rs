@@ -751,20 +751,31 @@ async fn ls(
         Err(e) => return Err(e.into()),
     };
     session.quit().await;
+    print_list(&listing, json, JsonEntry::new, entry_line)
+}
+
+/// Prints `items` to standard output: a pretty JSON array (each item as
+/// `to_json` makes it) and a newline, or one `to_line` per item. A closed
+/// pipe (`skiff ls | head`) is not an error worth a message.
+fn print_list<'a, T, J: serde::Serialize>(
+    items: &'a [T],
+    json: bool,
+    to_json: impl Fn(&'a T) -> J,
+    to_line: impl Fn(&'a T) -> String,
+) -> Result<Finish, CliError> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if json {
-        let items: Vec<JsonEntry> = listing.iter().map(JsonEntry::new).collect();
+        let items: Vec<J> = items.iter().map(to_json).collect();
         serde_json::to_writer_pretty(&mut out, &items)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        listing
+        items
             .iter()
-            .try_for_each(|item| writeln!(out, "{}", entry_line(item)))
+            .try_for_each(|item| writeln!(out, "{}", to_line(item)))
     };
-    // A closed pipe (`skiff ls | head`) is not an error worth a message.
     if let Err(e) = written.and_then(|()| out.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -847,33 +858,10 @@ fn site_line(site: &Site) -> String {
 
 /// `skiff sites list|import`: files and the keyring, so it runs on a blocking thread.
 fn sites_command(action: SitesAction) -> Result<Finish, CliError> {
-    use std::io::Write;
     match action {
         SitesAction::List { json } => {
             let sites = load_sites()?;
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let written = if json {
-                let items: Vec<JsonSite> = sites.sites.iter().map(JsonSite::new).collect();
-                serde_json::to_writer_pretty(&mut out, &items)
-                    .map_err(std::io::Error::from)
-                    .and_then(|()| writeln!(out))
-            } else {
-                sites
-                    .sites
-                    .iter()
-                    .try_for_each(|site| writeln!(out, "{}", site_line(site)))
-            };
-            if let Err(e) = written.and_then(|()| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(EngineError::Local {
-                    path: "standard output".into(),
-                    source: e,
-                }
-                .into());
-            }
-            Ok(Finish::Ok)
+            print_list(&sites.sites, json, JsonSite::new, site_line)
         }
         SitesAction::Import { file } => {
             let path = store::default_path()?;
