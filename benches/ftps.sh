@@ -32,142 +32,19 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 PORT=${SKIFF_BENCH_PORT:-23321}
 RUNS=${SKIFF_BENCH_RUNS:-3}
-USER_NAME=skifftest
-PASSWORD=skifftest
 BIG_BYTES=$((1024 * 1024 * 1024))
 WARM_MIB=1280
-VSFTPD=/usr/sbin/vsftpd
-TIME_BIN=/usr/bin/time
 
-T0=$EPOCHREALTIME
-log() { printf '[bench +%ss] %s\n' "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-
-[[ $(id -u) -eq 0 ]] || die "must run as root (vsftpd chroots and switches to $USER_NAME)"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "SKIFF_BENCH_RUNS must be a positive number"
-[[ $PORT =~ ^[0-9]+$ ]] && ((PORT >= 1024 && PORT + 99 <= 65535)) ||
-    die "SKIFF_BENCH_PORT must be in 1024..65436"
-missing=()
-for tool in "$VSFTPD" "$TIME_BIN" curl lftp openssl cmp awk cargo; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-id "$USER_NAME" >/dev/null 2>&1 || missing+=("user $USER_NAME")
-[[ -f /etc/pam.d/skiff-ftp ]] || missing+=("/etc/pam.d/skiff-ftp")
-if ((${#missing[@]})); then
-    die "missing: ${missing[*]}; run \`bash .ci/install\` as root first (and apt-get install time)"
-fi
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-if port_answers; then
-    die "port $PORT on 127.0.0.1 is taken (a server left over from an earlier run?); set SKIFF_BENCH_PORT"
-fi
-
-if [[ -n ${SKIFF_BENCH_BIN:-} ]]; then
-    SKIFF=$SKIFF_BENCH_BIN # a prebuilt binary: no build
-else
-    log "cargo build --release"
-    cargo build --release
-    SKIFF="${CARGO_TARGET_DIR:-target}/release/skiff"
-fi
-[[ -x $SKIFF ]] || die "no binary at $SKIFF after the build"
-SKIFF=$(cd "$(dirname "$SKIFF")" && pwd)/$(basename "$SKIFF")
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-ftps.XXXXXX")
-chmod 755 "$WORK"
-ROOT=$WORK/root
-STATE=$WORK/state
-OUT=$WORK/out
-mkdir -p "$ROOT" "$STATE/empty" "$OUT"
-chmod 755 "$ROOT" "$STATE" "$STATE/empty"
-chown "$USER_NAME:" "$ROOT"
-# Run a private copy: a rebuild or `cargo clean` of the target folder by
-# someone else during the run must not pull the binary from under us.
-cp "$SKIFF" "$STATE/skiff"
-SKIFF=$STATE/skiff
-SERVER_PID=
-
-kill_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    local tree=("$SERVER_PID") grew=1 pid ppid t in
-    kill -STOP "$SERVER_PID" 2>/dev/null || true
-    while ((grew)); do
-        grew=0
-        while read -r pid ppid; do
-            in=0
-            for t in "${tree[@]}"; do [[ $t == "$pid" ]] && in=1 && break; done
-            ((in)) && continue
-            for t in "${tree[@]}"; do
-                if [[ $t == "$ppid" ]]; then
-                    kill -STOP "$pid" 2>/dev/null || true
-                    tree+=("$pid"); grew=1; break
-                fi
-            done
-        done < <(ps -e -o pid= -o ppid=)
-    done
-    for pid in "${tree[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-}
-cleanup() {
-    local rc=$?
-    kill_server
-    if [[ ${SKIFF_BENCH_KEEP:-} == 1 ]]; then
-        log "keeping $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# A CA and a leaf for 127.0.0.1/localhost signed by it, as make_certificates in
-# tests/support/servers.rs (rustls rejects a self-signed CA as a server cert).
-make_certificates() {
-    local d=$STATE
-    printf '%s\n' 'basicConstraints=critical,CA:FALSE' \
-        'keyUsage=critical,digitalSignature,keyEncipherment' \
-        'extendedKeyUsage=serverAuth' 'subjectAltName=IP:127.0.0.1,DNS:localhost' >"$d/leaf.ext"
-    (
-        cd "$d"
-        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=Skiff test CA' \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
-            -keyout ca.key -out ca.pem
-        openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout key.pem -out leaf.csr
-        openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
-            -extfile leaf.ext -out cert.pem
-    ) >"$d/openssl.log" 2>&1 || die "openssl failed: $(tail -n 5 "$d/openssl.log")"
-    chmod 600 "$d/key.pem" "$d/ca.key"
-}
-make_certificates
-CA=$STATE/ca.pem
-
-TLS_LINES="ssl_enable=YES\nrsa_cert_file=$STATE/cert.pem\nrsa_private_key_file=$STATE/key.pem\n\
-allow_anon_ssl=NO\nrequire_ssl_reuse=YES\nssl_ciphers=HIGH\n\
-force_local_logins_ssl=YES\nforce_local_data_ssl=YES\nimplicit_ssl=NO"
-sed -e "s|@ROOT@|$ROOT|g" -e "s|@TMP@|$STATE|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@PASV_MIN@|$((PORT + 1))|g" -e "s|@PASV_MAX@|$((PORT + 99))|g" \
-    -e "s|@TLS@|$TLS_LINES|" tests/servers/vsftpd.conf.in >"$STATE/vsftpd.conf"
-chmod 600 "$STATE/vsftpd.conf"
+bench_preconditions "$TIME_BIN" curl lftp openssl cmp awk cargo
+bench_skiff
+bench_workdir ftps
+bench_certificates
+bench_vsftpd "$(bench_tls_lines)"
 grep -q '^force_local_data_ssl=YES$' "$STATE/vsftpd.conf" || die "the TLS lines did not reach vsftpd.conf"
-"$VSFTPD" "$STATE/vsftpd.conf" 0<>"$STATE/server-output.log" 1>&0 2>&0 &
-SERVER_PID=$!
-banner_ok=0
-for _ in $(seq 1 200); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        die "vsftpd exited at start-up: $(cat "$STATE/server-output.log")"
-    fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT" && read -r -t 3 line <&3 && [[ $line == 220* ]]) 2>/dev/null; then
-        banner_ok=1
-        break
-    fi
-    sleep 0.05
-done
-((banner_ok)) || die "vsftpd did not answer 220 on port $PORT: $(cat "$STATE/server-output.log")"
-VSFTPD_VERSION=$("$VSFTPD" -v 0>&1 2>&1 | awk '{ print $NF; exit }' || true)
 log "vsftpd ${VSFTPD_VERSION:-?} (pid $SERVER_PID) on 127.0.0.1:$PORT, TLS required on login and data"
 
 log "creating big.bin (1 GiB of random bytes)"
@@ -183,13 +60,6 @@ set ftp:ssl-protect-data true; set ftp:ssl-protect-list true; set ssl:ca-file $C
 set ssl:verify-certificate true; set net:max-retries 1; set net:timeout 20; \
 set xfer:clobber true; set cmd:fail-exit true; open -u $USER_NAME,$PASSWORD -p $PORT 127.0.0.1"
 
-warm_cache() {
-    dd if=/dev/zero of="$WORK/warm" bs=1M count="$WARM_MIB" status=none
-    rm -f "$WORK/warm"
-    cat "$ROOT/big.bin" >/dev/null
-}
-clear_out() { find "$OUT" -mindepth 1 -delete; }
-log_bytes() { stat -c %s "$STATE/vsftpd.log" 2>/dev/null || echo 0; }
 
 run_once() { # tool; returns the client's exit code
     local tool=$1 t0 t1 rc=0 args
@@ -235,11 +105,6 @@ if [[ ${SKIFF_BENCH_LFTP:-1} == 1 ]]; then
     clear_out
 fi
 
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]
-        else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 declare -A RUNS_S USER_S SYS_S RSS_K LOADS MED MED_USER MED_SYS MAX_RSS
 LOAD_START=$(load1)
 START=$EPOCHREALTIME
@@ -247,7 +112,7 @@ log "timing the 1 GiB FTPS download, $RUNS runs per client (${TOOLS[*]}; load av
 for ((i = 1; i <= RUNS; i++)); do
     for tool in "${TOOLS[@]}"; do
         clear_out
-        warm_cache
+        warm_cache "$ROOT/big.bin"
         off=$(log_bytes)
         run_once "$tool" || die "$tool failed with exit code $?: $(tail -n 20 "$STATE/client.err")"
         check_run "$tool" "$off"
@@ -273,7 +138,7 @@ echo
 echo "Skiff FTPS benchmark: vsftpd ${VSFTPD_VERSION:-?} on 127.0.0.1 (explicit TLS required on login and data, session reuse required), $(nproc) CPUs, Linux $(uname -r)"
 echo "1 GiB download to disk, checked with cmp; median of $RUNS runs per client (interleaved); ${WARM_MIB} MiB written and dropped before each run"
 echo "timed part took ${ELAPSED} s; 1-minute load average $LOAD_START at its start, $LOAD_END at its end"
-BUSY=$(awk -v a="$LOAD_START" -v b="$LOAD_END" -v n="$(nproc)" 'BEGIN { print (a > n / 2 || b > n) ? 1 : 0 }')
+BUSY=$(bench_busy "$LOAD_START" "$LOAD_END")
 ((BUSY)) && echo "WARNING: other work was running on this machine: the figures are noisy; rerun when it is idle"
 echo
 printf '  %-6s %-22s %9s %9s %9s %9s %11s %s\n' client "runs (s)" median MiB/s user sys "peak RSS" "load at runs"

@@ -46,6 +46,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 PORT=${SKIFF_BENCH_PORT:-23221}
 RUNS=${SKIFF_BENCH_RUNS:-3}
 FILES=${SKIFF_BENCH_FILES:-2000}
@@ -53,124 +55,17 @@ PARALLELS=(${SKIFF_BENCH_PARALLEL:-1 2 4 8})
 WARM_MIB=${SKIFF_BENCH_WARM_MIB:-512}
 RSS_FILES=${SKIFF_BENCH_RSS_FILES:-0}
 FILE_BYTES=4096
-USER_NAME=skifftest
-PASSWORD=skifftest
-VSFTPD=/usr/sbin/vsftpd
-TIME_BIN=/usr/bin/time
 
-T0=$EPOCHREALTIME
-log() { printf '[bench +%ss] %s\n' "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
-load1() { cut -d' ' -f1 /proc/loadavg; }
-
-# --- preconditions -------------------------------------------------------------
-[[ $(id -u) -eq 0 ]] || die "must run as root (vsftpd chroots and switches to $USER_NAME)"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "SKIFF_BENCH_RUNS must be a positive number"
 [[ $FILES =~ ^[1-9][0-9]*$ ]] || die "SKIFF_BENCH_FILES must be a positive number"
 [[ $RSS_FILES =~ ^[0-9]+$ ]] || die "SKIFF_BENCH_RSS_FILES must be a number"
 for p in "${PARALLELS[@]}"; do
     [[ $p =~ ^[1-9][0-9]*$ ]] && ((p <= 32)) || die "SKIFF_BENCH_PARALLEL: $p is not in 1..32"
 done
-[[ $PORT =~ ^[0-9]+$ ]] && ((PORT >= 1024 && PORT + 99 <= 65535)) ||
-    die "SKIFF_BENCH_PORT must be in 1024..65436"
-missing=()
-for tool in "$VSFTPD" "$TIME_BIN" lftp diff awk cargo; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-id "$USER_NAME" >/dev/null 2>&1 || missing+=("user $USER_NAME")
-[[ -f /etc/pam.d/skiff-ftp ]] || missing+=("/etc/pam.d/skiff-ftp")
-if ((${#missing[@]})); then
-    die "missing: ${missing[*]}; run \`bash .ci/install\` as root first (and apt-get install time)"
-fi
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-if port_answers; then
-    die "port $PORT on 127.0.0.1 is taken (a server left over from an earlier run?); set SKIFF_BENCH_PORT"
-fi
-
-# --- build ------------------------------------------------------------------------
-if [[ -n ${SKIFF_BENCH_BIN:-} ]]; then
-    SKIFF=$SKIFF_BENCH_BIN # a prebuilt binary: no build
-else
-    log "cargo build --release"
-    cargo build --release
-    SKIFF="${CARGO_TARGET_DIR:-target}/release/skiff"
-fi
-[[ -x $SKIFF ]] || die "no binary at $SKIFF after the build"
-SKIFF=$(cd "$(dirname "$SKIFF")" && pwd)/$(basename "$SKIFF")
+bench_preconditions "$TIME_BIN" lftp diff awk cargo
+bench_skiff
 SKIFF_OPTS=(--passive --no-tls --overwrite overwrite)
-
-# --- temp folder, vsftpd ------------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench-small.XXXXXX")
-chmod 755 "$WORK"
-ROOT=$WORK/root
-STATE=$WORK/state
-OUT=$WORK/out
-mkdir -p "$ROOT" "$STATE/empty" "$OUT"
-chmod 755 "$ROOT" "$STATE" "$STATE/empty"
-chown "$USER_NAME:" "$ROOT"
-# Run a private copy: a rebuild or `cargo clean` of the target folder by
-# someone else during the run must not pull the binary from under us.
-cp "$SKIFF" "$STATE/skiff"
-SKIFF=$STATE/skiff
-SERVER_PID=
-
-# SIGKILLs the vsftpd listener and every descendant (its sessions call setsid,
-# so the process group is not enough). Only the processes this script started.
-kill_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    local tree=("$SERVER_PID") grew=1 pid ppid t in
-    kill -STOP "$SERVER_PID" 2>/dev/null || true
-    while ((grew)); do
-        grew=0
-        while read -r pid ppid; do
-            in=0
-            for t in "${tree[@]}"; do [[ $t == "$pid" ]] && in=1 && break; done
-            ((in)) && continue
-            for t in "${tree[@]}"; do
-                if [[ $t == "$ppid" ]]; then
-                    kill -STOP "$pid" 2>/dev/null || true
-                    tree+=("$pid"); grew=1; break
-                fi
-            done
-        done < <(ps -e -o pid= -o ppid=)
-    done
-    for pid in "${tree[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-}
-cleanup() {
-    local rc=$?
-    kill_server
-    if [[ ${SKIFF_BENCH_KEEP:-} == 1 ]]; then
-        log "keeping $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-sed -e "s|@ROOT@|$ROOT|g" -e "s|@TMP@|$STATE|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@PASV_MIN@|$((PORT + 1))|g" -e "s|@PASV_MAX@|$((PORT + 99))|g" \
-    -e "s|@TLS@|ssl_enable=NO|" tests/servers/vsftpd.conf.in >"$STATE/vsftpd.conf"
-chmod 600 "$STATE/vsftpd.conf"
-"$VSFTPD" "$STATE/vsftpd.conf" 0<>"$STATE/server-output.log" 1>&0 2>&0 &
-SERVER_PID=$!
-banner_ok=0
-for _ in $(seq 1 200); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        die "vsftpd exited at start-up: $(cat "$STATE/server-output.log")"
-    fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT" && read -r -t 3 line <&3 && [[ $line == 220* ]]) 2>/dev/null; then
-        banner_ok=1
-        break
-    fi
-    sleep 0.05
-done
-((banner_ok)) || die "vsftpd did not answer 220 on port $PORT: $(cat "$STATE/server-output.log")"
-VSFTPD_VERSION=$("$VSFTPD" -v 0>&1 2>&1 | awk '{ print $NF; exit }' || true)
+bench_workdir small
+bench_vsftpd ssl_enable=NO
 log "vsftpd ${VSFTPD_VERSION:-?} (pid $SERVER_PID) on 127.0.0.1:$PORT serving $ROOT"
 
 # --- test data ----------------------------------------------------------------------
@@ -193,13 +88,6 @@ LFTP_SET="set ftp:passive-mode true; set ftp:ssl-allow false; set net:max-retrie
 set net:timeout 20; set cmd:fail-exit true; \
 open -u $USER_NAME,$PASSWORD -p $PORT 127.0.0.1"
 
-warm_cache() {
-    dd if=/dev/zero of="$WORK/warm" bs=1M count="$WARM_MIB" status=none
-    rm -f "$WORK/warm"
-    cat "$ROOT"/dir/* >/dev/null
-}
-clear_out() { find "$OUT" -mindepth 1 -delete; }
-log_bytes() { stat -c %s "$STATE/vsftpd.log" 2>/dev/null || echo 0; }
 
 # Runs one client; sets LAST_S, LAST_USER, LAST_SYS, LAST_RSS, LAST_LOAD.
 run_once() { # tool parallel folder dest
@@ -235,11 +123,6 @@ check_run() { # tool parallel log_offset
     CONNS=$(grep -c 'CONNECT: Client' "$STATE/run.log" || true)
 }
 
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-        if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]
-        else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 TOOLS=(skiff lftp)
 declare -A RUNS_S USER_S SYS_S RSS_K LOADS MED MED_USER MED_SYS MAX_RSS FPS CPU_MS CMDS NCONN
@@ -251,7 +134,7 @@ for p in "${PARALLELS[@]}"; do
         for tool in "${TOOLS[@]}"; do
             k=$p/$tool
             clear_out
-            warm_cache
+            warm_cache "$ROOT"/dir/*
             off=$(log_bytes)
             run_once "$tool" "$p" dir "$OUT/dest"
             check_run "$tool" "$p" "$off"
@@ -293,7 +176,7 @@ echo
 echo "Skiff small-files benchmark: vsftpd ${VSFTPD_VERSION:-?} on 127.0.0.1, $(nproc) CPUs, Linux $(uname -r)"
 echo "$FILES files of $FILE_BYTES B; median of $RUNS runs per client and P (interleaved); ${WARM_MIB} MiB written and dropped before each run"
 echo "timed part took ${ELAPSED} s; 1-minute load average $LOAD_START at its start, $LOAD_END at its end"
-BUSY=$(awk -v a="$LOAD_START" -v b="$LOAD_END" -v n="$(nproc)" 'BEGIN { print (a > n / 2 || b > n) ? 1 : 0 }')
+BUSY=$(bench_busy "$LOAD_START" "$LOAD_END")
 ((BUSY)) && echo "WARNING: other work was running on this machine: the figures are noisy; rerun when it is idle"
 echo
 printf '  %-2s %-6s %-22s %8s %7s %7s %7s %10s %6s %6s %s\n' P client "runs (s)" median "files/s" user sys "CPU ms/f" "RSS" "cmd/f" "load at runs"

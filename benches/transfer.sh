@@ -37,132 +37,25 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
 PORT=${SKIFF_BENCH_PORT:-23121}
 RUNS=${SKIFF_BENCH_RUNS:-3}
-USER_NAME=skifftest
-PASSWORD=skifftest
 BIG_BYTES=$((1024 * 1024 * 1024))
 LIST_ENTRIES=50000
 WARM_MIB=1280
-VSFTPD=/usr/sbin/vsftpd
-TIME_BIN=/usr/bin/time
 
-T0=$EPOCHREALTIME
-log() { printf '[bench +%ss] %s\n' "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')" "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
-
-# --- preconditions -------------------------------------------------------------
-[[ $(id -u) -eq 0 ]] || die "must run as root (vsftpd chroots and switches to $USER_NAME)"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "SKIFF_BENCH_RUNS must be a positive number"
-[[ $PORT =~ ^[0-9]+$ ]] && ((PORT >= 1024 && PORT + 99 <= 65535)) ||
-    die "SKIFF_BENCH_PORT must be in 1024..65436"
-missing=()
-for tool in "$VSFTPD" curl lftp cmp awk cargo; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-id "$USER_NAME" >/dev/null 2>&1 || missing+=("user $USER_NAME")
-[[ -f /etc/pam.d/skiff-ftp ]] || missing+=("/etc/pam.d/skiff-ftp")
-if ((${#missing[@]})); then
-    die "missing: ${missing[*]}; run \`bash .ci/install\` as root first"
-fi
+bench_preconditions curl lftp cmp awk cargo
 HAVE_TIME=1
 if [[ ! -x $TIME_BIN ]]; then
     HAVE_TIME=0
     log "NOTE: $TIME_BIN is missing (Debian package \`time\`): no CPU or peak-RSS figures this run"
 fi
-# A connection probe in a subshell (bash's /dev/tcp), so no redirection leaks.
-port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-if port_answers; then
-    die "port $PORT on 127.0.0.1 is taken (a server left over from an earlier run?); set SKIFF_BENCH_PORT"
-fi
-
-# --- build ------------------------------------------------------------------------
-if [[ -n ${SKIFF_BENCH_BIN:-} ]]; then
-    SKIFF=$SKIFF_BENCH_BIN # a prebuilt binary (e.g. --no-default-features): no build
-else
-    log "cargo build --release"
-    cargo build --release
-    SKIFF="${CARGO_TARGET_DIR:-target}/release/skiff"
-fi
-[[ -x $SKIFF ]] || die "no binary at $SKIFF after the build"
-SKIFF=$(cd "$(dirname "$SKIFF")" && pwd)/skiff
-# Plain FTP like the peers (curl's default; lftp gets ftp:ssl-allow false): a
-# skiff that would try AUTH TLS on ftp:// URLs is told not to, where it can be.
-SKIFF_OPTS=(--passive)
-SKIFF_HELP=$("$SKIFF" --help 2>/dev/null || true)
-if [[ $SKIFF_HELP == *--no-tls* ]]; then
-    SKIFF_OPTS+=(--no-tls)
-fi
-
-# --- temp folder, vsftpd ------------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/skiff-bench.XXXXXX")
-chmod 755 "$WORK"
-ROOT=$WORK/root   # served (chroot of the login)
-STATE=$WORK/state # config, logs
-OUT=$WORK/out     # where the clients write
-mkdir -p "$ROOT" "$STATE/empty" "$OUT"
-chmod 755 "$ROOT" "$STATE" "$STATE/empty"
-chown "$USER_NAME:" "$ROOT"
-SERVER_PID=
-
-# SIGKILLs the vsftpd listener and every descendant (its sessions call setsid,
-# so the process group is not enough). Only the processes this script started.
-kill_server() {
-    [[ -n $SERVER_PID ]] || return 0
-    local tree=("$SERVER_PID") grew=1 pid ppid t in
-    kill -STOP "$SERVER_PID" 2>/dev/null || true
-    while ((grew)); do
-        grew=0
-        while read -r pid ppid; do
-            in=0
-            for t in "${tree[@]}"; do [[ $t == "$pid" ]] && in=1 && break; done
-            ((in)) && continue
-            for t in "${tree[@]}"; do
-                if [[ $t == "$ppid" ]]; then
-                    kill -STOP "$pid" 2>/dev/null || true
-                    tree+=("$pid"); grew=1; break
-                fi
-            done
-        done < <(ps -e -o pid= -o ppid=)
-    done
-    for pid in "${tree[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-}
-cleanup() {
-    local rc=$?
-    kill_server
-    if [[ ${SKIFF_BENCH_KEEP:-} == 1 ]]; then
-        log "keeping $WORK"
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-sed -e "s|@ROOT@|$ROOT|g" -e "s|@TMP@|$STATE|g" -e "s|@PORT@|$PORT|g" \
-    -e "s|@PASV_MIN@|$((PORT + 1))|g" -e "s|@PASV_MAX@|$((PORT + 99))|g" \
-    -e "s|@TLS@|ssl_enable=NO|" tests/servers/vsftpd.conf.in >"$STATE/vsftpd.conf"
-chmod 600 "$STATE/vsftpd.conf"
-# vsftpd prints its start-up errors ("500 OOPS") on fd 0.
-"$VSFTPD" "$STATE/vsftpd.conf" 0<>"$STATE/server-output.log" 1>&0 2>&0 &
-SERVER_PID=$!
-banner_ok=0
-for _ in $(seq 1 200); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        die "vsftpd exited at start-up: $(cat "$STATE/server-output.log")"
-    fi
-    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT" && read -r -t 3 line <&3 && [[ $line == 220* ]]) 2>/dev/null; then
-        banner_ok=1
-        break
-    fi
-    sleep 0.05
-done
-((banner_ok)) || die "vsftpd did not answer 220 on port $PORT: $(cat "$STATE/server-output.log")"
-VSFTPD_VERSION=$("$VSFTPD" -v 0>&1 2>&1 | awk '{ print $NF; exit }' || true)
+bench_skiff
+# Plain FTP like the peers (curl's default; lftp gets ftp:ssl-allow false).
+SKIFF_OPTS=(--passive --no-tls)
+bench_workdir transfer
+bench_vsftpd ssl_enable=NO
 log "vsftpd ${VSFTPD_VERSION:-?} (pid $SERVER_PID) on 127.0.0.1:$PORT serving $ROOT; skiff options: ${SKIFF_OPTS[*]}"
 
 # --- test data ----------------------------------------------------------------------
@@ -187,15 +80,7 @@ LFTP_SET="set ftp:passive-mode true; set ftp:ssl-allow false; set net:max-retrie
 set net:timeout 20; set xfer:clobber true; set cmd:fail-exit true; \
 open -u $USER_NAME,$PASSWORD -p $PORT 127.0.0.1"
 
-# Writes 1.25 GiB into the page cache and deletes it (see the header), and keeps
-# the source file hot.
-warm_cache() {
-    dd if=/dev/zero of="$WORK/warm" bs=1M count="$WARM_MIB" status=none
-    rm -f "$WORK/warm"
-    cat "$ROOT/big.bin" >/dev/null
-}
 
-clear_out() { find "$OUT" -mindepth 1 -delete; }
 
 # Runs one client for one task; sets LAST_S (wall seconds), LAST_USER, LAST_SYS,
 # LAST_RSS (KiB). stdout goes to $3; a failure is fatal.
@@ -245,7 +130,7 @@ bench() { # task
     for ((i = 1; i <= RUNS; i++)); do
         for tool in "${TOOLS[@]}"; do
             clear_out
-            warm_cache
+            warm_cache "$ROOT/big.bin"
             dest=/dev/null
             [[ $task == download ]] && dest=$STATE/client.out
             run_once "$task" "$tool" "$dest"
@@ -327,7 +212,7 @@ echo
 echo "Skiff transfer benchmark: vsftpd ${VSFTPD_VERSION:-?} on 127.0.0.1, $(nproc) CPUs, Linux $(uname -r)"
 echo "median of $RUNS runs per client (interleaved); ${WARM_MIB} MiB written and dropped before each run;"
 echo "timed part took ${ELAPSED} s; 1-minute load average $LOAD_START at its start, $LOAD_END at its end"
-BUSY=$(awk -v a="$LOAD_START" -v b="$LOAD_END" -v n="$(nproc)" 'BEGIN { print (a > n / 2 || b > n) ? 1 : 0 }')
+BUSY=$(bench_busy "$LOAD_START" "$LOAD_END")
 if ((BUSY)); then
     echo "WARNING: other work was running on this machine: the figures are noisy; rerun when it is idle"
 fi
