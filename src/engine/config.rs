@@ -114,6 +114,14 @@ pub struct SessionConfig {
     pub download_limit: Option<Arc<RateLimiter>>,
     /// Upload speed limit, shared likewise.
     pub upload_limit: Option<Arc<RateLimiter>>,
+    /// Most connections the transfer queue opens to this server at once
+    /// (the folder walker's included, the browsing connection not); `None`:
+    /// as many as the queue has workers.
+    pub max_connections: Option<u8>,
+    /// Minutes added to the times of `LIST` listings, which servers print in
+    /// their own zone (FileZilla's "adjust server time"). MLSD and MDTM times
+    /// are UTC by RFC 3659 and are never shifted.
+    pub timezone_offset_minutes: i32,
 }
 
 impl SessionConfig {
@@ -135,6 +143,8 @@ impl SessionConfig {
             server_type: ServerType::Auto,
             download_limit: None,
             upload_limit: None,
+            max_connections: None,
+            timezone_offset_minutes: 0,
         }
     }
 }

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use super::charset::Charset;
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind};
-use super::tls::{NetStream, TlsContext, TlsInfo, describe};
+use super::tls::{CONTROL_READ_BUFFER, NetStream, TlsContext, TlsInfo, describe};
 use crate::protocol::reply::discard;
 use crate::protocol::{Command, Reply, ReplyDecoder, ReplyLimits};
 
@@ -95,7 +95,7 @@ impl Control {
             ));
         };
         self.log(LogKind::Status, "Starting TLS");
-        let stream = tokio::time::timeout(self.timeout, tls.connect(tcp))
+        let stream = tokio::time::timeout(self.timeout, tls.connect(tcp, CONTROL_READ_BUFFER))
             .await
             .map_err(|_| EngineError::Timeout {
                 phase: "negotiating TLS",

@@ -131,6 +131,10 @@ pub enum EngineError {
     /// The operation was cancelled.
     #[error("cancelled")]
     Cancelled,
+    /// A bug in Skiff stopped the operation (a panic, caught so that one item
+    /// fails instead of the whole queue stopping).
+    #[error("internal error in Skiff (please report it): {0}")]
+    Internal(String),
 }
 
 impl EngineError {

@@ -17,6 +17,7 @@ mod charset;
 pub mod config;
 mod control;
 mod data;
+mod disk;
 pub mod error;
 pub mod event;
 pub mod limit;

@@ -15,11 +15,13 @@ use super::charset::Charset;
 use super::config::{CharsetChoice, DataMode, SessionConfig};
 use super::control::Control;
 use super::data::{DataFailure, PassiveState, prepare_active, prepare_passive};
+use super::disk::FileWriter;
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind, ProgressThrottle, next_conn_id};
-use super::tls::{Encryption, NetStream, TlsContext, TlsInfo, describe};
+use super::tls::{DATA_READ_BUFFER, Encryption, NetStream, TlsContext, TlsInfo, describe};
 use crate::protocol::listing::{
     EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser, ServerType,
+    TimePrecision,
 };
 use crate::protocol::{Command, Features, ProtectionLevel, Reply, TransferType, path};
 
@@ -446,12 +448,21 @@ impl Session {
                 ),
             );
         }
+        let shift = match format {
+            ListFormat::List => self.config.timezone_offset_minutes,
+            ListFormat::Mlsd => 0,
+        };
         let entries = listing
             .entries
             .into_iter()
-            .map(|entry| RemoteEntry {
-                name: charset.decode(&entry.name),
-                entry,
+            .map(|mut entry| {
+                if shift != 0 {
+                    entry.modified = entry.modified.map(|t| shift_time(t, shift));
+                }
+                RemoteEntry {
+                    name: charset.decode(&entry.name),
+                    entry,
+                }
             })
             .collect();
         Ok(RemoteListing {
@@ -488,15 +499,51 @@ impl Session {
         expected: Option<u64>,
         cancel: &CancellationToken,
     ) -> Result<u64> {
+        let mut sink = WriterSink { writer: sink };
+        self.download_into(kind, remote, &mut sink, offset, expected, cancel)
+            .await
+    }
+
+    /// [`Session::download_as`] into `file` at its current position, written
+    /// by a thread of its own so the network is read while the disk writes.
+    /// Every byte received is in the file when this returns, error or not.
+    pub async fn download_to_file(
+        &mut self,
+        kind: TransferType,
+        remote: &[u8],
+        file: std::fs::File,
+        offset: u64,
+        expected: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let mut sink = FileSink(FileWriter::new(file));
+        let result = self
+            .download_into(kind, remote, &mut sink, offset, expected, cancel)
+            .await;
+        // Already flushed on every path that got that far; this only waits.
+        let stored = sink.flush().await;
+        let got = result?;
+        stored?;
+        Ok(got)
+    }
+
+    async fn download_into<S: DataSink>(
+        &mut self,
+        kind: TransferType,
+        remote: &[u8],
+        sink: &mut S,
+        offset: u64,
+        expected: Option<u64>,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
         self.set_type(kind).await?;
         let display = self.decode(remote);
-        let mut file_sink = WriterSink { writer: sink };
         let rest = (offset > 0).then_some(offset);
         let got = self
             .receive(
                 &Command::Retr(remote.to_vec()),
                 rest,
-                &mut file_sink,
+                sink,
                 expected,
                 &display,
                 cancel,
@@ -673,7 +720,7 @@ impl Session {
                     if final_reply.is_none() {
                         self.abort().await?;
                     }
-                    sink.write(&buf).await?;
+                    sink.write(&mut buf).await?;
                     sink.flush().await?;
                     return Err(EngineError::Cancelled);
                 }
@@ -681,7 +728,7 @@ impl Session {
                     match read {
                         Err(_) => {
                             drop(data);
-                            sink.write(&buf).await?;
+                            sink.write(&mut buf).await?;
                             sink.flush().await?;
                             self.control.log(LogKind::Error, "Data connection timed out");
                             return Err(EngineError::Timeout {
@@ -697,18 +744,17 @@ impl Session {
                             {
                                 limit.take(n).await;
                             }
-                            if buf.len() >= CHUNK / 2 {
-                                if let Err(e) = sink.write(&buf).await {
-                                    // A full disk or a listing over its cap: stop the
-                                    // transfer and get the control connection back in
-                                    // sync before reporting it.
-                                    drop(data);
-                                    if final_reply.is_none() {
-                                        self.abort().await?;
-                                    }
-                                    return Err(e);
+                            if buf.len() >= CHUNK / 2
+                                && let Err(e) = sink.write(&mut buf).await
+                            {
+                                // A full disk or a listing over its cap: stop the
+                                // transfer and get the control connection back in
+                                // sync before reporting it.
+                                drop(data);
+                                if final_reply.is_none() {
+                                    self.abort().await?;
                                 }
-                                buf.clear();
+                                return Err(e);
                             }
                             if let Some(event) =
                                 throttle.tick(display, offset + received, expected, false)
@@ -737,7 +783,7 @@ impl Session {
         }
         drop(data);
         let stored = async {
-            sink.write(&buf).await?;
+            sink.write(&mut buf).await?;
             sink.flush().await
         }
         .await;
@@ -880,7 +926,7 @@ impl Session {
             _ => return Ok(NetStream::Plain(tcp)),
         };
         let timeout = self.config.timeout;
-        match tokio::time::timeout(timeout, tls.connect(tcp)).await {
+        match tokio::time::timeout(timeout, tls.connect(tcp, DATA_READ_BUFFER)).await {
             Ok(Ok(stream)) => {
                 let (_, resumed) = describe(&stream);
                 self.control.log(
@@ -937,6 +983,19 @@ impl Session {
     }
 }
 
+/// A `LIST` time moved by the site's timezone offset. A date without a time
+/// of day stays as it is: shifting midnight by hours would invent a time.
+fn shift_time(time: ListTime, minutes: i32) -> ListTime {
+    if time.precision == TimePrecision::Day {
+        return time;
+    }
+    let at = time
+        .at
+        .checked_add_signed(chrono::TimeDelta::minutes(i64::from(minutes)))
+        .unwrap_or(time.at);
+    ListTime { at, ..time }
+}
+
 /// The listing family a SYST reply names, for the systems whose listings
 /// cannot be told apart line by line; anything else stays `Auto`.
 fn server_type_from_syst(text: &[u8]) -> ServerType {
@@ -984,7 +1043,9 @@ fn transfer_failed(control: &Control, got: u64, reply: &Reply) -> EngineError {
 trait DataSink {
     /// Whether bytes received count as transfer progress.
     const REPORTS_PROGRESS: bool;
-    async fn write(&mut self, bytes: &[u8]) -> Result<()>;
+    /// Takes `buf`'s bytes and leaves it empty.
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()>;
+    /// Waits until everything taken is stored.
     async fn flush(&mut self) -> Result<()>;
 }
 
@@ -995,15 +1056,29 @@ struct WriterSink<'a, W> {
 impl<W: AsyncWrite + Unpin> DataSink for WriterSink<'_, W> {
     const REPORTS_PROGRESS: bool = true;
 
-    async fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        self.writer
-            .write_all(bytes)
-            .await
-            .map_err(local_write_error)
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        let written = self.writer.write_all(buf).await;
+        buf.clear();
+        written.map_err(local_write_error)
     }
 
     async fn flush(&mut self) -> Result<()> {
         self.writer.flush().await.map_err(local_write_error)
+    }
+}
+
+/// A file written by a thread of its own ([`FileWriter`]).
+struct FileSink(FileWriter);
+
+impl DataSink for FileSink {
+    const REPORTS_PROGRESS: bool = true;
+
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        self.0.write(buf).await.map_err(local_write_error)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        self.0.finish().await.map_err(local_write_error)
     }
 }
 
@@ -1021,11 +1096,13 @@ struct ListingSink {
 impl DataSink for ListingSink {
     const REPORTS_PROGRESS: bool = false;
 
-    async fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        if let Some(parser) = self.parser.as_mut() {
-            parser.feed(bytes)?;
-        }
-        Ok(())
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        let fed = match self.parser.as_mut() {
+            Some(parser) => parser.feed(buf),
+            None => Ok(()),
+        };
+        buf.clear();
+        Ok(fed?)
     }
 
     async fn flush(&mut self) -> Result<()> {
@@ -1035,3 +1112,30 @@ impl DataSink for ListingSink {
 
 /// The default idle timeout (FileZilla's).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("time")
+    }
+
+    #[test]
+    fn the_timezone_offset_moves_list_times_but_not_bare_dates() {
+        let minute = ListTime {
+            at: at("2026-01-01 00:30"),
+            precision: TimePrecision::Minute,
+        };
+        // A server two hours east of UTC prints 00:30 for 22:30 UTC the day before.
+        let moved = shift_time(minute, -120);
+        assert_eq!(moved.at, at("2025-12-31 22:30"));
+        assert_eq!(moved.precision, TimePrecision::Minute);
+        assert_eq!(shift_time(minute, 90).at, at("2026-01-01 02:00"));
+        let day = ListTime {
+            at: at("2020-05-01 00:00"),
+            precision: TimePrecision::Day,
+        };
+        assert_eq!(shift_time(day, -120), day);
+    }
+}

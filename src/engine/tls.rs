@@ -19,7 +19,7 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, BufReader, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
@@ -234,9 +234,15 @@ impl TlsContext {
         })
     }
 
-    /// Runs the TLS handshake over `tcp`. A rejected certificate becomes
+    /// Runs the TLS handshake over `tcp`, reading it through a buffer of
+    /// `read_buffer` bytes. A rejected certificate becomes
     /// [`EngineError::Certificate`] with its details.
-    pub(crate) async fn connect(&self, tcp: TcpStream) -> Result<TlsStream<TcpStream>> {
+    pub(crate) async fn connect(
+        &self,
+        tcp: TcpStream,
+        read_buffer: usize,
+    ) -> Result<TlsStream<TlsTcp>> {
+        let tcp = BufReader::with_capacity(read_buffer, tcp);
         match self.connector.connect(self.server_name.clone(), tcp).await {
             Ok(stream) => Ok(stream),
             Err(e) => {
@@ -258,7 +264,7 @@ impl TlsContext {
 }
 
 /// Describes a connection's TLS state.
-pub(crate) fn describe(stream: &TlsStream<TcpStream>) -> (TlsInfo, bool) {
+pub(crate) fn describe(stream: &TlsStream<TlsTcp>) -> (TlsInfo, bool) {
     let (_, connection) = stream.get_ref();
     let version = match connection.protocol_version() {
         Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_string(),
@@ -372,13 +378,24 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
+/// The TCP stream under TLS, read through a buffer: rustls reads at most
+/// 4 KiB per call, so a bulk transfer would otherwise make four system calls
+/// per 16 KiB record.
+pub(crate) type TlsTcp = BufReader<TcpStream>;
+
+/// The read buffer under TLS on data connections.
+pub(crate) const DATA_READ_BUFFER: usize = 64 * 1024;
+
+/// The read buffer under TLS on the control connection: replies are short.
+pub(crate) const CONTROL_READ_BUFFER: usize = 4 * 1024;
+
 /// A control or data connection, plain or TLS.
 #[derive(Debug)]
 pub(crate) enum NetStream {
     /// Plain TCP.
     Plain(TcpStream),
     /// TLS over TCP.
-    Tls(Box<TlsStream<TcpStream>>),
+    Tls(Box<TlsStream<TlsTcp>>),
     /// Taken out for a TLS upgrade; any I/O is an error.
     Detached,
 }

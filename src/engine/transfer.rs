@@ -504,21 +504,24 @@ async fn download_attempt(
     if size.is_some_and(|size| offset > size) {
         offset = 0;
     }
-    let mut file = fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(offset == 0)
-        .open(part)
-        .await
-        .map_err(local_error(part))?;
-    if offset > 0 {
-        file.set_len(offset).await.map_err(local_error(part))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(local_error(part))?;
-    }
+    let opened = part.to_path_buf();
+    let file = blocking(move || -> std::io::Result<std::fs::File> {
+        use std::io::Seek;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(offset == 0)
+            .open(&opened)?;
+        if offset > 0 {
+            file.set_len(offset)?;
+            file.seek(std::io::SeekFrom::Start(offset))?;
+        }
+        Ok(file)
+    })
+    .await?
+    .map_err(local_error(part))?;
     let result = session
-        .download_as(kind, remote, &mut file, offset, size, &settings.cancel)
+        .download_to_file(kind, remote, file, offset, size, &settings.cancel)
         .await;
     match result {
         Err(EngineError::Refused {

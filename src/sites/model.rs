@@ -342,6 +342,8 @@ impl Site {
         };
         config.charset = self.charset;
         config.server_type = self.server_type;
+        config.max_connections = self.max_connections.filter(|&n| n > 0);
+        config.timezone_offset_minutes = self.timezone_offset_minutes;
         config
     }
 
@@ -863,6 +865,8 @@ mod tests {
             external_ip: Some("203.0.113.5".parse().expect("ip")),
             charset: CharsetChoice::from_label("gbk").expect("gbk"),
             server_type: ServerType::Vms,
+            max_connections: Some(3),
+            timezone_offset_minutes: -90,
             ..Site::new("s", " example.org ")
         };
         let config = site.session_config(Some(Secret::new("pw")));
@@ -881,6 +885,8 @@ mod tests {
         assert_eq!(config.active.external_ip, site.external_ip);
         assert_eq!(config.charset, site.charset);
         assert_eq!(config.server_type, ServerType::Vms);
+        assert_eq!(config.max_connections, Some(3));
+        assert_eq!(config.timezone_offset_minutes, -90);
 
         let anon = Site {
             logon: LogonType::Anonymous,

@@ -115,6 +115,27 @@ impl Connections {
 
 const NO_ITEM: u64 = u64::MAX;
 
+/// Runs `work`, turning a panic inside it into [`EngineError::Internal`]: a
+/// bug fails one item (and drops its connection) instead of silently ending
+/// the worker while the queue waits for it forever.
+async fn catch_panic<T>(work: impl Future<Output = Result<T>>) -> Result<T> {
+    let mut work = std::pin::pin!(work);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.as_mut().poll(cx))) {
+            Ok(poll) => poll,
+            Err(payload) => {
+                let why = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_string());
+                std::task::Poll::Ready(Err(EngineError::Internal(why)))
+            }
+        }
+    })
+    .await
+}
+
 /// An event sink for connections whose log lines go to the front end and
 /// whose progress is reported for the item `current` names, mapped where
 /// they happen (no task in between).
@@ -161,35 +182,45 @@ pub(super) async fn run_worker(
             preserve_times: job.preserve_times,
         };
         let slot = connections.slot(&job.site, job.generation).await;
-        let result = match job.direction {
-            Direction::Download => {
-                download_file_with(
-                    slot,
-                    &settings,
-                    &job.remote,
-                    job.facts,
-                    &job.local,
-                    job.mode,
-                )
-                .await
+        let result = catch_panic(async {
+            match job.direction {
+                Direction::Download => {
+                    download_file_with(
+                        slot,
+                        &settings,
+                        &job.remote,
+                        job.facts,
+                        &job.local,
+                        job.mode,
+                    )
+                    .await
+                }
+                Direction::Upload => {
+                    let remote_facts = match job.hint {
+                        Hint::Remote(facts) => Some(facts),
+                        Hint::FreshTarget => Some(None),
+                        Hint::Unknown => None,
+                    };
+                    upload_file_with(
+                        slot,
+                        &settings,
+                        &job.local,
+                        &job.remote,
+                        remote_facts,
+                        job.mode,
+                    )
+                    .await
+                }
             }
-            Direction::Upload => {
-                let remote_facts = match job.hint {
-                    Hint::Remote(facts) => Some(facts),
-                    Hint::FreshTarget => Some(None),
-                    Hint::Unknown => None,
-                };
-                upload_file_with(
-                    slot,
-                    &settings,
-                    &job.local,
-                    &job.remote,
-                    remote_facts,
-                    job.mode,
-                )
-                .await
-            }
-        };
+        })
+        .await;
+        if result
+            .as_ref()
+            .is_err_and(|e| matches!(e, EngineError::Internal(_)))
+        {
+            // Whatever state the connection was left in is not to be trusted.
+            slot.take();
+        }
         current.store(NO_ITEM, Ordering::Relaxed);
         if msgs
             .send(Msg::Finished {
@@ -223,16 +254,20 @@ pub(super) async fn run_walker(
             cancel: job.cancel.clone(),
             preserve_times: false,
         };
-        let result = match job.direction {
-            Direction::Download => {
-                let slot = connections.slot(&job.site, job.generation).await;
-                walk_remote(slot, &settings, &job, &msgs).await
+        let slot = connections.slot(&job.site, job.generation).await;
+        let result = catch_panic(async {
+            match job.direction {
+                Direction::Download => walk_remote(slot, &settings, &job, &msgs).await,
+                Direction::Upload => walk_local(slot, &settings, &job, &msgs).await,
             }
-            Direction::Upload => {
-                let slot = connections.slot(&job.site, job.generation).await;
-                walk_local(slot, &settings, &job, &msgs).await
-            }
-        };
+        })
+        .await;
+        if result
+            .as_ref()
+            .is_err_and(|e| matches!(e, EngineError::Internal(_)))
+        {
+            connections.slot(&job.site, job.generation).await.take();
+        }
         if msgs.send(Msg::WalkEnded { id: job.id, result }).is_err() {
             break;
         }
@@ -599,3 +634,23 @@ async fn walk_local(
 
 /// How a file job ended, for the actor.
 pub(super) type JobResult = Result<FileOutcome>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_a_job_becomes_an_internal_error() {
+        let result: Result<u32> = catch_panic(async {
+            tokio::task::yield_now().await;
+            panic!("boom in a transfer");
+        })
+        .await;
+        match result {
+            Err(EngineError::Internal(why)) => assert!(why.contains("boom in a transfer")),
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+        // A job that does not panic is untouched.
+        assert_eq!(catch_panic(async { Ok(7) }).await.ok(), Some(7));
+    }
+}
