@@ -839,3 +839,102 @@ async fn vsftpd_killed_mid_download_the_queue_resumes() {
 fn options_for_restart() -> QueueOptions {
     options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite))
 }
+
+/// A TCP proxy in front of a server's control port that records the most
+/// connections open through it at once. Passive data connections go to the
+/// control peer's address with the server's port, so they bypass it: what it
+/// counts is control connections, the ones a site's limit is about.
+struct CountingProxy {
+    port: u16,
+    most: Arc<std::sync::atomic::AtomicUsize>,
+    total: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+async fn counting_proxy(target: std::net::SocketAddr) -> CountingProxy {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind proxy");
+    let port = listener.local_addr().expect("addr").port();
+    let open = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let total = Arc::new(AtomicUsize::new(0));
+    let (m, t) = (Arc::clone(&most), Arc::clone(&total));
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+            m.fetch_max(now, Ordering::SeqCst);
+            t.fetch_add(1, Ordering::SeqCst);
+            let open = Arc::clone(&open);
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    CountingProxy { port, most, total }
+}
+
+/// A site's connection limit caps the queue's connections to it, the folder
+/// walker's included, with four workers ready to use more; without a limit
+/// the same queue opens more than two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sites_connection_limit_is_honoured() {
+    use std::sync::atomic::Ordering;
+    let server = unftp::start().await;
+    let dir = server.root.join("dir");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let bodies: Vec<Vec<u8>> = (0..16).map(|n| pattern(48 * 1024, n as u8)).collect();
+    for (n, body) in bodies.iter().enumerate() {
+        std::fs::write(dir.join(format!("f{n:02}.bin")), body).expect("seed");
+    }
+    for limit in [Some(1u8), Some(2), None] {
+        let proxy = counting_proxy(server.addr).await;
+        let local = tempfile::tempdir().expect("tmp");
+        let (queue, events) = QueueHandle::start(
+            &tokio::runtime::Handle::current(),
+            options(4, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
+            Arc::new(|| {}),
+        );
+        let mut watch = Watch::new(events);
+        let mut config = unftp_config(&server);
+        config.port = proxy.port;
+        config.max_connections = limit;
+        let site = SiteKey::of(&config);
+        queue.send(QueueCommand::SetSite(Box::new(config)));
+        queue.send(QueueCommand::Add {
+            site,
+            items: vec![NewItem {
+                is_dir: true,
+                size: None,
+                ..file_item("/dir", local.path().join("dir"), 0)
+            }],
+        });
+        watch
+            .until("the folder done", |e, w| {
+                matches!(e, QueueEvent::Idle)
+                    && w.items.len() == 17
+                    && w.items.values().all(|v| v.state == ItemState::Done)
+            })
+            .await;
+        for (n, body) in bodies.iter().enumerate() {
+            let got = std::fs::read(local.path().join(format!("dir/f{n:02}.bin"))).expect("read");
+            assert_eq!(sha(&got), sha(body), "f{n:02}.bin with limit {limit:?}");
+        }
+        let most = proxy.most.load(Ordering::SeqCst);
+        let total = proxy.total.load(Ordering::SeqCst);
+        match limit {
+            Some(limit) => assert!(
+                most <= usize::from(limit),
+                "limit {limit}: {most} connections were open at once ({total} in all)"
+            ),
+            None => assert!(
+                most > 2,
+                "no limit: only {most} at once; the proxy counts wrong"
+            ),
+        }
+        drop(queue);
+    }
+}

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::store::{self, Record, Store, StoredItem};
-use super::worker::{self, Child, FileJob, JobResult, WalkJob};
+use super::worker::{self, Child, FileJob, JobResult, WalkJob, WorkerJob};
 use super::{
     Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
     QueueOptions, SiteKey, is_ascii_name,
@@ -200,9 +200,52 @@ impl Item {
 }
 
 struct WorkerSlot {
-    jobs: mpsc::UnboundedSender<FileJob>,
+    jobs: mpsc::UnboundedSender<WorkerJob>,
     current: Option<(ItemId, CancellationToken)>,
     retiring: bool,
+    /// Sites this worker may hold a connection to (it keeps one per site
+    /// for the next item), counted against each site's connection limit.
+    holds: HashSet<Arc<SiteKey>>,
+}
+
+/// Runnable items in queue order, one ordered set per site, so the first item
+/// of a site that may open a connection is a lookup, not a scan past the
+/// items of sites that are at their connection limit.
+#[derive(Default)]
+struct Ready {
+    by_site: HashMap<Arc<SiteKey>, BTreeSet<(Pos, ItemId)>>,
+}
+
+impl Ready {
+    fn insert(&mut self, site: &Arc<SiteKey>, key: (Pos, ItemId)) {
+        self.by_site
+            .entry(Arc::clone(site))
+            .or_default()
+            .insert(key);
+    }
+
+    fn remove(&mut self, site: &SiteKey, key: &(Pos, ItemId)) {
+        if let Some(set) = self.by_site.get_mut(site) {
+            set.remove(key);
+            if set.is_empty() {
+                self.by_site.remove(site);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_site.is_empty()
+    }
+
+    /// The first item, in queue order, of the sites `open` allows.
+    fn first(&self, mut open: impl FnMut(&SiteKey) -> bool) -> Option<ItemId> {
+        self.by_site
+            .iter()
+            .filter(|(site, _)| open(site))
+            .filter_map(|(_, set)| set.first())
+            .min()
+            .map(|&(_, id)| id)
+    }
 }
 
 struct Site {
@@ -216,14 +259,16 @@ struct Queue {
     msgs: mpsc::UnboundedSender<Msg>,
     items: HashMap<ItemId, Item>,
     children: HashMap<ItemId, Vec<ItemId>>,
-    ready_files: BTreeSet<(Pos, ItemId)>,
-    ready_dirs: BTreeSet<(Pos, ItemId)>,
+    ready_files: Ready,
+    ready_dirs: Ready,
     sites: HashMap<SiteKey, Site>,
     site_keys: HashMap<SiteKey, Arc<SiteKey>>,
     generation: u64,
     workers: Vec<WorkerSlot>,
     walker: mpsc::UnboundedSender<WalkJob>,
     walking: Option<(ItemId, CancellationToken)>,
+    /// The site of the running walk: its connection counts against the limit.
+    walking_site: Option<Arc<SiteKey>>,
     next_id: ItemId,
     min_major: i64,
     max_major: i64,
@@ -303,14 +348,15 @@ pub(super) async fn run(
         msgs,
         items: HashMap::new(),
         children: HashMap::new(),
-        ready_files: BTreeSet::new(),
-        ready_dirs: BTreeSet::new(),
+        ready_files: Ready::default(),
+        ready_dirs: Ready::default(),
         sites: HashMap::new(),
         site_keys: HashMap::new(),
         generation: 0,
         workers: Vec::new(),
         walker,
         walking: None,
+        walking_site: None,
         next_id: 1,
         min_major: 0,
         max_major: 0,
@@ -572,10 +618,10 @@ impl Queue {
             &mut self.ready_files
         };
         if old == ItemState::Queued {
-            ready.remove(&key);
+            ready.remove(&item.site, &key);
         }
         if state == ItemState::Queued {
-            ready.insert(key);
+            ready.insert(&item.site, key);
         }
         if state != ItemState::Running {
             item.rate = 0.0;
@@ -596,8 +642,8 @@ impl Queue {
             &mut self.ready_files
         };
         if item.state == ItemState::Queued {
-            ready.remove(&(item.pos, id));
-            ready.insert((pos, id));
+            ready.remove(&item.site, &(item.pos, id));
+            ready.insert(&item.site, (pos, id));
         }
         item.pos = pos;
     }
@@ -607,9 +653,9 @@ impl Queue {
         self.counts.apply(&item.state, item.size, 1);
         if item.state == ItemState::Queued {
             if item.is_dir {
-                self.ready_dirs.insert((item.pos, id));
+                self.ready_dirs.insert(&item.site, (item.pos, id));
             } else {
-                self.ready_files.insert((item.pos, id));
+                self.ready_files.insert(&item.site, (item.pos, id));
             }
         }
         if let Some(parent) = item.parent {
@@ -630,8 +676,8 @@ impl Queue {
             return;
         };
         self.counts.apply(&item.state, item.size, -1);
-        self.ready_files.remove(&(item.pos, id));
-        self.ready_dirs.remove(&(item.pos, id));
+        self.ready_files.remove(&item.site, &(item.pos, id));
+        self.ready_dirs.remove(&item.site, &(item.pos, id));
         self.stop_running(id);
         if let Some(parent) = item.parent
             && let Some(siblings) = self.children.get_mut(&parent)
@@ -1019,6 +1065,7 @@ impl Queue {
                     jobs: tx,
                     current: None,
                     retiring: false,
+                    holds: HashSet::new(),
                 });
             }
         } else {
@@ -1048,29 +1095,95 @@ impl Queue {
             return;
         }
         if self.walking.is_none()
-            && let Some(&(_, id)) = self.ready_dirs.first()
+            && let Some(id) = self
+                .ready_dirs
+                .first(|site| self.sites.contains_key(site) && self.walk_room(site))
         {
             self.start_walk(id);
         }
-        for index in 0..self.workers.len() {
-            let worker = &self.workers[index];
-            if worker.retiring || worker.current.is_some() {
-                continue;
+        loop {
+            let free: Vec<usize> = (0..self.workers.len())
+                .filter(|&i| !self.workers[i].retiring && self.workers[i].current.is_none())
+                .collect();
+            if free.is_empty() {
+                break;
             }
-            let Some(&(_, id)) = self.ready_files.first() else {
+            let Some(id) = self.ready_files.first(|site| {
+                self.sites.contains_key(site) && self.worker_for(site, &free).is_some()
+            }) else {
                 break;
             };
-            self.start_file(index, id);
+            let Some(index) = self
+                .items
+                .get(&id)
+                .and_then(|item| self.worker_for(&item.site, &free))
+            else {
+                break;
+            };
+            if !self.start_file(index, id) {
+                break;
+            }
         }
     }
 
-    fn start_file(&mut self, index: usize, id: ItemId) {
+    /// Connections the queue may hold to `site`: its limit, or no limit.
+    fn site_limit(&self, site: &SiteKey) -> Option<usize> {
+        self.sites
+            .get(site)
+            .and_then(|s| s.config.max_connections)
+            .map(usize::from)
+    }
+
+    /// Connections the queue holds (or may still hold) to `site`: workers
+    /// that served it and are not leaving idle, and the walker while it walks there.
+    fn holders(&self, site: &SiteKey) -> usize {
+        let workers = self
+            .workers
+            .iter()
+            .filter(|w| !(w.retiring && w.current.is_none()))
+            .filter(|w| w.holds.contains(site))
+            .count();
+        let walker = self.walking_site.as_deref().is_some_and(|s| s == site);
+        workers + usize::from(walker)
+    }
+
+    /// Which free worker takes the next item of `site`: one that already has
+    /// a connection to it, else any, if the site's limit leaves room.
+    fn worker_for(&self, site: &SiteKey, free: &[usize]) -> Option<usize> {
+        if let Some(&index) = free.iter().find(|&&i| self.workers[i].holds.contains(site)) {
+            return Some(index);
+        }
+        match self.site_limit(site) {
+            Some(limit) if self.holders(site) >= limit => None,
+            _ => free.first().copied(),
+        }
+    }
+
+    /// Whether a walk of `site` may open a connection, asking an idle worker
+    /// to give its connection back when that makes room. A walk waits while
+    /// every connection the limit allows is busy transferring.
+    fn walk_room(&self, site: &SiteKey) -> bool {
+        let Some(limit) = self.site_limit(site) else {
+            return true;
+        };
+        self.holders(site) < limit || self.idle_holder(site).is_some()
+    }
+
+    fn idle_holder(&self, site: &SiteKey) -> Option<usize> {
+        self.workers
+            .iter()
+            .position(|w| w.current.is_none() && !w.retiring && w.holds.contains(site))
+    }
+
+    /// Sends item `id` to worker `index`; false when nothing was started.
+    fn start_file(&mut self, index: usize, id: ItemId) -> bool {
         let Some(item) = self.items.get(&id) else {
-            return;
+            return false;
         };
         let Some(site) = self.sites.get(&*item.site) else {
-            return;
+            return false;
         };
+        let site_key = Arc::clone(&item.site);
         let policy = self.policy(item.direction);
         let (exists, ask) = match (item.answer, policy) {
             (Some(answer), _) => (answer, false),
@@ -1115,12 +1228,19 @@ impl Queue {
             preserve_times: self.options.preserve_times,
             cancel: cancel.clone(),
         };
-        if self.workers[index].jobs.send(job).is_err() {
+        if self.workers[index]
+            .jobs
+            .send(WorkerJob::File(Box::new(job)))
+            .is_err()
+        {
             self.workers[index].retiring = true;
-            return;
+            // Another worker may take it.
+            return true;
         }
         self.workers[index].current = Some((id, cancel));
+        self.workers[index].holds.insert(site_key);
         self.set_state(id, ItemState::Running);
+        true
     }
 
     fn start_walk(&mut self, id: ItemId) {
@@ -1152,8 +1272,19 @@ impl Queue {
             retry: self.options.retry,
             cancel: cancel.clone(),
         };
+        let site_key = Arc::clone(&item.site);
+        if self
+            .site_limit(&site_key)
+            .is_some_and(|limit| self.holders(&site_key) >= limit)
+            && let Some(index) = self.idle_holder(&site_key)
+        {
+            let worker = &mut self.workers[index];
+            worker.holds.remove(&site_key);
+            let _ = worker.jobs.send(WorkerJob::Release((*site_key).clone()));
+        }
         if self.walker.send(job).is_ok() {
             self.walking = Some((id, cancel));
+            self.walking_site = Some(site_key);
             self.set_state(id, ItemState::Running);
         }
     }
@@ -1195,6 +1326,7 @@ impl Queue {
             Msg::WalkEnded { id, result } => {
                 if self.walking.as_ref().is_some_and(|(w, _)| *w == id) {
                     self.walking = None;
+                    self.walking_site = None;
                 }
                 let running = self
                     .items

@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::core::{Hint, Msg, QueueSink};
-use super::{Direction, ItemId, ItemState, NewItem, QueueEvent};
+use super::{Direction, ItemId, ItemState, NewItem, QueueEvent, SiteKey};
 use crate::engine::config::SessionConfig;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{Event, EventSink, LogKind};
@@ -56,6 +56,16 @@ pub(super) struct FileJob {
     pub cancel: CancellationToken,
 }
 
+/// What the queue asks of a worker.
+#[derive(Debug)]
+pub(super) enum WorkerJob {
+    /// Move one file.
+    File(Box<FileJob>),
+    /// Close the connection to this site, so another connection to it can
+    /// open without passing the site's connection limit.
+    Release(SiteKey),
+}
+
 /// One folder for the walker.
 #[derive(Debug)]
 pub(super) struct WalkJob {
@@ -83,18 +93,16 @@ pub(super) struct Child {
 /// Connections per site, kept between items.
 #[derive(Default)]
 struct Connections {
-    slots: HashMap<(String, u16, String), (u64, Option<Session>)>,
+    slots: HashMap<SiteKey, (u64, Option<Session>)>,
 }
 
 impl Connections {
     /// The slot for a site, emptied first when its settings changed.
     async fn slot(&mut self, config: &SessionConfig, generation: u64) -> &mut Option<Session> {
-        let key = (
-            config.host.clone(),
-            config.port,
-            config.credentials.user.clone(),
-        );
-        let entry = self.slots.entry(key).or_insert((generation, None));
+        let entry = self
+            .slots
+            .entry(SiteKey::of(config))
+            .or_insert((generation, None));
         if entry.0 != generation {
             entry.0 = generation;
             if let Some(old) = entry.1.take() {
@@ -102,6 +110,13 @@ impl Connections {
             }
         }
         &mut entry.1
+    }
+
+    /// Closes the connection to a site, if there is one.
+    async fn release(&mut self, key: &SiteKey) {
+        if let Some((_, Some(session))) = self.slots.remove(key) {
+            session.quit().await;
+        }
     }
 
     async fn close(self) {
@@ -164,7 +179,7 @@ fn item_sink(
 /// A worker: takes file jobs until its channel closes.
 pub(super) async fn run_worker(
     index: usize,
-    mut jobs: mpsc::UnboundedReceiver<FileJob>,
+    mut jobs: mpsc::UnboundedReceiver<WorkerJob>,
     msgs: mpsc::UnboundedSender<Msg>,
     sink: QueueSink,
 ) {
@@ -172,6 +187,13 @@ pub(super) async fn run_worker(
     let events = item_sink(sink, msgs.clone(), Arc::clone(&current));
     let mut connections = Connections::default();
     while let Some(job) = jobs.recv().await {
+        let job = match job {
+            WorkerJob::File(job) => job,
+            WorkerJob::Release(key) => {
+                connections.release(&key).await;
+                continue;
+            }
+        };
         current.store(job.id, Ordering::Relaxed);
         let settings = TransferSettings {
             session: (*job.site).clone(),
@@ -262,11 +284,14 @@ pub(super) async fn run_walker(
             }
         })
         .await;
-        if result
-            .as_ref()
-            .is_err_and(|e| matches!(e, EngineError::Internal(_)))
+        // A site with a connection limit gets its connection back between
+        // walks: an idle walker must not hold one of the few allowed.
+        if job.site.max_connections.is_some()
+            || result
+                .as_ref()
+                .is_err_and(|e| matches!(e, EngineError::Internal(_)))
         {
-            connections.slot(&job.site, job.generation).await.take();
+            connections.release(&SiteKey::of(&job.site)).await;
         }
         if msgs.send(Msg::WalkEnded { id: job.id, result }).is_err() {
             break;
