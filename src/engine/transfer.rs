@@ -322,6 +322,8 @@ pub async fn download_file_with(
         .await?
     };
     let mut resuming = part_len > 0 && !mode.ascii;
+    // Known not to exist: it can be created whole rather than renamed into place.
+    let mut absent = existing.is_none();
     if let Some(existing) = existing {
         if mode.ask {
             return Ok(FileOutcome::Exists {
@@ -339,6 +341,7 @@ pub async fn download_file_with(
                 let probe = target.clone();
                 target = blocking(move || free_name_blocking(&probe)).await?;
                 resuming = false;
+                absent = true;
             }
             Decision::Replace => {}
             Decision::Resume(_) => {
@@ -353,7 +356,8 @@ pub async fn download_file_with(
     }
     let small = facts.size.is_some_and(|size| size <= SMALL_FILE) || mode.ascii;
     if small && (!resuming || mode.ascii) {
-        return download_small(slot, settings, remote, facts, expected, &target, mode).await;
+        let how = SmallFile { mode, absent };
+        return download_small(slot, settings, remote, facts, expected, &target, how).await;
     }
     let kind = transfer_type(mode);
     let part = part_path(&target);
@@ -400,10 +404,20 @@ fn transfer_type(mode: FileMode) -> TransferType {
     }
 }
 
+/// How a small file is fetched and stored.
+#[derive(Debug, Clone, Copy)]
+struct SmallFile {
+    mode: FileMode,
+    /// The target is known not to exist (no file there, or a fresh name).
+    absent: bool,
+}
+
 /// A small file: received into memory, then created, written, given its
-/// time and renamed into place in one blocking call. Nothing reaches the disk
-/// before every byte arrived, so a failure leaves no partial file to resume
-/// (there is little to resume), and the target is never half written.
+/// time and put in place in one blocking call: linked in whole where the
+/// target is absent and the system allows ([`super::disk::create_whole`]),
+/// else renamed from a partial file. Nothing reaches the disk before every
+/// byte arrived, so a failure leaves no partial file to resume (there is
+/// little to resume), and the target is never half written.
 async fn download_small(
     slot: &mut Option<Session>,
     settings: &TransferSettings,
@@ -411,8 +425,9 @@ async fn download_small(
     facts: FileFacts,
     expected: Option<u64>,
     target: &Path,
-    mode: FileMode,
+    how: SmallFile,
 ) -> Result<FileOutcome> {
+    let mode = how.mode;
     let kind = transfer_type(mode);
     let remote_name = String::from_utf8_lossy(remote).into_owned();
     let capacity = facts.size.unwrap_or(0).min(SMALL_FILE) as usize;
@@ -469,8 +484,18 @@ async fn download_small(
         .and_then(system_time);
     let target = target.to_path_buf();
     let written = target.clone();
+    let absent = how.absent;
     blocking(move || -> std::io::Result<()> {
         use std::io::Write;
+        if absent {
+            match super::disk::create_whole(&target, &buf, mtime) {
+                Ok(true) => return Ok(()),
+                // Not possible here, or a file appeared meanwhile: the usual way.
+                Ok(false) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
         let part = part_path(&target);
         let mut file = std::fs::File::create(&part)?;
         file.write_all(&buf)?;
