@@ -17,11 +17,15 @@
 #
 # For P = 1, 2, 4, 8 (SKIFF_BENCH_PARALLEL) and RUNS runs (default 3,
 # interleaved), it times
-#   skiff get -r --parallel P --no-tls --passive URL/dir OUT/dest
+#   skiff get -r --parallel P --no-tls --passive URL/dir OUT/P-TOOL-RUN
 #   lftp -c '... set ftp:ssl-allow false; set ftp:passive-mode true;
-#            mirror --parallel=P dir OUT/dest'
+#            mirror --parallel=P dir OUT/P-TOOL-RUN'
 # both into a destination that does not exist yet (so both create it and put
-# dir's contents in it). Before each timed run the page cache is warmed (WARM
+# dir's contents in it). The copies are kept until the script ends: ext4
+# skips inodes freed in the last 60 to 300 s when it allocates one
+# (recently_deleted in fs/ext4/ialloc.c), so deleting each run's 2,000 files
+# made every later file creation scan past thousands of them; both clients
+# were then held near 700 files/s by the file system, whatever they did. Before each timed run the page cache is warmed (WARM
 # MiB written and deleted: this VM hands freed memory back to its host, see
 # ftp-servers.md) and the source files are read. Every run is checked: exactly
 # FILES files, each identical to its source (diff -r), and, from vsftpd's
@@ -105,13 +109,13 @@ run_once() { # tool parallel folder dest
     LAST_LOAD=$(load1)
 }
 
-# The run fetched every file, each identical to its source, passively, with
-# one RETR per file. $1: the vsftpd log offset before the run.
-check_run() { # tool parallel log_offset
-    local tool=$1 p=$2 off=$3 n retr active
-    n=$(find "$OUT/dest" -type f | wc -l)
+# The run fetched every file into dest, each identical to its source,
+# passively, with one RETR per file. $3: the vsftpd log offset before the run.
+check_run() { # tool parallel log_offset dest
+    local tool=$1 p=$2 off=$3 dest=$4 n retr active
+    n=$(find "$dest" -type f | wc -l)
     ((n == FILES)) || die "$tool P=$p: $n of $FILES files arrived"
-    diff -r "$ROOT/dir" "$OUT/dest" >"$STATE/diff.out" 2>&1 ||
+    diff -r "$ROOT/dir" "$dest" >"$STATE/diff.out" 2>&1 ||
         die "$tool P=$p: the copy differs from the source: $(head -n 5 "$STATE/diff.out")"
     sleep 0.1 # vsftpd's sessions log as they go
     tail -c +$((off + 1)) "$STATE/vsftpd.log" >"$STATE/run.log"
@@ -133,12 +137,11 @@ for p in "${PARALLELS[@]}"; do
     for ((i = 1; i <= RUNS; i++)); do
         for tool in "${TOOLS[@]}"; do
             k=$p/$tool
-            clear_out
+            dest=$OUT/$p-$tool-$i
             warm_cache "$ROOT"/dir/*
             off=$(log_bytes)
-            run_once "$tool" "$p" dir "$OUT/dest"
-            check_run "$tool" "$p" "$off"
-            clear_out
+            run_once "$tool" "$p" dir "$dest"
+            check_run "$tool" "$p" "$off" "$dest"
             log "P=$p $tool run $i: ${LAST_S} s (user $LAST_USER s, sys $LAST_SYS s, peak RSS $LAST_RSS KiB, $CMDS_PER_FILE commands/file, $CONNS connections, load $LAST_LOAD)"
             RUNS_S[$k]+="$LAST_S " USER_S[$k]+="$LAST_USER " SYS_S[$k]+="$LAST_SYS "
             RSS_K[$k]+="$LAST_RSS " LOADS[$k]+="$LAST_LOAD "

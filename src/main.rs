@@ -33,10 +33,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(command, cli.options)) {
-        Ok(finish) => ExitCode::from(finish.code()),
-        Err(e) => {
+    // The command runs as a task on the runtime's workers, not on this
+    // thread: waking it for each engine event is then a local schedule, not
+    // a futex call across threads (at 2,000 small files that was a third of
+    // the client's system time).
+    let outcome = runtime.block_on(async { tokio::spawn(run(command, cli.options)).await });
+    match outcome {
+        Ok(Ok(finish)) => ExitCode::from(finish.code()),
+        Ok(Err(e)) => {
             eprintln!("skiff: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("skiff: internal error: {e}");
             ExitCode::FAILURE
         }
     }
