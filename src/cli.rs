@@ -985,6 +985,8 @@ fn queue_options(options: &Options) -> QueueOptions {
             Vec::new()
         },
         process: true,
+        // Commands and replies are printed only with --verbose.
+        protocol_log: options.verbose,
     }
 }
 

@@ -205,17 +205,20 @@ pub(crate) fn next_conn_id() -> u64 {
 #[derive(Debug)]
 pub(crate) struct ProgressThrottle {
     started: Instant,
-    last: Option<Instant>,
+    last: Instant,
     start_offset: u64,
 }
 
 impl ProgressThrottle {
     const EVERY: Duration = Duration::from_millis(100);
 
+    /// The first event is due one interval after the start (or at the end):
+    /// a file that takes less than that reports its progress once.
     pub(crate) fn new(start_offset: u64) -> Self {
+        let started = Instant::now();
         Self {
-            started: Instant::now(),
-            last: None,
+            started,
+            last: started,
             start_offset,
         }
     }
@@ -229,14 +232,10 @@ impl ProgressThrottle {
         force: bool,
     ) -> Option<Event> {
         let now = Instant::now();
-        if !force
-            && self
-                .last
-                .is_some_and(|t| now.duration_since(t) < Self::EVERY)
-        {
+        if !force && now.duration_since(self.last) < Self::EVERY {
             return None;
         }
-        self.last = Some(now);
+        self.last = now;
         let secs = now.duration_since(self.started).as_secs_f64().max(1e-6);
         Some(Event::Progress(Progress {
             remote: remote.to_string(),

@@ -126,6 +126,7 @@ pub async fn run_items(
         preserve_times: settings.preserve_times,
         ascii_extensions: Vec::new(),
         process: true,
+        protocol_log: true,
     };
     let (queue, mut events) =
         QueueHandle::start(&tokio::runtime::Handle::current(), options, Arc::new(|| {}));

@@ -36,11 +36,21 @@ use crate::protocol::path;
 pub(crate) struct QueueSink {
     tx: mpsc::UnboundedSender<QueueEvent>,
     waker: Waker,
+    /// Whether connections' command, reply and status lines are sent.
+    pub(super) protocol_log: bool,
 }
 
 impl QueueSink {
-    pub(super) fn new(tx: mpsc::UnboundedSender<QueueEvent>, waker: Waker) -> Self {
-        Self { tx, waker }
+    pub(super) fn new(
+        tx: mpsc::UnboundedSender<QueueEvent>,
+        waker: Waker,
+        protocol_log: bool,
+    ) -> Self {
+        Self {
+            tx,
+            waker,
+            protocol_log,
+        }
     }
 
     /// Sends an event; a closed receiver is not an error.

@@ -200,6 +200,10 @@ pub struct QueueOptions {
     pub ascii_extensions: Vec<String>,
     /// Process the queue from the start (else it waits for `SetProcessing(true)`).
     pub process: bool,
+    /// Send every command, reply and status line as `QueueEvent::Log` (the
+    /// window's message log); when off, only warnings and errors are sent,
+    /// sparing a front end that shows nothing else an event per command.
+    pub protocol_log: bool,
 }
 
 impl Default for QueueOptions {
@@ -213,6 +217,7 @@ impl Default for QueueOptions {
             preserve_times: false,
             ascii_extensions: default_ascii_extensions(),
             process: true,
+            protocol_log: true,
         }
     }
 }
@@ -376,7 +381,7 @@ impl QueueHandle {
     ) -> (QueueHandle, mpsc::UnboundedReceiver<QueueEvent>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (event_tx, events) = mpsc::unbounded_channel();
-        let sink = core::QueueSink::new(event_tx, waker);
+        let sink = core::QueueSink::new(event_tx, waker, options.protocol_log);
         runtime.spawn(core::run(options, command_rx, sink));
         (QueueHandle { commands }, events)
     }

@@ -159,8 +159,13 @@ fn item_sink(
     msgs: mpsc::UnboundedSender<Msg>,
     current: Arc<AtomicU64>,
 ) -> EventSink {
+    let protocol_log = sink.protocol_log;
     EventSink::with_handler(Arc::new(move |event| match event {
-        Event::Log(line) => sink.send(QueueEvent::Log(line)),
+        Event::Log(line)
+            if protocol_log || matches!(line.kind, LogKind::Warning | LogKind::Error) =>
+        {
+            sink.send(QueueEvent::Log(line))
+        }
         Event::Progress(progress) => {
             let id = current.load(Ordering::Relaxed);
             if id != NO_ITEM {
