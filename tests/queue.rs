@@ -938,3 +938,60 @@ async fn a_sites_connection_limit_is_honoured() {
         drop(queue);
     }
 }
+
+/// A small file is stored while the worker already fetches the next one; a
+/// store that fails still fails its item (never `Done`), and the other
+/// items are not held up by it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_file_that_cannot_be_stored_fails_its_item() {
+    let server = unftp::start().await;
+    for n in 0..3 {
+        std::fs::write(server.root.join(format!("s{n}.txt")), pattern(1000, n)).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    // A regular file where a folder should be: nothing can be created under it.
+    let not_a_dir = local.path().join("not-a-folder");
+    std::fs::write(&not_a_dir, b"x").expect("seed");
+    let (queue, events) = QueueHandle::start(
+        &tokio::runtime::Handle::current(),
+        options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
+        Arc::new(|| {}),
+    );
+    let mut watch = Watch::new(events);
+    let config = unftp_config(&server);
+    let site = SiteKey::of(&config);
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    queue.send(QueueCommand::Add {
+        site,
+        items: vec![
+            file_item("/s0.txt", local.path().join("s0.txt"), 1000),
+            file_item("/s1.txt", not_a_dir.join("s1.txt"), 1000),
+            file_item("/s2.txt", local.path().join("s2.txt"), 1000),
+        ],
+    });
+    watch
+        .until("all three ended", |e, w| {
+            matches!(e, QueueEvent::Idle)
+                && w.items.len() == 3
+                && w.items.values().all(|v| v.state != ItemState::Running)
+        })
+        .await;
+    let by_remote: HashMap<String, ItemState> = watch
+        .items
+        .values()
+        .map(|v| (v.remote_display.clone(), v.state.clone()))
+        .collect();
+    assert_eq!(by_remote["/s0.txt"], ItemState::Done);
+    assert_eq!(by_remote["/s2.txt"], ItemState::Done);
+    assert!(
+        matches!(&by_remote["/s1.txt"], ItemState::Failed(why) if why.contains("not-a-folder")),
+        "the unstorable file failed with its path: {:?}",
+        by_remote["/s1.txt"]
+    );
+    for n in [0u8, 2] {
+        assert_eq!(
+            std::fs::read(local.path().join(format!("s{n}.txt"))).expect("stored"),
+            pattern(1000, n)
+        );
+    }
+}

@@ -285,7 +285,7 @@ fn system_time(modified: chrono::NaiveDateTime) -> Option<std::time::SystemTime>
     Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
-/// [`download_file`] with a [`FileMode`]: the queue's one path for downloads.
+/// [`download_file`] with a [`FileMode`].
 pub async fn download_file_with(
     slot: &mut Option<Session>,
     settings: &TransferSettings,
@@ -293,6 +293,64 @@ pub async fn download_file_with(
     remote_facts: Option<FileFacts>,
     target: &Path,
     mode: FileMode,
+) -> Result<FileOutcome> {
+    download_file_deferred(slot, settings, remote, remote_facts, target, mode, None).await
+}
+
+/// Writing a small download to disk, started but not yet awaited.
+#[derive(Debug)]
+pub(crate) struct PendingStore {
+    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    target: PathBuf,
+}
+
+impl PendingStore {
+    /// Waits until the file is in place; its error if it could not be.
+    pub(crate) async fn wait(mut self) -> Result<()> {
+        let joined = self.joined().await;
+        self.settle(joined)
+    }
+
+    /// Waits for the store to end without consuming it (cancel-safe, for
+    /// `select!`); [`PendingStore::settle`] then gives the result.
+    pub(crate) async fn joined(
+        &mut self,
+    ) -> std::result::Result<std::io::Result<()>, tokio::task::JoinError> {
+        (&mut self.handle).await
+    }
+
+    /// The result of an ended store, as [`PendingStore::joined`] gave it.
+    pub(crate) fn settle(
+        self,
+        joined: std::result::Result<std::io::Result<()>, tokio::task::JoinError>,
+    ) -> Result<()> {
+        match joined {
+            Ok(stored) => stored.map_err(|source| EngineError::Local {
+                path: self.target,
+                source,
+            }),
+            Err(e) => Err(EngineError::Internal(format!(
+                "storing {}: {e}",
+                self.target.display()
+            ))),
+        }
+    }
+}
+
+/// [`download_file_with`], the queue's one path for downloads. With `defer`,
+/// a small file's bytes are handed to the blocking pool to be stored and the
+/// call returns without waiting for the disk: the store is left in `defer`,
+/// and `Done` means "received" until the caller has waited for it. The
+/// worker meanwhile starts its next file, so the network and the disk
+/// overlap even on one connection.
+pub(crate) async fn download_file_deferred(
+    slot: &mut Option<Session>,
+    settings: &TransferSettings,
+    remote: &[u8],
+    remote_facts: Option<FileFacts>,
+    target: &Path,
+    mode: FileMode,
+    defer: Option<&mut Option<PendingStore>>,
 ) -> Result<FileOutcome> {
     let facts = match remote_facts {
         Some(facts) => facts,
@@ -356,8 +414,12 @@ pub async fn download_file_with(
     }
     let small = facts.size.is_some_and(|size| size <= SMALL_FILE) || mode.ascii;
     if small && (!resuming || mode.ascii) {
-        let how = SmallFile { mode, absent };
-        return download_small(slot, settings, remote, facts, expected, &target, how).await;
+        let how = SmallFile {
+            mode,
+            absent,
+            expected,
+        };
+        return download_small(slot, settings, remote, facts, &target, how, defer).await;
     }
     let kind = transfer_type(mode);
     let part = part_path(&target);
@@ -410,6 +472,8 @@ struct SmallFile {
     mode: FileMode,
     /// The target is known not to exist (no file there, or a fresh name).
     absent: bool,
+    /// The size the file must have, when known and checkable.
+    expected: Option<u64>,
 }
 
 /// A small file: received into memory, then created, written, given its
@@ -423,11 +487,12 @@ async fn download_small(
     settings: &TransferSettings,
     remote: &[u8],
     facts: FileFacts,
-    expected: Option<u64>,
     target: &Path,
     how: SmallFile,
+    defer: Option<&mut Option<PendingStore>>,
 ) -> Result<FileOutcome> {
     let mode = how.mode;
+    let expected = how.expected;
     let kind = transfer_type(mode);
     let remote_name = String::from_utf8_lossy(remote).into_owned();
     let capacity = facts.size.unwrap_or(0).min(SMALL_FILE) as usize;
@@ -485,7 +550,7 @@ async fn download_small(
     let target = target.to_path_buf();
     let written = target.clone();
     let absent = how.absent;
-    blocking(move || -> std::io::Result<()> {
+    let store = move || -> std::io::Result<()> {
         use std::io::Write;
         if absent {
             match super::disk::create_whole(&target, &buf, mtime) {
@@ -505,9 +570,16 @@ async fn download_small(
         }
         drop(file);
         std::fs::rename(&part, &target)
-    })
-    .await?
-    .map_err(local_error(&written))?;
+    };
+    match defer {
+        Some(slot) => {
+            *slot = Some(PendingStore {
+                handle: tokio::task::spawn_blocking(store),
+                target: written,
+            });
+        }
+        None => blocking(store).await?.map_err(local_error(&written))?,
+    }
     Ok(FileOutcome::Done { bytes })
 }
 

@@ -89,6 +89,9 @@ pub(crate) enum Msg {
         id: ItemId,
         result: JobResult,
     },
+    /// A worker received every byte of a small item and is free for the next
+    /// one while the item is written to disk; `Finished` follows.
+    Received { worker: usize, id: ItemId },
     /// Progress of a running item.
     Progress {
         id: ItemId,
@@ -279,6 +282,8 @@ struct Queue {
     walking: Option<(ItemId, CancellationToken)>,
     /// The site of the running walk: its connection counts against the limit.
     walking_site: Option<Arc<SiteKey>>,
+    /// Items received whole whose files are still being written.
+    storing: HashSet<ItemId>,
     next_id: ItemId,
     min_major: i64,
     max_major: i64,
@@ -367,6 +372,7 @@ pub(super) async fn run(
         walker,
         walking: None,
         walking_site: None,
+        storing: HashSet::new(),
         next_id: 1,
         min_major: 0,
         max_major: 0,
@@ -1301,16 +1307,31 @@ impl Queue {
 
     // ---- reports ------------------------------------------------------------
 
+    /// Worker `worker` is done with item `id` (it may hold a newer one by now).
+    fn free_worker(&mut self, worker: usize, id: ItemId) {
+        if let Some(slot) = self.workers.get_mut(worker)
+            && slot
+                .current
+                .as_ref()
+                .is_some_and(|(current, _)| *current == id)
+        {
+            slot.current = None;
+            if slot.retiring {
+                let (closed, _) = mpsc::unbounded_channel();
+                slot.jobs = closed;
+            }
+        }
+    }
+
     fn message(&mut self, msg: Msg) {
         match msg {
+            Msg::Received { worker, id } => {
+                self.free_worker(worker, id);
+                self.storing.insert(id);
+            }
             Msg::Finished { worker, id, result } => {
-                if let Some(slot) = self.workers.get_mut(worker) {
-                    slot.current = None;
-                    if slot.retiring {
-                        let (closed, _) = mpsc::unbounded_channel();
-                        slot.jobs = closed;
-                    }
-                }
+                self.free_worker(worker, id);
+                self.storing.remove(&id);
                 self.finished(id, result);
             }
             Msg::Progress {
@@ -1518,7 +1539,10 @@ impl Queue {
         }
         // Let running items settle (ABOR, partial files flushed) for a moment.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-        while self.workers.iter().any(|w| w.current.is_some()) || self.walking.is_some() {
+        while self.workers.iter().any(|w| w.current.is_some())
+            || self.walking.is_some()
+            || !self.storing.is_empty()
+        {
             match tokio::time::timeout_at(deadline, msgs.recv()).await {
                 Ok(Some(msg)) => self.message(msg),
                 _ => break,

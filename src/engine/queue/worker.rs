@@ -29,8 +29,8 @@ use crate::engine::event::{Event, EventSink, LogKind};
 use crate::engine::policy::{ExistsPolicy, FileFacts};
 use crate::engine::session::Session;
 use crate::engine::transfer::{
-    FileMode, FileOutcome, PART_SUFFIX, RetryPolicy, TransferSettings, download_file_with,
-    ensure_session, upload_file_with,
+    FileMode, FileOutcome, PART_SUFFIX, PendingStore, RetryPolicy, TransferSettings,
+    download_file_deferred, ensure_session, upload_file_with,
 };
 use crate::engine::tree::MAX_DEPTH;
 use crate::names::{Platform, safe_local_name};
@@ -191,7 +191,29 @@ pub(super) async fn run_worker(
     let current = Arc::new(AtomicU64::new(NO_ITEM));
     let events = item_sink(sink, msgs.clone(), Arc::clone(&current));
     let mut connections = Connections::default();
-    while let Some(job) = jobs.recv().await {
+    // A small file received but still being written: its item is reported
+    // when the write ends, while this worker already moves the next file.
+    let mut storing: Option<(ItemId, PendingStore, JobResult)> = None;
+    loop {
+        let job = tokio::select! {
+            biased;
+            joined = async {
+                match storing.as_mut() {
+                    Some((_, store, _)) => store.joined().await,
+                    None => std::future::pending().await,
+                }
+            }, if storing.is_some() => {
+                if let Some((id, store, received)) = storing.take() {
+                    let result = store.settle(joined).and(received);
+                    if msgs.send(Msg::Finished { worker: index, id, result }).is_err() {
+                        break;
+                    }
+                }
+                continue;
+            }
+            job = jobs.recv() => job,
+        };
+        let Some(job) = job else { break };
         let job = match job {
             WorkerJob::File(job) => job,
             WorkerJob::Release(key) => {
@@ -209,16 +231,18 @@ pub(super) async fn run_worker(
             preserve_times: job.preserve_times,
         };
         let slot = connections.slot(&job.site, job.generation).await;
+        let mut deferred: Option<PendingStore> = None;
         let result = catch_panic(async {
             match job.direction {
                 Direction::Download => {
-                    download_file_with(
+                    download_file_deferred(
                         slot,
                         &settings,
                         &job.remote,
                         job.facts,
                         &job.local,
                         job.mode,
+                        Some(&mut deferred),
                     )
                     .await
                 }
@@ -249,6 +273,25 @@ pub(super) async fn run_worker(
             slot.take();
         }
         current.store(NO_ITEM, Ordering::Relaxed);
+        if let Some(store) = deferred.filter(|_| result.is_ok()) {
+            // At most one file waits for the disk: the one before goes first.
+            if let Some((id, previous, earlier)) = storing.take()
+                && !report_stored(&msgs, index, id, previous, earlier).await
+            {
+                break;
+            }
+            storing = Some((job.id, store, result));
+            if msgs
+                .send(Msg::Received {
+                    worker: index,
+                    id: job.id,
+                })
+                .is_err()
+            {
+                break;
+            }
+            continue;
+        }
         if msgs
             .send(Msg::Finished {
                 worker: index,
@@ -260,7 +303,22 @@ pub(super) async fn run_worker(
             break;
         }
     }
+    if let Some((id, store, result)) = storing.take() {
+        report_stored(&msgs, index, id, store, result).await;
+    }
     connections.close().await;
+}
+
+/// Waits for a deferred store and reports its item; false when the queue is gone.
+async fn report_stored(
+    msgs: &mpsc::UnboundedSender<Msg>,
+    worker: usize,
+    id: ItemId,
+    store: PendingStore,
+    received: JobResult,
+) -> bool {
+    let result = store.wait().await.and(received);
+    msgs.send(Msg::Finished { worker, id, result }).is_ok()
 }
 
 /// The walker: expands folder jobs one at a time until its channel closes.
