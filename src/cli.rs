@@ -1006,6 +1006,7 @@ async fn run_queue(
     options: &Options,
     work: Work,
     single: bool,
+    lend: Option<Session>,
 ) -> Result<Finish, CliError> {
     let site = SiteKey::of(&config);
     let (queue, mut events) = QueueHandle::start(
@@ -1018,6 +1019,11 @@ async fn run_queue(
         upload: options.limit_upload,
     });
     queue.send(QueueCommand::SetSite(Box::new(config)));
+    // The connection that looked at the path does the first job: one login
+    // fewer for every get and put.
+    if let Some(session) = lend {
+        queue.send(QueueCommand::Lend(Box::new(session)));
+    }
     let resume_all = matches!(work, Work::ResumeAll);
     match work {
         Work::Add(items) => {
@@ -1129,7 +1135,6 @@ async fn get(
         if !name.is_empty() && check_local_name(&name, Platform::current()).is_err() {
             return Err(CliError::Usage(format!("unsafe folder name: {name:?}")));
         }
-        session.quit().await;
         let item = NewItem {
             direction: Direction::Download,
             local: absolute(target),
@@ -1139,7 +1144,7 @@ async fn get(
             size: None,
             modified: None,
         };
-        return run_queue(config, options, Work::Add(vec![item]), false).await;
+        return run_queue(config, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     if let Err(why) = check_local_name(&name, Platform::current()) {
         return Err(CliError::Usage(format!("{why}: {name:?}")));
@@ -1149,7 +1154,6 @@ async fn get(
         Some(d) if d.is_dir() => d.join(&name),
         Some(d) => d.to_path_buf(),
     };
-    session.quit().await;
     let item = NewItem {
         direction: Direction::Download,
         local: absolute(target),
@@ -1160,7 +1164,7 @@ async fn get(
         size: None,
         modified: None,
     };
-    run_queue(config, options, Work::Add(vec![item]), true).await
+    run_queue(config, options, Work::Add(vec![item]), true, Some(session)).await
 }
 
 /// A stored queue must not depend on the folder it was started from.
@@ -1199,7 +1203,6 @@ async fn put(
             remote
         };
         let remote_display = session.decode(&target);
-        session.quit().await;
         let item = NewItem {
             direction: Direction::Upload,
             local: absolute(src.to_path_buf()),
@@ -1209,7 +1212,7 @@ async fn put(
             size: None,
             modified: None,
         };
-        return run_queue(config, options, Work::Add(vec![item]), false).await;
+        return run_queue(config, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     let target = if remote_is_dir || url.trailing_slash {
         path::join(&remote, &session.encode(&name)?)
@@ -1217,7 +1220,6 @@ async fn put(
         remote
     };
     let remote_display = session.decode(&target);
-    session.quit().await;
     let item = NewItem {
         direction: Direction::Upload,
         local: absolute(src.to_path_buf()),
@@ -1227,7 +1229,7 @@ async fn put(
         size: Some(meta.len()),
         modified: None,
     };
-    run_queue(config, options, Work::Add(vec![item]), true).await
+    run_queue(config, options, Work::Add(vec![item]), true, Some(session)).await
 }
 
 async fn queue_command(
@@ -1250,7 +1252,7 @@ async fn queue_command(
             session.quit().await;
             let mut options = options.clone();
             options.queue = Some(file);
-            run_queue(config, &options, Work::ResumeAll, false).await
+            run_queue(config, &options, Work::ResumeAll, false, None).await
         }
     }
 }

@@ -93,6 +93,16 @@ pub struct Session {
 }
 
 impl Session {
+    /// Takes this logged-in session over for `owner`: its speed limiters
+    /// and its event sink from now on (the transfer queue adopting a
+    /// connection a front end opened, so it need not log in again).
+    pub(crate) fn adopt(&mut self, owner: &SessionConfig, events: EventSink) {
+        self.config.download_limit = owner.download_limit.clone();
+        self.config.upload_limit = owner.upload_limit.clone();
+        self.config.max_connections = owner.max_connections;
+        self.control.events = events;
+    }
+
     /// Connects and logs in: greeting, USER/PASS(/ACCT), SYST, FEAT,
     /// `OPTS UTF8 ON` when offered, `TYPE I`.
     pub async fn connect(config: SessionConfig, events: EventSink) -> Result<Self> {

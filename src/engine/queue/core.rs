@@ -284,6 +284,8 @@ struct Queue {
     walking_site: Option<Arc<SiteKey>>,
     /// Items received whole whose files are still being written.
     storing: HashSet<ItemId>,
+    /// Logged-in connections lent by the front end, for the next job of their site.
+    lent: Vec<(SiteKey, Box<crate::engine::Session>)>,
     next_id: ItemId,
     min_major: i64,
     max_major: i64,
@@ -373,6 +375,7 @@ pub(super) async fn run(
         walking: None,
         walking_site: None,
         storing: HashSet::new(),
+        lent: Vec::new(),
         next_id: 1,
         min_major: 0,
         max_major: 0,
@@ -407,6 +410,15 @@ pub(super) async fn run(
         queue.after_change(false);
     }
     queue.shutdown(&mut msg_rx).await;
+}
+
+/// A connection lent for `site`, if there is one.
+fn take_lent(
+    lent: &mut Vec<(SiteKey, Box<crate::engine::Session>)>,
+    site: &SiteKey,
+) -> Option<Box<crate::engine::Session>> {
+    let at = lent.iter().position(|(key, _)| key == site)?;
+    Some(lent.swap_remove(at).1)
 }
 
 impl Queue {
@@ -755,6 +767,12 @@ impl Queue {
     fn command(&mut self, command: QueueCommand) {
         match command {
             QueueCommand::SetSite(config) => self.set_site(*config),
+            QueueCommand::Lend(session) => {
+                let key = SiteKey::of(session.config());
+                if self.sites.contains_key(&key) {
+                    self.lent.push((key, session));
+                }
+            }
             QueueCommand::Add { site, items } => self.add(site, items),
             QueueCommand::Pause(ids) => {
                 for id in self.with_children(&ids) {
@@ -1229,6 +1247,11 @@ impl Queue {
             _ => None,
         };
         let cancel = CancellationToken::new();
+        let session = if self.workers[index].holds.contains(&*item.site) {
+            None
+        } else {
+            take_lent(&mut self.lent, &item.site)
+        };
         let job = FileJob {
             id,
             site: Arc::clone(&site.config),
@@ -1243,6 +1266,7 @@ impl Queue {
             retry: self.options.retry,
             preserve_times: self.options.preserve_times,
             cancel: cancel.clone(),
+            session,
         };
         if self.workers[index]
             .jobs
@@ -1287,6 +1311,7 @@ impl Queue {
             known,
             retry: self.options.retry,
             cancel: cancel.clone(),
+            session: take_lent(&mut self.lent, &item.site),
         };
         let site_key = Arc::clone(&item.site);
         if self

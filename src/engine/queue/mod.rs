@@ -233,11 +233,16 @@ pub fn default_ascii_extensions() -> Vec<String> {
 }
 
 /// What a front end can ask of the queue.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum QueueCommand {
     /// Connection settings (with the password) for items of this site. Items
     /// of a site without settings wait, paused, with a line in the log.
     SetSite(Box<SessionConfig>),
+    /// A logged-in connection a front end opened to a site whose settings
+    /// were set (the CLI's, after it looked at what a path is): the next walk
+    /// or file of that site uses it instead of logging in again. It takes the
+    /// queue's speed limits and events from then on.
+    Lend(Box<crate::engine::Session>),
     /// Adds items at the end of the queue.
     Add {
         /// Their site.

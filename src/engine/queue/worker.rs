@@ -54,6 +54,8 @@ pub(super) struct FileJob {
     pub retry: RetryPolicy,
     pub preserve_times: bool,
     pub cancel: CancellationToken,
+    /// A logged-in connection lent to the queue, used if the worker has none.
+    pub session: Option<Box<Session>>,
 }
 
 /// What the queue asks of a worker.
@@ -79,6 +81,8 @@ pub(super) struct WalkJob {
     pub known: HashSet<Vec<u8>>,
     pub retry: RetryPolicy,
     pub cancel: CancellationToken,
+    /// A logged-in connection lent to the queue, used if the walker has none.
+    pub session: Option<Box<Session>>,
 }
 
 /// An entry the walker found.
@@ -230,7 +234,9 @@ pub(super) async fn run_worker(
             cancel: job.cancel.clone(),
             preserve_times: job.preserve_times,
         };
+        let mut job = job;
         let slot = connections.slot(&job.site, job.generation).await;
+        adopt(slot, job.session.take(), &job.site, &events);
         let mut deferred: Option<PendingStore> = None;
         let result = catch_panic(async {
             match job.direction {
@@ -309,6 +315,22 @@ pub(super) async fn run_worker(
     connections.close().await;
 }
 
+/// Puts a lent connection in an empty slot (one already there is kept and
+/// the lent one closed).
+fn adopt(
+    slot: &mut Option<Session>,
+    lent: Option<Box<Session>>,
+    site: &SessionConfig,
+    events: &EventSink,
+) {
+    if let Some(mut lent) = lent
+        && slot.is_none()
+    {
+        lent.adopt(site, events.clone());
+        *slot = Some(*lent);
+    }
+}
+
 /// Waits for a deferred store and reports its item; false when the queue is gone.
 async fn report_stored(
     msgs: &mpsc::UnboundedSender<Msg>,
@@ -339,7 +361,9 @@ pub(super) async fn run_walker(
             cancel: job.cancel.clone(),
             preserve_times: false,
         };
+        let mut job = job;
         let slot = connections.slot(&job.site, job.generation).await;
+        adopt(slot, job.session.take(), &job.site, &events);
         let result = catch_panic(async {
             match job.direction {
                 Direction::Download => walk_remote(slot, &settings, &job, &msgs).await,
