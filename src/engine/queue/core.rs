@@ -221,6 +221,15 @@ struct WorkerSlot {
     holds: HashSet<Arc<SiteKey>>,
 }
 
+impl WorkerSlot {
+    /// Drops the sender of the worker's jobs, which ends the worker once it
+    /// has finished what it holds.
+    fn close(&mut self) {
+        let (closed, _) = mpsc::unbounded_channel();
+        self.jobs = closed;
+    }
+}
+
 /// Runnable items in queue order, one ordered set per site, so the first item
 /// of a site that may open a connection is a lookup, not a scan past the
 /// items of sites that are at their connection limit.
@@ -279,9 +288,9 @@ struct Queue {
     generation: u64,
     workers: Vec<WorkerSlot>,
     walker: mpsc::UnboundedSender<WalkJob>,
-    walking: Option<(ItemId, CancellationToken)>,
-    /// The site of the running walk: its connection counts against the limit.
-    walking_site: Option<Arc<SiteKey>>,
+    /// The running walk: its item, its cancel token, and its site (whose
+    /// connection limit the walker's connection counts against).
+    walking: Option<(ItemId, CancellationToken, Arc<SiteKey>)>,
     /// Items received whole whose files are still being written.
     storing: HashSet<ItemId>,
     /// Logged-in connections lent by the front end, for the next job of their site.
@@ -373,7 +382,6 @@ pub(super) async fn run(
         workers: Vec::new(),
         walker,
         walking: None,
-        walking_site: None,
         storing: HashSet::new(),
         lent: Vec::new(),
         next_id: 1,
@@ -725,7 +733,7 @@ impl Queue {
                 token.cancel();
             }
         }
-        if let Some((current, token)) = &self.walking
+        if let Some((current, token, _)) = &self.walking
             && *current == id
         {
             token.cancel();
@@ -1114,9 +1122,7 @@ impl Queue {
                         worker.retiring = true;
                         extra -= 1;
                         if idle_first {
-                            let (closed, _) = mpsc::unbounded_channel();
-                            // Dropping the sender ends the worker.
-                            worker.jobs = closed;
+                            worker.close();
                         }
                     }
                 }
@@ -1177,7 +1183,10 @@ impl Queue {
             .filter(|w| !(w.retiring && w.current.is_none()))
             .filter(|w| w.holds.contains(site))
             .count();
-        let walker = self.walking_site.as_deref().is_some_and(|s| s == site);
+        let walker = self
+            .walking
+            .as_ref()
+            .is_some_and(|(_, _, walked)| **walked == *site);
         workers + usize::from(walker)
     }
 
@@ -1324,8 +1333,7 @@ impl Queue {
             let _ = worker.jobs.send(WorkerJob::Release((*site_key).clone()));
         }
         if self.walker.send(job).is_ok() {
-            self.walking = Some((id, cancel));
-            self.walking_site = Some(site_key);
+            self.walking = Some((id, cancel, site_key));
             self.set_state(id, ItemState::Running);
         }
     }
@@ -1342,8 +1350,7 @@ impl Queue {
         {
             slot.current = None;
             if slot.retiring {
-                let (closed, _) = mpsc::unbounded_channel();
-                slot.jobs = closed;
+                slot.close();
             }
         }
     }
@@ -1380,9 +1387,8 @@ impl Queue {
             }
             Msg::Expanded { parent, children } => self.expanded(parent, children),
             Msg::WalkEnded { id, result } => {
-                if self.walking.as_ref().is_some_and(|(w, _)| *w == id) {
+                if self.walking.as_ref().is_some_and(|(w, _, _)| *w == id) {
                     self.walking = None;
-                    self.walking_site = None;
                 }
                 let running = self
                     .items
@@ -1559,7 +1565,7 @@ impl Queue {
                 token.cancel();
             }
         }
-        if let Some((_, token)) = &self.walking {
+        if let Some((_, token, _)) = &self.walking {
             token.cancel();
         }
         // Let running items settle (ABOR, partial files flushed) for a moment.
@@ -1582,8 +1588,7 @@ impl Queue {
             }
         }
         for worker in &mut self.workers {
-            let (closed, _) = mpsc::unbounded_channel();
-            worker.jobs = closed;
+            worker.close();
         }
         let (closed, _) = mpsc::unbounded_channel();
         self.walker = closed;

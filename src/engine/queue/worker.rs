@@ -101,8 +101,16 @@ struct Connections {
 }
 
 impl Connections {
-    /// The slot for a site, emptied first when its settings changed.
-    async fn slot(&mut self, config: &SessionConfig, generation: u64) -> &mut Option<Session> {
+    /// The slot for a site, emptied first when its settings changed. A
+    /// connection `lent` to the queue fills it when it is empty (it takes the
+    /// queue's limiters and `events`); otherwise the lent one is closed.
+    async fn slot(
+        &mut self,
+        config: &SessionConfig,
+        generation: u64,
+        lent: Option<Box<Session>>,
+        events: &EventSink,
+    ) -> &mut Option<Session> {
         let entry = self
             .slots
             .entry(SiteKey::of(config))
@@ -112,6 +120,12 @@ impl Connections {
             if let Some(old) = entry.1.take() {
                 old.quit().await;
             }
+        }
+        if let Some(mut lent) = lent
+            && entry.1.is_none()
+        {
+            lent.adopt(config, events.clone());
+            entry.1 = Some(*lent);
         }
         &mut entry.1
     }
@@ -207,18 +221,17 @@ pub(super) async fn run_worker(
                     None => std::future::pending().await,
                 }
             }, if storing.is_some() => {
-                if let Some((id, store, received)) = storing.take() {
-                    let result = store.settle(joined).and(received);
-                    if msgs.send(Msg::Finished { worker: index, id, result }).is_err() {
-                        break;
-                    }
+                if let Some((id, store, received)) = storing.take()
+                    && !report_stored(&msgs, index, id, store.settle(joined), received)
+                {
+                    break;
                 }
                 continue;
             }
             job = jobs.recv() => job,
         };
         let Some(job) = job else { break };
-        let job = match job {
+        let mut job = match job {
             WorkerJob::File(job) => job,
             WorkerJob::Release(key) => {
                 connections.release(&key).await;
@@ -234,9 +247,9 @@ pub(super) async fn run_worker(
             cancel: job.cancel.clone(),
             preserve_times: job.preserve_times,
         };
-        let mut job = job;
-        let slot = connections.slot(&job.site, job.generation).await;
-        adopt(slot, job.session.take(), &job.site, &events);
+        let slot = connections
+            .slot(&job.site, job.generation, job.session.take(), &events)
+            .await;
         let mut deferred: Option<PendingStore> = None;
         let result = catch_panic(async {
             match job.direction {
@@ -282,7 +295,7 @@ pub(super) async fn run_worker(
         if let Some(store) = deferred.filter(|_| result.is_ok()) {
             // At most one file waits for the disk: the one before goes first.
             if let Some((id, previous, earlier)) = storing.take()
-                && !report_stored(&msgs, index, id, previous, earlier).await
+                && !report_stored(&msgs, index, id, previous.wait().await, earlier)
             {
                 break;
             }
@@ -310,36 +323,21 @@ pub(super) async fn run_worker(
         }
     }
     if let Some((id, store, result)) = storing.take() {
-        report_stored(&msgs, index, id, store, result).await;
+        report_stored(&msgs, index, id, store.wait().await, result);
     }
     connections.close().await;
 }
 
-/// Puts a lent connection in an empty slot (one already there is kept and
-/// the lent one closed).
-fn adopt(
-    slot: &mut Option<Session>,
-    lent: Option<Box<Session>>,
-    site: &SessionConfig,
-    events: &EventSink,
-) {
-    if let Some(mut lent) = lent
-        && slot.is_none()
-    {
-        lent.adopt(site, events.clone());
-        *slot = Some(*lent);
-    }
-}
-
-/// Waits for a deferred store and reports its item; false when the queue is gone.
-async fn report_stored(
+/// Reports an item whose bytes were `received` once its deferred store
+/// ended with `stored`; false when the queue is gone.
+fn report_stored(
     msgs: &mpsc::UnboundedSender<Msg>,
     worker: usize,
     id: ItemId,
-    store: PendingStore,
+    stored: Result<()>,
     received: JobResult,
 ) -> bool {
-    let result = store.wait().await.and(received);
+    let result = stored.and(received);
     msgs.send(Msg::Finished { worker, id, result }).is_ok()
 }
 
@@ -352,7 +350,7 @@ pub(super) async fn run_walker(
     let current = Arc::new(AtomicU64::new(NO_ITEM));
     let events = item_sink(sink, msgs.clone(), Arc::clone(&current));
     let mut connections = Connections::default();
-    while let Some(job) = jobs.recv().await {
+    while let Some(mut job) = jobs.recv().await {
         let settings = TransferSettings {
             session: (*job.site).clone(),
             retry: job.retry,
@@ -361,9 +359,9 @@ pub(super) async fn run_walker(
             cancel: job.cancel.clone(),
             preserve_times: false,
         };
-        let mut job = job;
-        let slot = connections.slot(&job.site, job.generation).await;
-        adopt(slot, job.session.take(), &job.site, &events);
+        let slot = connections
+            .slot(&job.site, job.generation, job.session.take(), &events)
+            .await;
         let result = catch_panic(async {
             match job.direction {
                 Direction::Download => walk_remote(slot, &settings, &job, &msgs).await,
