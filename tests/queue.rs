@@ -321,6 +321,15 @@ impl Watch {
     }
 }
 
+/// A queue with `opts` that knows `config`'s site, its events followed.
+fn start_with_site(opts: QueueOptions, config: SessionConfig) -> (QueueHandle, Watch, SiteKey) {
+    let (queue, events) =
+        QueueHandle::start(&tokio::runtime::Handle::current(), opts, Arc::new(|| {}));
+    let site = SiteKey::of(&config);
+    queue.send(QueueCommand::SetSite(Box::new(config)));
+    (queue, Watch::new(events), site)
+}
+
 fn sha(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()
 }
@@ -344,12 +353,7 @@ async fn pause_resume_cancel_and_move_through_the_engine_api() {
     let local = tempfile::tempdir().expect("tmp");
     let mut opts = options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite));
     opts.process = false;
-    let (queue, events) =
-        QueueHandle::start(&tokio::runtime::Handle::current(), opts, Arc::new(|| {}));
-    let mut watch = Watch::new(events);
-    let config = unftp_config(&server);
-    let site = SiteKey::of(&config);
-    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let (queue, mut watch, site) = start_with_site(opts, unftp_config(&server));
     let items: Vec<NewItem> = (0..4)
         .map(|n| {
             file_item(
@@ -472,15 +476,8 @@ async fn ask_parks_the_item_and_the_answer_decides() {
     for n in [0, 2, 3] {
         std::fs::write(local.path().join(format!("a{n}.txt")), "local").expect("seed");
     }
-    let (queue, events) = QueueHandle::start(
-        &tokio::runtime::Handle::current(),
-        options(2, PolicyChoice::Ask),
-        Arc::new(|| {}),
-    );
-    let mut watch = Watch::new(events);
-    let config = unftp_config(&server);
-    let site = SiteKey::of(&config);
-    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let (queue, mut watch, site) =
+        start_with_site(options(2, PolicyChoice::Ask), unftp_config(&server));
     let items = (0..4)
         .map(|n| {
             file_item(
@@ -790,14 +787,7 @@ async fn vsftpd_killed_mid_download_the_queue_resumes() {
         },
     );
     config.timeout = Duration::from_secs(5);
-    let site = SiteKey::of(&config);
-    let (queue, events) = QueueHandle::start(
-        &tokio::runtime::Handle::current(),
-        options_for_restart(),
-        Arc::new(|| {}),
-    );
-    let mut watch = Watch::new(events);
-    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let (queue, mut watch, site) = start_with_site(options_for_restart(), config);
     queue.send(QueueCommand::Add {
         site,
         items: vec![file_item("/big.bin", target.clone(), BIG as u64)],
@@ -893,17 +883,13 @@ async fn a_sites_connection_limit_is_honoured() {
     for limit in [Some(1u8), Some(2), None] {
         let proxy = counting_proxy(server.addr).await;
         let local = tempfile::tempdir().expect("tmp");
-        let (queue, events) = QueueHandle::start(
-            &tokio::runtime::Handle::current(),
-            options(4, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
-            Arc::new(|| {}),
-        );
-        let mut watch = Watch::new(events);
         let mut config = unftp_config(&server);
         config.port = proxy.port;
         config.max_connections = limit;
-        let site = SiteKey::of(&config);
-        queue.send(QueueCommand::SetSite(Box::new(config)));
+        let (queue, mut watch, site) = start_with_site(
+            options(4, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
+            config,
+        );
         queue.send(QueueCommand::Add {
             site,
             items: vec![NewItem {
@@ -952,15 +938,10 @@ async fn a_small_file_that_cannot_be_stored_fails_its_item() {
     // A regular file where a folder should be: nothing can be created under it.
     let not_a_dir = local.path().join("not-a-folder");
     std::fs::write(&not_a_dir, b"x").expect("seed");
-    let (queue, events) = QueueHandle::start(
-        &tokio::runtime::Handle::current(),
+    let (queue, mut watch, site) = start_with_site(
         options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
-        Arc::new(|| {}),
+        unftp_config(&server),
     );
-    let mut watch = Watch::new(events);
-    let config = unftp_config(&server);
-    let site = SiteKey::of(&config);
-    queue.send(QueueCommand::SetSite(Box::new(config)));
     queue.send(QueueCommand::Add {
         site,
         items: vec![

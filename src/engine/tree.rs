@@ -76,15 +76,7 @@ pub async fn download_tree(
     local_root: &Path,
     parallel: usize,
 ) -> Result<TreeReport> {
-    let item = NewItem {
-        direction: Direction::Download,
-        local: local_root.to_path_buf(),
-        remote: remote_root.to_vec(),
-        remote_display: String::from_utf8_lossy(remote_root).into_owned(),
-        is_dir: true,
-        size: None,
-        modified: None,
-    };
+    let item = folder_item(Direction::Download, local_root, remote_root);
     run_items(settings, parallel, vec![item]).await
 }
 
@@ -97,16 +89,21 @@ pub async fn upload_tree(
     remote_root: &[u8],
     parallel: usize,
 ) -> Result<TreeReport> {
-    let item = NewItem {
-        direction: Direction::Upload,
+    let item = folder_item(Direction::Upload, local_root, remote_root);
+    run_items(settings, parallel, vec![item]).await
+}
+
+/// A folder item between `local_root` and `remote_root`.
+fn folder_item(direction: Direction, local_root: &Path, remote_root: &[u8]) -> NewItem {
+    NewItem {
+        direction,
         local: local_root.to_path_buf(),
         remote: remote_root.to_vec(),
         remote_display: String::from_utf8_lossy(remote_root).into_owned(),
         is_dir: true,
         size: None,
         modified: None,
-    };
-    run_items(settings, parallel, vec![item]).await
+    }
 }
 
 /// Runs `items` on a memory-only queue with `settings` (binary mode, the

@@ -850,40 +850,46 @@ impl SkiffApp {
         let tx = self.local_tx.clone();
         let ctx = self.ctx.clone();
         let secrets = Arc::clone(&self.secrets);
-        let spawned = std::thread::Builder::new()
-            .name("skiff-import".to_string())
-            .spawn(move || {
-                let mut dialog = rfd::FileDialog::new()
-                    .set_title("Import FileZilla sites")
-                    .add_filter("FileZilla Site Manager", &["xml"]);
-                if let Some(start) = crate::sites::filezilla::default_path()
-                    .and_then(|p| p.parent().map(Path::to_path_buf))
-                {
-                    dialog = dialog.set_directory(start);
-                }
-                let Some(file) = dialog.pick_file() else {
-                    return;
-                };
-                let result =
-                    crate::sites::filezilla::import_into_store(&file, &dir, secrets.as_ref());
-                let _ = tx.send(LocalResult::Changed {
-                    what: match &result {
-                        Ok(summary) => summary.clone(),
-                        Err(_) => String::new(),
-                    },
-                    error: result.err(),
-                });
-                // The merged file replaces the sites in memory; if it cannot
-                // be read back, the ones in memory stay and the error is shown.
-                let _ = tx.send(match local::load_sites(&dir) {
-                    LocalResult::SitesLoaded { sites, .. } if sites.is_err() => {
-                        LocalResult::Saved((*sites).err())
-                    }
-                    loaded => loaded,
-                });
-                ctx.request_repaint();
+        self.on_picker_thread("skiff-import", move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title("Import FileZilla sites")
+                .add_filter("FileZilla Site Manager", &["xml"]);
+            if let Some(start) = crate::sites::filezilla::default_path()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+            {
+                dialog = dialog.set_directory(start);
+            }
+            let Some(file) = dialog.pick_file() else {
+                return;
+            };
+            let result = crate::sites::filezilla::import_into_store(&file, &dir, secrets.as_ref());
+            let _ = tx.send(LocalResult::Changed {
+                what: match &result {
+                    Ok(summary) => summary.clone(),
+                    Err(_) => String::new(),
+                },
+                error: result.err(),
             });
-        if let Err(e) = spawned {
+            // The merged file replaces the sites in memory; if it cannot
+            // be read back, the ones in memory stay and the error is shown.
+            let _ = tx.send(match local::load_sites(&dir) {
+                LocalResult::SitesLoaded { sites, .. } if sites.is_err() => {
+                    LocalResult::Saved((*sites).err())
+                }
+                loaded => loaded,
+            });
+            ctx.request_repaint();
+        });
+    }
+
+    /// Runs `work` (a native file picker and what follows it) on a thread of
+    /// its own, so the UI thread never waits on the dialog; a failure to
+    /// start it is logged.
+    fn on_picker_thread(&mut self, name: &str, work: impl FnOnce() + Send + 'static) {
+        if let Err(e) = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(work)
+        {
             self.log
                 .status(LogKind::Error, format!("cannot open the file picker: {e}"));
         }
@@ -899,28 +905,22 @@ impl SkiffApp {
         };
         let tx = self.local_tx.clone();
         let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("skiff-export".to_string())
-            .spawn(move || {
-                let Some(file) = rfd::FileDialog::new()
-                    .set_title("Export sites")
-                    .set_file_name("skiff-sites.toml")
-                    .save_file()
-                else {
-                    return;
-                };
-                let result = crate::sites::store::export(&sites, &file);
-                let _ = tx.send(LocalResult::Saved(
-                    result
-                        .err()
-                        .map(|e| format!("cannot export the sites: {e}")),
-                ));
-                ctx.request_repaint();
-            });
-        if let Err(e) = spawned {
-            self.log
-                .status(LogKind::Error, format!("cannot open the file picker: {e}"));
-        }
+        self.on_picker_thread("skiff-export", move || {
+            let Some(file) = rfd::FileDialog::new()
+                .set_title("Export sites")
+                .set_file_name("skiff-sites.toml")
+                .save_file()
+            else {
+                return;
+            };
+            let result = crate::sites::store::export(&sites, &file);
+            let _ = tx.send(LocalResult::Saved(
+                result
+                    .err()
+                    .map(|e| format!("cannot export the sites: {e}")),
+            ));
+            ctx.request_repaint();
+        });
     }
 
     fn on_site_manager(&mut self, outcome: SiteManagerOutcome) {
