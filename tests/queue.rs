@@ -267,6 +267,7 @@ struct Watch {
     events: UnboundedReceiver<QueueEvent>,
     items: HashMap<ItemId, ItemView>,
     log: Vec<String>,
+    /// Items in the order they were seen to start (Running, or Done at once).
     started: Vec<ItemId>,
     progress: HashMap<ItemId, u64>,
     totals: usize,
@@ -295,9 +296,10 @@ impl Watch {
             match &event {
                 QueueEvent::Upsert(views) => {
                     for v in views {
-                        if v.state == ItemState::Running
-                            && self.items.get(&v.id).map(|o| &o.state) != Some(&ItemState::Running)
-                        {
+                        // Upserts are coalesced, so a quick item can go from
+                        // Queued to Done in one: that counts as a start too.
+                        let ran = |s: &ItemState| matches!(s, ItemState::Running | ItemState::Done);
+                        if ran(&v.state) && !self.items.get(&v.id).is_some_and(|o| ran(&o.state)) {
                             self.started.push(v.id);
                         }
                         self.items.insert(v.id, v.clone());
