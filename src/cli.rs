@@ -998,27 +998,68 @@ enum Work {
     ResumeAll,
 }
 
-/// Runs work on a queue (memory-only, or `--queue FILE`) until it is idle,
-/// then reports the items that moved in this run. Ctrl-C stops the queue;
-/// with `--queue` its unfinished items stay for `skiff queue resume`.
+/// A started queue for one site, before it has work.
+struct QueueRun {
+    queue: QueueHandle,
+    events: mpsc::UnboundedReceiver<QueueEvent>,
+    site: SiteKey,
+}
+
+impl QueueRun {
+    /// Starts a queue (memory-only, or `--queue FILE`) that knows `config`'s site.
+    fn start(config: SessionConfig, options: &Options) -> Self {
+        let site = SiteKey::of(&config);
+        let (queue, events) = QueueHandle::start(
+            &tokio::runtime::Handle::current(),
+            queue_options(options),
+            std::sync::Arc::new(|| {}),
+        );
+        queue.send(QueueCommand::SetLimits {
+            download: options.limit_download,
+            upload: options.limit_upload,
+        });
+        queue.send(QueueCommand::SetSite(Box::new(config)));
+        Self {
+            queue,
+            events,
+            site,
+        }
+    }
+
+    /// For `-r`, started before the path is looked at: all but one of the
+    /// `--parallel` workers log in meanwhile (the connection that looks is
+    /// the last one, and counts against the site's limit), so the
+    /// transfers do not wait for logins one after the other.
+    fn start_recursive(config: &SessionConfig, options: &Options) -> Self {
+        let run = Self::start(config.clone(), options);
+        let others = |n: usize| n.saturating_sub(1);
+        let mut connections = others(usize::from(options.parallel));
+        if let Some(limit) = config.max_connections {
+            connections = connections.min(others(usize::from(limit)));
+        }
+        run.queue.send(QueueCommand::Connect {
+            site: run.site.clone(),
+            connections,
+        });
+        run
+    }
+}
+
+/// Runs work on a queue until it is idle, then reports the items that moved
+/// in this run. Ctrl-C stops the queue; with `--queue` its unfinished items
+/// stay for `skiff queue resume`.
 async fn run_queue(
-    config: SessionConfig,
+    run: QueueRun,
     options: &Options,
     work: Work,
     single: bool,
     lend: Option<Session>,
 ) -> Result<Finish, CliError> {
-    let site = SiteKey::of(&config);
-    let (queue, mut events) = QueueHandle::start(
-        &tokio::runtime::Handle::current(),
-        queue_options(options),
-        std::sync::Arc::new(|| {}),
-    );
-    queue.send(QueueCommand::SetLimits {
-        download: options.limit_download,
-        upload: options.limit_upload,
-    });
-    queue.send(QueueCommand::SetSite(Box::new(config)));
+    let QueueRun {
+        queue,
+        mut events,
+        site,
+    } = run;
     // The connection that looked at the path does the first job: one login
     // fewer for every get and put.
     if let Some(session) = lend {
@@ -1107,6 +1148,11 @@ async fn get(
     events: EventSink,
 ) -> Result<Finish, CliError> {
     let (url, config) = blocking_target(text, options).await?;
+    let run = if recursive {
+        QueueRun::start_recursive(&config, options)
+    } else {
+        QueueRun::start(config.clone(), options)
+    };
     let (mut session, remote) = open(&url, &config, &events).await?;
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let name = session.decode(path::file_name(&remote));
@@ -1144,7 +1190,7 @@ async fn get(
             size: None,
             modified: None,
         };
-        return run_queue(config, options, Work::Add(vec![item]), false, Some(session)).await;
+        return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     if let Err(why) = check_local_name(&name, Platform::current()) {
         return Err(CliError::Usage(format!("{why}: {name:?}")));
@@ -1164,7 +1210,7 @@ async fn get(
         size: None,
         modified: None,
     };
-    run_queue(config, options, Work::Add(vec![item]), true, Some(session)).await
+    run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
 }
 
 /// A stored queue must not depend on the folder it was started from.
@@ -1188,6 +1234,11 @@ async fn put(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (url, config) = blocking_target(text, options).await?;
+    let run = if recursive && meta.is_dir() {
+        QueueRun::start_recursive(&config, options)
+    } else {
+        QueueRun::start(config.clone(), options)
+    };
     let (mut session, remote) = open(&url, &config, &events).await?;
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     if meta.is_dir() {
@@ -1212,7 +1263,7 @@ async fn put(
             size: None,
             modified: None,
         };
-        return run_queue(config, options, Work::Add(vec![item]), false, Some(session)).await;
+        return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     let target = if remote_is_dir || url.trailing_slash {
         path::join(&remote, &session.encode(&name)?)
@@ -1229,7 +1280,7 @@ async fn put(
         size: Some(meta.len()),
         modified: None,
     };
-    run_queue(config, options, Work::Add(vec![item]), true, Some(session)).await
+    run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
 }
 
 async fn queue_command(
@@ -1252,7 +1303,14 @@ async fn queue_command(
             session.quit().await;
             let mut options = options.clone();
             options.queue = Some(file);
-            run_queue(config, &options, Work::ResumeAll, false, None).await
+            run_queue(
+                QueueRun::start(config, &options),
+                &options,
+                Work::ResumeAll,
+                false,
+                None,
+            )
+            .await
         }
     }
 }

@@ -871,7 +871,8 @@ async fn counting_proxy(target: std::net::SocketAddr) -> CountingProxy {
 
 /// A site's connection limit caps the queue's connections to it, the folder
 /// walker's included, with four workers ready to use more; without a limit
-/// the same queue opens more than two.
+/// the same queue opens more than two. Either way each connection logs in
+/// once: the walker's is handed to a worker when the listing is done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sites_connection_limit_is_honoured() {
     use std::sync::atomic::Ordering;
@@ -890,8 +891,16 @@ async fn a_sites_connection_limit_is_honoured() {
         config.max_connections = limit;
         let (queue, mut watch, site) = start_with_site(
             options(4, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
-            config,
+            config.clone(),
         );
+        if limit == Some(1) {
+            // As the CLI does: the connection that looked at the path is
+            // lent, and with a limit of one it must be the walk's.
+            let session = skiff::engine::Session::connect(config, skiff::engine::EventSink::none())
+                .await
+                .expect("login");
+            queue.send(QueueCommand::Lend(Box::new(session)));
+        }
         queue.send(QueueCommand::Add {
             site,
             items: vec![NewItem {
@@ -923,6 +932,13 @@ async fn a_sites_connection_limit_is_honoured() {
                 "no limit: only {most} at once; the proxy counts wrong"
             ),
         }
+        // One login per connection the files need: the walker's connection
+        // goes to a worker after the last folder, not a fresh login.
+        let wanted = limit.map_or(4, usize::from);
+        assert_eq!(
+            total, wanted,
+            "limit {limit:?}: {total} logins for {wanted} connections"
+        );
         drop(queue);
     }
 }
@@ -977,4 +993,74 @@ async fn a_small_file_that_cannot_be_stored_fails_its_item() {
             pattern(1000, n)
         );
     }
+}
+
+/// A walked folder's small files are written on the worker's own thread
+/// when the folder is on a local disk; every byte still arrives, and a file
+/// that cannot be written there (its name is taken by a folder) fails its
+/// item, leaving the folder as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walked_folders_small_files_are_stored_or_fail() {
+    let server = unftp::start().await;
+    let dir = server.root.join("small");
+    std::fs::create_dir(&dir).expect("mkdir");
+    for n in 0..6u8 {
+        std::fs::write(
+            dir.join(format!("s{n}.bin")),
+            pattern(3000 + usize::from(n), n),
+        )
+        .expect("seed");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    let blocked = local.path().join("small/s3.bin");
+    std::fs::create_dir_all(blocked.join("inside")).expect("a folder in the way");
+    let (queue, mut watch, site) = start_with_site(
+        options(2, PolicyChoice::Fixed(ExistsPolicy::Overwrite)),
+        unftp_config(&server),
+    );
+    queue.send(QueueCommand::Add {
+        site,
+        items: vec![NewItem {
+            is_dir: true,
+            size: None,
+            ..file_item("/small", local.path().join("small"), 0)
+        }],
+    });
+    watch
+        .until("the folder ended", |e, w| {
+            matches!(e, QueueEvent::Idle)
+                && w.items.len() == 7
+                && w.items.values().all(|v| v.state != ItemState::Running)
+        })
+        .await;
+    for n in 0..6u8 {
+        let shown = format!("/small/s{n}.bin");
+        let view = watch
+            .items
+            .values()
+            .find(|v| v.remote_display == shown)
+            .expect("listed");
+        if n == 3 {
+            assert!(
+                matches!(view.state, ItemState::Failed(_)),
+                "{shown}: {:?}",
+                view.state
+            );
+            assert!(
+                blocked.join("inside").is_dir(),
+                "the folder in the way stays"
+            );
+        } else {
+            assert_eq!(view.state, ItemState::Done, "{shown}");
+            let got = std::fs::read(local.path().join(format!("small/s{n}.bin"))).expect("read");
+            assert_eq!(got, pattern(3000 + usize::from(n), n), "{shown}");
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(local.path().join("small"))
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".skiffpart"))
+        .collect();
+    assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
+    queue.send(QueueCommand::Shutdown);
 }

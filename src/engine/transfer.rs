@@ -204,6 +204,11 @@ pub struct FileMode {
     /// An existing target is not decided by the policy but reported as
     /// [`FileOutcome::Exists`], for the user to answer.
     pub ask: bool,
+    /// The target's folder is on a local disk: a small file (up to
+    /// `disk::INLINE_STORE_MAX`) is written on the worker's own thread,
+    /// while it waits for the server on the next file, rather than handed
+    /// to the blocking pool.
+    pub local_disk: bool,
 }
 
 /// Text files (ASCII mode) up to this size are converted in memory; larger
@@ -297,33 +302,86 @@ pub async fn download_file_with(
     download_file_deferred(slot, settings, remote, remote_facts, target, mode, None).await
 }
 
-/// Writing a small download to disk, started but not yet awaited.
+/// Writing a small download to disk, not yet done.
 #[derive(Debug)]
 pub(crate) struct PendingStore {
-    handle: tokio::task::JoinHandle<std::io::Result<()>>,
+    work: StoreWork,
     target: PathBuf,
 }
 
+/// Where a pending store runs.
+enum StoreWork {
+    /// On the blocking pool, already started.
+    Spawned(tokio::task::JoinHandle<std::io::Result<()>>),
+    /// Not started: the caller runs it on its own thread while it waits
+    /// for something else (a very small file on a local disk, see
+    /// [`FileMode::local_disk`]): no hand-off to another thread.
+    Held(Box<dyn FnOnce() -> std::io::Result<()> + Send>),
+}
+
+impl std::fmt::Debug for StoreWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StoreWork::Spawned(_) => "Spawned",
+            StoreWork::Held(_) => "Held",
+        })
+    }
+}
+
+/// What a store on the blocking pool ended with.
+pub(crate) type Joined = std::result::Result<std::io::Result<()>, tokio::task::JoinError>;
+
 impl PendingStore {
-    /// Waits until the file is in place; its error if it could not be.
+    /// Whether the store waits for its caller to run it ([`PendingStore::run`]).
+    pub(crate) fn is_held(&self) -> bool {
+        matches!(self.work, StoreWork::Held(_))
+    }
+
+    /// Waits until the file is in place (a held store runs now, here); its
+    /// error if it could not be.
     pub(crate) async fn wait(mut self) -> Result<()> {
+        if self.is_held() {
+            return self.run();
+        }
         let joined = self.joined().await;
         self.settle(joined)
     }
 
-    /// Waits for the store to end without consuming it (cancel-safe, for
-    /// `select!`); [`PendingStore::settle`] then gives the result.
-    pub(crate) async fn joined(
-        &mut self,
-    ) -> std::result::Result<std::io::Result<()>, tokio::task::JoinError> {
-        (&mut self.handle).await
+    /// Runs a held store here and now (blocking, briefly: a small file on a
+    /// local disk).
+    pub(crate) fn run(self) -> Result<()> {
+        let failed = |why: &str| {
+            Err(EngineError::Internal(format!(
+                "storing {}: {why}",
+                self.target.display()
+            )))
+        };
+        match self.work {
+            StoreWork::Held(store) => {
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(store)) {
+                    Ok(stored) => stored.map_err(|source| EngineError::Local {
+                        path: self.target,
+                        source,
+                    }),
+                    Err(_) => failed("a panic"),
+                }
+            }
+            StoreWork::Spawned(_) => failed("it runs on the blocking pool"),
+        }
+    }
+
+    /// Waits for a store on the blocking pool to end without consuming it
+    /// (cancel-safe, for `select!`); [`PendingStore::settle`] then gives the
+    /// result. A held store never ends this way: run it.
+    pub(crate) async fn joined(&mut self) -> Joined {
+        match &mut self.work {
+            StoreWork::Spawned(handle) => handle.await,
+            StoreWork::Held(_) => std::future::pending().await,
+        }
     }
 
     /// The result of an ended store, as [`PendingStore::joined`] gave it.
-    pub(crate) fn settle(
-        self,
-        joined: std::result::Result<std::io::Result<()>, tokio::task::JoinError>,
-    ) -> Result<()> {
+    pub(crate) fn settle(self, joined: Joined) -> Result<()> {
         match joined {
             Ok(stored) => stored.map_err(|source| EngineError::Local {
                 path: self.target,
@@ -342,7 +400,10 @@ impl PendingStore {
 /// call returns without waiting for the disk: the store is left in `defer`,
 /// and `Done` means "received" until the caller has waited for it. The
 /// worker meanwhile starts its next file, so the network and the disk
-/// overlap even on one connection.
+/// overlap even on one connection. A very small file whose folder is on a
+/// local disk ([`FileMode::local_disk`]) is not handed to another thread:
+/// its store is held in `defer` for the caller to run on its own thread
+/// while it waits for the server on its next file.
 pub(crate) async fn download_file_deferred(
     slot: &mut Option<Session>,
     settings: &TransferSettings,
@@ -550,6 +611,7 @@ async fn download_small(
     let target = target.to_path_buf();
     let written = target.clone();
     let absent = how.absent;
+    let inline = mode.local_disk && buf.len() <= super::disk::INLINE_STORE_MAX;
     let store = move || -> std::io::Result<()> {
         use std::io::Write;
         if absent {
@@ -562,19 +624,31 @@ async fn download_small(
             }
         }
         let part = part_path(&target);
-        let mut file = std::fs::File::create(&part)?;
-        file.write_all(&buf)?;
-        if let Some(time) = mtime {
-            // Best effort, as for large files.
-            let _ = file.set_modified(time);
+        let placed = (|| {
+            let mut file = std::fs::File::create(&part)?;
+            file.write_all(&buf)?;
+            if let Some(time) = mtime {
+                // Best effort, as for large files.
+                let _ = file.set_modified(time);
+            }
+            drop(file);
+            std::fs::rename(&part, &target)
+        })();
+        if placed.is_err() {
+            // Whole or not, it is not worth resuming: nothing is left behind.
+            let _ = std::fs::remove_file(&part);
         }
-        drop(file);
-        std::fs::rename(&part, &target)
+        placed
     };
     match defer {
         Some(slot) => {
+            let work = if inline {
+                StoreWork::Held(Box::new(store))
+            } else {
+                StoreWork::Spawned(tokio::task::spawn_blocking(store))
+            };
             *slot = Some(PendingStore {
-                handle: tokio::task::spawn_blocking(store),
+                work,
                 target: written,
             });
         }

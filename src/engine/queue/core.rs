@@ -74,8 +74,12 @@ impl QueueSink {
 pub(crate) enum Hint {
     /// Nothing: the worker checks.
     Unknown,
-    /// The target's folder was just created: no target exists.
+    /// An upload's remote folder was just created: no target exists.
     FreshTarget,
+    /// A download's local folder as the walk found it: `fresh` when the
+    /// walk created it a moment ago (no target exists), `local_disk` when it
+    /// is on a local disk (see [`FileMode::local_disk`]).
+    LocalFolder { fresh: bool, local_disk: bool },
     /// An upload's remote target as listed (`None`: absent).
     Remote(Option<FileFacts>),
 }
@@ -108,6 +112,12 @@ pub(crate) enum Msg {
     WalkEnded {
         id: ItemId,
         result: Result<(), EngineError>,
+    },
+    /// The walker is done with its logged-in connection (made with the
+    /// site settings of `generation`); a worker may have it.
+    Spare {
+        generation: u64,
+        session: Box<crate::engine::Session>,
     },
 }
 
@@ -293,7 +303,8 @@ struct Queue {
     walking: Option<(ItemId, CancellationToken, Arc<SiteKey>)>,
     /// Items received whole whose files are still being written.
     storing: HashSet<ItemId>,
-    /// Logged-in connections lent by the front end, for the next job of their site.
+    /// Logged-in connections lent by the front end or handed over by the
+    /// walker, for the next job of their site; counted as held.
     lent: Vec<(SiteKey, Box<crate::engine::Session>)>,
     next_id: ItemId,
     min_major: i64,
@@ -781,6 +792,10 @@ impl Queue {
                     self.lent.push((key, session));
                 }
             }
+            QueueCommand::Connect { site, connections } => {
+                let site = self.site_key(&site);
+                self.connect_ahead(&site, connections);
+            }
             QueueCommand::Add { site, items } => self.add(site, items),
             QueueCommand::Pause(ids) => {
                 for id in self.with_children(&ids) {
@@ -1187,7 +1202,8 @@ impl Queue {
             .walking
             .as_ref()
             .is_some_and(|(_, _, walked)| **walked == *site);
-        workers + usize::from(walker)
+        let lent = self.lent.iter().filter(|(key, _)| key == site).count();
+        workers + usize::from(walker) + lent
     }
 
     /// Which free worker takes the next item of `site`: one that already has
@@ -1195,6 +1211,10 @@ impl Queue {
     fn worker_for(&self, site: &SiteKey, free: &[usize]) -> Option<usize> {
         if let Some(&index) = free.iter().find(|&&i| self.workers[i].holds.contains(site)) {
             return Some(index);
+        }
+        // A lent connection moves to the worker: no new one opens.
+        if self.lent.iter().any(|(key, _)| key == site) {
+            return free.first().copied();
         }
         match self.site_limit(site) {
             Some(limit) if self.holders(site) >= limit => None,
@@ -1209,7 +1229,10 @@ impl Queue {
         let Some(limit) = self.site_limit(site) else {
             return true;
         };
-        self.holders(site) < limit || self.idle_holder(site).is_some()
+        // A lent connection is the walk's to take.
+        self.holders(site) < limit
+            || self.idle_holder(site).is_some()
+            || self.lent.iter().any(|(key, _)| key == site)
     }
 
     fn idle_holder(&self, site: &SiteKey) -> Option<usize> {
@@ -1245,7 +1268,17 @@ impl Queue {
         };
         let mode = FileMode {
             ascii: is_ascii_name(&name, &self.options.ascii_extensions),
-            fresh_target: item.hint == Hint::FreshTarget,
+            fresh_target: matches!(
+                item.hint,
+                Hint::FreshTarget | Hint::LocalFolder { fresh: true, .. }
+            ),
+            local_disk: matches!(
+                item.hint,
+                Hint::LocalFolder {
+                    local_disk: true,
+                    ..
+                }
+            ),
             ask,
         };
         let facts = match item.direction {
@@ -1333,9 +1366,73 @@ impl Queue {
             let _ = worker.jobs.send(WorkerJob::Release((*site_key).clone()));
         }
         if self.walker.send(job).is_ok() {
-            self.walking = Some((id, cancel, site_key));
+            self.walking = Some((id, cancel, Arc::clone(&site_key)));
             self.set_state(id, ItemState::Running);
+            // Idle workers log in while the walk lists the first folder, so
+            // files start on every connection as soon as they are listed.
+            // One is left for the walker's connection, handed over after the
+            // last folder.
+            let alive = self.workers.iter().filter(|w| !w.retiring).count();
+            self.connect_ahead(&site_key, alive.saturating_sub(1));
         }
+    }
+
+    /// Makes up to `connections` workers hold a connection to `site`,
+    /// counting those that hold one already: idle workers without one log
+    /// in now. The site's limit is kept.
+    fn connect_ahead(&mut self, site: &Arc<SiteKey>, connections: usize) {
+        let Some(config) = self.sites.get(&**site) else {
+            return;
+        };
+        let (config, generation) = (Arc::clone(&config.config), config.generation);
+        let holding = self
+            .workers
+            .iter()
+            .filter(|w| !w.retiring && w.holds.contains(site))
+            .count();
+        let mut wanted = connections.saturating_sub(holding);
+        if let Some(limit) = self.site_limit(site) {
+            wanted = wanted.min(limit.saturating_sub(self.holders(site)));
+        }
+        for worker in &mut self.workers {
+            if wanted == 0 {
+                break;
+            }
+            if worker.retiring || worker.current.is_some() || worker.holds.contains(site) {
+                continue;
+            }
+            let job = WorkerJob::Connect {
+                site: Arc::clone(&config),
+                generation,
+            };
+            if worker.jobs.send(job).is_ok() {
+                worker.holds.insert(Arc::clone(site));
+                wanted -= 1;
+            }
+        }
+    }
+
+    /// After a walk of `site`: a connection lent for it that no worker will
+    /// take (nothing of the site is waiting, or every worker has its own
+    /// connection there) is closed rather than left idle.
+    fn close_unwanted_lent(&mut self, site: &SiteKey) {
+        let waiting = self.ready_files.by_site.contains_key(site);
+        let taker = self
+            .workers
+            .iter()
+            .any(|w| !w.retiring && !w.holds.contains(site));
+        if waiting && taker {
+            return;
+        }
+        let mut kept = Vec::with_capacity(self.lent.len());
+        for (key, session) in self.lent.drain(..) {
+            if key == *site {
+                tokio::spawn(session.quit());
+            } else {
+                kept.push((key, session));
+            }
+        }
+        self.lent = kept;
     }
 
     // ---- reports ------------------------------------------------------------
@@ -1386,9 +1483,32 @@ impl Queue {
                 }
             }
             Msg::Expanded { parent, children } => self.expanded(parent, children),
+            Msg::Spare {
+                generation,
+                session,
+            } => {
+                let key = SiteKey::of(session.config());
+                let current = self
+                    .sites
+                    .get(&key)
+                    .is_some_and(|site| site.generation == generation);
+                let wanted = self
+                    .workers
+                    .iter()
+                    .any(|w| !w.retiring && !w.holds.contains(&key));
+                if current && wanted {
+                    self.lent.push((key, session));
+                } else {
+                    tokio::spawn(session.quit());
+                }
+            }
             Msg::WalkEnded { id, result } => {
-                if self.walking.as_ref().is_some_and(|(w, _, _)| *w == id) {
+                if let Some((w, _, site)) = &self.walking
+                    && *w == id
+                {
+                    let site = Arc::clone(site);
                     self.walking = None;
+                    self.close_unwanted_lent(&site);
                 }
                 let running = self
                     .items

@@ -15,6 +15,9 @@
 //!   added as child items at once, so they start before the walk ends.
 //!   Links are not followed; remote folders already visited are not listed
 //!   again, and the walk stops [`crate::engine::tree::MAX_DEPTH`] levels down.
+//!   While it lists, idle workers log in to the site; after its last folder
+//!   the walker's connection goes to the worker that has none, so a walk
+//!   with N workers costs N logins, made at the same time.
 //! - An existing target under [`PolicyChoice::Ask`] parks its item as
 //!   [`ItemState::Asking`] and emits [`QueueEvent::Ask`]; the worker goes on
 //!   with other items. [`QueueCommand::Answer`] puts it back in the queue.
@@ -243,6 +246,16 @@ pub enum QueueCommand {
     /// or file of that site uses it instead of logging in again. It takes the
     /// queue's speed limits and events from then on.
     Lend(Box<crate::engine::Session>),
+    /// Logs up to `connections` idle workers in to a site whose settings were
+    /// set, ahead of the items that will need them (within the site's
+    /// connection limit): the CLI asks this for `-r` while it still looks at
+    /// the path, so the logins overlap its own.
+    Connect {
+        /// The site.
+        site: SiteKey,
+        /// How many workers to log in at most.
+        connections: usize,
+    },
     /// Adds items at the end of the queue.
     Add {
         /// Their site.

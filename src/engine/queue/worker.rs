@@ -5,8 +5,9 @@
 //! [`crate::engine::transfer`] and reports how it ended. The walker expands
 //! folder items on a connection of its own (remote) or on the disk (local)
 //! and reports each listed folder's entries as a batch, so the queue can hand
-//! them to workers while the walk goes on. Neither decides anything about the
-//! queue: the actor does.
+//! them to workers while the walk goes on; after its last folder it hands
+//! its logged-in connection to the queue for a worker. Neither decides
+//! anything about the queue: the actor does.
 //!
 //! Invariant (from the tree walker before it): a download never writes
 //! outside its root. Every remote name passes
@@ -17,6 +18,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 use super::core::{Hint, Msg, QueueSink};
 use super::{Direction, ItemId, ItemState, NewItem, QueueEvent, SiteKey};
 use crate::engine::config::SessionConfig;
+use crate::engine::disk::on_local_disk;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{Event, EventSink, LogKind};
 use crate::engine::policy::{ExistsPolicy, FileFacts};
@@ -66,6 +69,12 @@ pub(super) enum WorkerJob {
     /// Close the connection to this site, so another connection to it can
     /// open without passing the site's connection limit.
     Release(SiteKey),
+    /// Log in to this site ahead of its files (a walk there has begun), so
+    /// the login overlaps the listing instead of following it.
+    Connect {
+        site: Arc<SessionConfig>,
+        generation: u64,
+    },
 }
 
 /// One folder for the walker.
@@ -130,6 +139,13 @@ impl Connections {
         &mut entry.1
     }
 
+    /// Takes the connection to a site out, if there is one.
+    fn take(&mut self, key: &SiteKey) -> Option<Session> {
+        self.slots
+            .get_mut(key)
+            .and_then(|(_, session)| session.take())
+    }
+
     /// Closes the connection to a site, if there is one.
     async fn release(&mut self, key: &SiteKey) {
         if let Some((_, Some(session))) = self.slots.remove(key) {
@@ -147,6 +163,11 @@ impl Connections {
 }
 
 const NO_ITEM: u64 = u64::MAX;
+
+/// How long a held store (see [`PendingStore::is_held`]) waits for the
+/// worker's next job before it runs on its own; the queue answers a
+/// worker's report within microseconds when it has more for it.
+const HELD_STORE_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// Runs `work`, turning a panic inside it into [`EngineError::Internal`]: a
 /// bug fails one item (and drops its connection) instead of silently ending
@@ -213,28 +234,66 @@ pub(super) async fn run_worker(
     // when the write ends, while this worker already moves the next file.
     let mut storing: Option<(ItemId, PendingStore, JobResult)> = None;
     loop {
-        let job = tokio::select! {
-            biased;
-            joined = async {
-                match storing.as_mut() {
-                    Some((_, store, _)) => store.joined().await,
-                    None => std::future::pending().await,
+        let held = storing
+            .as_ref()
+            .is_some_and(|(_, store, _)| store.is_held());
+        let job = if held {
+            // A held store waits for the next job, to run while that job
+            // waits for the server; with no job coming, it runs now.
+            match tokio::time::timeout(HELD_STORE_WAIT, jobs.recv()).await {
+                Ok(job) => job,
+                Err(_) => {
+                    if let Some((id, store, received)) = storing.take()
+                        && !report_stored(&msgs, index, id, store.run(), received)
+                    {
+                        break;
+                    }
+                    continue;
                 }
-            }, if storing.is_some() => {
-                if let Some((id, store, received)) = storing.take()
-                    && !report_stored(&msgs, index, id, store.settle(joined), received)
-                {
-                    break;
-                }
-                continue;
             }
-            job = jobs.recv() => job,
+        } else {
+            tokio::select! {
+                biased;
+                joined = async {
+                    match storing.as_mut() {
+                        Some((_, store, _)) => store.joined().await,
+                        None => std::future::pending().await,
+                    }
+                }, if storing.is_some() => {
+                    if let Some((id, store, received)) = storing.take()
+                        && !report_stored(&msgs, index, id, store.settle(joined), received)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                job = jobs.recv() => job,
+            }
         };
         let Some(job) = job else { break };
+        // Only a file's transfer has a wait to hide a held store behind.
+        if !matches!(job, WorkerJob::File(_))
+            && let Some((id, store, received)) = storing.take_if(|(_, s, _)| s.is_held())
+            && !report_stored(&msgs, index, id, store.run(), received)
+        {
+            break;
+        }
         let mut job = match job {
             WorkerJob::File(job) => job,
             WorkerJob::Release(key) => {
                 connections.release(&key).await;
+                continue;
+            }
+            WorkerJob::Connect { site, generation } => {
+                let slot = connections.slot(&site, generation, None, &events).await;
+                if slot.is_none() {
+                    // A failure here is not an item's: the first file tries
+                    // again and reports what happens then.
+                    match Session::connect((*site).clone(), events.clone()).await {
+                        Ok(session) => *slot = Some(session),
+                        Err(e) => tracing::debug!("connecting ahead of work failed: {e}"),
+                    }
+                }
                 continue;
             }
         };
@@ -251,7 +310,7 @@ pub(super) async fn run_worker(
             .slot(&job.site, job.generation, job.session.take(), &events)
             .await;
         let mut deferred: Option<PendingStore> = None;
-        let result = catch_panic(async {
+        let work = catch_panic(async {
             match job.direction {
                 Direction::Download => {
                     download_file_deferred(
@@ -269,7 +328,7 @@ pub(super) async fn run_worker(
                     let remote_facts = match job.hint {
                         Hint::Remote(facts) => Some(facts),
                         Hint::FreshTarget => Some(None),
-                        Hint::Unknown => None,
+                        Hint::Unknown | Hint::LocalFolder { .. } => None,
                     };
                     upload_file_with(
                         slot,
@@ -282,8 +341,11 @@ pub(super) async fn run_worker(
                     .await
                 }
             }
-        })
-        .await;
+        });
+        let held = storing.take_if(|(_, store, _)| store.is_held());
+        let Some(result) = overlap(work, held, &msgs, index).await else {
+            break;
+        };
         if result
             .as_ref()
             .is_err_and(|e| matches!(e, EngineError::Internal(_)))
@@ -328,6 +390,30 @@ pub(super) async fn run_worker(
     connections.close().await;
 }
 
+/// Runs `work` (a job's transfer); when a `held` store of the file before
+/// waits, the transfer is started first (its first command goes out) and
+/// the file is written while the server answers, on this thread. `None`
+/// when the queue is gone.
+async fn overlap(
+    work: impl Future<Output = JobResult>,
+    held: Option<(ItemId, PendingStore, JobResult)>,
+    msgs: &mpsc::UnboundedSender<Msg>,
+    worker: usize,
+) -> Option<JobResult> {
+    let mut work = std::pin::pin!(work);
+    let Some((id, store, received)) = held else {
+        return Some(work.await);
+    };
+    let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
+    if !report_stored(msgs, worker, id, store.run(), received) {
+        return None;
+    }
+    Some(match first {
+        Poll::Ready(result) => result,
+        Poll::Pending => work.await,
+    })
+}
+
 /// Reports an item whose bytes were `received` once its deferred store
 /// ended with `stored`; false when the queue is gone.
 fn report_stored(
@@ -369,8 +455,15 @@ pub(super) async fn run_walker(
             }
         })
         .await;
-        // A site with a connection limit gets its connection back between
-        // walks: an idle walker must not hold one of the few allowed.
+        // A walk that went well gives its connection to the queue for a
+        // worker (it may have done so before its last batch already).
+        if result.is_ok()
+            && let Some(session) = connections.take(&SiteKey::of(&job.site))
+        {
+            hand_over(&msgs, job.generation, session);
+        }
+        // Otherwise a site with a connection limit gets its connection back
+        // between walks: an idle walker must not hold one of the few allowed.
         if job.site.max_connections.is_some()
             || result
                 .as_ref()
@@ -383,6 +476,15 @@ pub(super) async fn run_walker(
         }
     }
     connections.close().await;
+}
+
+/// Gives the walker's logged-in connection to the queue, which lends it to
+/// the next worker without one (or closes it): one login fewer per walk.
+fn hand_over(msgs: &mpsc::UnboundedSender<Msg>, generation: u64, session: Session) {
+    let _ = msgs.send(Msg::Spare {
+        generation,
+        session: Box::new(session),
+    });
 }
 
 fn send_batch(
@@ -419,15 +521,22 @@ fn skipped(
     }
 }
 
-/// Creates `dir` (and its parents); true when it did not exist before, so
-/// nothing inside it needs checking.
-async fn make_local_dir(dir: PathBuf) -> Result<bool> {
+/// Creates `dir` (and its parents) and tells what the files that go in it
+/// need to know: `fresh` when it did not exist before (so nothing inside it
+/// needs checking), and whether it is on a local disk.
+async fn make_local_dir(dir: PathBuf) -> Result<Hint> {
     let probe = dir.clone();
     tokio::task::spawn_blocking(move || {
-        if probe.is_dir() {
-            return Ok(false);
-        }
-        std::fs::create_dir_all(&probe).map(|()| true)
+        let fresh = if probe.is_dir() {
+            false
+        } else {
+            std::fs::create_dir_all(&probe)?;
+            true
+        };
+        Ok(Hint::LocalFolder {
+            fresh,
+            local_disk: on_local_disk(&probe),
+        })
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))
@@ -452,7 +561,7 @@ async fn walk_remote(
         if !visited.insert(remote_dir.clone()) {
             continue;
         }
-        let fresh = make_local_dir(local_dir.clone()).await?;
+        let folder = make_local_dir(local_dir.clone()).await?;
         let session = ensure_session(slot, settings).await?;
         let mut children = Vec::new();
         let listing = match session.list(Some(&remote_dir)).await {
@@ -563,11 +672,7 @@ async fn walk_remote(
                         size: item.size(),
                         modified: item.modified().map(|t| t.at),
                     },
-                    hint: if fresh {
-                        Hint::FreshTarget
-                    } else {
-                        Hint::Unknown
-                    },
+                    hint: folder,
                     state: None,
                 }),
                 EntryKind::Symlink if !known => children.push(skipped(
@@ -586,6 +691,13 @@ async fn walk_remote(
                 )),
                 EntryKind::Symlink | EntryKind::Other => {}
             }
+        }
+        // The last folder is listed: the connection goes to a worker before
+        // the files that worker will take, not after them.
+        if pending.is_empty()
+            && let Some(session) = slot.take()
+        {
+            hand_over(msgs, job.generation, session);
         }
         send_batch(msgs, job.id, children)?;
     }
