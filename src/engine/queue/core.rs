@@ -305,7 +305,7 @@ struct Queue {
     storing: HashSet<ItemId>,
     /// Logged-in connections lent by the front end or handed over by the
     /// walker, for the next job of their site; counted as held.
-    lent: Vec<(SiteKey, Box<crate::engine::Session>)>,
+    lent: Lent,
     next_id: ItemId,
     min_major: i64,
     max_major: i64,
@@ -394,7 +394,7 @@ pub(super) async fn run(
         walker,
         walking: None,
         storing: HashSet::new(),
-        lent: Vec::new(),
+        lent: Lent::default(),
         next_id: 1,
         min_major: 0,
         max_major: 0,
@@ -431,13 +431,44 @@ pub(super) async fn run(
     queue.shutdown(&mut msg_rx).await;
 }
 
-/// A connection lent for `site`, if there is one.
-fn take_lent(
-    lent: &mut Vec<(SiteKey, Box<crate::engine::Session>)>,
-    site: &SiteKey,
-) -> Option<Box<crate::engine::Session>> {
-    let at = lent.iter().position(|(key, _)| key == site)?;
-    Some(lent.swap_remove(at).1)
+/// How long a lent connection waits for a job before it is closed: a
+/// server may drop an idle login, and a dead one would cost its job a retry.
+const LENT_FOR: Duration = Duration::from_secs(20);
+
+/// Logged-in connections lent to the queue, each with its site and when it
+/// was lent.
+#[derive(Default)]
+struct Lent(Vec<(SiteKey, Box<crate::engine::Session>, Instant)>);
+
+impl Lent {
+    fn push(&mut self, site: SiteKey, session: Box<crate::engine::Session>) {
+        self.0.push((site, session, Instant::now()));
+    }
+
+    /// A connection lent for `site`, if there is one.
+    fn take(&mut self, site: &SiteKey) -> Option<Box<crate::engine::Session>> {
+        let at = self.0.iter().position(|(key, _, _)| key == site)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    fn count(&self, site: &SiteKey) -> usize {
+        self.0.iter().filter(|(key, _, _)| key == site).count()
+    }
+
+    fn has(&self, site: &SiteKey) -> bool {
+        self.0.iter().any(|(key, _, _)| key == site)
+    }
+
+    /// Logs out (in the background) every connection `keep` refuses.
+    fn close_unless(&mut self, keep: impl Fn(&SiteKey, Instant) -> bool) {
+        let (kept, closed) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|(key, _, since)| keep(key, *since));
+        self.0 = kept;
+        for (_, session, _) in closed {
+            tokio::spawn(session.quit());
+        }
+    }
 }
 
 impl Queue {
@@ -789,7 +820,7 @@ impl Queue {
             QueueCommand::Lend(session) => {
                 let key = SiteKey::of(session.config());
                 if self.sites.contains_key(&key) {
-                    self.lent.push((key, session));
+                    self.lent.push(key, session);
                 }
             }
             QueueCommand::Connect { site, connections } => {
@@ -1202,8 +1233,7 @@ impl Queue {
             .walking
             .as_ref()
             .is_some_and(|(_, _, walked)| **walked == *site);
-        let lent = self.lent.iter().filter(|(key, _)| key == site).count();
-        workers + usize::from(walker) + lent
+        workers + usize::from(walker) + self.lent.count(site)
     }
 
     /// Which free worker takes the next item of `site`: one that already has
@@ -1213,7 +1243,7 @@ impl Queue {
             return Some(index);
         }
         // A lent connection moves to the worker: no new one opens.
-        if self.lent.iter().any(|(key, _)| key == site) {
+        if self.lent.has(site) {
             return free.first().copied();
         }
         match self.site_limit(site) {
@@ -1230,9 +1260,7 @@ impl Queue {
             return true;
         };
         // A lent connection is the walk's to take.
-        self.holders(site) < limit
-            || self.idle_holder(site).is_some()
-            || self.lent.iter().any(|(key, _)| key == site)
+        self.holders(site) < limit || self.idle_holder(site).is_some() || self.lent.has(site)
     }
 
     fn idle_holder(&self, site: &SiteKey) -> Option<usize> {
@@ -1292,7 +1320,7 @@ impl Queue {
         let session = if self.workers[index].holds.contains(&*item.site) {
             None
         } else {
-            take_lent(&mut self.lent, &item.site)
+            self.lent.take(&item.site)
         };
         let job = FileJob {
             id,
@@ -1353,7 +1381,7 @@ impl Queue {
             known,
             retry: self.options.retry,
             cancel: cancel.clone(),
-            session: take_lent(&mut self.lent, &item.site),
+            session: self.lent.take(&item.site),
         };
         let site_key = Arc::clone(&item.site);
         if self
@@ -1421,18 +1449,9 @@ impl Queue {
             .workers
             .iter()
             .any(|w| !w.retiring && !w.holds.contains(site));
-        if waiting && taker {
-            return;
+        if !(waiting && taker) {
+            self.lent.close_unless(|key, _| key != site);
         }
-        let mut kept = Vec::with_capacity(self.lent.len());
-        for (key, session) in self.lent.drain(..) {
-            if key == *site {
-                tokio::spawn(session.quit());
-            } else {
-                kept.push((key, session));
-            }
-        }
-        self.lent = kept;
     }
 
     // ---- reports ------------------------------------------------------------
@@ -1497,7 +1516,7 @@ impl Queue {
                     .iter()
                     .any(|w| !w.retiring && !w.holds.contains(&key));
                 if current && wanted {
-                    self.lent.push((key, session));
+                    self.lent.push(key, session);
                 } else {
                     tokio::spawn(session.quit());
                 }
@@ -1671,6 +1690,8 @@ impl Queue {
     }
 
     fn tick(&mut self) {
+        self.lent
+            .close_unless(|_, since| since.elapsed() < LENT_FOR);
         self.flush_upserts();
         if self.busy && self.last_totals.elapsed() >= TOTALS_EVERY {
             self.totals_due = true;
