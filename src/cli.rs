@@ -1006,9 +1006,13 @@ struct QueueRun {
 }
 
 impl QueueRun {
-    /// Starts a queue (memory-only, or `--queue FILE`) that knows `config`'s site.
-    fn start(config: SessionConfig, options: &Options) -> Self {
-        let site = SiteKey::of(&config);
+    /// Starts a queue (memory-only, or `--queue FILE`) that knows `config`'s
+    /// site. With `recursive` (`-r`, before the path is looked at), all but
+    /// one of the `--parallel` workers log in meanwhile (the connection that
+    /// looks is the last one, and counts against the site's limit), so the
+    /// transfers do not wait for logins one after the other.
+    fn start(config: &SessionConfig, options: &Options, recursive: bool) -> Self {
+        let site = SiteKey::of(config);
         let (queue, events) = QueueHandle::start(
             &tokio::runtime::Handle::current(),
             queue_options(options),
@@ -1018,30 +1022,23 @@ impl QueueRun {
             download: options.limit_download,
             upload: options.limit_upload,
         });
-        queue.send(QueueCommand::SetSite(Box::new(config)));
+        queue.send(QueueCommand::SetSite(Box::new(config.clone())));
+        if recursive {
+            let others = |n: usize| n.saturating_sub(1);
+            let mut connections = others(usize::from(options.parallel));
+            if let Some(limit) = config.max_connections {
+                connections = connections.min(others(usize::from(limit)));
+            }
+            queue.send(QueueCommand::Connect {
+                site: site.clone(),
+                connections,
+            });
+        }
         Self {
             queue,
             events,
             site,
         }
-    }
-
-    /// For `-r`, started before the path is looked at: all but one of the
-    /// `--parallel` workers log in meanwhile (the connection that looks is
-    /// the last one, and counts against the site's limit), so the
-    /// transfers do not wait for logins one after the other.
-    fn start_recursive(config: &SessionConfig, options: &Options) -> Self {
-        let run = Self::start(config.clone(), options);
-        let others = |n: usize| n.saturating_sub(1);
-        let mut connections = others(usize::from(options.parallel));
-        if let Some(limit) = config.max_connections {
-            connections = connections.min(others(usize::from(limit)));
-        }
-        run.queue.send(QueueCommand::Connect {
-            site: run.site.clone(),
-            connections,
-        });
-        run
     }
 }
 
@@ -1148,11 +1145,7 @@ async fn get(
     events: EventSink,
 ) -> Result<Finish, CliError> {
     let (url, config) = blocking_target(text, options).await?;
-    let run = if recursive {
-        QueueRun::start_recursive(&config, options)
-    } else {
-        QueueRun::start(config.clone(), options)
-    };
+    let run = QueueRun::start(&config, options, recursive);
     let (mut session, remote) = open(&url, &config, &events).await?;
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let name = session.decode(path::file_name(&remote));
@@ -1234,11 +1227,7 @@ async fn put(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let (url, config) = blocking_target(text, options).await?;
-    let run = if recursive && meta.is_dir() {
-        QueueRun::start_recursive(&config, options)
-    } else {
-        QueueRun::start(config.clone(), options)
-    };
+    let run = QueueRun::start(&config, options, recursive && meta.is_dir());
     let (mut session, remote) = open(&url, &config, &events).await?;
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     if meta.is_dir() {
@@ -1304,7 +1293,7 @@ async fn queue_command(
             let mut options = options.clone();
             options.queue = Some(file);
             run_queue(
-                QueueRun::start(config, &options),
+                QueueRun::start(&config, &options, false),
                 &options,
                 Work::ResumeAll,
                 false,

@@ -332,47 +332,25 @@ impl std::fmt::Debug for StoreWork {
 pub(crate) type Joined = std::result::Result<std::io::Result<()>, tokio::task::JoinError>;
 
 impl PendingStore {
-    /// Whether the store waits for its caller to run it ([`PendingStore::run`]).
+    /// Whether the store waits for its caller to run it ([`PendingStore::wait`]).
     pub(crate) fn is_held(&self) -> bool {
         matches!(self.work, StoreWork::Held(_))
     }
 
-    /// Waits until the file is in place (a held store runs now, here); its
-    /// error if it could not be.
-    pub(crate) async fn wait(mut self) -> Result<()> {
-        if self.is_held() {
-            return self.run();
-        }
-        let joined = self.joined().await;
-        self.settle(joined)
-    }
-
-    /// Runs a held store here and now (blocking, briefly: a small file on a
-    /// local disk).
-    pub(crate) fn run(self) -> Result<()> {
-        let failed = |why: &str| {
-            Err(EngineError::Internal(format!(
-                "storing {}: {why}",
-                self.target.display()
-            )))
+    /// Waits until the file is in place; a held store runs now, on this
+    /// thread (blocking, briefly: a small file on a local disk). Its error
+    /// if it could not be.
+    pub(crate) async fn wait(self) -> Result<()> {
+        let joined = match self.work {
+            StoreWork::Held(store) => Ok(store()),
+            StoreWork::Spawned(handle) => handle.await,
         };
-        match self.work {
-            StoreWork::Held(store) => {
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(store)) {
-                    Ok(stored) => stored.map_err(|source| EngineError::Local {
-                        path: self.target,
-                        source,
-                    }),
-                    Err(_) => failed("a panic"),
-                }
-            }
-            StoreWork::Spawned(_) => failed("it runs on the blocking pool"),
-        }
+        settled(self.target, joined)
     }
 
     /// Waits for a store on the blocking pool to end without consuming it
     /// (cancel-safe, for `select!`); [`PendingStore::settle`] then gives the
-    /// result. A held store never ends this way: run it.
+    /// result. A held store never ends this way: wait for it.
     pub(crate) async fn joined(&mut self) -> Joined {
         match &mut self.work {
             StoreWork::Spawned(handle) => handle.await,
@@ -382,16 +360,21 @@ impl PendingStore {
 
     /// The result of an ended store, as [`PendingStore::joined`] gave it.
     pub(crate) fn settle(self, joined: Joined) -> Result<()> {
-        match joined {
-            Ok(stored) => stored.map_err(|source| EngineError::Local {
-                path: self.target,
-                source,
-            }),
-            Err(e) => Err(EngineError::Internal(format!(
-                "storing {}: {e}",
-                self.target.display()
-            ))),
-        }
+        settled(self.target, joined)
+    }
+}
+
+/// A store of `target` that ended with `joined`, as the engine's result.
+fn settled(target: PathBuf, joined: Joined) -> Result<()> {
+    match joined {
+        Ok(stored) => stored.map_err(|source| EngineError::Local {
+            path: target,
+            source,
+        }),
+        Err(e) => Err(EngineError::Internal(format!(
+            "storing {}: {e}",
+            target.display()
+        ))),
     }
 }
 

@@ -269,14 +269,14 @@ impl Ready {
         self.by_site.is_empty()
     }
 
-    /// The first item, in queue order, of the sites `open` allows.
-    fn first(&self, mut open: impl FnMut(&SiteKey) -> bool) -> Option<ItemId> {
+    /// The first item, in queue order, of the sites `pick` allows, with
+    /// what `pick` gave for its site (a worker to run it, say).
+    fn first<T>(&self, mut pick: impl FnMut(&SiteKey) -> Option<T>) -> Option<(ItemId, T)> {
         self.by_site
             .iter()
-            .filter(|(site, _)| open(site))
-            .filter_map(|(_, set)| set.first())
-            .min()
-            .map(|&(_, id)| id)
+            .filter_map(|(site, set)| Some((*set.first()?, pick(site)?)))
+            .min_by_key(|(key, _)| *key)
+            .map(|((_, id), picked)| (id, picked))
     }
 }
 
@@ -1181,9 +1181,9 @@ impl Queue {
             return;
         }
         if self.walking.is_none()
-            && let Some(id) = self
+            && let Some((id, ())) = self
                 .ready_dirs
-                .first(|site| self.sites.contains_key(site) && self.walk_room(site))
+                .first(|site| (self.sites.contains_key(site) && self.walk_room(site)).then_some(()))
         {
             self.start_walk(id);
         }
@@ -1194,16 +1194,12 @@ impl Queue {
             if free.is_empty() {
                 break;
             }
-            let Some(id) = self.ready_files.first(|site| {
-                self.sites.contains_key(site) && self.worker_for(site, &free).is_some()
+            let Some((id, index)) = self.ready_files.first(|site| {
+                self.sites
+                    .contains_key(site)
+                    .then(|| self.worker_for(site, &free))
+                    .flatten()
             }) else {
-                break;
-            };
-            let Some(index) = self
-                .items
-                .get(&id)
-                .and_then(|item| self.worker_for(&item.site, &free))
-            else {
                 break;
             };
             if !self.start_file(index, id) {
@@ -1261,6 +1257,14 @@ impl Queue {
         };
         // A lent connection is the walk's to take.
         self.holders(site) < limit || self.idle_holder(site).is_some() || self.lent.has(site)
+    }
+
+    /// Whether a worker that stays has no connection to `site` (and could
+    /// take a lent one).
+    fn worker_without(&self, site: &SiteKey) -> bool {
+        self.workers
+            .iter()
+            .any(|w| !w.retiring && !w.holds.contains(site))
     }
 
     fn idle_holder(&self, site: &SiteKey) -> Option<usize> {
@@ -1445,11 +1449,7 @@ impl Queue {
     /// connection there) is closed rather than left idle.
     fn close_unwanted_lent(&mut self, site: &SiteKey) {
         let waiting = self.ready_files.by_site.contains_key(site);
-        let taker = self
-            .workers
-            .iter()
-            .any(|w| !w.retiring && !w.holds.contains(site));
-        if !(waiting && taker) {
+        if !(waiting && self.worker_without(site)) {
             self.lent.close_unless(|key, _| key != site);
         }
     }
@@ -1511,11 +1511,7 @@ impl Queue {
                     .sites
                     .get(&key)
                     .is_some_and(|site| site.generation == generation);
-                let wanted = self
-                    .workers
-                    .iter()
-                    .any(|w| !w.retiring && !w.holds.contains(&key));
-                if current && wanted {
+                if current && self.worker_without(&key) {
                     self.lent.push(key, session);
                 } else {
                     tokio::spawn(session.quit());

@@ -244,7 +244,7 @@ pub(super) async fn run_worker(
                 Ok(job) => job,
                 Err(_) => {
                     if let Some((id, store, received)) = storing.take()
-                        && !report_stored(&msgs, index, id, store.run(), received)
+                        && !store_and_report(&msgs, index, id, store, received).await
                     {
                         break;
                     }
@@ -274,7 +274,7 @@ pub(super) async fn run_worker(
         // Only a file's transfer has a wait to hide a held store behind.
         if !matches!(job, WorkerJob::File(_))
             && let Some((id, store, received)) = storing.take_if(|(_, s, _)| s.is_held())
-            && !report_stored(&msgs, index, id, store.run(), received)
+            && !store_and_report(&msgs, index, id, store, received).await
         {
             break;
         }
@@ -357,7 +357,7 @@ pub(super) async fn run_worker(
         if let Some(store) = deferred.filter(|_| result.is_ok()) {
             // At most one file waits for the disk: the one before goes first.
             if let Some((id, previous, earlier)) = storing.take()
-                && !report_stored(&msgs, index, id, previous.wait().await, earlier)
+                && !store_and_report(&msgs, index, id, previous, earlier).await
             {
                 break;
             }
@@ -385,7 +385,7 @@ pub(super) async fn run_worker(
         }
     }
     if let Some((id, store, result)) = storing.take() {
-        report_stored(&msgs, index, id, store.wait().await, result);
+        store_and_report(&msgs, index, id, store, result).await;
     }
     connections.close().await;
 }
@@ -405,13 +405,27 @@ async fn overlap(
         return Some(work.await);
     };
     let first = std::future::poll_fn(|cx| Poll::Ready(work.as_mut().poll(cx))).await;
-    if !report_stored(msgs, worker, id, store.run(), received) {
+    if !store_and_report(msgs, worker, id, store, received).await {
         return None;
     }
     Some(match first {
         Poll::Ready(result) => result,
         Poll::Pending => work.await,
     })
+}
+
+/// Waits for the store of an item whose bytes were `received` (a held one
+/// is written now, here; a panic in it fails the item), then reports the
+/// item; false when the queue is gone.
+async fn store_and_report(
+    msgs: &mpsc::UnboundedSender<Msg>,
+    worker: usize,
+    id: ItemId,
+    store: PendingStore,
+    received: JobResult,
+) -> bool {
+    let stored = catch_panic(store.wait()).await;
+    report_stored(msgs, worker, id, stored, received)
 }
 
 /// Reports an item whose bytes were `received` once its deferred store
@@ -455,10 +469,11 @@ pub(super) async fn run_walker(
             }
         })
         .await;
+        let key = SiteKey::of(&job.site);
         // A walk that went well gives its connection to the queue for a
         // worker (it may have done so before its last batch already).
         if result.is_ok()
-            && let Some(session) = connections.take(&SiteKey::of(&job.site))
+            && let Some(session) = connections.take(&key)
         {
             hand_over(&msgs, job.generation, session);
         }
@@ -469,7 +484,7 @@ pub(super) async fn run_walker(
                 .as_ref()
                 .is_err_and(|e| matches!(e, EngineError::Internal(_)))
         {
-            connections.release(&SiteKey::of(&job.site)).await;
+            connections.release(&key).await;
         }
         if msgs.send(Msg::WalkEnded { id: job.id, result }).is_err() {
             break;
