@@ -25,10 +25,11 @@ use crate::engine::{
     CharsetChoice, Credentials, DataMode, EngineError, Event, ExistsPolicy, LogKind, RetryPolicy,
     Session, SessionConfig, TreeReport,
 };
-use crate::names::{Platform, check_local_name};
+use crate::names::local_name;
 use crate::paths;
 use crate::protocol::listing::{EntryKind, ServerType};
 use crate::protocol::path;
+use crate::protocol::text::{escape_bytes, scrub};
 use crate::secret::Secret;
 use crate::sites::model::{charset_name, server_type_name};
 use crate::sites::{
@@ -901,9 +902,14 @@ fn kind_name(kind: EntryKind) -> &'static str {
 
 /// One `ls --json` entry, serialized straight from the listing (no
 /// intermediate JSON tree, so a huge listing costs little extra memory).
+/// `name` is the exact name (JSON escapes its control characters); when its
+/// bytes are not text in the site's charset, `name` is the escaped display
+/// form and `name_bytes` holds the exact bytes as hexadecimal.
 #[derive(serde::Serialize)]
 struct JsonEntry<'a> {
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_bytes: Option<String>,
     #[serde(rename = "type")]
     kind: &'static str,
     size: Option<u64>,
@@ -915,7 +921,11 @@ struct JsonEntry<'a> {
 impl<'a> JsonEntry<'a> {
     fn new(item: &'a crate::engine::RemoteEntry) -> Self {
         Self {
-            name: &item.name,
+            name: item.text.as_deref().unwrap_or(&item.name),
+            name_bytes: item
+                .text
+                .is_none()
+                .then(|| item.entry.name.iter().map(|b| format!("{b:02x}")).collect()),
             kind: kind_name(item.kind()),
             size: item.size(),
             modified: item.modified().map(|t| {
@@ -940,10 +950,12 @@ fn entry_line(item: &crate::engine::RemoteEntry) -> String {
         .modified()
         .map(|t| t.at.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default();
+    // `name` is escaped already (control characters, bidi overrides, bytes
+    // that do not decode): no server byte reaches the terminal raw.
     let mut line = format!("{kind} {size:>12} {modified:>16} {}", item.name);
     if let Some(target) = &item.entry.target {
         line.push_str(" -> ");
-        line.push_str(&String::from_utf8_lossy(target));
+        line.push_str(&escape_bytes(target));
     }
     line
 }
@@ -951,13 +963,16 @@ fn entry_line(item: &crate::engine::RemoteEntry) -> String {
 fn finish(report: &TreeReport, single: bool) -> Finish {
     for skipped in &report.skipped {
         if single {
-            eprintln!("skiff: skipped: {skipped} (use --overwrite to choose)");
+            eprintln!(
+                "skiff: skipped: {} (use --overwrite to choose)",
+                scrub(skipped)
+            );
         } else {
-            eprintln!("skiff: skipped: {skipped}");
+            eprintln!("skiff: skipped: {}", scrub(skipped));
         }
     }
     for failed in &report.failed {
-        eprintln!("skiff: failed: {failed}");
+        eprintln!("skiff: failed: {}", scrub(failed));
     }
     if !report.failed.is_empty() {
         Finish::Failed
@@ -1124,8 +1139,16 @@ async fn run_queue(
     Ok(finish(&TreeReport::from_items(items), single))
 }
 
+/// Prints a log line on stderr: every line with `--verbose`, else warnings
+/// only (a file larger than announced, a listing line that did not parse).
+/// Errors are reported once, by the command's own result, and security notes
+/// once, by `open`. Server text in a line was escaped where it was decoded;
+/// `scrub` is the last guard, so no control byte reaches the terminal.
 fn print_log(line: &LogLine, verbose: bool) {
     if !verbose {
+        if line.kind == LogKind::Warning && !crate::engine::is_security_note(&line.text) {
+            eprintln!("skiff: warning: {}", scrub(&line.text));
+        }
         return;
     }
     let mark = match line.kind {
@@ -1134,7 +1157,7 @@ fn print_log(line: &LogLine, verbose: bool) {
         LogKind::Reply => "<",
         LogKind::Warning | LogKind::Error => "!",
     };
-    eprintln!("[{}] {mark} {}", line.conn, line.text);
+    eprintln!("[{}] {mark} {}", line.conn, scrub(&line.text));
 }
 
 async fn get(
@@ -1148,7 +1171,8 @@ async fn get(
     let run = QueueRun::start(&config, options, recursive);
     let (mut session, remote) = open(&url, &config, &events).await?;
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
-    let name = session.decode(path::file_name(&remote));
+    let raw_name = path::file_name(&remote);
+    let name = session.charset().decode_exact(raw_name);
     let remote_display = session.decode(&remote);
     let dest_dir_named = dest.is_some_and(|d| d.as_os_str().to_string_lossy().ends_with('/'));
     if dest_dir_named && !dest.is_some_and(Path::is_dir) {
@@ -1166,14 +1190,24 @@ async fn get(
             )));
         }
         // As `cp -r SRC DEST`: into DEST/name when DEST is a folder, else as DEST.
-        let target = match dest {
-            None => PathBuf::from(if name.is_empty() { "." } else { &name }),
-            Some(d) if d.is_dir() && !name.is_empty() => d.join(&name),
-            Some(d) => d.to_path_buf(),
+        let local = if raw_name.is_empty() {
+            None
+        } else {
+            match local_name(name.as_deref(), raw_name) {
+                Ok(local) => Some(local),
+                Err(_) => {
+                    return Err(CliError::Usage(format!(
+                        "unsafe folder name: {remote_display}"
+                    )));
+                }
+            }
         };
-        if !name.is_empty() && check_local_name(&name, Platform::current()).is_err() {
-            return Err(CliError::Usage(format!("unsafe folder name: {name:?}")));
-        }
+        let target = match (dest, local) {
+            (None, None) => PathBuf::from("."),
+            (None, Some(local)) => PathBuf::from(local),
+            (Some(d), Some(local)) if d.is_dir() => d.join(local),
+            (Some(d), _) => d.to_path_buf(),
+        };
         let item = NewItem {
             direction: Direction::Download,
             local: absolute(target),
@@ -1185,12 +1219,11 @@ async fn get(
         };
         return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
     }
-    if let Err(why) = check_local_name(&name, Platform::current()) {
-        return Err(CliError::Usage(format!("{why}: {name:?}")));
-    }
+    let local = local_name(name.as_deref(), raw_name)
+        .map_err(|why| CliError::Usage(format!("{why}: {remote_display}")))?;
     let target = match dest {
-        None => PathBuf::from(&name),
-        Some(d) if d.is_dir() => d.join(&name),
+        None => PathBuf::from(local),
+        Some(d) if d.is_dir() => d.join(local),
         Some(d) => d.to_path_buf(),
     };
     let item = NewItem {
@@ -1322,7 +1355,7 @@ async fn show_queue(file: &Path) -> Result<Finish, CliError> {
         match event {
             QueueEvent::Upsert(items) => views.extend(items),
             QueueEvent::Log(line) if line.kind != LogKind::Status => {
-                eprintln!("skiff: {}", line.text)
+                eprintln!("skiff: {}", scrub(&line.text))
             }
             _ => {}
         }

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(finish)) => ExitCode::from(finish.code()),
         Ok(Err(e)) => {
-            eprintln!("skiff: {e}");
+            eprintln!("skiff: {}", skiff::protocol::text::scrub(&e.to_string()));
             ExitCode::FAILURE
         }
         Err(e) => {

@@ -3,7 +3,8 @@
 //! Pure. A hostile server can list names such as `../../.bashrc`, `/etc/x`,
 //! `C:x` or `a\r\nDELE b`; none of them may become a local path component.
 //! The rules of every platform are here regardless of the build host, so they
-//! are all tested everywhere.
+//! are all tested everywhere. [`local_name`] turns a listed name into a local
+//! one, keeping the server's bytes when they are not text in the site's charset.
 
 /// The file-system rules a name is checked against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,9 +116,95 @@ pub fn safe_local_name(name: &str, platform: Platform) -> Result<String, UnsafeN
     }
 }
 
+/// The local file name for a remote name on the platform Skiff runs on.
+///
+/// `text` is the name decoded exactly with the site's charset; it is made
+/// safe by [`safe_local_name`]. When the bytes do not decode (`None`: a server
+/// sending Latin-1 to a client reading UTF-8), the bytes themselves are the
+/// name on Unix, where file names are bytes; on Windows, whose names are
+/// UTF-16, each byte that is not UTF-8 becomes a lone surrogate (U+DC80 to
+/// U+DCFF, Python's `surrogateescape`), which no decoded text can hold. Either
+/// way two different server names never become one local name, and the same
+/// names as for text are refused.
+pub fn local_name(text: Option<&str>, raw: &[u8]) -> Result<std::ffi::OsString, UnsafeName> {
+    match text {
+        Some(text) => safe_local_name(text, Platform::current()).map(Into::into),
+        None => raw_local_name(raw),
+    }
+}
+
+/// [`local_name`] for bytes that are not text in the site's charset.
+fn raw_local_name(raw: &[u8]) -> Result<std::ffi::OsString, UnsafeName> {
+    if raw.is_empty() || raw == b"." || raw == b".." {
+        return Err(UnsafeName::Dots);
+    }
+    if raw.contains(&b'/') {
+        return Err(UnsafeName::Separator);
+    }
+    let has_control = raw.iter().any(|&b| b < 0x20 || b == 0x7f)
+        || raw
+            .utf8_chunks()
+            .any(|chunk| chunk.valid().chars().any(char::is_control));
+    if has_control {
+        return Err(UnsafeName::Control);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Ok(std::ffi::OsString::from_vec(raw.to_vec()))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStringExt;
+        let mut wide: Vec<u16> = Vec::with_capacity(raw.len());
+        for chunk in raw.utf8_chunks() {
+            let valid = safe_local_name(chunk.valid(), Platform::Windows)
+                .unwrap_or_else(|_| chunk.valid().replace(['\\', ':'], "_"));
+            wide.extend(valid.encode_utf16());
+            wide.extend(chunk.invalid().iter().map(|&b| 0xdc00 | u16::from(b)));
+        }
+        Ok(std::ffi::OsString::from_wide(&wide))
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        Ok(String::from_utf8_lossy(raw).into_owned().into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_do_not_decode_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let e9 = local_name(None, b"caf\xe9.txt").expect("safe");
+        let e8 = local_name(None, b"caf\xe8.txt").expect("safe");
+        assert_eq!(e9.as_bytes(), b"caf\xe9.txt");
+        assert_ne!(e9, e8);
+        assert_eq!(
+            local_name(Some("café.txt"), b"caf\xc3\xa9.txt").expect("safe"),
+            "café.txt"
+        );
+        assert_eq!(local_name(None, b"..").unwrap_err(), UnsafeName::Dots);
+        assert_eq!(
+            local_name(None, b"a/\xff").unwrap_err(),
+            UnsafeName::Separator
+        );
+        assert_eq!(
+            local_name(None, b"\xff\x1b[2J").unwrap_err(),
+            UnsafeName::Control
+        );
+        assert_eq!(
+            local_name(None, b"\xff\xc2\x9b").unwrap_err(),
+            UnsafeName::Control
+        );
+        assert_eq!(
+            local_name(Some("a\nb"), b"a\nb").unwrap_err(),
+            UnsafeName::Control
+        );
+    }
 
     #[test]
     fn safe_names_table() {

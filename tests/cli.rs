@@ -365,3 +365,276 @@ async fn errors_are_one_line_with_cause_first() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).starts_with("skiff: bad URL"));
 }
+
+// ---- Hostile servers, rows 29-33 of the shared table ----
+
+/// Hostile-servers row 29: `ls` never writes a raw control byte (ESC, BEL,
+/// an OSC 52 clipboard write, a bidi override) to the terminal; `--json`
+/// keeps the exact names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ls_escapes_terminal_controls_and_json_keeps_exact_names() {
+    let server = unftp::start().await;
+    let names = [
+        "esc\x1b[2Jcleared",
+        "bell\x07",
+        "clip\x1b]52;c;aGk=\x07",
+        "evil\u{202e}txt.exe",
+    ];
+    std::fs::create_dir_all(server.root.join("d")).expect("mkdir");
+    for name in names {
+        std::fs::write(server.root.join("d").join(name), b"x").expect("write");
+    }
+    let out = skiff(args(&["ls", &url(&server, "d")]), vec![]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for byte in [0x1b, 0x07] {
+        assert!(
+            !out.stdout.contains(&byte),
+            "raw {byte:#x} on stdout: {:?}",
+            text(&out.stdout)
+        );
+    }
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains('\u{202e}'), "{stdout}");
+    for shown in [
+        "esc\\x1b[2Jcleared",
+        "bell\\x07",
+        "clip\\x1b]52;c;aGk=\\x07",
+        "evil\\u{202e}txt.exe",
+    ] {
+        assert!(stdout.contains(shown), "{shown} in {stdout}");
+    }
+
+    let out = skiff(args(&["ls", "--json", &url(&server, "d")]), vec![]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let mut got: Vec<String> = items
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|i| i["name"].as_str().expect("name").to_string())
+        .collect();
+    got.sort();
+    let mut want: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "exact names round-trip through JSON");
+}
+
+use support::fake::{self, Conn};
+
+/// A scripted server for the CLI: `dir(path)` gives a folder's MLSD listing
+/// (or `None`: not a folder, CWD refused), `file(command)` a RETR's bytes,
+/// `size(path)` a SIZE answer.
+async fn scripted(
+    dir: fn(&str) -> Option<Vec<u8>>,
+    file: fn(&str) -> Vec<u8>,
+    size: fn(&str) -> Option<u64>,
+) -> fake::Fake {
+    fake::start(move |mut conn: Conn| async move {
+        conn.greet().await;
+        let mut cwd = String::from("/");
+        while let Some(line) = conn.recv().await {
+            if let Some(path) = line.strip_prefix("CWD ") {
+                if dir(path).is_some() {
+                    cwd = path.to_string();
+                    conn.send("250 ok").await;
+                } else {
+                    conn.send("550 not a folder").await;
+                }
+            } else if let Some(path) = line.strip_prefix("SIZE ") {
+                match size(path) {
+                    Some(n) => conn.send(&format!("213 {n}")).await,
+                    None => conn.send("550 no").await,
+                }
+            } else if line.starts_with("MDTM") {
+                conn.send("550 no").await;
+            } else if line == "EPSV" {
+                let listing = dir(&cwd).unwrap_or_default();
+                conn.serve_data(|command| {
+                    if command.starts_with("MLSD") {
+                        listing
+                    } else {
+                        file(command)
+                    }
+                })
+                .await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await
+}
+
+fn fake_url(server: &fake::Fake, path: &str) -> String {
+    format!("ftp://{}/{path}", server.addr)
+}
+
+/// Hostile-servers row 31: sizes past 2^64 or below zero are listed with
+/// an unknown size, not dropped and not another number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sizes_out_of_range_list_as_unknown() {
+    let server = scripted(
+        |dir| {
+            (dir == "/d").then(|| {
+                b"type=file;size=18446744073709551616; huge\r\ntype=file;size=-1; negative\r\ntype=file;size=5; fine\r\n"
+                    .to_vec()
+            })
+        },
+        |_| Vec::new(),
+        |_| None,
+    )
+    .await;
+    let out = skiff(args(&["ls", "--json", &fake_url(&server, "d")]), vec![]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let sizes: Vec<(String, serde_json::Value)> = items
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap_or_default().to_string(),
+                i["size"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sizes,
+        vec![
+            ("huge".to_string(), serde_json::Value::Null),
+            ("negative".to_string(), serde_json::Value::Null),
+            ("fine".to_string(), serde_json::json!(5)),
+        ]
+    );
+}
+
+/// Hostile-servers row 32: names that are not UTF-8 (Latin-1 `café`, `cafè`)
+/// with no charset set arrive as two local files with the server's exact
+/// bytes; the listing shows them escaped and the log names the likely charset.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_in_an_undeclared_charset_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let server = scripted(
+        |dir| {
+            (dir == "/d").then(|| {
+                b"type=file;size=3; caf\xe9.txt\r\ntype=file;size=3; caf\xe8.txt\r\n".to_vec()
+            })
+        },
+        |_| b"abc".to_vec(),
+        |_| None,
+    )
+    .await;
+    let out = skiff(args(&["ls", &fake_url(&server, "d")]), vec![]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("caf\\xe9.txt") && stdout.contains("caf\\xe8.txt"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("set the site's charset"), "{stderr}");
+    assert!(stderr.contains("look like"), "{stderr}");
+
+    let local = tempfile::tempdir().expect("tmp");
+    let dest = local.path().join("out");
+    let out = skiff(
+        args(&[
+            "get",
+            "-r",
+            &fake_url(&server, "d"),
+            dest.to_str().expect("utf8"),
+        ]),
+        vec![],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut got: Vec<Vec<u8>> = std::fs::read_dir(&dest)
+        .expect("dest")
+        .map(|e| e.expect("entry").file_name().as_bytes().to_vec())
+        .collect();
+    got.sort();
+    assert_eq!(got, vec![b"caf\xe8.txt".to_vec(), b"caf\xe9.txt".to_vec()]);
+}
+
+/// Hostile-servers row 30: a link inside the destination that leads outside
+/// it is never written through: nothing lands outside, the run names the
+/// path and exits 3.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_leaving_the_destination_is_not_written_through() {
+    let server = scripted(
+        |dir| match dir {
+            "/d" => Some(b"type=dir; sub\r\ntype=file;size=3; top.txt\r\n".to_vec()),
+            "/d/sub" => Some(b"type=file;size=3; planted.txt\r\n".to_vec()),
+            _ => None,
+        },
+        |_| b"abc".to_vec(),
+        |_| None,
+    )
+    .await;
+    let local = tempfile::tempdir().expect("tmp");
+    let outside = local.path().join("outside");
+    let dest = local.path().join("dest");
+    std::fs::create_dir_all(dest.join("d")).expect("mkdir");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::os::unix::fs::symlink("../../outside", dest.join("d/sub")).expect("link");
+    let out = skiff(
+        args(&[
+            "get",
+            "-r",
+            &fake_url(&server, "d"),
+            &format!("{}/", dest.display()),
+        ]),
+        vec![],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("outside the destination"), "{stderr}");
+    assert!(stderr.contains("d/sub"), "names the path: {stderr}");
+    assert_eq!(
+        std::fs::read_dir(&outside).expect("outside").count(),
+        0,
+        "nothing written outside"
+    );
+    assert_eq!(std::fs::read(dest.join("d/top.txt")).expect("top"), b"abc");
+}
+
+/// Hostile-servers row 33: a file larger than SIZE said arrives whole, with a
+/// warning, and counts as done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_larger_than_announced_is_kept_whole() {
+    let server = scripted(
+        |dir| (dir == "/").then(Vec::new),
+        |_| (0..1024 * 1024).map(|i| (i % 251) as u8).collect(),
+        |path| (path == "/big.bin").then_some(512 * 1024),
+    )
+    .await;
+    let local = tempfile::tempdir().expect("tmp");
+    let target = local.path().join("big.bin");
+    let out = skiff(
+        args(&[
+            "get",
+            &fake_url(&server, "big.bin"),
+            target.to_str().expect("utf8"),
+        ]),
+        vec![],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("larger than the server announced"),
+        "{stderr}"
+    );
+    let got = std::fs::read(&target).expect("kept");
+    let want: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
+    assert!(
+        got == want,
+        "every byte kept: {} of {}",
+        got.len(),
+        want.len()
+    );
+    assert!(!local.path().join("big.bin.skiffpart").exists());
+}

@@ -478,7 +478,8 @@ async fn refused_passive_falls_back_to_active() {
     );
 }
 
-/// Endless, huge or NUL-laden replies end the session with a clear error, fast.
+/// Endless or huge replies, or none at all, end the session with a clear
+/// error, fast. (A NUL in reply text is accepted: hostile.rs, row 27.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_replies_are_bounded() {
     type Script = fn(Conn) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
@@ -497,17 +498,15 @@ async fn hostile_replies_are_bounded() {
             tokio::time::sleep(Duration::from_secs(5)).await;
         })
     };
-    let nul: Script = |mut conn| Box::pin(async move { conn.send_raw(b"220 a\0b\r\n").await });
     let silent: Script = |conn| {
         Box::pin(async move {
             let _held_open = conn;
             tokio::time::sleep(Duration::from_secs(10)).await;
         })
     };
-    let cases: [(Script, &str); 4] = [
+    let cases: [(Script, &str); 3] = [
         (endless, "more than 10000 lines"),
         (long_line, "longer than 65536 bytes"),
-        (nul, "NUL byte"),
         (silent, "timed out"),
     ];
     for (script, message) in cases {

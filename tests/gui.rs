@@ -753,3 +753,40 @@ impl egui::DroppedFile for DesktopFile {
         std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
+
+/// Hostile-servers row 29: a name holding a terminal escape is shown with
+/// a visible escape in the remote table, never with the raw byte.
+#[test]
+fn a_name_with_control_characters_is_shown_escaped() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::write(server.root.join("evil\x1b[31mred\x07.txt"), b"x").expect("seed");
+    std::fs::write(server.root.join("plain.txt"), b"y").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    let mut harness = harness(local.path());
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).iter().any(|n| n.starts_with("evil"))
+    });
+    let names = remote_names(app(&harness));
+    assert!(
+        names.iter().all(|n| !n.chars().any(char::is_control)),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n == "evil\\x1b[31mred\\x07.txt"),
+        "{names:?}"
+    );
+    // What is drawn is the escaped text too.
+    assert!(
+        harness
+            .get_all_by_label_contains("evil\\x1b[31mred\\x07.txt")
+            .count()
+            >= 1
+    );
+    assert_eq!(
+        harness.query_all_by_label_contains("evil\x1b").count(),
+        0,
+        "no raw ESC in any label"
+    );
+}

@@ -12,7 +12,7 @@
 //! | 7 CR/LF/NUL in names | `command.rs` unit tests; `engine.rs` hostile names (no DELE sent) |
 //! | 8 257 quirks | `path.rs` unit tests; `engine.rs` `pwd_reply_quirks` |
 //! | 9 malformed listing lines | listing junk-at-every-position unit tests; fuzzing |
-//! | 10, 11, 12 huge line, endless reply, NUL | `engine.rs` `hostile_replies_are_bounded`; `endless_replies_keep_memory_bounded` (peak RSS) |
+//! | 10, 11, 12 huge line, endless reply, NUL (now accepted: row 27) | `engine.rs` `hostile_replies_are_bounded`; `endless_replies_keep_memory_bounded` (peak RSS) |
 //! | 13 replies in one packet; bytes before TLS | `reply.rs` unit tests; `plaintext_injected_before_tls_is_discarded` |
 //! | 14 stalled server, slow data | `engine.rs` `hostile_replies_are_bounded`, `stalled_data_connection_times_out` |
 //! | 15 foreign PASV address | `engine.rs` `foreign_pasv_address_is_not_followed` |
@@ -27,6 +27,13 @@
 //! | 24 530/421 at login, 332 ACCT | `login_421_is_retried_a_bounded_number_of_times`, `account_is_sent_when_asked` |
 //! | 25 password in logs | `engine.rs`, `cli.rs`, `interop.rs` (`PASS ****`, never the password) |
 //! | 26 saved credentials | not yet: passwords are never stored (the site manager issue adds the keyring) |
+//! | 27 control bytes in reply text | `reply_text_with_control_bytes_is_accepted_and_logged_escaped`; `reply.rs` unit tests |
+//! | 28 1xx to any command | `a_preliminary_reply_to_any_command_is_waited_for` |
+//! | 29 terminal escapes, LF in names | `a_bare_lf_in_an_mlsd_name_is_one_entry`; `cli.rs` `ls_escapes_terminal_controls_and_json_keeps_exact_names`; `gui.rs` `a_name_with_control_characters_is_shown_escaped`; `protocol/text.rs` unit tests |
+//! | 30 a link in the destination | `cli.rs` `a_link_leaving_the_destination_is_not_written_through`; `disk.rs` unit test |
+//! | 31 sizes out of range | `cli.rs` `sizes_out_of_range_list_as_unknown`; listing unit tests |
+//! | 32 names in an undeclared charset | `cli.rs` `names_in_an_undeclared_charset_keep_their_bytes`; `names.rs` unit tests |
+//! | 33 more bytes than announced | `cli.rs` `a_file_larger_than_announced_is_kept_whole` |
 //!
 //! TLS rows use a server scripted by hand over tokio-rustls with an rcgen
 //! certificate the client pins.
@@ -601,4 +608,116 @@ async fn listing_over_the_cap_is_a_clear_error() {
         session.noop().await.expect("noop");
         assert_eq!(server.commands().iter().any(|c| c == "ABOR"), aborts);
     }
+}
+
+/// Row 27: a NUL or another control byte in a reply's text is accepted and
+/// logged escaped; login and commands go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reply_text_with_control_bytes_is_accepted_and_logged_escaped() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.send_raw(b"220 hello\0 \x1b[2J there\r\n").await;
+        while let Some(line) = conn.recv().await {
+            if line.starts_with("PASS") {
+                conn.send_raw(b"230 Welcome\0 aboard\x07\r\n").await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut session = Session::connect(plain_config(server.addr), EventSink::new(tx))
+        .await
+        .expect("a NUL in the text does not stop the login");
+    session.noop().await.expect("still in sync");
+    drop(session);
+    let mut logged = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        if let skiff::engine::Event::Log(line) = event {
+            logged.push(line.text);
+        }
+    }
+    assert!(
+        logged.iter().any(|l| l == "230 Welcome\\x00 aboard\\x07"),
+        "{logged:?}"
+    );
+    assert!(
+        logged.iter().any(|l| l == "220 hello\\x00 \\x1b[2J there"),
+        "{logged:?}"
+    );
+    assert!(
+        logged.iter().all(|l| !l.chars().any(char::is_control)),
+        "{logged:?}"
+    );
+}
+
+/// Row 28: a 1xx reply to a command that opens no data connection means
+/// "wait": the final reply is read, and a download goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preliminary_reply_to_any_command_is_waited_for() {
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line.starts_with("TYPE") {
+                conn.send("150 thinking").await;
+                conn.send("200 Type set").await;
+            } else if line.starts_with("CWD") {
+                conn.send("120 ready in a moment\r\n250 ok").await;
+            } else if line == "EPSV" {
+                conn.serve_data(|_| b"payload".to_vec()).await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let mut session = Session::connect(plain_config(server.addr), EventSink::none())
+        .await
+        .expect("TYPE I answered 150 then 200 logs in");
+    session
+        .cwd(b"/x")
+        .await
+        .expect("CWD waited through its 120");
+    let mut got = Vec::new();
+    let bytes = session
+        .download(b"/f", &mut got, 0, Some(7), &CancellationToken::new())
+        .await
+        .expect("download");
+    assert_eq!((bytes, got.as_slice()), (7, &b"payload"[..]));
+    session.noop().await.expect("in sync");
+}
+
+/// Row 29: in MLSD, whose lines end in CR LF, a bare LF is part of a name:
+/// one entry (refused as a local name), never a second, planted entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_lf_in_an_mlsd_name_is_one_entry() {
+    let server = fake::start(|conn: Conn| {
+        serve_listings(conn, |_| {
+            "type=file;size=3; a\ntype=file;size=3; planted\r\ntype=file;size=3; c\r\n".to_string()
+        })
+    })
+    .await;
+    let outer = tempfile::tempdir().expect("tmp");
+    let root = outer.path().join("root");
+    let report = skiff::engine::tree::download_tree(
+        &tree_settings(plain_config(server.addr)),
+        b"/d",
+        &root,
+        1,
+    )
+    .await
+    .expect("tree");
+    let mut paths = Vec::new();
+    all_paths(&root, &mut paths);
+    assert_eq!(paths, vec![root.join("c")], "{report:?}");
+    assert_eq!(report.skipped.len(), 1, "{report:?}");
+    assert!(
+        report.skipped[0].contains("control character"),
+        "{report:?}"
+    );
+    assert!(
+        !server.commands().iter().any(|c| c.contains("planted")),
+        "{:?}",
+        server.commands()
+    );
 }

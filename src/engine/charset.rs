@@ -1,6 +1,13 @@
 //! Conversion of remote names between the server's bytes and display strings.
+//!
+//! Two readings of the same bytes: [`Charset::decode`] is for showing (control
+//! characters, bidi overrides and bytes that do not decode are escaped, so a
+//! name can never drive a terminal or hide its ending), [`Charset::decode_exact`]
+//! is the text itself, or nothing when the bytes are not in the charset. A name
+//! sent back to the server is always the listing's bytes, never either string.
 
 use super::error::{EngineError, Result};
+use crate::protocol::text::{escape, escape_bytes};
 
 /// The charset of one session's remote names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,10 +33,28 @@ impl Charset {
         self.encoding.name()
     }
 
-    /// Server bytes to a display string (undecodable bytes become U+FFFD).
+    /// Whether this is UTF-8, the default when a site names no charset.
+    pub fn is_utf8(&self) -> bool {
+        self.encoding == encoding_rs::UTF_8
+    }
+
+    /// Server bytes to a display string: control characters, bidi overrides
+    /// and backslashes escaped (`\x1b`, `\u{202e}`, `\\`); in UTF-8 a byte
+    /// that does not decode is shown as `\xe9`, in another charset as U+FFFD.
     pub fn decode(&self, bytes: &[u8]) -> String {
-        let (text, _, _) = self.encoding.decode(bytes);
-        text.into_owned()
+        if self.is_utf8() {
+            return escape_bytes(bytes).into_owned();
+        }
+        let (text, _) = self.encoding.decode_without_bom_handling(bytes);
+        escape(&text).into_owned()
+    }
+
+    /// Server bytes to the exact text they hold, or `None` when they are not
+    /// valid in this charset.
+    pub fn decode_exact(&self, bytes: &[u8]) -> Option<String> {
+        self.encoding
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(|text| text.into_owned())
     }
 
     /// A user's string to server bytes; fails when a character has no encoding.
@@ -56,6 +81,17 @@ mod tests {
         assert_eq!(bytes, b"\xc4\xe3\xba\xc3.txt");
         assert_eq!(gbk.decode(&bytes), "你好.txt");
         assert!(gbk.encode("😀").is_err());
-        assert_eq!(Charset::utf8().decode(b"a\xffb"), "a\u{fffd}b");
+        assert_eq!(Charset::utf8().decode(b"a\xffb"), "a\\xffb");
+        assert_eq!(
+            Charset::utf8().decode(b"a\x1b]52;c;x\x07"),
+            "a\\x1b]52;c;x\\x07"
+        );
+        assert_eq!(gbk.decode(b"\xc4\xe3\x1b"), "你\\x1b");
+        assert_eq!(Charset::utf8().decode_exact(b"a\xffb"), None);
+        assert_eq!(
+            Charset::utf8().decode_exact(b"a\x1b").as_deref(),
+            Some("a\x1b")
+        );
+        assert_eq!(gbk.decode_exact(&bytes).as_deref(), Some("你好.txt"));
     }
 }

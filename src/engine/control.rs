@@ -172,10 +172,37 @@ impl Control {
         }
     }
 
-    /// Sends a command and reads its first reply.
+    /// Sends a command and reads its reply: the first one for a command that
+    /// opens a data connection (its 1xx says the data is coming), the final
+    /// one for any other. RFC 959 allows a 1xx before the final reply of every
+    /// command, so such a "wait" is logged and skipped; the whole wait is
+    /// bounded by one idle timeout, however many 1xx lines trickle in.
     pub(crate) async fn command(&mut self, command: &Command) -> Result<Reply> {
         self.send(command).await?;
-        self.read_reply().await
+        if command.opens_data() {
+            return self.read_reply().await;
+        }
+        self.final_reply().await
+    }
+
+    /// Reads replies until one that is not 1xx, all within one idle timeout.
+    pub(crate) async fn final_reply(&mut self) -> Result<Reply> {
+        let timeout = self.timeout;
+        let wait = async {
+            loop {
+                let reply = self.read_reply_untimed().await?;
+                if !reply.is_preliminary() {
+                    return Ok(reply);
+                }
+            }
+        };
+        match tokio::time::timeout(timeout, wait).await {
+            Ok(result) => result,
+            Err(_) => Err(EngineError::Timeout {
+                phase: "waiting for the server's reply",
+                secs: timeout.as_secs(),
+            }),
+        }
     }
 
     /// Sends a command and requires a reply of class 2 (or 3 where `intermediate_ok`).

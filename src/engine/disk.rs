@@ -117,6 +117,36 @@ pub(crate) fn create_whole(
 /// file elsewhere, go to the blocking pool.
 pub(crate) const INLINE_STORE_MAX: usize = 64 * 1024;
 
+/// The first symbolic link (or Windows junction) below `root` on the way to
+/// `dir` that resolves outside `root`, or cannot be resolved: a download
+/// must not write through it. Links that stay inside `root` are followed as
+/// the user made them; `root` itself was chosen by the user and may be a
+/// link. Blocking.
+pub(crate) fn link_leaving(root: &Path, dir: &Path) -> Option<std::path::PathBuf> {
+    let below = dir.strip_prefix(root).ok()?;
+    let mut path = root.to_path_buf();
+    let mut real_root = None;
+    for component in below.components() {
+        path.push(component);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let real_root = match &real_root {
+                    Some(real) => real,
+                    None => real_root.insert(std::fs::canonicalize(root).ok()?),
+                };
+                match std::fs::canonicalize(&path) {
+                    Ok(real) if real.starts_with(real_root) => {}
+                    _ => return Some(path),
+                }
+            }
+            Ok(_) => {}
+            // Not there yet: nothing further down can be a link either.
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 /// Whether `dir` is on a local disk file system, where creating a small file
 /// never waits long. A network or FUSE file system (NFS, SMB, sshfs) can
 /// stall for seconds and is not; nor is anything where this cannot be told
@@ -226,6 +256,38 @@ fn stopped() -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leaving_the_destination_are_found() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().join("dest");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(root.join("inner/deep")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::os::unix::fs::symlink("../outside", root.join("sub")).expect("link");
+        std::os::unix::fs::symlink("inner", root.join("stays")).expect("link");
+        std::os::unix::fs::symlink("nowhere", root.join("dangling")).expect("link");
+        assert_eq!(
+            link_leaving(&root, &root.join("sub/x")),
+            Some(root.join("sub"))
+        );
+        assert_eq!(
+            link_leaving(&root, &root.join("sub")),
+            Some(root.join("sub"))
+        );
+        assert_eq!(
+            link_leaving(&root, &root.join("dangling/x")),
+            Some(root.join("dangling"))
+        );
+        assert_eq!(link_leaving(&root, &root.join("stays/deep")), None);
+        assert_eq!(link_leaving(&root, &root.join("inner/new/x")), None);
+        assert_eq!(link_leaving(&root, &root), None);
+        // The chosen destination itself may be a link.
+        let alias = tmp.path().join("alias");
+        std::os::unix::fs::symlink(&outside, &alias).expect("link");
+        assert_eq!(link_leaving(&alias, &alias.join("a/b")), None);
+    }
 
     #[tokio::test]
     async fn writes_every_buffer_in_order_and_recycles_them() {

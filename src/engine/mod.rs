@@ -34,7 +34,7 @@ pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConf
 pub use error::{EngineError, Result};
 pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};
 pub use policy::ExistsPolicy;
-pub use session::{RemoteEntry, RemoteListing, Session, UploadStart};
+pub use session::{RemoteEntry, RemoteListing, Session, UploadStart, is_security_note};
 pub use tls::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
 pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
 pub use tree::TreeReport;

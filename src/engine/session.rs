@@ -32,8 +32,15 @@ const CHUNK: usize = 1024 * 1024;
 /// One entry of a remote listing, with its name decoded for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteEntry {
-    /// The name decoded with the site's charset, for display.
+    /// The name decoded with the site's charset, for display: control
+    /// characters and bytes that do not decode are escaped
+    /// ([`crate::engine::Charset::decode`]).
     pub name: String,
+    /// The exact text of the name in the site's charset, `None` when its
+    /// bytes are not valid there (a server that sends Latin-1 names to a
+    /// client reading UTF-8). Local file names are made from this or, when
+    /// it is `None`, from the bytes themselves.
+    pub text: Option<String>,
     /// The parsed entry, with the name as the server's exact bytes.
     pub entry: ListEntry,
 }
@@ -53,6 +60,21 @@ impl RemoteEntry {
     pub fn modified(&self) -> Option<ListTime> {
         self.entry.modified
     }
+}
+
+/// The security note of a server that offered TLS before and refuses it now.
+const NOTE_TLS_GONE: &str = "This server offered TLS before and refuses it now: someone may be \
+     tampering with the connection. Continuing without TLS";
+
+/// The security note of a server that does not offer TLS to a login with a password.
+const NOTE_NO_TLS: &str =
+    "The server does not offer TLS: the password and files are sent in clear text";
+
+/// Whether a log line is one of the security notes that
+/// [`Session::security_notes`] also returns, so a front end that shows those
+/// once can leave the log's copies out.
+pub fn is_security_note(text: &str) -> bool {
+    text == NOTE_TLS_GONE || text == NOTE_NO_TLS
 }
 
 /// A directory listing.
@@ -142,10 +164,7 @@ impl Session {
             let tls = self.tls.clone().ok_or(EngineError::Closed)?;
             self.tls_info = Some(self.control.start_tls(&tls).await?);
         }
-        let mut greeting = self.control.read_reply().await?;
-        while greeting.is_preliminary() {
-            greeting = self.control.read_reply().await?;
-        }
+        let greeting = self.control.final_reply().await?;
         if !greeting.is_success() {
             return Err(login_refused(&greeting));
         }
@@ -227,19 +246,14 @@ impl Session {
             });
         }
         if self.config.tls.offered_before {
-            self.note(
-                "This server offered TLS before and refuses it now: someone may be \
-                 tampering with the connection. Continuing without TLS",
-            );
+            self.note(NOTE_TLS_GONE);
         } else if !anonymous {
-            self.note(
-                "The server does not offer TLS: the password and files are sent in clear text",
-            );
+            self.note(NOTE_NO_TLS);
         }
         Ok(())
     }
 
-    fn note(&mut self, text: &str) {
+    fn note(&mut self, text: &'static str) {
         self.control.log(LogKind::Warning, text);
         self.security_notes.push(text.to_string());
     }
@@ -462,7 +476,7 @@ impl Session {
             ListFormat::List => self.config.timezone_offset_minutes,
             ListFormat::Mlsd => 0,
         };
-        let entries = listing
+        let entries: Vec<RemoteEntry> = listing
             .entries
             .into_iter()
             .map(|mut entry| {
@@ -471,14 +485,49 @@ impl Session {
                 }
                 RemoteEntry {
                     name: charset.decode(&entry.name),
+                    text: charset.decode_exact(&entry.name),
                     entry,
                 }
             })
             .collect();
+        if matches!(self.config.charset, CharsetChoice::Auto) {
+            self.suggest_charset(&entries);
+        }
         Ok(RemoteListing {
             entries,
             skipped_lines: listing.skipped.len(),
         })
+    }
+
+    /// With no charset chosen for the site, names that are not UTF-8 are shown
+    /// with `\xNN` escapes (and still sent back as the exact bytes): the log
+    /// says so once per listing and names the legacy charset they most likely
+    /// are in (chardetng, Firefox's detector, fed only those names).
+    fn suggest_charset(&self, entries: &[RemoteEntry]) {
+        let foreign: Vec<&[u8]> = entries
+            .iter()
+            .filter(|e| e.text.is_none())
+            .map(|e| &e.entry.name[..])
+            .collect();
+        if foreign.is_empty() {
+            return;
+        }
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        for name in &foreign {
+            detector.feed(name, false);
+            detector.feed(b"\n", false);
+        }
+        detector.feed(b"", true);
+        let likely = detector.guess(None, chardetng::Utf8Detection::Deny);
+        let count = foreign.len();
+        let names = if count == 1 { "name is" } else { "names are" };
+        self.control.log(
+            LogKind::Warning,
+            format!(
+                "{count} {names} not valid UTF-8 and shown with \\x escapes; they look like {}: set the site's charset to read them",
+                likely.name()
+            ),
+        );
     }
 
     /// Downloads `remote` into `sink`, starting at byte `offset` (REST) when it
@@ -560,6 +609,20 @@ impl Session {
             )
             .await?;
         let total = offset + got;
+        if let Some(expected) = expected
+            && total > expected
+            && offset == 0
+        {
+            // The file grew, or the announced size was wrong: every byte the
+            // server sent is kept, and the transfer is complete.
+            self.control.log(
+                LogKind::Warning,
+                format!(
+                    "The file is larger than the server announced ({total} bytes, not {expected}); kept whole: {display}"
+                ),
+            );
+            return Ok(got);
+        }
         if let Some(expected) = expected
             && total != expected
         {
@@ -675,7 +738,7 @@ impl Session {
                     let _ = tokio::time::timeout(timeout, drain).await;
                 }
                 drop(data);
-                let reply = self.control.read_reply().await?;
+                let reply = self.control.final_reply().await?;
                 if !reply.is_success() {
                     return Err(transfer_failed(&self.control, offset + sent, &reply));
                 }
@@ -692,7 +755,7 @@ impl Session {
             Err(e) => {
                 drop(data);
                 // The server's own account of the failure is the better message.
-                match self.control.read_reply().await {
+                match self.control.final_reply().await {
                     Ok(reply) if !reply.is_success() => {
                         Err(transfer_failed(&self.control, offset + sent, &reply))
                     }
@@ -786,8 +849,12 @@ impl Session {
                     }
                 }
                 reply = self.control.read_reply_untimed(), if final_reply.is_none() => {
-                    // The final reply often overtakes the last data bytes: keep draining.
-                    final_reply = Some(reply?);
+                    // The final reply often overtakes the last data bytes: keep
+                    // draining. A further 1xx is only "still working".
+                    let reply = reply?;
+                    if !reply.is_preliminary() {
+                        final_reply = Some(reply);
+                    }
                 }
             }
         }
@@ -800,7 +867,7 @@ impl Session {
         // The final reply is read whatever happened to the bytes, to stay in sync.
         let reply = match final_reply {
             Some(reply) => reply,
-            None => self.control.read_reply().await?,
+            None => self.control.final_reply().await?,
         };
         stored?;
         if !reply.is_success() {
@@ -917,7 +984,7 @@ impl Session {
                 // The server is still trying; its 425 (or whatever comes) ends the command.
                 let reply = self
                     .control
-                    .read_reply()
+                    .final_reply()
                     .await
                     .map_err(DataFailure::Fatal)?;
                 if reply.is_success() {
@@ -959,7 +1026,7 @@ impl Session {
                     format!("TLS on the data connection failed: {why}"),
                 );
                 // The server ends the command with its own error; read it to stay in sync.
-                if let Ok(reply) = self.control.read_reply().await {
+                if let Ok(reply) = self.control.final_reply().await {
                     return Err(EngineError::Tls(format!(
                         "data connection: {why} (server: {} {})",
                         reply.code,

@@ -155,6 +155,20 @@ impl Command {
         }
     }
 
+    /// Whether the command transfers over a data connection, so that a 1xx
+    /// reply to it means "the data is coming" and the caller reads the data
+    /// before the final reply. A 1xx to any other command is only "wait".
+    pub fn opens_data(&self) -> bool {
+        matches!(
+            self,
+            Command::Mlsd(_)
+                | Command::List(_)
+                | Command::Retr(_)
+                | Command::Stor(_)
+                | Command::Appe(_)
+        )
+    }
+
     /// The argument's bytes, if any.
     fn argument(&self) -> Option<Vec<u8>> {
         let text = |s: &str| Some(s.as_bytes().to_vec());

@@ -10,6 +10,7 @@ pub mod feat;
 pub mod listing;
 pub mod path;
 pub mod reply;
+pub mod text;
 
 pub use address::{AddressError, parse_epsv, parse_pasv};
 pub use command::{Command, CommandError, ProtectionLevel, TransferType};

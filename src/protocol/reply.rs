@@ -3,8 +3,16 @@
 //! Pure: it is handed bytes and says "here is a reply", "need more bytes" or
 //! "this is not FTP". It never reads a socket and never buffers without bound:
 //! a line, a reply's size and its line count are all capped.
+//!
+//! Liberal where no harm can follow: a NUL, a bare CR or another control byte
+//! in a reply's *text* is kept (lftp, curl and wget all accept it). The text is
+//! shown only through [`super::text::escape_bytes`] ([`Reply::text_lossy`],
+//! [`Reply::message`]), and what becomes a path (the 257 reply) refuses
+//! control bytes where it is parsed.
 
 use bytes::{Buf, BytesMut};
+
+use super::text::escape_bytes;
 
 /// Limits that keep a hostile server from exhausting memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +56,6 @@ pub enum ReplyError {
         /// The limit in force.
         max: usize,
     },
-    /// A NUL byte, which no FTP reply may contain.
-    #[error("server reply contains a NUL byte")]
-    NulByte,
-    /// A carriage return inside a line (it could rewrite what a log shows).
-    #[error("server reply contains a bare CR inside a line")]
-    BareCr,
     /// The first line does not start with a three-digit code.
     #[error("malformed server reply: {line:?}")]
     Malformed {
@@ -100,23 +102,23 @@ impl Reply {
             .unwrap_or(&[])
     }
 
-    /// The whole reply as one string for messages and logs, lines joined by `\n`.
+    /// The whole reply as one string for messages and logs, lines joined by
+    /// `\n`, control bytes and invalid UTF-8 escaped.
     pub fn text_lossy(&self) -> String {
         let mut out = String::new();
         for (i, line) in self.lines.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&String::from_utf8_lossy(line));
+            out.push_str(&escape_bytes(line));
         }
         out
     }
 
-    /// The message of a single-line reply (or the first line), for errors.
+    /// The message of a single-line reply (or the first line), for errors,
+    /// control bytes and invalid UTF-8 escaped.
     pub fn message(&self) -> String {
-        String::from_utf8_lossy(self.first_text())
-            .trim()
-            .to_string()
+        escape_bytes(self.first_text().trim_ascii()).into_owned()
     }
 }
 
@@ -134,7 +136,7 @@ impl std::fmt::Debug for Reply {
 pub struct ReplyDecoder {
     limits: ReplyLimits,
     pending: Option<Pending>,
-    /// Bytes at the start of the buffer already searched (no LF, no NUL):
+    /// Bytes at the start of the buffer already searched (no LF):
     /// a line trickling in a byte at a time is scanned once, not once per call.
     scanned: usize,
 }
@@ -182,9 +184,6 @@ impl ReplyDecoder {
                         max: self.limits.max_line,
                     });
                 }
-                if buf[from..].contains(&0) {
-                    return Err(ReplyError::NulByte);
-                }
                 self.scanned = buf.len();
                 return Ok(None);
             };
@@ -207,12 +206,6 @@ impl ReplyDecoder {
                 return Err(ReplyError::LineTooLong {
                     max: self.limits.max_line,
                 });
-            }
-            if line.contains(&0) {
-                return Err(ReplyError::NulByte);
-            }
-            if line.contains(&b'\r') {
-                return Err(ReplyError::BareCr);
             }
             let line = line.to_vec();
             if let Some(reply) = self.take_line(line)? {
@@ -313,7 +306,6 @@ mod tests {
 
     #[test]
     fn bytes_trickling_in_one_at_a_time_decode_as_a_whole_reply_does() {
-        let wire = b"230-Welcome\r\n230-a line with \0 no\r\n".to_vec();
         let clean = b"230-Welcome\r\n 230 inside\r\n230 Done\r\n220 next\r\n".to_vec();
         let mut decoder = ReplyDecoder::default();
         let mut buf = BytesMut::new();
@@ -327,18 +319,22 @@ mod tests {
         assert_eq!(replies.len(), 2);
         assert_eq!(replies[0].code, 230);
         assert_eq!(replies[1].code, 220);
-        // A NUL that arrives after the scanned prefix is still caught.
-        let mut decoder = ReplyDecoder::default();
-        let mut buf = BytesMut::new();
-        let mut result = Ok(None);
-        for &byte in &wire {
-            buf.extend_from_slice(&[byte]);
-            result = decoder.decode(&mut buf);
-            if result.is_err() {
-                break;
-            }
-        }
-        assert!(matches!(result, Err(ReplyError::NulByte)), "{result:?}");
+    }
+
+    #[test]
+    fn control_bytes_in_reply_text_are_kept_and_shown_escaped() {
+        let replies =
+            decode_all(b"230 Welcome\0 \x1b[31mhome\rx\r\n220-a\0\r\n220 b\r\n").expect("accepted");
+        assert_eq!(replies.len(), 2);
+        assert_eq!(replies[0].code, 230);
+        assert_eq!(replies[0].lines[0], b"230 Welcome\0 \x1b[31mhome\rx");
+        assert_eq!(replies[0].message(), "Welcome\\x00 \\x1b[31mhome\\x0dx");
+        assert_eq!(replies[1].text_lossy(), "220-a\\x00\n220 b");
+        // A NUL in the code is no code.
+        assert!(matches!(
+            decode_all(b"2\x000 ok\r\n"),
+            Err(ReplyError::Malformed { .. })
+        ));
     }
 
     fn decode_all(input: &[u8]) -> Result<Vec<Reply>, ReplyError> {
@@ -419,11 +415,6 @@ mod tests {
             (b"2x0 x\r\n".to_vec(), malformed(b"2x0 x")),
             (b"700 x\r\n".to_vec(), malformed(b"700 x")),
             (b"200x\r\n".to_vec(), malformed(b"200x")),
-            (b"200 a\0b\r\n".to_vec(), ReplyError::NulByte),
-            (b"200 a\0b".to_vec(), ReplyError::NulByte),
-            // Found by fuzzing: a bare CR inside a line is refused like NUL.
-            (b"229 \rw\n".to_vec(), ReplyError::BareCr),
-            (b"220-a\r\n220 b\rc\r\n".to_vec(), ReplyError::BareCr),
             (long_reply, ReplyError::LineTooLong { max: 64 * 1024 }),
             // A long line without a newline yet is refused before it grows further.
             (long.clone(), ReplyError::LineTooLong { max: 64 * 1024 }),

@@ -998,14 +998,16 @@ impl SkiffApp {
             );
             return;
         };
-        let platform = crate::names::Platform::current();
         let mut items = Vec::new();
         for row in rows {
             let remote = remote_dir_child(&remote_dir, &row);
             let remote_display = self.remote_display(&row);
             let is_dir = row.kind == RowKind::Folder;
             match side {
-                Side::Remote => match crate::names::safe_local_name(&row.name, platform) {
+                Side::Remote => match crate::names::local_name(
+                    row.text.as_deref(),
+                    row.raw.as_deref().unwrap_or(row.name.as_bytes()),
+                ) {
                     Ok(name) => items.push(NewItem {
                         direction: Direction::Download,
                         local: local_dir.join(name),
@@ -1592,6 +1594,8 @@ impl Drop for SkiffApp {
     }
 }
 
+use crate::protocol::text::{escape, escape_bytes};
+
 /// The remote path of `row` inside `dir`.
 fn remote_dir_child(dir: &[u8], row: &FileRow) -> Vec<u8> {
     crate::protocol::path::join(dir, row.raw.as_deref().unwrap_or(row.name.as_bytes()))
@@ -1604,21 +1608,21 @@ fn remote_row(entry: RemoteEntry) -> FileRow {
         EntryKind::Symlink => RowKind::Link,
         EntryKind::File | EntryKind::Other => RowKind::File,
     };
+    // Every column the server wrote is shown escaped, never interpreted.
+    let shown = |text: &str| escape(text).into_owned();
     let mut row = FileRow::new(entry.name, kind);
     row.size = entry.entry.size.filter(|_| kind != RowKind::Folder);
     row.modified = entry.entry.modified.map(|t| t.at);
-    row.permissions = entry.entry.permissions.unwrap_or_default();
-    row.owner = match (entry.entry.owner, entry.entry.group) {
+    row.permissions = shown(&entry.entry.permissions.unwrap_or_default());
+    row.owner = shown(&match (entry.entry.owner, entry.entry.group) {
         (Some(o), Some(g)) => format!("{o} {g}"),
         (Some(o), None) => o,
         (None, Some(g)) => g,
         (None, None) => String::new(),
-    };
-    row.target = entry
-        .entry
-        .target
-        .map(|t| String::from_utf8_lossy(&t).into_owned());
+    });
+    row.target = entry.entry.target.map(|t| escape_bytes(&t).into_owned());
     row.raw = Some(entry.entry.name);
+    row.text = entry.text;
     row
 }
 

@@ -26,6 +26,10 @@ pub struct FileRow {
     pub name: String,
     /// The remote name as the server's bytes (`None` for local rows).
     pub raw: Option<Vec<u8>>,
+    /// The remote name's exact text in the site's charset (`None` for local
+    /// rows and for names whose bytes do not decode); `name` is its escaped
+    /// display form.
+    pub text: Option<String>,
     /// Folder, link or file.
     pub kind: RowKind,
     /// Size in bytes, when known (never for folders).
@@ -49,6 +53,7 @@ impl FileRow {
         Self {
             name,
             raw: None,
+            text: None,
             kind,
             size: None,
             modified: None,

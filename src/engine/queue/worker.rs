@@ -11,7 +11,7 @@
 //!
 //! Invariant (from the tree walker before it): a download never writes
 //! outside its root. Every remote name passes
-//! [`crate::names::safe_local_name`]; unsafe names, links, duplicates and
+//! [`crate::names::local_name`]; unsafe names, links, duplicates and
 //! names ending in `.skiffpart` become skipped items, never paths.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 use super::core::{Hint, Msg, QueueSink};
 use super::{Direction, ItemId, ItemState, NewItem, QueueEvent, SiteKey};
 use crate::engine::config::SessionConfig;
-use crate::engine::disk::on_local_disk;
+use crate::engine::disk::{link_leaving, on_local_disk};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{Event, EventSink, LogKind};
 use crate::engine::policy::{ExistsPolicy, FileFacts};
@@ -36,7 +36,7 @@ use crate::engine::transfer::{
     download_file_deferred, ensure_session, upload_file_with,
 };
 use crate::engine::tree::MAX_DEPTH;
-use crate::names::{Platform, safe_local_name};
+use crate::names::{Platform, local_name};
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
 
@@ -538,20 +538,25 @@ fn skipped(
 
 /// Creates `dir` (and its parents) and tells what the files that go in it
 /// need to know: `fresh` when it did not exist before (so nothing inside it
-/// needs checking), and whether it is on a local disk.
-async fn make_local_dir(dir: PathBuf) -> Result<Hint> {
+/// needs checking), and whether it is on a local disk. `Ok(Err(link))` when
+/// a link at or below `root` on the way to `dir` leads outside `root`:
+/// nothing is created or written through it.
+async fn make_local_dir(root: PathBuf, dir: PathBuf) -> Result<std::result::Result<Hint, PathBuf>> {
     let probe = dir.clone();
     tokio::task::spawn_blocking(move || {
+        if let Some(link) = link_leaving(&root, &probe) {
+            return Ok(Err(link));
+        }
         let fresh = if probe.is_dir() {
             false
         } else {
             std::fs::create_dir_all(&probe)?;
             true
         };
-        Ok(Hint::LocalFolder {
+        Ok(Ok(Hint::LocalFolder {
             fresh,
             local_disk: on_local_disk(&probe),
-        })
+        }))
     })
     .await
     .map_err(|e| std::io::Error::other(e.to_string()))
@@ -576,7 +581,28 @@ async fn walk_remote(
         if !visited.insert(remote_dir.clone()) {
             continue;
         }
-        let folder = make_local_dir(local_dir.clone()).await?;
+        let folder = match make_local_dir(job.local.clone(), local_dir.clone()).await? {
+            Ok(folder) => folder,
+            Err(link) => {
+                // A link (left by an earlier run, or made by the user) would
+                // carry this folder's files outside the destination.
+                let shown = crate::protocol::text::escape(&link.to_string_lossy()).into_owned();
+                if !job.known.contains(&remote_dir) {
+                    let why = format!(
+                        "the local folder is a link that leads outside the destination: {shown}"
+                    );
+                    let child = skipped(
+                        Direction::Download,
+                        local_dir,
+                        remote_dir.clone(),
+                        shown,
+                        why,
+                    );
+                    send_batch(msgs, job.id, vec![child])?;
+                }
+                continue;
+            }
+        };
         let session = ensure_session(slot, settings).await?;
         let mut children = Vec::new();
         let listing = match session.list(Some(&remote_dir)).await {
@@ -604,18 +630,20 @@ async fn walk_remote(
             }
             Err(e) => return Err(e),
         };
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<std::ffi::OsString> = HashSet::new();
         for item in listing.entries {
             let remote = path::join(&remote_dir, &item.entry.name);
             let shown = session.decode(&remote);
             let known = job.known.contains(&remote);
-            let local_name = match safe_local_name(&item.name, Platform::current()) {
+            let local_name = match local_name(item.text.as_deref(), &item.entry.name) {
                 Ok(name) => name,
                 Err(why) => {
+                    // The item's own Skipped state reports it (the CLI prints
+                    // it, the queue pane lists it): the log only records it.
                     settings.events.log(
                         session.conn_id(),
-                        LogKind::Warning,
-                        format!("Skipped: {why}: {shown:?}"),
+                        LogKind::Status,
+                        format!("Skipped: {why}: {shown}"),
                     );
                     if !known {
                         children.push(skipped(
@@ -623,7 +651,7 @@ async fn walk_remote(
                             local_dir.clone(),
                             remote,
                             shown.clone(),
-                            format!("{why}: {shown:?}"),
+                            format!("{why}: {shown}"),
                         ));
                     }
                     continue;
@@ -632,7 +660,10 @@ async fn walk_remote(
             let local = local_dir.join(&local_name);
             // A remote "x.skiffpart" would share its file with the partial
             // download of "x": one of them would corrupt the other.
-            if local_name.ends_with(PART_SUFFIX) {
+            if local_name
+                .as_encoded_bytes()
+                .ends_with(PART_SUFFIX.as_bytes())
+            {
                 if !known {
                     children.push(skipped(
                         Direction::Download,
@@ -648,7 +679,7 @@ async fn walk_remote(
             // called "x", or "a:b" and "a_b" on Windows) would write through
             // each other: the first wins, the rest are reported.
             let key = match Platform::current() {
-                Platform::Windows => local_name.to_lowercase(),
+                Platform::Windows => local_name.to_string_lossy().to_lowercase().into(),
                 Platform::Unix => local_name.clone(),
             };
             if !seen.insert(key) {

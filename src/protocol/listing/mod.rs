@@ -343,8 +343,19 @@ pub struct ListingParser {
     vms_name: Vec<u8>,
     /// The entry cap was passed; every later call fails the same way.
     full: bool,
+    /// Whether this MLSD listing ends its lines in CR LF, as RFC 3659 says
+    /// (then a bare LF belongs to a name), or in LF alone; `None` until the
+    /// first CR LF, [`MAX_HELD_LINES`] bare LFs or the end shows which.
+    crlf: Option<bool>,
+    /// MLSD lines that ended in a bare LF while `crlf` is unknown, each with
+    /// its overlong flag: one name's pieces, or lines of an LF-only listing.
+    held: Vec<(Vec<u8>, bool)>,
     listing: Listing,
 }
+
+/// Bare-LF lines held before an MLSD listing is taken to end its lines in LF
+/// alone (bounded: at most this many lines of [`LINE_BUF_CAP`] bytes).
+const MAX_HELD_LINES: usize = 64;
 
 /// Room for a line of [`MAX_LINE_LEN`] bytes plus its CR.
 const LINE_BUF_CAP: usize = MAX_LINE_LEN + 1;
@@ -362,6 +373,8 @@ impl ListingParser {
             overlong: false,
             vms_name: Vec::new(),
             full: false,
+            crlf: None,
+            held: Vec::new(),
             listing: Listing::default(),
         }
     }
@@ -388,6 +401,47 @@ impl ListingParser {
         self.check_room()?;
         while let Some(lf) = find_byte(b'\n', chunk) {
             let (line, rest) = chunk.split_at(lf);
+            chunk = rest.get(1..).unwrap_or_default();
+            if self.format == ListFormat::Mlsd && self.crlf != Some(false) {
+                let after_cr = match line.last() {
+                    Some(&b) => b == b'\r',
+                    None => self.line.last() == Some(&b'\r'),
+                };
+                match (after_cr, self.crlf) {
+                    (false, Some(true)) => {
+                        // Part of a name: one entry, never two.
+                        self.buffer(line);
+                        self.buffer(b"\n");
+                        continue;
+                    }
+                    (false, _) => {
+                        self.buffer(line);
+                        let held = mem::take(&mut self.line);
+                        let overlong = mem::replace(&mut self.overlong, false);
+                        self.held.push((held, overlong));
+                        if self.held.len() >= MAX_HELD_LINES {
+                            self.take_held_lines()?;
+                        }
+                        continue;
+                    }
+                    (true, _) => {
+                        self.crlf = Some(true);
+                        if !self.held.is_empty() {
+                            // The held pieces and this line are one line.
+                            let mut pieces = mem::take(&mut self.held);
+                            let current = mem::take(&mut self.line);
+                            let current_overlong = mem::replace(&mut self.overlong, false);
+                            for (piece, overlong) in pieces.drain(..) {
+                                self.overlong |= overlong;
+                                self.buffer(&piece);
+                                self.buffer(b"\n");
+                            }
+                            self.overlong |= current_overlong;
+                            self.buffer(&current);
+                        }
+                    }
+                }
+            }
             if self.line.is_empty() && !self.overlong && line.len() <= LINE_BUF_CAP {
                 // The whole line is in this chunk: parse it where it lies instead of copying it.
                 self.take_line(line, false)?;
@@ -395,15 +449,28 @@ impl ListingParser {
                 self.buffer(line);
                 self.end_line()?;
             }
-            chunk = rest.get(1..).unwrap_or_default();
         }
         self.buffer(chunk);
+        Ok(())
+    }
+
+    /// Decides that this MLSD listing ends its lines with a bare LF: every
+    /// held line is parsed on its own.
+    fn take_held_lines(&mut self) -> Result<(), ListingError> {
+        self.crlf = Some(false);
+        for (line, overlong) in mem::take(&mut self.held) {
+            self.take_line(&line, overlong)?;
+        }
         Ok(())
     }
 
     /// Parses a last line that had no LF and returns the listing.
     pub fn finish(mut self) -> Result<Listing, ListingError> {
         self.check_room()?;
+        if self.format == ListFormat::Mlsd && self.crlf.is_none() {
+            // No line ended in CR LF: the bare LFs held were line ends.
+            self.take_held_lines()?;
+        }
         if !self.line.is_empty() || self.overlong {
             self.end_line()?;
         }
@@ -625,6 +692,17 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
     digits.iter().try_fold(0u64, |total, &b| {
         total.checked_mul(10)?.checked_add(u64::from(b - b'0'))
     })
+}
+
+/// A size column: `Some(Some(n))` for a size, `Some(None)` for a number that
+/// fits no byte count (past 2^64 - 1, or negative), `None` for no number at all.
+/// An out-of-range size makes the size unknown, never the entry unlisted.
+fn parse_size_field(field: &[u8]) -> Option<Option<u64>> {
+    if let Some(n) = parse_u64(field) {
+        return Some(Some(n));
+    }
+    let digits = field.strip_prefix(b"-").unwrap_or(field);
+    is_digits(digits).then_some(None)
 }
 
 /// A small decimal field of a date or time, with a digit count in `len`.
@@ -1056,11 +1134,28 @@ mod testkit {
         let mut stream = Vec::new();
         let mut expected = Vec::new();
         let mut held: Option<Vec<u8>> = None;
+        // MLSD ends every line the same way (a bare LF inside a CR LF listing
+        // belongs to a name), so its stream uses one ending throughout, and
+        // mangled line breaks are taken out; LIST lines mix endings freely.
+        let mlsd = format == ListFormat::Mlsd;
+        let mlsd_crlf = rng.below(2) == 0;
         for line in lines {
+            let mut line = line.clone();
+            if mlsd {
+                line.iter_mut()
+                    .filter(|b| **b == b'\n')
+                    .for_each(|b| *b = b'x');
+                if !mlsd_crlf {
+                    while line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                }
+            }
             // Mangling may have put line breaks inside a line; split the way the parser will.
             for piece in line.split(|&b| b == b'\n') {
                 stream.extend_from_slice(piece);
-                stream.extend_from_slice(if rng.below(2) == 0 { b"\r\n" } else { b"\n" });
+                let crlf = if mlsd { mlsd_crlf } else { rng.below(2) == 0 };
+                stream.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
                 let piece = trim_line_end(piece);
                 if let Some(name) = held.take()
                     && let Some(joined) = join_vms_lines(&name, piece)
@@ -1119,7 +1214,7 @@ mod tests {
             ListFormat::Mlsd,
             &[
                 b"type=file;size=1; a\r",
-                b"\ntype=dir; b\ntype=fi",
+                b"\ntype=dir; b\r\ntype=fi",
                 b"le;size=3; c",
                 b"\r\n",
                 b"type=cdir; .\r\ntype=file; last",
@@ -1183,7 +1278,7 @@ mod tests {
     #[test]
     fn overlong_line_is_skipped_without_buffering_it() {
         let mut parser = ListingParser::new(ListFormat::Mlsd, ctx());
-        parser.feed(b"type=file;size=1; before\n").unwrap();
+        parser.feed(b"type=file;size=1; before\r\n").unwrap();
         // A valid-looking line that is too long must still be skipped, and the parser must not
         // hold more than its cap while 1 MiB streams past.
         parser.feed(b"type=file; ").unwrap();
@@ -1240,9 +1335,9 @@ mod tests {
     fn entry_cap_fails_the_listing() {
         let mut parser = ListingParser::new(ListFormat::Mlsd, ctx()).with_max_entries(2);
         parser
-            .feed(b"type=file; a\ntype=file; b\ntype=cdir; .\njunk\n")
+            .feed(b"type=file; a\r\ntype=file; b\r\ntype=cdir; .\r\njunk\r\n")
             .unwrap();
-        let err = parser.feed(b"type=file; c\n").unwrap_err();
+        let err = parser.feed(b"type=file; c\r\n").unwrap_err();
         assert!(matches!(err, ListingError::TooManyEntries { max: 2 }));
         assert_eq!(err.to_string(), "listing has more than 2 entries");
         assert!(parser.feed(b"").is_err());
@@ -1251,6 +1346,10 @@ mod tests {
         let mut parser = ListingParser::new(ListFormat::Mlsd, ctx()).with_max_entries(1);
         parser.feed(b"type=file; a\ntype=file; b").unwrap();
         assert!(parser.finish().is_err());
+        // An LF-only listing is found out within MAX_HELD_LINES lines.
+        let mut parser = ListingParser::new(ListFormat::Mlsd, ctx()).with_max_entries(2);
+        let lf_lines = b"type=file; x\n".repeat(MAX_HELD_LINES);
+        assert!(parser.feed(&lf_lines).is_err());
     }
 
     #[test]
@@ -1287,6 +1386,11 @@ mod tests {
         assert_eq!(parse_u64(b"18446744073709551616"), None);
         assert_eq!(parse_u64(b""), None);
         assert_eq!(parse_u64(b"1a"), None);
+        assert_eq!(parse_size_field(b"7"), Some(Some(7)));
+        assert_eq!(parse_size_field(b"18446744073709551616"), Some(None));
+        assert_eq!(parse_size_field(b"-1"), Some(None));
+        assert_eq!(parse_size_field(b"-"), None);
+        assert_eq!(parse_size_field(b"1a"), None);
         assert_eq!(small_number(b"2024", 4..=4), Some(2024));
         assert_eq!(small_number(b"024", 1..=2), None);
         assert_eq!(
@@ -1518,6 +1622,23 @@ mod tests {
         parser.feed(b"type=file;size=3; a\r\n").unwrap();
         let listing = parser.finish().unwrap();
         assert_eq!(listing.entries.len(), 1);
+    }
+
+    #[test]
+    fn a_bare_lf_inside_a_crlf_mlsd_listing_belongs_to_the_name() {
+        let crlf: &[u8] = b"type=file;size=3; a\nb\r\ntype=file;size=1; c\r\n";
+        let lf_only: &[u8] = b"type=file;size=3; a\ntype=file;size=1; c\n";
+        let cases: [(&[u8], &[&[u8]]); 2] = [(crlf, &[b"a\nb", b"c"]), (lf_only, &[b"a", b"c"])];
+        for (input, names) in cases {
+            for split in 0..input.len() {
+                let mut parser = ListingParser::new(ListFormat::Mlsd, ctx());
+                parser.feed(&input[..split]).unwrap();
+                parser.feed(&input[split..]).unwrap();
+                let listing = parser.finish().unwrap();
+                let got: Vec<&[u8]> = listing.entries.iter().map(|e| &e.name[..]).collect();
+                assert_eq!(got, names.to_vec(), "split at {split}");
+            }
+        }
     }
 
     #[test]

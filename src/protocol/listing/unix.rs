@@ -14,7 +14,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 use super::{
     EntryKind, Head, ListEntry, ListTime, Parsed, TimePrecision, Token, is_digits, is_dot_name,
-    month_number, parse_clock, parse_u64, small_number, text, trim_start_blanks,
+    month_number, parse_clock, parse_size_field, parse_u64, small_number, text, trim_start_blanks,
 };
 
 /// Enough tokens for the longest head: mode, links, owner, group, device major, size, then a
@@ -166,8 +166,8 @@ impl<'a> Fields<'a> {
             }
             None
         } else {
-            // A size too big for 64 bits does not parse, so the line is junk.
-            Some(parse_u64(last.bytes)?)
+            // A size past 2^64 or below zero is listed as unknown, never as another number.
+            parse_size_field(last.bytes)?
         };
         // A leading number is taken for the link count; without it, owner and group shift left.
         let (owner, group) = match ids {
@@ -338,6 +338,15 @@ mod tests {
                 b"-rw-r--r-- 1 u g 0 Jan 1 2020   spaced  out ",
                 "File '  spaced  out ' 0 2020-01-01T00:00:00/Day rw-r--r-- u g",
             ),
+            // Sizes that fit no byte count: listed, with an unknown size.
+            (
+                b"-rw-r--r-- 1 u g 18446744073709551616 Jan 1 2020 too-big",
+                "File 'too-big' - 2020-01-01T00:00:00/Day rw-r--r-- u g",
+            ),
+            (
+                b"-rw-r--r-- 1 u g -1 Jan 1 2020 negative",
+                "File 'negative' - 2020-01-01T00:00:00/Day rw-r--r-- u g",
+            ),
             // A name that looks like a date does not move the columns.
             (
                 b"-rw-r--r-- 1 u g 3 Jan 1 2020 Feb 2 2021",
@@ -483,7 +492,7 @@ mod tests {
 
     #[test]
     fn drops_total_dots_and_junk() {
-        let cases: [(&[u8], Parsed); 14] = [
+        let cases: [(&[u8], Parsed); 13] = [
             (b"total 123", Parsed::Ignored),
             (b"TOTAL 12K", Parsed::Ignored),
             (b"drwxr-xr-x 2 u g 4096 Jan 1 2020 .", Parsed::Ignored),
@@ -491,10 +500,6 @@ mod tests {
             (b"total", Parsed::Junk),
             (b"-rw-r--r-- 1 u g 1234 Jan 1 2020", Parsed::Junk),
             (b"-rw-r--r-- 1 u g 1234 Jan 1 2020 ", Parsed::Junk),
-            (
-                b"-rw-r--r-- 1 u g 18446744073709551616 Jan 1 2020 too-big",
-                Parsed::Junk,
-            ),
             (b"-rw-r--r-- 1 u g 12a Jan 1 2020 bad-size", Parsed::Junk),
             (b"-rw-r--r-- 1 u g 1 Foo 1 2020 bad-month", Parsed::Junk),
             (b"-rw-r--r-- 1 u g 1 Jan 32 2020 bad-day", Parsed::Junk),
