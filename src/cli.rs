@@ -30,7 +30,7 @@ use crate::paths;
 use crate::protocol::listing::{EntryKind, ServerType};
 use crate::protocol::path;
 use crate::secret::Secret;
-use crate::sites::model::{charset_name, server_type_name};
+use crate::sites::model::charset_name;
 use crate::sites::{
     LogonType, OsKeyring, SecretStore, Site, Sites, SitesError, TransferMode, filezilla, store,
 };
@@ -220,19 +220,10 @@ pub enum QueueAction {
     },
 }
 
+/// `--server-type`: a [`ServerType::name`] (or an alias), in any case.
 fn parse_server_type(text: &str) -> Result<ServerType, String> {
-    Ok(match text.to_ascii_lowercase().as_str() {
-        "auto" => ServerType::Auto,
-        "unix" => ServerType::Unix,
-        "dos" | "windows" => ServerType::Dos,
-        "vms" => ServerType::Vms,
-        "mvs" | "zos" => ServerType::Mvs,
-        "vxworks" => ServerType::VxWorks,
-        "zvm" => ServerType::ZVm,
-        "nonstop" => ServerType::HpNonStop,
-        "cygwin" => ServerType::Cygwin,
-        other => return Err(format!("unknown server type: {other}")),
-    })
+    ServerType::from_name(text)
+        .ok_or_else(|| format!("unknown server type: {}", text.to_ascii_lowercase()))
 }
 
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
@@ -826,7 +817,7 @@ impl<'a> JsonSite<'a> {
                 .local_dir
                 .as_ref()
                 .map(|d| d.to_string_lossy().into_owned()),
-            server_type: server_type_name(site.server_type),
+            server_type: site.server_type.name(),
             charset: charset_name(site.charset),
             comments: &site.comments,
         }
@@ -1418,5 +1409,24 @@ mod tests {
         assert!(d.command.is_none());
         assert_eq!(parse_port_range("50000-50010"), Ok((50000, 50010)));
         assert!(parse_port_range("5-1").is_err());
+    }
+    #[test]
+    fn every_server_type_name_is_a_server_type_flag() {
+        for server_type in ServerType::ALL {
+            let name = server_type.name();
+            let cli = Cli::try_parse_from(["skiff", "ls", "ftp://h/", "--server-type", name])
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(cli.options.server_type, server_type, "{name}");
+        }
+        let cli = Cli::try_parse_from(["skiff", "--server-type", "dos-virtual", "ls", "ftp://h/"])
+            .expect("dos-virtual");
+        assert_eq!(cli.options.server_type, ServerType::DosVirtual);
+        for (alias, server_type) in [("windows", ServerType::Dos), ("ZOS", ServerType::Mvs)] {
+            assert_eq!(parse_server_type(alias), Ok(server_type), "{alias}");
+        }
+        assert_eq!(
+            parse_server_type("Bogus"),
+            Err("unknown server type: bogus".to_string())
+        );
     }
 }
