@@ -35,6 +35,7 @@ use crate::sites::{
     LogonType, OsKeyring, SecretStore, Site, Sites, SitesError, TransferMode, filezilla, store,
 };
 use crate::trust::TrustStore;
+use crate::url::{FtpUrl, UrlError, scheme};
 
 /// Skiff: a fast, safe FTP client. Without a command it opens the window.
 #[derive(Debug, Parser)]
@@ -249,8 +250,11 @@ fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The URL could not be used.
-    #[error("bad URL: {0}")]
-    Url(String),
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// A `site:"Folder/Name"` target lacks its closing quote.
+    #[error("bad URL: no closing quote: {0}")]
+    UnclosedQuote(String),
     /// A usage problem found after parsing.
     #[error("{0}")]
     Usage(String),
@@ -282,100 +286,6 @@ impl Finish {
             Finish::Skipped => 3,
         }
     }
-}
-
-/// A parsed `ftp://` URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FtpUrl {
-    /// Host name or address (IPv6 in brackets).
-    pub host: String,
-    /// Control port.
-    pub port: u16,
-    /// TLS from the scheme: `ftp` if available, `ftpes` required, `ftps` implicit.
-    pub encryption: Encryption,
-    /// User, if given.
-    pub user: Option<String>,
-    /// Password, if given.
-    pub password: Option<Secret>,
-    /// The path's bytes, percent-decoded, without the leading `/`.
-    pub path: Vec<u8>,
-    /// `ftp://host//abs` or `ftp://host/%2Fabs`: the path is absolute, not
-    /// relative to the login folder (RFC 1738).
-    pub absolute: bool,
-    /// The URL ends with `/`: it names a folder.
-    pub trailing_slash: bool,
-}
-
-impl FtpUrl {
-    /// Parses `ftp://[user[:password]@]host[:port]/path`.
-    pub fn parse(text: &str) -> Result<Self, CliError> {
-        let url = url::Url::parse(text).map_err(|e| CliError::Url(format!("{e}: {text}")))?;
-        let (encryption, default_port) = match url.scheme() {
-            "ftp" => (Encryption::ExplicitIfAvailable, 21),
-            "ftpes" => (Encryption::RequireExplicit, 21),
-            "ftps" => (Encryption::RequireImplicit, 990),
-            other => {
-                return Err(CliError::Url(format!(
-                    "not an ftp://, ftpes:// or ftps:// URL: {other}"
-                )));
-            }
-        };
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| CliError::Url(format!("no host: {text}")))?
-            .to_string();
-        let user = (!url.username().is_empty())
-            .then(|| String::from_utf8_lossy(&percent_decode(url.username())).into_owned());
-        let password = url
-            .password()
-            .map(|p| Secret::new(String::from_utf8_lossy(&percent_decode(p)).into_owned()));
-        let raw_path = url.path();
-        let trailing_slash = raw_path.len() > 1 && raw_path.ends_with('/');
-        let (absolute, rest) = if let Some(rest) = raw_path.strip_prefix("//") {
-            (true, rest)
-        } else if let Some(rest) = raw_path
-            .strip_prefix("/%2F")
-            .or_else(|| raw_path.strip_prefix("/%2f"))
-        {
-            (true, rest)
-        } else {
-            (false, raw_path.strip_prefix('/').unwrap_or(raw_path))
-        };
-        let mut path = percent_decode(rest);
-        while path.ends_with(b"/") {
-            path.pop();
-        }
-        Ok(Self {
-            host,
-            port: url.port().unwrap_or(default_port),
-            encryption,
-            user,
-            password,
-            path,
-            absolute,
-            trailing_slash,
-        })
-    }
-}
-
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(value) = u8::from_str_radix(&String::from_utf8_lossy(hex), 16)
-        {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
 }
 
 /// Builds the session config from a URL and the options; the password may
@@ -475,7 +385,7 @@ pub fn split_site_target<'a, 's>(
     if let Some(quoted) = spec.strip_prefix('"') {
         let (name, rest) = quoted
             .split_once('"')
-            .ok_or_else(|| CliError::Url(format!("no closing quote: {text}")))?;
+            .ok_or_else(|| CliError::UnclosedQuote(text.to_string()))?;
         let site = sites
             .find(name)
             .ok_or_else(|| CliError::Usage(format!("no such saved site: {name}")))?;
@@ -825,11 +735,7 @@ impl<'a> JsonSite<'a> {
 }
 
 fn site_line(site: &Site) -> String {
-    let scheme = match site.encryption {
-        crate::engine::tls::Encryption::RequireExplicit => "ftpes",
-        crate::engine::tls::Encryption::RequireImplicit => "ftps",
-        _ => "ftp",
-    };
+    let scheme = scheme(site.encryption);
     let user = match site.logon {
         LogonType::Anonymous => String::new(),
         _ => format!("{}@", site.user),
@@ -1360,39 +1266,6 @@ async fn show_queue(file: &Path) -> Result<Finish, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_urls_table() {
-        let u = FtpUrl::parse("ftp://alice:p%40ss@example.org:2121/pub/a%20b.txt").expect("valid");
-        assert_eq!(u.host, "example.org");
-        assert_eq!(u.port, 2121);
-        assert_eq!(u.user.as_deref(), Some("alice"));
-        assert_eq!(u.password.as_ref().map(Secret::expose), Some("p@ss"));
-        assert_eq!(u.path, b"pub/a b.txt");
-        assert!(!u.absolute && !u.trailing_slash);
-
-        let u = FtpUrl::parse("ftp://h//etc/x/").expect("valid");
-        assert_eq!(u.path, b"etc/x");
-        assert!(u.absolute && u.trailing_slash);
-        assert_eq!(u.port, 21);
-        assert!(u.user.is_none());
-
-        let u = FtpUrl::parse("ftp://h/%2Fvar/%C4%E3").expect("valid");
-        assert!(u.absolute);
-        assert_eq!(u.path, b"var/\xc4\xe3");
-
-        let u = FtpUrl::parse("ftp://[::1]:2121/").expect("valid");
-        assert_eq!(u.host, "[::1]");
-        assert!(u.path.is_empty());
-
-        assert!(matches!(FtpUrl::parse("http://h/"), Err(CliError::Url(_))));
-        let u = FtpUrl::parse("ftps://h/").expect("implicit");
-        assert_eq!((u.encryption, u.port), (Encryption::RequireImplicit, 990));
-        let u = FtpUrl::parse("ftpes://h:2121/").expect("explicit");
-        assert_eq!((u.encryption, u.port), (Encryption::RequireExplicit, 2121));
-        assert!(matches!(FtpUrl::parse("sftp://h/"), Err(CliError::Url(_))));
-        assert!(matches!(FtpUrl::parse("not a url"), Err(CliError::Url(_))));
-    }
 
     #[test]
     fn options_before_or_after_the_command() {

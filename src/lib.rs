@@ -9,6 +9,7 @@
 //! - [`paths`]: the config and data folders, and atomic writes.
 //! - [`trust`]: trusted certificates and hosts that offered TLS.
 //! - [`sites`]: saved sites, their file, the keyring, FileZilla import.
+//! - [`url`]: `ftp://` URLs parsed and written, percent-decoding and -encoding.
 
 pub mod cli;
 pub mod engine;
@@ -20,3 +21,4 @@ pub mod sites;
 pub mod trust;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod url;
