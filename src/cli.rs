@@ -1071,15 +1071,7 @@ async fn get(
         if !name.is_empty() && check_local_name(&name, Platform::current()).is_err() {
             return Err(CliError::Usage(format!("unsafe folder name: {name:?}")));
         }
-        let item = NewItem {
-            direction: Direction::Download,
-            local: absolute(target),
-            remote,
-            remote_display,
-            is_dir: true,
-            size: None,
-            modified: None,
-        };
+        let item = NewItem::download(absolute(target), remote, remote_display).folder(true);
         return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     if let Err(why) = check_local_name(&name, Platform::current()) {
@@ -1090,16 +1082,8 @@ async fn get(
         Some(d) if d.is_dir() => d.join(&name),
         Some(d) => d.to_path_buf(),
     };
-    let item = NewItem {
-        direction: Direction::Download,
-        local: absolute(target),
-        remote,
-        remote_display,
-        is_dir: false,
-        // The worker asks SIZE and MDTM on its own connection.
-        size: None,
-        modified: None,
-    };
+    // The worker asks SIZE and MDTM on its own connection.
+    let item = NewItem::download(absolute(target), remote, remote_display);
     run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
 }
 
@@ -1140,15 +1124,8 @@ async fn put(
             remote
         };
         let remote_display = session.decode(&target);
-        let item = NewItem {
-            direction: Direction::Upload,
-            local: absolute(src.to_path_buf()),
-            remote: target,
-            remote_display,
-            is_dir: true,
-            size: None,
-            modified: None,
-        };
+        let item =
+            NewItem::upload(absolute(src.to_path_buf()), target, remote_display).folder(true);
         return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
     }
     let target = if remote_is_dir || url.trailing_slash {
@@ -1157,15 +1134,8 @@ async fn put(
         remote
     };
     let remote_display = session.decode(&target);
-    let item = NewItem {
-        direction: Direction::Upload,
-        local: absolute(src.to_path_buf()),
-        remote: target,
-        remote_display,
-        is_dir: false,
-        size: Some(meta.len()),
-        modified: None,
-    };
+    let item = NewItem::upload(absolute(src.to_path_buf()), target, remote_display)
+        .with_size(Some(meta.len()));
     run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
 }
 

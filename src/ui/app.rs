@@ -1006,29 +1006,23 @@ impl SkiffApp {
             let is_dir = row.kind == RowKind::Folder;
             match side {
                 Side::Remote => match crate::names::safe_local_name(&row.name, platform) {
-                    Ok(name) => items.push(NewItem {
-                        direction: Direction::Download,
-                        local: local_dir.join(name),
-                        remote,
-                        remote_display,
-                        is_dir,
-                        size: row.size,
-                        modified: row.modified,
-                    }),
+                    Ok(name) => items.push(
+                        NewItem::download(local_dir.join(name), remote, remote_display)
+                            .folder(is_dir)
+                            .with_size(row.size)
+                            .with_modified(row.modified),
+                    ),
                     Err(e) => self.log.status(
                         LogKind::Error,
                         format!("not downloaded, the name is unsafe here: {e}: {}", row.name),
                     ),
                 },
-                Side::Local => items.push(NewItem {
-                    direction: Direction::Upload,
-                    local: local_dir.join(&row.name),
-                    remote,
-                    remote_display,
-                    is_dir,
-                    size: row.size,
-                    modified: row.modified,
-                }),
+                Side::Local => items.push(
+                    NewItem::upload(local_dir.join(&row.name), remote, remote_display)
+                        .folder(is_dir)
+                        .with_size(row.size)
+                        .with_modified(row.modified),
+                ),
             }
         }
         self.enqueue(&site, items, start);
@@ -1092,15 +1086,8 @@ impl SkiffApp {
             .filter_map(|(path, is_dir)| {
                 let name = path.file_name()?.to_string_lossy().into_owned();
                 let row = FileRow::new(name, RowKind::File);
-                Some(NewItem {
-                    direction: Direction::Upload,
-                    is_dir,
-                    remote: remote_dir_child(&remote_dir, &row),
-                    remote_display: self.remote_display(&row),
-                    local: path,
-                    size: None,
-                    modified: None,
-                })
+                let remote = remote_dir_child(&remote_dir, &row);
+                Some(NewItem::upload(path, remote, self.remote_display(&row)).folder(is_dir))
             })
             .collect();
         self.enqueue(&site, items, true);
