@@ -2,13 +2,14 @@
 //!
 //! - [`protocol`]: pure FTP codecs (replies, commands, addresses, listings); no I/O.
 //! - [`engine`]: the only code that owns sockets: control and data connections, transfers.
-//! - [`cli`]: the headless `skiff ls|get|put` front end over the engine.
+//! - [`cli`]: the headless `skiff ls|get|put|sites|queue` front end over the engine.
 //! - [`ui`]: the desktop window.
 //! - [`names`]: whether a remote name is safe as a local file name.
 //! - [`secret`]: the password type that never prints.
 //! - [`paths`]: the config and data folders, and atomic writes.
 //! - [`trust`]: trusted certificates and hosts that offered TLS.
 //! - [`sites`]: saved sites, their file, the keyring, FileZilla import.
+//! - [`url`]: `ftp://` URLs parsed and written, percent-decoding and -encoding.
 
 pub mod cli;
 pub mod engine;
@@ -20,3 +21,4 @@ pub mod sites;
 pub mod trust;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod url;

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sha2::{Digest, Sha256};
 use skiff::engine::queue::{
-    Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
-    QueueHandle, QueueOptions, SiteKey,
+    ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
+    QueueOptions, SiteKey,
 };
 use skiff::engine::{Credentials, ExistsPolicy, RetryPolicy, SessionConfig};
 use skiff::secret::Secret;
@@ -251,15 +251,11 @@ fn options(workers: usize, policy: PolicyChoice) -> QueueOptions {
 }
 
 fn file_item(remote: &str, local: PathBuf, size: u64) -> NewItem {
-    NewItem {
-        direction: Direction::Download,
-        local,
-        remote: remote.as_bytes().to_vec(),
-        remote_display: remote.to_string(),
-        is_dir: false,
-        size: Some(size),
-        modified: None,
-    }
+    NewItem::download(local, remote.as_bytes().to_vec(), remote.to_string()).with_size(Some(size))
+}
+
+fn folder_item(remote: &str, local: PathBuf) -> NewItem {
+    NewItem::download(local, remote.as_bytes().to_vec(), remote.to_string()).folder(true)
 }
 
 /// Follows a queue's events: the latest view of every item, and the log.
@@ -903,11 +899,7 @@ async fn a_sites_connection_limit_is_honoured() {
         }
         queue.send(QueueCommand::Add {
             site,
-            items: vec![NewItem {
-                is_dir: true,
-                size: None,
-                ..file_item("/dir", local.path().join("dir"), 0)
-            }],
+            items: vec![folder_item("/dir", local.path().join("dir"))],
         });
         watch
             .until("the folder done", |e, w| {
@@ -1020,11 +1012,7 @@ async fn a_walked_folders_small_files_are_stored_or_fail() {
     );
     queue.send(QueueCommand::Add {
         site,
-        items: vec![NewItem {
-            is_dir: true,
-            size: None,
-            ..file_item("/small", local.path().join("small"), 0)
-        }],
+        items: vec![folder_item("/small", local.path().join("small"))],
     });
     watch
         .until("the folder ended", |e, w| {

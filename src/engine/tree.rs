@@ -95,15 +95,13 @@ pub async fn upload_tree(
 
 /// A folder item between `local_root` and `remote_root`.
 fn folder_item(direction: Direction, local_root: &Path, remote_root: &[u8]) -> NewItem {
-    NewItem {
+    NewItem::new(
         direction,
-        local: local_root.to_path_buf(),
-        remote: remote_root.to_vec(),
-        remote_display: String::from_utf8_lossy(remote_root).into_owned(),
-        is_dir: true,
-        size: None,
-        modified: None,
-    }
+        local_root.to_path_buf(),
+        remote_root.to_vec(),
+        String::from_utf8_lossy(remote_root).into_owned(),
+    )
+    .folder(true)
 }
 
 /// Runs `items` on a memory-only queue with `settings` (binary mode, the

@@ -691,49 +691,21 @@ impl Sites {
     }
 }
 
-/// `ServerType` as text in the sites file.
+/// `ServerType` as text in the sites file: [`ServerType::name`], read back
+/// with [`ServerType::from_name`].
 mod server_type_text {
     use super::ServerType;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) const NAMES: &[(ServerType, &str)] = &[
-        (ServerType::Auto, "auto"),
-        (ServerType::Unix, "unix"),
-        (ServerType::Vms, "vms"),
-        (ServerType::Dos, "dos"),
-        (ServerType::Mvs, "mvs"),
-        (ServerType::VxWorks, "vxworks"),
-        (ServerType::ZVm, "zvm"),
-        (ServerType::HpNonStop, "nonstop"),
-        (ServerType::DosVirtual, "dos-virtual"),
-        (ServerType::Cygwin, "cygwin"),
-        (ServerType::DosForwardSlashes, "dos-forward-slashes"),
-    ];
-
     pub fn serialize<S: Serializer>(value: &ServerType, s: S) -> Result<S::Ok, S::Error> {
-        let name = NAMES
-            .iter()
-            .find(|(t, _)| t == value)
-            .map_or("auto", |(_, n)| n);
-        s.serialize_str(name)
+        s.serialize_str(value.name())
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ServerType, D::Error> {
         let text = String::deserialize(d)?;
-        NAMES
-            .iter()
-            .find(|(_, n)| n.eq_ignore_ascii_case(&text))
-            .map(|(t, _)| *t)
+        ServerType::from_name(&text)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown server type: {text}")))
     }
-}
-
-/// The name of a server type as the sites file spells it (`auto`, `unix`, `dos`...).
-pub fn server_type_name(value: ServerType) -> &'static str {
-    server_type_text::NAMES
-        .iter()
-        .find(|(t, _)| *t == value)
-        .map_or("auto", |(_, n)| n)
 }
 
 /// `CharsetChoice` as text: `auto` or the WHATWG name (`GBK`, `Shift_JIS`...).

@@ -26,7 +26,6 @@ use super::pane::{Loc, Pane, PaneEvent};
 use super::queue::QueueView;
 use super::site_manager::{SiteManager, SiteManagerOutcome};
 use super::table::{Side, TableEvent, menu_item};
-use crate::cli::FtpUrl;
 use crate::engine::browser::Waker;
 use crate::engine::queue::{
     Direction, ItemState, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
@@ -40,6 +39,7 @@ use crate::protocol::listing::EntryKind;
 use crate::secret::Secret;
 use crate::sites::recent::{Recent, RecentServer};
 use crate::sites::{LogonType, SecretStore, Site, Sites};
+use crate::url::{FtpUrl, scheme};
 
 /// What survives a restart (eframe's storage, under the platform's data folder).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -1008,29 +1008,23 @@ impl SkiffApp {
                     row.text.as_deref(),
                     row.raw.as_deref().unwrap_or(row.name.as_bytes()),
                 ) {
-                    Ok(name) => items.push(NewItem {
-                        direction: Direction::Download,
-                        local: local_dir.join(name),
-                        remote,
-                        remote_display,
-                        is_dir,
-                        size: row.size,
-                        modified: row.modified,
-                    }),
+                    Ok(name) => items.push(
+                        NewItem::download(local_dir.join(name), remote, remote_display)
+                            .folder(is_dir)
+                            .with_size(row.size)
+                            .with_modified(row.modified),
+                    ),
                     Err(e) => self.log.status(
                         LogKind::Error,
                         format!("not downloaded, the name is unsafe here: {e}: {}", row.name),
                     ),
                 },
-                Side::Local => items.push(NewItem {
-                    direction: Direction::Upload,
-                    local: local_dir.join(&row.name),
-                    remote,
-                    remote_display,
-                    is_dir,
-                    size: row.size,
-                    modified: row.modified,
-                }),
+                Side::Local => items.push(
+                    NewItem::upload(local_dir.join(&row.name), remote, remote_display)
+                        .folder(is_dir)
+                        .with_size(row.size)
+                        .with_modified(row.modified),
+                ),
             }
         }
         self.enqueue(&site, items, start);
@@ -1094,15 +1088,8 @@ impl SkiffApp {
             .filter_map(|(path, is_dir)| {
                 let name = path.file_name()?.to_string_lossy().into_owned();
                 let row = FileRow::new(name, RowKind::File);
-                Some(NewItem {
-                    direction: Direction::Upload,
-                    is_dir,
-                    remote: remote_dir_child(&remote_dir, &row),
-                    remote_display: self.remote_display(&row),
-                    local: path,
-                    size: None,
-                    modified: None,
-                })
+                let remote = remote_dir_child(&remote_dir, &row);
+                Some(NewItem::upload(path, remote, self.remote_display(&row)).folder(is_dir))
             })
             .collect();
         self.enqueue(&site, items, true);
@@ -1130,7 +1117,7 @@ impl SkiffApp {
             .into_iter()
             .map(|row| match (dir.child(row), &self.site) {
                 (Loc::Local(path), _) => format!("file://{}", path.display()),
-                (Loc::Remote(path), Some(site)) => remote_url(site, &path),
+                (Loc::Remote(path), Some(site)) => FtpUrl::of_remote(site, &path).to_string(),
                 (Loc::Remote(path), None) => String::from_utf8_lossy(&path).into_owned(),
             })
             .collect()
@@ -1626,15 +1613,6 @@ fn remote_row(entry: RemoteEntry) -> FileRow {
     row
 }
 
-/// The URL scheme of an encryption setting.
-fn scheme(encryption: crate::engine::Encryption) -> &'static str {
-    match encryption {
-        crate::engine::Encryption::RequireImplicit => "ftps",
-        crate::engine::Encryption::RequireExplicit => "ftpes",
-        _ => "ftp",
-    }
-}
-
 /// A recent server as the drop-down shows it: `ftpes://alice@host:21`.
 fn recent_label(server: &RecentServer) -> String {
     let user = server
@@ -1648,39 +1626,6 @@ fn recent_label(server: &RecentServer) -> String {
         server.host,
         server.port
     )
-}
-
-/// `ftp://user@host:port/path`, without the password.
-fn remote_url(site: &SessionConfig, path: &[u8]) -> String {
-    let scheme = scheme(site.encryption);
-    let user = if site.credentials.user == "anonymous" {
-        String::new()
-    } else {
-        format!("{}@", percent_encode(site.credentials.user.as_bytes()))
-    };
-    let host = if site.host.contains(':') {
-        format!("[{}]", site.host)
-    } else {
-        site.host.clone()
-    };
-    let path = percent_encode(path).replace("%2F", "/");
-    let path = match path.strip_prefix('/') {
-        Some(rest) => format!("/%2F{rest}"),
-        None => format!("/{path}"),
-    };
-    format!("{scheme}://{user}{host}:{}{path}", site.port)
-}
-
-fn percent_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn valid_local_name(name: &str) -> bool {
@@ -1738,26 +1683,6 @@ mod tests {
             }
         );
         assert!(!shown.contains("hunter2"), "{shown}");
-    }
-
-    #[test]
-    fn urls_never_carry_the_password_and_mark_absolute_paths() {
-        let mut site = SessionConfig::new(
-            "example.org",
-            21,
-            Credentials {
-                user: "bob".into(),
-                password: Secret::new("hunter2"),
-                account: None,
-            },
-        );
-        assert_eq!(
-            remote_url(&site, b"/pub/a b.txt"),
-            "ftp://bob@example.org:21/%2Fpub/a%20b.txt"
-        );
-        site.encryption = crate::engine::Encryption::RequireImplicit;
-        assert!(!remote_url(&site, b"/x").contains("hunter2"));
-        assert!(remote_url(&site, b"/x").starts_with("ftps://"));
     }
 
     #[test]

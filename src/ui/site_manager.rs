@@ -166,19 +166,22 @@ pub struct SiteManager {
     message: Option<String>,
 }
 
-const SERVER_TYPES: [(ServerType, &str); 11] = [
-    (ServerType::Auto, "Default (detect)"),
-    (ServerType::Unix, "Unix"),
-    (ServerType::Dos, "DOS"),
-    (ServerType::Vms, "VMS"),
-    (ServerType::Mvs, "MVS, OS/390, z/OS"),
-    (ServerType::VxWorks, "VxWorks"),
-    (ServerType::ZVm, "z/VM"),
-    (ServerType::HpNonStop, "HP NonStop"),
-    (ServerType::DosVirtual, "DOS-like with virtual paths"),
-    (ServerType::Cygwin, "Cygwin"),
-    (ServerType::DosForwardSlashes, "DOS with forward slashes"),
-];
+/// The Site Manager's words for a server type; the list is [`ServerType::ALL`].
+fn server_type_label(server_type: ServerType) -> &'static str {
+    match server_type {
+        ServerType::Auto => "Default (detect)",
+        ServerType::Unix => "Unix",
+        ServerType::Dos => "DOS",
+        ServerType::Vms => "VMS",
+        ServerType::Mvs => "MVS, OS/390, z/OS",
+        ServerType::VxWorks => "VxWorks",
+        ServerType::ZVm => "z/VM",
+        ServerType::HpNonStop => "HP NonStop",
+        ServerType::DosVirtual => "DOS-like with virtual paths",
+        ServerType::Cygwin => "Cygwin",
+        ServerType::DosForwardSlashes => "DOS with forward slashes",
+    }
+}
 
 const CHARSETS: [&str; 12] = [
     "GBK",
@@ -591,7 +594,8 @@ impl SiteManager {
                     ui.end_row();
                 }
                 Tab::Advanced => {
-                    combo_row(ui, "Server type:", &mut site.server_type, &SERVER_TYPES);
+                    let types = ServerType::ALL.map(|t| (t, server_type_label(t)));
+                    combo_row(ui, "Server type:", &mut site.server_type, &types);
                     let label = ui.label("Default local directory:");
                     ui.horizontal(|ui| {
                         ui.add(

@@ -133,6 +133,52 @@ pub struct NewItem {
     pub modified: Option<chrono::NaiveDateTime>,
 }
 
+impl NewItem {
+    /// A file moving `direction` between `local` and `remote` (shown as
+    /// `remote_display`), its size and time unknown: the worker asks.
+    pub fn new(
+        direction: Direction,
+        local: PathBuf,
+        remote: Vec<u8>,
+        remote_display: String,
+    ) -> Self {
+        Self {
+            direction,
+            local,
+            remote,
+            remote_display,
+            is_dir: false,
+            size: None,
+            modified: None,
+        }
+    }
+
+    /// A file from `remote` (shown as `remote_display`) to `local`.
+    pub fn download(local: PathBuf, remote: Vec<u8>, remote_display: String) -> Self {
+        Self::new(Direction::Download, local, remote, remote_display)
+    }
+
+    /// A file from `local` to `remote` (shown as `remote_display`).
+    pub fn upload(local: PathBuf, remote: Vec<u8>, remote_display: String) -> Self {
+        Self::new(Direction::Upload, local, remote, remote_display)
+    }
+
+    /// A folder to be walked when `is_dir`, else a file.
+    pub fn folder(self, is_dir: bool) -> Self {
+        Self { is_dir, ..self }
+    }
+
+    /// The source's size, when known.
+    pub fn with_size(self, size: Option<u64>) -> Self {
+        Self { size, ..self }
+    }
+
+    /// The source's modification time (UTC), when known.
+    pub fn with_modified(self, modified: Option<chrono::NaiveDateTime>) -> Self {
+        Self { modified, ..self }
+    }
+}
+
 /// Where an item is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ItemState {

@@ -160,6 +160,52 @@ pub enum ServerType {
 }
 
 impl ServerType {
+    /// Every variant, the common ones first (the order the Site Manager lists them).
+    pub const ALL: [ServerType; 11] = [
+        Self::Auto,
+        Self::Unix,
+        Self::Dos,
+        Self::Vms,
+        Self::Mvs,
+        Self::VxWorks,
+        Self::ZVm,
+        Self::HpNonStop,
+        Self::DosVirtual,
+        Self::Cygwin,
+        Self::DosForwardSlashes,
+    ];
+
+    /// The one name of each server type: what `sites.toml`, `--server-type`
+    /// and `skiff sites list --json` say (`auto`, `unix`, `dos-virtual`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Unix => "unix",
+            Self::Vms => "vms",
+            Self::Dos => "dos",
+            Self::Mvs => "mvs",
+            Self::VxWorks => "vxworks",
+            Self::ZVm => "zvm",
+            Self::HpNonStop => "nonstop",
+            Self::DosVirtual => "dos-virtual",
+            Self::Cygwin => "cygwin",
+            Self::DosForwardSlashes => "dos-forward-slashes",
+        }
+    }
+
+    /// The server type a [`name`](Self::name) names, in any case; also
+    /// `windows` for `dos` and `zos` for `mvs`.
+    pub fn from_name(text: &str) -> Option<Self> {
+        const ALIASES: [(&str, ServerType); 2] =
+            [("windows", ServerType::Dos), ("zos", ServerType::Mvs)];
+        Self::ALL
+            .iter()
+            .map(|&t| (t.name(), t))
+            .chain(ALIASES)
+            .find(|(name, _)| name.eq_ignore_ascii_case(text))
+            .map(|(_, t)| t)
+    }
+
     /// The hint stored as FileZilla's `sitemanager.xml` `<Type>`: 0 guess, 1 UNIX, 2 VMS, 3 DOS,
     /// 4 MVS, 5 VxWorks, 6 z/VM, 7 HP NonStop, 8 DOS-virtual, 9 Cygwin, 10 DOS with forward
     /// slashes; `None` for anything else.
@@ -1450,6 +1496,33 @@ mod tests {
             ]
         );
         assert_eq!(ServerType::default(), ServerType::Auto);
+    }
+
+    /// `ALL` holds every variant once (FileZilla's numbers reach each one),
+    /// and each name is distinct and reads back, in any case, as its type.
+    #[test]
+    fn server_type_names_round_trip() {
+        let numbered: std::collections::HashSet<ServerType> = (0..=10)
+            .filter_map(ServerType::from_filezilla_type)
+            .collect();
+        assert_eq!(numbered, ServerType::ALL.into_iter().collect());
+        let names: std::collections::HashSet<&str> =
+            ServerType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(names.len(), ServerType::ALL.len());
+        for server_type in ServerType::ALL {
+            let name = server_type.name();
+            assert_eq!(ServerType::from_name(name), Some(server_type), "{name}");
+            let upper = name.to_ascii_uppercase();
+            assert_eq!(ServerType::from_name(&upper), Some(server_type), "{upper}");
+        }
+        assert_eq!(
+            ServerType::from_name("dos-virtual"),
+            Some(ServerType::DosVirtual)
+        );
+        assert_eq!(ServerType::from_name("Windows"), Some(ServerType::Dos));
+        assert_eq!(ServerType::from_name("zos"), Some(ServerType::Mvs));
+        assert_eq!(ServerType::from_name("nonsense"), None);
+        assert_eq!(ServerType::from_name(""), None);
     }
 
     /// One sample line of each format, with the family that must read it.

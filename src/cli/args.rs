@@ -1,0 +1,269 @@
+//! The command line's syntax: the clap structs ([`Cli`], [`Options`],
+//! [`CliCommand`] and its subcommands) and the parsers of flag values.
+//!
+//! Owns what `skiff --help` shows and what a flag accepts; scripts depend on
+//! both, so they change only on purpose. Must not connect, read files or
+//! decide what a command does with its arguments.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::ExistsPolicy;
+use crate::engine::limit::parse_rate;
+use crate::engine::tls::Fingerprint;
+use crate::protocol::listing::ServerType;
+
+/// Skiff: a fast, safe FTP client. Without a command it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "skiff", version, about)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub options: Options,
+    /// The command; none opens the GUI.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// Open the GUI connected to this URL.
+    pub url: Option<String>,
+    /// Open the GUI connected to an embedded demo server on loopback that
+    /// serves a generated sample folder: Skiff at work without a server.
+    #[arg(long)]
+    pub demo: bool,
+    /// Open the GUI connected to this saved site ("Folder/Name").
+    #[arg(long, value_name = "FOLDER/NAME", conflicts_with_all = ["url", "demo"])]
+    pub site: Option<String>,
+}
+
+/// Options accepted before or after the command.
+#[derive(Debug, Clone, Args)]
+pub struct Options {
+    /// Active mode: the server connects to us (PORT/EPRT).
+    #[arg(long, global = true, conflicts_with = "passive")]
+    pub active: bool,
+    /// Passive mode (the default): we connect to the server (EPSV, then PASV).
+    #[arg(long, global = true)]
+    pub passive: bool,
+    /// Charset of remote names, e.g. GBK, Shift_JIS, windows-1251 (default: UTF-8).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Idle timeout for every network wait, in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 20)]
+    pub timeout: u64,
+    /// Retries after a failure that made no progress (one that did resumes for free).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Seconds to wait before a retry.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 5.0)]
+    pub retry_delay: f64,
+    /// Transfer connections for recursive transfers (1-32).
+    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub parallel: u16,
+    /// What to do when a target exists.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "POLICY",
+        default_value = "skip"
+    )]
+    pub overwrite: ExistsPolicy,
+    /// Active mode: listen only on ports in this range, e.g. 50000-50100.
+    #[arg(long, global = true, value_name = "LOW-HIGH", value_parser = parse_port_range)]
+    pub active_ports: Option<(u16, u16)>,
+    /// Active mode: announce this address instead of ours (behind NAT).
+    #[arg(long, global = true, value_name = "IP")]
+    pub external_ip: Option<IpAddr>,
+    /// Passive mode: connect to the address in the PASV reply, not the server's.
+    #[arg(long, global = true)]
+    pub trust_pasv_address: bool,
+    /// Do not fall back to the other data mode when the chosen one fails.
+    #[arg(long, global = true)]
+    pub no_fallback: bool,
+    /// Give downloaded files the server's modification time.
+    #[arg(long, global = true)]
+    pub preserve_times: bool,
+    /// Cap download speed (bytes per second; K, M suffixes), shared by all connections.
+    #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
+    pub limit_download: Option<u64>,
+    /// Cap upload speed (bytes per second; K, M suffixes), shared by all connections.
+    #[arg(long, global = true, value_name = "RATE", value_parser = parse_rate)]
+    pub limit_upload: Option<u64>,
+    /// Listing format: auto, unix, dos, vms, mvs, vxworks, zvm, nonstop (default: auto, from SYST).
+    #[arg(long, global = true, value_name = "TYPE", value_parser = parse_server_type, default_value = "auto")]
+    pub server_type: ServerType,
+    /// Plain FTP even when the server offers TLS (passwords in clear text).
+    #[arg(long, global = true)]
+    pub no_tls: bool,
+    /// Also trust the CA certificates in this PEM file.
+    #[arg(long, global = true, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Trust the server certificate with this SHA-256 fingerprint (SHA256:AB:CD:...).
+    #[arg(long, global = true, value_name = "FINGERPRINT", value_parser = parse_fingerprint)]
+    pub trust_fingerprint: Vec<Fingerprint>,
+    /// Accept any server certificate (insecure: a man in the middle can read everything).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// Print the control connection's log (commands and replies) on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Keep `get`/`put` items in this queue file as they run (crash-safe): a
+    /// run that is killed can be finished with `skiff queue resume FILE URL`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub queue: Option<PathBuf>,
+    /// Transfer type: `binary` (default: every byte as it is), or `auto`
+    /// (ASCII for FileZilla's text extensions such as txt, html, php).
+    #[arg(long = "type", global = true, value_name = "TYPE", default_value = "binary",
+          value_parser = ["binary", "auto"])]
+    pub transfer_type: String,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// List a remote folder.
+    Ls {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Download a file, or a folder with -r.
+    Get {
+        /// Copy a folder and everything in it.
+        #[arg(short, long)]
+        recursive: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+        /// Local file or folder (default: the current folder).
+        dest: Option<PathBuf>,
+    },
+    /// Upload a file, or a folder with -r.
+    Put {
+        /// Copy a folder and everything in it.
+        #[arg(short, long)]
+        recursive: bool,
+        /// Local file or folder.
+        src: PathBuf,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Saved sites: list them, import FileZilla's.
+    Sites {
+        /// What to do.
+        #[command(subcommand)]
+        action: SitesAction,
+    },
+    /// Show or finish a stored queue (see --queue).
+    Queue {
+        /// What to do.
+        #[command(subcommand)]
+        action: QueueAction,
+    },
+}
+
+/// `skiff sites ...`.
+#[derive(Debug, Subcommand)]
+pub enum SitesAction {
+    /// List saved sites as `Folder/Name  ftp://user@host:port`.
+    List {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import FileZilla's sitemanager.xml; passwords go to the OS keyring.
+    Import {
+        /// The file (FileZilla keeps it in ~/.config/filezilla or %APPDATA%\FileZilla).
+        file: PathBuf,
+    },
+}
+
+/// `skiff queue ...`.
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Print every item of a queue file: state, direction, bytes, paths.
+    Show {
+        /// The queue file (default: the GUI's, under the data folder).
+        file: Option<PathBuf>,
+    },
+    /// Resume every paused item of a queue file and run it to the end.
+    Resume {
+        /// The queue file.
+        file: PathBuf,
+        /// The site's URL or saved site (for its password and connection
+        /// options; the path is ignored).
+        url: String,
+    },
+}
+
+/// `--server-type`: a [`ServerType::name`] (or an alias), in any case.
+fn parse_server_type(text: &str) -> Result<ServerType, String> {
+    ServerType::from_name(text)
+        .ok_or_else(|| format!("unknown server type: {}", text.to_ascii_lowercase()))
+}
+
+/// `--trust-fingerprint`: `SHA256:` and 64 hex digits.
+fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
+    Fingerprint::parse(text).ok_or_else(|| "expected SHA256: and 64 hex digits".to_string())
+}
+
+/// `--active-ports`: `LOW-HIGH`, with 1 <= LOW <= HIGH.
+fn parse_port_range(text: &str) -> Result<(u16, u16), String> {
+    let (low, high) = text
+        .split_once('-')
+        .ok_or_else(|| "expected LOW-HIGH".to_string())?;
+    let low: u16 = low.trim().parse().map_err(|_| "bad low port".to_string())?;
+    let high: u16 = high
+        .trim()
+        .parse()
+        .map_err(|_| "bad high port".to_string())?;
+    if low == 0 || low > high {
+        return Err("expected 1 <= LOW <= HIGH".to_string());
+    }
+    Ok((low, high))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_before_or_after_the_command() {
+        let a = Cli::try_parse_from(["skiff", "--active", "ls", "ftp://h/"]).expect("valid");
+        let b = Cli::try_parse_from(["skiff", "ls", "ftp://h/", "--active"]).expect("valid");
+        assert!(a.options.active && b.options.active);
+        let c = Cli::try_parse_from(["skiff", "get", "-r", "ftp://h/d", "out", "--parallel", "8"])
+            .expect("valid");
+        assert_eq!(c.options.parallel, 8);
+        assert!(Cli::try_parse_from(["skiff", "--active", "--passive", "ls", "ftp://h/"]).is_err());
+        assert!(Cli::try_parse_from(["skiff", "get", "ftp://h/x", "--parallel", "0"]).is_err());
+        let d = Cli::try_parse_from(["skiff", "ftp://h/"]).expect("valid");
+        assert_eq!(d.url.as_deref(), Some("ftp://h/"));
+        assert!(d.command.is_none());
+        assert_eq!(parse_port_range("50000-50010"), Ok((50000, 50010)));
+        assert!(parse_port_range("5-1").is_err());
+    }
+
+    #[test]
+    fn every_server_type_name_is_a_server_type_flag() {
+        for server_type in ServerType::ALL {
+            let name = server_type.name();
+            let cli = Cli::try_parse_from(["skiff", "ls", "ftp://h/", "--server-type", name])
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(cli.options.server_type, server_type, "{name}");
+        }
+        let cli = Cli::try_parse_from(["skiff", "--server-type", "dos-virtual", "ls", "ftp://h/"])
+            .expect("dos-virtual");
+        assert_eq!(cli.options.server_type, ServerType::DosVirtual);
+        for (alias, server_type) in [("windows", ServerType::Dos), ("ZOS", ServerType::Mvs)] {
+            assert_eq!(parse_server_type(alias), Ok(server_type), "{alias}");
+        }
+        assert_eq!(
+            parse_server_type("Bogus"),
+            Err("unknown server type: bogus".to_string())
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! From a target on the command line to a session: an `ftp://` URL or a
+//! saved site's `site:Folder/Name/path` becomes a [`SessionConfig`] (the
+//! command-line options laid over it), a password (the URL, the keyring or
+//! `SKIFF_PASSWORD`), trusted certificates, and then a logged-in session
+//! at an absolute remote path.
+//!
+//! Must not prompt (there is no interactive password), write saved sites,
+//! or run a keyring call on an async worker.
+
+use std::time::Duration;
+
+use super::{CliError, Options};
+use crate::engine::event::EventSink;
+use crate::engine::limit::RateLimiter;
+use crate::engine::tls::{Encryption, certificates_from_pem};
+use crate::engine::{CharsetChoice, Credentials, DataMode, EngineError, Session, SessionConfig};
+use crate::paths;
+use crate::protocol::listing::ServerType;
+use crate::protocol::path;
+use crate::secret::Secret;
+use crate::sites::{LogonType, OsKeyring, SecretStore, Site, Sites, store};
+use crate::trust::TrustStore;
+use crate::url::FtpUrl;
+
+/// Builds the session config from a URL and the options; the password may
+/// also come from `SKIFF_PASSWORD`.
+pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, CliError> {
+    let credentials = match &url.user {
+        None => Credentials::anonymous(),
+        Some(user) => Credentials {
+            user: user.clone(),
+            password: url
+                .password
+                .clone()
+                .or_else(|| std::env::var("SKIFF_PASSWORD").ok().map(Secret::new))
+                .unwrap_or_default(),
+            account: None,
+        },
+    };
+    let mut config = SessionConfig::new(url.host.clone(), url.port, credentials);
+    config.encryption = url.encryption;
+    apply_options(&mut config, options)?;
+    Ok(config)
+}
+
+/// Lays the command-line options over a config from a URL or a saved site:
+/// what the options set explicitly wins, the rest is kept.
+fn apply_options(config: &mut SessionConfig, options: &Options) -> Result<(), CliError> {
+    if options.no_tls {
+        if config.encryption != Encryption::ExplicitIfAvailable {
+            return Err(CliError::Usage(
+                "--no-tls contradicts an ftpes:// or ftps:// URL or a site that requires TLS"
+                    .to_string(),
+            ));
+        }
+        config.encryption = Encryption::Plain;
+    }
+    if let Some(path) = &options.ca_file {
+        let pem = std::fs::read(path).map_err(|source| EngineError::Local {
+            path: path.clone(),
+            source,
+        })?;
+        config.tls.extra_roots = certificates_from_pem(&pem);
+        if config.tls.extra_roots.is_empty() {
+            return Err(CliError::Usage(format!(
+                "no PEM certificate in {}",
+                path.display()
+            )));
+        }
+    }
+    config.tls.trusted = options.trust_fingerprint.clone();
+    if options.server_type != ServerType::Auto {
+        config.server_type = options.server_type;
+    }
+    if let Some(store) = trust_store() {
+        let (host, port) = (config.host.clone(), config.port);
+        config.tls.trusted.extend(store.trusted(&host, port));
+        config.tls.offered_before = store.offered_tls_before(&host, port);
+    }
+    config.tls.insecure = options.insecure;
+    if options.active {
+        config.data_mode = DataMode::Active;
+    } else if options.passive {
+        config.data_mode = DataMode::Passive;
+    }
+    config.mode_fallback = !options.no_fallback;
+    config.trust_pasv_address |= options.trust_pasv_address;
+    if options.active_ports.is_some() {
+        config.active.port_range = options.active_ports;
+    }
+    if options.external_ip.is_some() {
+        config.active.external_ip = options.external_ip;
+    }
+    if let Some(label) = &options.encoding {
+        config.charset = CharsetChoice::from_label(label)
+            .ok_or_else(|| CliError::Usage(format!("unknown charset: {label}")))?;
+    }
+    config.timeout = Duration::from_secs(options.timeout.max(1));
+    config.download_limit = options
+        .limit_download
+        .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
+    config.upload_limit = options
+        .limit_upload
+        .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
+    Ok(())
+}
+
+/// The prefix of a saved-site target: `site:Folder/Name/path`.
+pub const SITE_PREFIX: &str = "site:";
+
+/// Splits `site:Folder/Name/path` (or `site:"Folder/Name"/path`, quotes kept
+/// by the shell) into the site and the rest (`""`, `"/"`, `"/rel/x"`,
+/// `"//abs"`). Without quotes the longest `Folder/Name` that is a saved site wins.
+pub fn split_site_target<'a, 's>(
+    text: &'a str,
+    sites: &'s Sites,
+) -> Result<(&'s Site, &'a str), CliError> {
+    let spec = text.strip_prefix(SITE_PREFIX).unwrap_or(text);
+    if let Some(quoted) = spec.strip_prefix('"') {
+        let (name, rest) = quoted
+            .split_once('"')
+            .ok_or_else(|| CliError::UnclosedQuote(text.to_string()))?;
+        let site = sites
+            .find(name)
+            .ok_or_else(|| CliError::Usage(format!("no such saved site: {name}")))?;
+        return Ok((site, rest));
+    }
+    // Every unescaped `/` is a place the site's path may end, longest first.
+    let mut cuts = Vec::new();
+    let mut chars = spec.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '/' => cuts.push(i),
+            _ => {}
+        }
+    }
+    cuts.push(spec.len());
+    for &cut in cuts.iter().rev() {
+        // `Name//abs` is the site `Name` and an absolute path, never `Name/`.
+        if cut == 0 || spec[..cut].ends_with('/') {
+            continue;
+        }
+        if let Some(site) = sites.find(&spec[..cut]) {
+            return Ok((site, &spec[cut..]));
+        }
+    }
+    Err(CliError::Usage(format!("no such saved site: {spec}")))
+}
+
+/// The password for a saved site: from the keyring, else `SKIFF_PASSWORD`,
+/// else an error saying how to give one. Blocking (the keyring); the
+/// keyring call runs on a thread of its own.
+fn site_password(site: &Site, keyring: &dyn SecretStore) -> Result<Option<Secret>, CliError> {
+    let env = || std::env::var("SKIFF_PASSWORD").ok().map(Secret::new);
+    match site.logon {
+        LogonType::Anonymous => Ok(None),
+        LogonType::Ask => env().map(Some).ok_or_else(|| {
+            CliError::Usage(format!(
+                "the site asks for its password each time (set SKIFF_PASSWORD): {}",
+                site.path_text()
+            ))
+        }),
+        LogonType::Normal | LogonType::Account => {
+            // SKIFF_PASSWORD set means the user chose it: no word about the keyring then.
+            let (saved, keyring_error) = match keyring.get(&site.id) {
+                Ok(saved) => (saved, None),
+                Err(e) => (None, Some(e)),
+            };
+            if let Some(password) = saved.or_else(env) {
+                return Ok(Some(password));
+            }
+            let why = match keyring_error {
+                Some(e) => format!("{e}; set SKIFF_PASSWORD"),
+                None => "save one in the Site Manager or set SKIFF_PASSWORD".to_string(),
+            };
+            Err(CliError::Usage(format!(
+                "no saved password ({why}): {}",
+                site.path_text()
+            )))
+        }
+    }
+}
+
+/// Loads the saved sites (a missing file is none; a corrupt one is an error).
+pub(super) fn load_sites() -> Result<Sites, CliError> {
+    Ok(store::load(&store::default_path()?)?)
+}
+
+/// The URL and session config for a target: an `ftp://` URL or a saved
+/// site's `site:Folder/Name/path`.
+fn target(text: &str, options: &Options) -> Result<(FtpUrl, SessionConfig), CliError> {
+    if !text.starts_with(SITE_PREFIX) {
+        let url = FtpUrl::parse(text)?;
+        let config = session_config(&url, options)?;
+        return Ok((url, config));
+    }
+    let sites = load_sites()?;
+    let (site, rest) = split_site_target(text, &sites)?;
+    let password = site_password(site, &OsKeyring::new())?;
+    let mut config = site.session_config(password);
+    apply_options(&mut config, options)?;
+    let trailing_slash = rest.len() > 1 && rest.ends_with('/');
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let (absolute, relative) = match rest.strip_prefix('/') {
+        Some(abs) => (true, abs.trim_end_matches('/').to_string()),
+        None => {
+            let rel = rest.trim_end_matches('/');
+            match site.remote_dir.as_deref() {
+                // The site's remote folder is where relative paths start.
+                Some(dir) if dir.starts_with('/') => {
+                    let dir = dir.trim_matches('/');
+                    let joined = [dir, rel]
+                        .iter()
+                        .filter(|p| !p.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    (true, joined)
+                }
+                Some(dir) if !rel.is_empty() => (false, format!("{dir}/{rel}")),
+                Some(dir) => (false, dir.to_string()),
+                None => (false, rel.to_string()),
+            }
+        }
+    };
+    let url = FtpUrl {
+        host: config.host.clone(),
+        port: config.port,
+        encryption: config.encryption,
+        user: Some(config.credentials.user.clone()),
+        password: None,
+        path: relative.into_bytes(),
+        absolute,
+        trailing_slash,
+    };
+    Ok((url, config))
+}
+
+/// The trust store under the config folder; a corrupt one is reported once
+/// (it has been set aside) and the run goes on without it.
+fn trust_store() -> Option<TrustStore> {
+    let path = TrustStore::path_in(&paths::config_dir()?);
+    match TrustStore::load(&path) {
+        Ok(store) => Some(store),
+        Err(e) => {
+            eprintln!("skiff: warning: {e}");
+            None
+        }
+    }
+}
+
+/// Remembers that a host offered TLS, so losing it later is noticed.
+fn remember_tls(host: &str, port: u16) {
+    if let Some(mut store) = trust_store()
+        && store.remember_tls(host, port)
+        && let Err(e) = store.save()
+    {
+        eprintln!("skiff: warning: could not save the trust store: {e}");
+    }
+}
+
+/// [`target`] off the async workers: a saved site's password comes from the
+/// keyring, which blocks.
+pub(super) async fn blocking_target(
+    text: &str,
+    options: &Options,
+) -> Result<(FtpUrl, SessionConfig), CliError> {
+    let (text, options) = (text.to_string(), options.clone());
+    tokio::task::spawn_blocking(move || target(&text, &options))
+        .await
+        .map_err(|e| CliError::Usage(format!("internal error: {e}")))?
+}
+
+/// Connects and turns the URL's path into an absolute remote path.
+pub(super) async fn open(
+    url: &FtpUrl,
+    config: &SessionConfig,
+    events: &EventSink,
+) -> Result<(Session, Vec<u8>), CliError> {
+    let mut session = Session::connect(config.clone(), events.clone()).await?;
+    for note in session.security_notes() {
+        eprintln!("skiff: warning: {note}");
+    }
+    if config.tls.insecure && session.tls_info().is_some() {
+        eprintln!("skiff: warning: --insecure: the server's certificate was not checked");
+    }
+    if session.tls_info().is_some() && !config.tls.offered_before {
+        remember_tls(&config.host, config.port);
+    }
+    let mut relative = url.path.clone();
+    // A user-typed UTF-8 path is re-encoded for a server in another charset.
+    if let Ok(text) = std::str::from_utf8(&url.path) {
+        relative = session.encode(text)?;
+    }
+    let full = if url.absolute {
+        path::join(b"/", &relative)
+    } else if relative.is_empty() {
+        session.pwd().await?
+    } else {
+        let home = session.pwd().await?;
+        path::join(&home, &relative)
+    };
+    Ok((session, full))
+}

@@ -1,0 +1,321 @@
+//! `skiff get` and `skiff put`: one file or folder, run through the
+//! transfer queue (memory-only, or `--queue FILE`) with the connection that
+//! looked at the path lent to it, and the run's outcome as an exit code.
+//!
+//! Must not transfer bytes itself: the queue does, as for the window.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::target::{blocking_target, open};
+use super::{CliError, Finish, Options, cancel_on_ctrl_c, print_log};
+use crate::engine::event::EventSink;
+use crate::engine::queue::{
+    ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
+    QueueOptions, SiteKey, default_ascii_extensions,
+};
+use crate::engine::{EngineError, RetryPolicy, Session, SessionConfig, TreeReport};
+use crate::names::local_name;
+use crate::protocol::path;
+use crate::protocol::text::scrub;
+
+/// Reports skipped and failed items on standard error and picks the exit code.
+fn finish(report: &TreeReport, single: bool) -> Finish {
+    for skipped in &report.skipped {
+        if single {
+            eprintln!(
+                "skiff: skipped: {} (use --overwrite to choose)",
+                scrub(skipped)
+            );
+        } else {
+            eprintln!("skiff: skipped: {}", scrub(skipped));
+        }
+    }
+    for failed in &report.failed {
+        eprintln!("skiff: failed: {}", scrub(failed));
+    }
+    if !report.failed.is_empty() {
+        Finish::Failed
+    } else if !report.skipped.is_empty() {
+        Finish::Skipped
+    } else {
+        Finish::Ok
+    }
+}
+
+/// The queue settings the options ask for.
+fn queue_options(options: &Options) -> QueueOptions {
+    QueueOptions {
+        store: options.queue.clone(),
+        workers: usize::from(options.parallel),
+        retry: RetryPolicy {
+            retries: options.retries,
+            delay: Duration::from_secs_f64(options.retry_delay.clamp(0.0, 3600.0)),
+        },
+        download: PolicyChoice::Fixed(options.overwrite),
+        upload: PolicyChoice::Fixed(options.overwrite),
+        preserve_times: options.preserve_times,
+        ascii_extensions: if options.transfer_type == "auto" {
+            default_ascii_extensions()
+        } else {
+            Vec::new()
+        },
+        process: true,
+        // Commands and replies are printed only with --verbose.
+        protocol_log: options.verbose,
+    }
+}
+
+/// What the CLI asks of a queue run.
+pub(super) enum Work {
+    /// Add these items.
+    Add(Vec<NewItem>),
+    /// Resume everything paused.
+    ResumeAll,
+}
+
+/// A started queue for one site, before it has work.
+pub(super) struct QueueRun {
+    queue: QueueHandle,
+    events: mpsc::UnboundedReceiver<QueueEvent>,
+    site: SiteKey,
+}
+
+impl QueueRun {
+    /// Starts a queue (memory-only, or `--queue FILE`) that knows `config`'s
+    /// site. With `recursive` (`-r`, before the path is looked at), all but
+    /// one of the `--parallel` workers log in meanwhile (the connection that
+    /// looks is the last one, and counts against the site's limit), so the
+    /// transfers do not wait for logins one after the other.
+    pub(super) fn start(config: &SessionConfig, options: &Options, recursive: bool) -> Self {
+        let site = SiteKey::of(config);
+        let (queue, events) = QueueHandle::start(
+            &tokio::runtime::Handle::current(),
+            queue_options(options),
+            std::sync::Arc::new(|| {}),
+        );
+        queue.send(QueueCommand::SetLimits {
+            download: options.limit_download,
+            upload: options.limit_upload,
+        });
+        queue.send(QueueCommand::SetSite(Box::new(config.clone())));
+        if recursive {
+            let others = |n: usize| n.saturating_sub(1);
+            let mut connections = others(usize::from(options.parallel));
+            if let Some(limit) = config.max_connections {
+                connections = connections.min(others(usize::from(limit)));
+            }
+            queue.send(QueueCommand::Connect {
+                site: site.clone(),
+                connections,
+            });
+        }
+        Self {
+            queue,
+            events,
+            site,
+        }
+    }
+}
+
+/// Runs work on a queue until it is idle, then reports the items that moved
+/// in this run. Ctrl-C stops the queue; with `--queue` its unfinished items
+/// stay for `skiff queue resume`.
+pub(super) async fn run_queue(
+    run: QueueRun,
+    options: &Options,
+    work: Work,
+    single: bool,
+    lend: Option<Session>,
+) -> Result<Finish, CliError> {
+    let QueueRun {
+        queue,
+        mut events,
+        site,
+    } = run;
+    // The connection that looked at the path does the first job: one login
+    // fewer for every get and put.
+    if let Some(session) = lend {
+        queue.send(QueueCommand::Lend(Box::new(session)));
+    }
+    let resume_all = matches!(work, Work::ResumeAll);
+    match work {
+        Work::Add(items) => {
+            queue.send(QueueCommand::Add { site, items });
+        }
+        Work::ResumeAll => {
+            queue.send(QueueCommand::ResumeAll);
+        }
+    }
+    let mut views: HashMap<ItemId, ItemView> = HashMap::new();
+    // What the store held comes before the queue's first totals; of those,
+    // only items that run again in this run are reported.
+    let mut restored: HashSet<ItemId> = HashSet::new();
+    let mut active: HashSet<ItemId> = HashSet::new();
+    let mut started = false;
+    let interrupted = cancel_on_ctrl_c();
+    let mut cancelled = false;
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = interrupted.cancelled(), if !cancelled => {
+                cancelled = true;
+                queue.send(QueueCommand::Shutdown);
+                continue;
+            }
+        };
+        let Some(event) = event else { break };
+        match event {
+            QueueEvent::Upsert(items) => {
+                for item in items {
+                    if !started {
+                        restored.insert(item.id);
+                    } else if !restored.contains(&item.id)
+                        || matches!(item.state, ItemState::Queued | ItemState::Running)
+                    {
+                        active.insert(item.id);
+                    }
+                    views.insert(item.id, item);
+                }
+            }
+            QueueEvent::Log(line) => print_log(&line, options.verbose),
+            QueueEvent::Idle => {
+                queue.send(QueueCommand::Shutdown);
+            }
+            QueueEvent::Totals { .. } if !started => {
+                started = true;
+                if resume_all && !views.values().any(|v| v.state == ItemState::Paused) {
+                    // Nothing to resume.
+                    queue.send(QueueCommand::Shutdown);
+                }
+            }
+            _ => {}
+        }
+    }
+    if cancelled {
+        return Err(EngineError::Cancelled.into());
+    }
+    let mut items: Vec<&ItemView> = views.values().filter(|v| active.contains(&v.id)).collect();
+    items.sort_by_key(|v| v.id);
+    Ok(finish(&TreeReport::from_items(items), single))
+}
+
+/// `skiff get [-r] URL [DEST]`: as `cp`, into DEST when it is a folder, else as DEST.
+pub(super) async fn get(
+    text: &str,
+    dest: Option<&Path>,
+    recursive: bool,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    let (url, config) = blocking_target(text, options).await?;
+    let run = QueueRun::start(&config, options, recursive);
+    let (mut session, remote) = open(&url, &config, &events).await?;
+    let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
+    let raw_name = path::file_name(&remote);
+    let name = session.charset().decode_exact(raw_name);
+    let remote_display = session.decode(&remote);
+    let dest_dir_named = dest.is_some_and(|d| d.as_os_str().to_string_lossy().ends_with('/'));
+    if dest_dir_named && !dest.is_some_and(Path::is_dir) {
+        return Err(CliError::Usage(format!(
+            "no such local folder: {}",
+            dest.map(Path::display)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        )));
+    }
+    if is_dir {
+        if !recursive {
+            return Err(CliError::Usage(format!(
+                "is a folder (use get -r): {remote_display}"
+            )));
+        }
+        // As `cp -r SRC DEST`: into DEST/name when DEST is a folder, else as DEST.
+        let local = if raw_name.is_empty() {
+            None
+        } else {
+            match local_name(name.as_deref(), raw_name) {
+                Ok(local) => Some(local),
+                Err(_) => {
+                    return Err(CliError::Usage(format!(
+                        "unsafe folder name: {remote_display}"
+                    )));
+                }
+            }
+        };
+        let target = match (dest, local) {
+            (None, None) => PathBuf::from("."),
+            (None, Some(local)) => PathBuf::from(local),
+            (Some(d), Some(local)) if d.is_dir() => d.join(local),
+            (Some(d), _) => d.to_path_buf(),
+        };
+        let item = NewItem::download(absolute(target), remote, remote_display).folder(true);
+        return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
+    }
+    let local = local_name(name.as_deref(), raw_name)
+        .map_err(|why| CliError::Usage(format!("{why}: {remote_display}")))?;
+    let target = match dest {
+        None => PathBuf::from(local),
+        Some(d) if d.is_dir() => d.join(local),
+        Some(d) => d.to_path_buf(),
+    };
+    // The worker asks SIZE and MDTM on its own connection.
+    let item = NewItem::download(absolute(target), remote, remote_display);
+    run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
+}
+
+/// A stored queue must not depend on the folder it was started from.
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
+}
+
+/// `skiff put [-r] SRC URL`: into the URL's folder, or as the URL's name.
+pub(super) async fn put(
+    src: &Path,
+    text: &str,
+    recursive: bool,
+    options: &Options,
+    events: EventSink,
+) -> Result<Finish, CliError> {
+    let meta = std::fs::metadata(src).map_err(|source| EngineError::Local {
+        path: src.to_path_buf(),
+        source,
+    })?;
+    let name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (url, config) = blocking_target(text, options).await?;
+    let run = QueueRun::start(&config, options, recursive && meta.is_dir());
+    let (mut session, remote) = open(&url, &config, &events).await?;
+    let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
+    if meta.is_dir() {
+        if !recursive {
+            return Err(CliError::Usage(format!(
+                "is a folder (use put -r): {}",
+                src.display()
+            )));
+        }
+        let target = if remote_is_dir && !name.is_empty() {
+            path::join(&remote, &session.encode(&name)?)
+        } else {
+            remote
+        };
+        let remote_display = session.decode(&target);
+        let item =
+            NewItem::upload(absolute(src.to_path_buf()), target, remote_display).folder(true);
+        return run_queue(run, options, Work::Add(vec![item]), false, Some(session)).await;
+    }
+    let target = if remote_is_dir || url.trailing_slash {
+        path::join(&remote, &session.encode(&name)?)
+    } else {
+        remote
+    };
+    let remote_display = session.decode(&target);
+    let item = NewItem::upload(absolute(src.to_path_buf()), target, remote_display)
+        .with_size(Some(meta.len()));
+    run_queue(run, options, Work::Add(vec![item]), true, Some(session)).await
+}
