@@ -54,13 +54,33 @@ pub struct FtpUrl {
     pub trailing_slash: bool,
 }
 
+/// `text` with the password of its `user:password@` part masked, for
+/// messages about a URL that did not parse: the password never reaches an
+/// error, a log or a terminal.
+fn redact(text: &str) -> String {
+    let Some(start) = text.find("://").map(|at| at + 3) else {
+        return text.to_string();
+    };
+    let authority_end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |at| start + at);
+    let authority = &text[start..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return text.to_string();
+    };
+    match authority[..at].find(':') {
+        Some(colon) => format!("{}****{}", &text[..start + colon + 1], &text[start + at..]),
+        None => text.to_string(),
+    }
+}
+
 impl FtpUrl {
     /// Parses `ftp://[user[:password]@]host[:port]/path` (also `ftpes://`
     /// and `ftps://`).
     pub fn parse(text: &str) -> Result<Self, UrlError> {
         let url = ::url::Url::parse(text).map_err(|reason| UrlError::Syntax {
             reason,
-            text: text.to_string(),
+            text: redact(text),
         })?;
         let (encryption, default_port) = match url.scheme() {
             "ftp" => (Encryption::ExplicitIfAvailable, 21),
@@ -71,7 +91,7 @@ impl FtpUrl {
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| UrlError::NoHost(text.to_string()))?
+            .ok_or_else(|| UrlError::NoHost(redact(text)))?
             .to_string();
         let user = (!url.username().is_empty())
             .then(|| String::from_utf8_lossy(&percent_decode(url.username())).into_owned());
@@ -214,6 +234,21 @@ pub fn percent_encode(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_that_does_not_parse_never_shows_its_password() {
+        for text in [
+            "ftp://alice:sekrit@[::1/x",
+            "ftp://alice:sekrit@:21/",
+            "ftp://alice:se@krit@host:99999/",
+        ] {
+            let err = FtpUrl::parse(text).unwrap_err().to_string();
+            assert!(!err.contains("sekrit") && !err.contains("krit"), "{err}");
+            assert!(err.contains("alice:****@"), "{err}");
+        }
+        assert_eq!(redact("ftp://host/a:b@c"), "ftp://host/a:b@c");
+        assert_eq!(redact("ftp://bob@host/"), "ftp://bob@host/");
+    }
     use crate::engine::Credentials;
 
     #[test]
