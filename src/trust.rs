@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::tls::{CertInfo, Fingerprint};
+use crate::engine::{CertInfo, Fingerprint};
 use crate::paths::{set_aside, write_atomic};
 
 /// Why the trust file could not be used.

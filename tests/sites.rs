@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 
 use base64::Engine as _;
 use skiff::engine::CharsetChoice;
-use skiff::engine::tls::Encryption;
+use skiff::engine::Encryption;
 use skiff::protocol::listing::ServerType;
 use skiff::secret::Secret;
 use skiff::sites::filezilla::{self, MAX_FILE_BYTES};

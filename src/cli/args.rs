@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::ExistsPolicy;
+use crate::engine::Fingerprint;
 use crate::engine::limit::parse_rate;
-use crate::engine::tls::Fingerprint;
 use crate::protocol::listing::ServerType;
 
 /// Skiff: a fast, safe FTP client. Without a command it opens the window.

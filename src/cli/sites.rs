@@ -6,7 +6,7 @@
 
 use super::target::load_sites;
 use super::{CliError, Finish, SitesAction, print_list};
-use crate::engine::tls::Encryption;
+use crate::engine::Encryption;
 use crate::sites::model::charset_name;
 use crate::sites::{LogonType, OsKeyring, Site, TransferMode, filezilla, store};
 use crate::url::scheme;

@@ -10,9 +10,10 @@
 use std::time::Duration;
 
 use super::{CliError, Options};
+use crate::engine::Encryption;
 use crate::engine::event::EventSink;
 use crate::engine::limit::RateLimiter;
-use crate::engine::tls::{Encryption, certificates_from_pem};
+use crate::engine::tls::certificates_from_pem;
 use crate::engine::{CharsetChoice, Credentials, DataMode, EngineError, Session, SessionConfig};
 use crate::paths;
 use crate::protocol::listing::ServerType;

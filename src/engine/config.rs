@@ -4,8 +4,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::certs::{Encryption, TlsOptions};
 use super::limit::RateLimiter;
-use super::tls::{Encryption, TlsOptions};
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
 

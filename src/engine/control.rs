@@ -10,10 +10,11 @@ use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::certs::TlsInfo;
 use super::charset::Charset;
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind};
-use super::tls::{CONTROL_READ_BUFFER, NetStream, TlsContext, TlsInfo, describe};
+use super::tls::{CONTROL_READ_BUFFER, NetStream, TlsContext, describe};
 use crate::protocol::reply::discard;
 use crate::protocol::{Command, Reply, ReplyDecoder, ReplyLimits};
 

@@ -124,7 +124,7 @@ pub enum EngineError {
     #[error("{}", certificate_message(info, host))]
     Certificate {
         /// The certificate's details.
-        info: Box<super::tls::CertInfo>,
+        info: Box<super::certs::CertInfo>,
         /// `host` as configured.
         host: String,
     },
@@ -170,7 +170,7 @@ impl EngineError {
     }
 }
 
-fn certificate_message(info: &super::tls::CertInfo, host: &str) -> String {
+fn certificate_message(info: &super::certs::CertInfo, host: &str) -> String {
     match info.previously_trusted {
         Some(old) => format!(
             "the server's certificate changed: it was {old}, it is now {} ({}): {host}",

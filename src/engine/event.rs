@@ -61,7 +61,7 @@ pub enum ConnectionState {
         /// `host:port`.
         host: String,
         /// TLS version and cipher when encrypted (the status bar's lock).
-        tls: Option<super::tls::TlsInfo>,
+        tls: Option<super::certs::TlsInfo>,
         /// Warnings such as a clear-text password.
         security_notes: Vec<String>,
     },
@@ -88,7 +88,7 @@ pub enum Event {
         /// The folder, decoded for display.
         display_path: String,
         /// Its entries.
-        entries: Vec<super::session::RemoteEntry>,
+        entries: Vec<super::entry::RemoteEntry>,
     },
     /// The server's certificate is not trusted; a front end asks the user
     /// (trust once, always, or refuse) and reconnects with the answer.
@@ -98,7 +98,7 @@ pub enum Event {
         /// The control port.
         port: u16,
         /// The certificate, with the reason it failed.
-        info: Box<super::tls::CertInfo>,
+        info: Box<super::certs::CertInfo>,
     },
     /// A command failed; the message names the cause first.
     Failed {

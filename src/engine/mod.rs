@@ -13,11 +13,13 @@
 //! files stream through fixed buffers rather than memory.
 
 pub mod browser;
+pub mod certs;
 mod charset;
 pub mod config;
 mod control;
 mod data;
 mod disk;
+pub mod entry;
 pub mod error;
 pub mod event;
 pub mod limit;
@@ -29,12 +31,13 @@ pub mod transfer;
 pub mod tree;
 
 pub use browser::{BrowseCommand, BrowserHandle};
+pub use certs::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
 pub use charset::Charset;
 pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
+pub use entry::{RemoteEntry, RemoteListing};
 pub use error::{EngineError, Result};
 pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};
 pub use policy::ExistsPolicy;
-pub use session::{RemoteEntry, RemoteListing, Session, UploadStart, is_security_note};
-pub use tls::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
+pub use session::{Session, UploadStart, is_security_note};
 pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
 pub use tree::TreeReport;

@@ -11,56 +11,24 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
+use super::certs::{Encryption, TlsInfo};
 use super::charset::Charset;
 use super::config::{CharsetChoice, DataMode, SessionConfig};
 use super::control::Control;
 use super::data::{DataFailure, PassiveState, prepare_active, prepare_passive};
 use super::disk::FileWriter;
+use super::entry::{RemoteEntry, RemoteListing};
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind, ProgressThrottle, next_conn_id};
-use super::tls::{DATA_READ_BUFFER, Encryption, NetStream, TlsContext, TlsInfo, describe};
+use super::tls::{DATA_READ_BUFFER, NetStream, TlsContext, describe};
 use crate::protocol::listing::{
-    EntryKind, ListContext, ListEntry, ListFormat, ListTime, ListingParser, ServerType,
-    TimePrecision,
+    ListContext, ListFormat, ListTime, ListingParser, ServerType, TimePrecision,
 };
 use crate::protocol::{Command, Features, ProtectionLevel, Reply, TransferType, path};
 
 /// Bytes gathered from a data connection before they are handed on; large,
 /// so a disk write or parser call happens a few hundred times per GiB.
 const CHUNK: usize = 1024 * 1024;
-
-/// One entry of a remote listing, with its name decoded for display.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteEntry {
-    /// The name decoded with the site's charset, for display: control
-    /// characters and bytes that do not decode are escaped
-    /// ([`crate::engine::Charset::decode`]).
-    pub name: String,
-    /// The exact text of the name in the site's charset, `None` when its
-    /// bytes are not valid there (a server that sends Latin-1 names to a
-    /// client reading UTF-8). Local file names are made from this or, when
-    /// it is `None`, from the bytes themselves.
-    pub text: Option<String>,
-    /// The parsed entry, with the name as the server's exact bytes.
-    pub entry: ListEntry,
-}
-
-impl RemoteEntry {
-    /// File, folder, link or other.
-    pub fn kind(&self) -> EntryKind {
-        self.entry.kind
-    }
-
-    /// The size in bytes, when listed.
-    pub fn size(&self) -> Option<u64> {
-        self.entry.size
-    }
-
-    /// The modification time, when listed.
-    pub fn modified(&self) -> Option<ListTime> {
-        self.entry.modified
-    }
-}
 
 /// The security note of a server that offered TLS before and refuses it now.
 const NOTE_TLS_GONE: &str = "This server offered TLS before and refuses it now: someone may be \
@@ -75,15 +43,6 @@ const NOTE_NO_TLS: &str =
 /// once can leave the log's copies out.
 pub fn is_security_note(text: &str) -> bool {
     text == NOTE_TLS_GONE || text == NOTE_NO_TLS
-}
-
-/// A directory listing.
-#[derive(Debug, Clone, Default)]
-pub struct RemoteListing {
-    /// The entries, without `.`, `..` and unparsable lines.
-    pub entries: Vec<RemoteEntry>,
-    /// How many non-empty lines could not be parsed.
-    pub skipped_lines: usize,
 }
 
 /// Where an upload starts.

@@ -30,7 +30,7 @@ use super::model::{
     LogonType, MAX_CONNECTIONS, MAX_TIMEZONE_OFFSET_MINUTES, Site, Sites, TransferMode,
 };
 use crate::engine::CharsetChoice;
-use crate::engine::tls::Encryption;
+use crate::engine::Encryption;
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::SitesError;
-use crate::engine::tls::Encryption;
+use crate::engine::Encryption;
 use crate::engine::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;

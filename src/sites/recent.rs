@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::SitesError;
-use crate::engine::tls::Encryption;
+use crate::engine::Encryption;
 use crate::paths::{set_aside, write_atomic};
 
 /// How many servers are remembered.

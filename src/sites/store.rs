@@ -149,7 +149,7 @@ pub fn export(sites: &Sites, path: &Path) -> Result<(), SitesError> {
 mod tests {
     use super::*;
     use crate::engine::CharsetChoice;
-    use crate::engine::tls::Encryption;
+    use crate::engine::Encryption;
     use crate::protocol::listing::ServerType;
     use crate::sites::model::{LogonType, TransferMode};
 

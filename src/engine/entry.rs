@@ -1,0 +1,51 @@
+//! A listed remote folder as the engine hands it to the front ends.
+//!
+//! Plain data: each entry keeps the server's exact name bytes (in the parsed
+//! [`ListEntry`]) beside its display form and exact text, so what is shown,
+//! what becomes a local name and what is sent back to the server never get
+//! mixed up. Shared by the session (which builds it) and the events (which
+//! carry it), so neither imports the other.
+
+use crate::protocol::listing::{EntryKind, ListEntry, ListTime};
+
+/// One entry of a remote listing, with its name decoded for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteEntry {
+    /// The name decoded with the site's charset, for display: control
+    /// characters and bytes that do not decode are escaped
+    /// ([`crate::engine::Charset::decode`]).
+    pub name: String,
+    /// The exact text of the name in the site's charset, `None` when its
+    /// bytes are not valid there (a server that sends Latin-1 names to a
+    /// client reading UTF-8). Local file names are made from this or, when
+    /// it is `None`, from the bytes themselves.
+    pub text: Option<String>,
+    /// The parsed entry, with the name as the server's exact bytes.
+    pub entry: ListEntry,
+}
+
+impl RemoteEntry {
+    /// File, folder, link or other.
+    pub fn kind(&self) -> EntryKind {
+        self.entry.kind
+    }
+
+    /// The size in bytes, when listed.
+    pub fn size(&self) -> Option<u64> {
+        self.entry.size
+    }
+
+    /// The modification time, when listed.
+    pub fn modified(&self) -> Option<ListTime> {
+        self.entry.modified
+    }
+}
+
+/// A directory listing.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteListing {
+    /// The entries, without `.`, `..` and unparsable lines.
+    pub entries: Vec<RemoteEntry>,
+    /// How many non-empty lines could not be parsed.
+    pub skipped_lines: usize,
+}
