@@ -44,12 +44,18 @@
 //!   [`QueueCommand::SetSite`].
 
 mod core;
+mod journal;
+mod msg;
+mod scheduler;
 mod store;
+mod table;
+mod walker;
 mod worker;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::browser::Waker;
 use super::config::SessionConfig;
@@ -311,7 +317,9 @@ pub enum QueueCommand {
     },
     /// Drops done and skipped items.
     ClearFinished,
-    /// Flushes the store and stops the workers.
+    /// Flushes the store and stops the workers. Sent alone it is not
+    /// confirmed; [`QueueHandle::shutdown`] sends it and waits for the
+    /// queue's "written".
     Shutdown,
 }
 
@@ -376,10 +384,17 @@ pub enum QueueEvent {
     Idle,
 }
 
+/// How long a front end waits for [`QueueHandle::shutdown`] before it drops
+/// the runtime: longer than the queue's own settling and logging out (5 s
+/// at most), so the wait ends with the queue's answer, not the deadline.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
+
 /// The front end's handle on the queue actor.
 #[derive(Clone)]
 pub struct QueueHandle {
     commands: mpsc::UnboundedSender<QueueCommand>,
+    /// True once the queue has stopped: its journal written, its workers ended.
+    stopped: watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for QueueHandle {
@@ -399,14 +414,34 @@ impl QueueHandle {
     ) -> (QueueHandle, mpsc::UnboundedReceiver<QueueEvent>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (event_tx, events) = mpsc::unbounded_channel();
-        let sink = core::QueueSink::new(event_tx, waker, options.protocol_log);
-        runtime.spawn(core::run(options, command_rx, sink));
-        (QueueHandle { commands }, events)
+        let (stopped_tx, stopped) = watch::channel(false);
+        let sink = msg::QueueSink::new(event_tx, waker, options.protocol_log);
+        runtime.spawn(core::run(options, command_rx, sink, stopped_tx));
+        (QueueHandle { commands, stopped }, events)
     }
 
     /// Sends a command; never blocks. False when the queue has stopped.
     pub fn send(&self, command: QueueCommand) -> bool {
         self.commands.send(command).is_ok()
+    }
+
+    /// Asks the queue to stop ([`QueueCommand::Shutdown`], sent now) and
+    /// returns its answer: the future resolves to true once the queue has
+    /// written every journal record to disk and its workers have stopped
+    /// (items still running come back paused on the next start), and to
+    /// false if the queue ended without answering (its runtime went away).
+    /// The future borrows nothing, so a caller can wait for it on a runtime
+    /// it is about to drop, bounded by [`SHUTDOWN_DEADLINE`].
+    pub fn shutdown(&self) -> impl Future<Output = bool> + Send + 'static {
+        let _ = self.commands.send(QueueCommand::Shutdown);
+        self.stopped()
+    }
+
+    /// Resolves as [`QueueHandle::shutdown`] does, without asking the queue
+    /// to stop: for a caller that sent [`QueueCommand::Shutdown`] itself.
+    pub fn stopped(&self) -> impl Future<Output = bool> + Send + 'static {
+        let mut stopped = self.stopped.clone();
+        async move { stopped.wait_for(|done| *done).await.is_ok() }
     }
 }
 
