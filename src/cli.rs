@@ -18,7 +18,7 @@ use crate::engine::event::{EventSink, LogLine};
 use crate::engine::limit::{RateLimiter, parse_rate};
 use crate::engine::queue::{
     Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
-    QueueHandle, QueueOptions, SiteKey, default_ascii_extensions, default_store,
+    QueueHandle, QueueOptions, SHUTDOWN_DEADLINE, SiteKey, default_ascii_extensions, default_store,
 };
 use crate::engine::tls::{Encryption, Fingerprint, certificates_from_pem};
 use crate::engine::{
@@ -1079,12 +1079,25 @@ async fn run_queue(
     let mut started = false;
     let interrupted = cancel_on_ctrl_c();
     let mut cancelled = false;
+    // Asked to stop, the queue answers once its journal is written; until then
+    // (one deadline at most) its events are read, then what it sent before.
+    let stop = |queue: &QueueHandle| {
+        queue.send(QueueCommand::Shutdown);
+        tokio::time::Instant::now() + SHUTDOWN_DEADLINE
+    };
+    let (mut stop_by, mut stopped) = (None, false);
     loop {
+        let by = stop_by.unwrap_or_else(tokio::time::Instant::now);
         let event = tokio::select! {
             event = events.recv() => event,
             _ = interrupted.cancelled(), if !cancelled => {
                 cancelled = true;
-                queue.send(QueueCommand::Shutdown);
+                stop_by.get_or_insert_with(|| stop(&queue));
+                continue;
+            }
+            _ = tokio::time::timeout_at(by, queue.stopped()), if stop_by.is_some() && !stopped => {
+                stopped = true;
+                events.close();
                 continue;
             }
         };
@@ -1104,13 +1117,13 @@ async fn run_queue(
             }
             QueueEvent::Log(line) => print_log(&line, options.verbose),
             QueueEvent::Idle => {
-                queue.send(QueueCommand::Shutdown);
+                stop_by.get_or_insert_with(|| stop(&queue));
             }
             QueueEvent::Totals { .. } if !started => {
                 started = true;
                 if resume_all && !views.values().any(|v| v.state == ItemState::Paused) {
                     // Nothing to resume.
-                    queue.send(QueueCommand::Shutdown);
+                    stop_by.get_or_insert_with(|| stop(&queue));
                 }
             }
             _ => {}
