@@ -267,10 +267,10 @@ impl Queue {
         // Items that waited for these settings go ahead.
         let waiting = self
             .table
-            .ids_where(|i| *i.site == key && i.state == ItemState::Paused && i.waiting_site);
+            .ids_where(|i| *i.site == key && i.state == ItemState::Paused && i.live.waiting_site);
         for id in waiting {
             if let Some(item) = self.table.get_mut(id) {
-                item.waiting_site = false;
+                item.live.waiting_site = false;
             }
             self.set_state(id, ItemState::Queued);
         }
@@ -324,10 +324,10 @@ impl Queue {
             return;
         };
         if self.sched.has_site(&item.site) {
-            item.waiting_site = false;
+            item.live.waiting_site = false;
             self.set_state(id, ItemState::Queued);
         } else {
-            item.waiting_site = true;
+            item.live.waiting_site = true;
             let site = item.site.clone();
             self.set_state(id, ItemState::Paused);
             self.log(
@@ -354,7 +354,7 @@ impl Queue {
             return;
         }
         let direction = item.direction;
-        item.answer = Some(policy);
+        item.live.answer = Some(policy);
         self.queue_or_wait(id);
         if apply_to_all {
             match direction {
@@ -366,7 +366,7 @@ impl Queue {
                 .ids_where(|i| i.state == ItemState::Asking && i.direction == direction);
             for other in asking {
                 if let Some(item) = self.table.get_mut(other) {
-                    item.answer = Some(policy);
+                    item.live.answer = Some(policy);
                 }
                 self.queue_or_wait(other);
             }
@@ -415,7 +415,7 @@ impl Queue {
             return false;
         };
         let (config, generation) = (Arc::clone(&site.config), site.generation);
-        let (exists, ask) = match (item.answer, policy(&self.options, item.direction)) {
+        let (exists, ask) = match (item.live.answer, policy(&self.options, item.direction)) {
             (Some(answer), _) => (answer, false),
             (None, PolicyChoice::Fixed(policy)) => (policy, false),
             (None, PolicyChoice::Ask) => (ExistsPolicy::Skip, true),
@@ -433,11 +433,11 @@ impl Queue {
         let mode = FileMode {
             ascii: is_ascii_name(&name, &self.options.ascii_extensions),
             fresh_target: matches!(
-                item.hint,
+                item.live.hint,
                 Hint::FreshTarget | Hint::LocalFolder { fresh: true, .. }
             ),
             local_disk: matches!(
-                item.hint,
+                item.live.hint,
                 Hint::LocalFolder {
                     local_disk: true,
                     ..
@@ -461,7 +461,7 @@ impl Queue {
             local: item.local.clone(),
             remote: item.remote.clone(),
             facts,
-            hint: item.hint,
+            hint: item.live.hint,
             mode,
             exists,
             retry: self.options.retry,
@@ -526,8 +526,8 @@ impl Queue {
                 if let Some(item) = self.table.get_mut(id)
                     && item.state == ItemState::Running
                 {
-                    item.done = done;
-                    item.rate = rate;
+                    item.live.done = done;
+                    item.live.rate = rate;
                     self.sink.send(QueueEvent::Progress {
                         id,
                         done,
@@ -570,8 +570,8 @@ impl Queue {
         let was_running = item.state == ItemState::Running;
         match result {
             Ok(FileOutcome::Done { bytes }) => {
-                item.done = item.size.unwrap_or(bytes).max(bytes);
-                item.answer = None;
+                item.live.done = item.size.unwrap_or(bytes).max(bytes);
+                item.live.answer = None;
                 self.set_state(id, ItemState::Done);
             }
             Ok(FileOutcome::Skipped { reason }) => {
@@ -618,7 +618,7 @@ impl Queue {
             sched
                 .running()
                 .filter_map(|id| table.get(id))
-                .map(|i| i.rate)
+                .map(|i| i.live.rate)
                 .sum::<f64>()
         };
         self.journal

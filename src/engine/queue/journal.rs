@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 use super::msg::{Hint, QueueSink};
 use super::store::{self, Record, Store, StoredItem};
-use super::table::{Item, Table, is_recorded};
+use super::table::{Item, Live, Table, is_recorded};
 use super::{ItemId, ItemState, QueueEvent, SiteKey};
 use crate::engine::event::LogKind;
 
@@ -345,14 +345,9 @@ fn restored(stored: StoredItem, site: Arc<SiteKey>) -> Item {
             .m
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
             .map(|t| t.naive_utc()),
-        done: 0,
         state: stored.s,
         pos: stored.o,
-        answer: None,
-        hint: Hint::Unknown,
-        waiting_site: false,
-        rate: 0.0,
-        next_minor: 1,
+        live: Live::new(Hint::Unknown),
     }
 }
 

@@ -40,17 +40,40 @@ pub(super) struct Item {
     pub is_dir: bool,
     pub size: Option<u64>,
     pub modified: Option<chrono::NaiveDateTime>,
-    pub done: u64,
     pub state: ItemState,
     pub pos: Pos,
+    pub live: Live,
+}
+
+/// What only this run knows about an item: never stored, fresh after a
+/// restart.
+pub(super) struct Live {
+    /// Bytes done so far (a resumed prefix included).
+    pub done: u64,
+    /// Bytes per second while it runs.
+    pub rate: f64,
     /// The user's answer to the overwrite question, for its next run.
     pub answer: Option<ExistsPolicy>,
+    /// What the walk found out about its target.
     pub hint: Hint,
     /// Paused only because its site has no settings yet.
     pub waiting_site: bool,
-    pub rate: f64,
     /// The minor of a folder's next child.
     pub next_minor: u64,
+}
+
+impl Live {
+    /// Nothing done yet, with what the walk found.
+    pub(super) fn new(hint: Hint) -> Self {
+        Live {
+            done: 0,
+            rate: 0.0,
+            answer: None,
+            hint,
+            waiting_site: false,
+            next_minor: 1,
+        }
+    }
 }
 
 /// Keeps a display form only when it differs from the bytes.
@@ -80,14 +103,9 @@ impl Item {
             is_dir: new.is_dir,
             size: new.size,
             modified: new.modified,
-            done: 0,
             state,
             pos,
-            answer: None,
-            hint,
-            waiting_site: false,
-            rate: 0.0,
-            next_minor: 1,
+            live: Live::new(hint),
         }
     }
 
@@ -110,7 +128,7 @@ impl Item {
             remote_display: self.display(),
             is_dir: self.is_dir,
             size: self.size,
-            done: self.done,
+            done: self.live.done,
             state: self.state.clone(),
         }
     }
@@ -251,7 +269,7 @@ impl Table {
                 item.state = ItemState::Paused;
             }
             if item.state == ItemState::Done {
-                item.done = item.size.unwrap_or(0);
+                item.live.done = item.size.unwrap_or(0);
             }
         }
         let mut minors: Vec<(ItemId, u64)> = Vec::new();
@@ -270,7 +288,7 @@ impl Table {
         }
         for (parent, minor) in minors {
             if let Some(p) = items.get_mut(&parent) {
-                p.next_minor = p.next_minor.max(minor);
+                p.live.next_minor = p.live.next_minor.max(minor);
             }
         }
         table.items = items;
@@ -365,7 +383,7 @@ impl Table {
             (self.max_major, 0),
             Hint::Unknown,
         );
-        item.waiting_site = waiting_site;
+        item.live.waiting_site = waiting_site;
         self.insert(item);
         id
     }
@@ -379,8 +397,8 @@ impl Table {
         };
         let follow = folder.state == ItemState::Running;
         let major = folder.pos.0;
-        let first = folder.next_minor;
-        folder.next_minor += children.len() as u64;
+        let first = folder.live.next_minor;
+        folder.live.next_minor += children.len() as u64;
         let site = Arc::clone(&folder.site);
         let mut added = Vec::with_capacity(children.len());
         for (minor, child) in (first..).zip(children) {
@@ -451,7 +469,7 @@ impl Table {
             ready.insert(&item.site, key);
         }
         if state != ItemState::Running {
-            item.rate = 0.0;
+            item.live.rate = 0.0;
         }
         Some(old)
     }
@@ -804,7 +822,7 @@ mod tests {
         assert_eq!(state(&table, 5), Some(ItemState::Paused));
         assert_eq!(state(&table, 6), Some(ItemState::Paused));
         assert_eq!(state(&table, 7), Some(ItemState::Done));
-        assert_eq!(table.get(7).map(|i| i.done), Some(4));
+        assert_eq!(table.get(7).map(|i| i.live.done), Some(4));
         assert_eq!(state(&table, 8), Some(ItemState::Failed("no".into())));
         assert_eq!(state(&table, 9), Some(ItemState::Paused));
         assert_eq!(state(&table, 20), Some(ItemState::Paused));
