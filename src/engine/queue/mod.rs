@@ -6,6 +6,17 @@
 //! after each event so a sleeping UI repaints. The actor owns the list of
 //! items; nothing else changes it.
 //!
+//! The files, one job each (imports go one way, from `core` down to `msg`):
+//! - `core`: the actor; each command and report becomes changes to its parts.
+//! - `table`: the item table: items, positions, children, ready sets and
+//!   counts; plain data, no channels, no tokio.
+//! - `journal`: the store handle, the changed items and the flush timers;
+//!   the restore. `store`: the journal's file format and writer thread.
+//! - `scheduler`: workers and walker as the actor sees them, site settings
+//!   and limits, lent connections.
+//! - `worker`, `walker`: the tasks that move files and expand folders.
+//! - `msg`: the shared types: jobs, reports, the event sink.
+//!
 //! How work runs:
 //! - N workers (default 2, FileZilla's; 1–32) each own one control
 //!   connection per site and reuse it item after item; a worker asks the actor
@@ -42,6 +53,12 @@
 //!   last line (the crash hit a write) is ignored. Passwords are never stored:
 //!   a [`SiteKey`] is host, port and user, and the password comes back with
 //!   [`QueueCommand::SetSite`].
+//! - Shutdown is confirmed, not timed out: [`QueueHandle::shutdown`]
+//!   resolves once every journal record is on disk and the workers have
+//!   stopped; a front end waits for it, within [`SHUTDOWN_DEADLINE`], before
+//!   it drops the runtime.
+//! - Every "now" and timer in the queue is [`tokio::time`], so tests run it
+//!   with paused time.
 
 mod core;
 mod journal;
