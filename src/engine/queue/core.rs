@@ -648,3 +648,79 @@ impl Queue {
         self.sched.stop(Instant::now() + STOP_WAIT).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The actor itself, with paused time: three items added at once go out
+    /// as one `Upsert` at the next tick (not one event each), their records
+    /// reach the file without a shutdown, and a shutdown is answered.
+    #[tokio::test(start_paused = true)]
+    async fn the_actor_batches_upserts_and_writes_the_store_without_a_shutdown() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("q.jsonl");
+        let (event_tx, mut events) = mpsc::unbounded_channel();
+        let sink = QueueSink::new(event_tx, Arc::new(|| {}), true);
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (stopped_tx, mut stopped) = watch::channel(false);
+        let options = QueueOptions {
+            store: Some(path.clone()),
+            ..QueueOptions::default()
+        };
+        tokio::spawn(run(options, command_rx, sink, stopped_tx));
+        // The first totals: the actor runs, its immediate first tick spent.
+        while !matches!(events.recv().await, Some(QueueEvent::Totals { .. })) {}
+        // A site without settings: its items wait, paused; nothing connects.
+        let site = SiteKey {
+            host: "127.0.0.1".into(),
+            port: 9,
+            user: "nobody".into(),
+        };
+        let start = Instant::now();
+        for n in 0..3 {
+            let item = NewItem {
+                direction: Direction::Download,
+                local: dir.path().join(format!("f{n}")),
+                remote: format!("/f{n}").into_bytes(),
+                remote_display: format!("/f{n}"),
+                is_dir: false,
+                size: Some(1),
+                modified: None,
+            };
+            let add = QueueCommand::Add {
+                site: site.clone(),
+                items: vec![item],
+            };
+            assert!(commands.send(add).is_ok());
+        }
+        let upserted = loop {
+            match events.recv().await {
+                Some(QueueEvent::Upsert(views)) => break views,
+                Some(_) => {}
+                None => panic!("the queue stopped"),
+            }
+        };
+        let ids: Vec<ItemId> = upserted.iter().map(|v| v.id).collect();
+        assert_eq!(ids, vec![1, 2, 3], "one Upsert for the three");
+        assert!(
+            start.elapsed() <= TICK,
+            "at the next tick: {:?}",
+            start.elapsed()
+        );
+        // The records went to the writer thread in that tick; it is real
+        // time that it needs to write them.
+        let written = std::time::Instant::now();
+        while std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            < 4
+        {
+            assert!(written.elapsed() < Duration::from_secs(5), "not written");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(commands.send(QueueCommand::Shutdown).is_ok());
+        assert!(stopped.wait_for(|done| *done).await.is_ok());
+    }
+}
