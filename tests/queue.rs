@@ -643,6 +643,87 @@ async fn the_store_is_written_as_it_changes_and_restores_paused() {
     queue.send(QueueCommand::Shutdown);
 }
 
+/// Shutdown is confirmed, not timed out: as the window does, the runtime is
+/// dropped as soon as the queue has answered, and the item added just before
+/// (which the store's half-second batching had not handed over yet) is on
+/// disk and comes back. A queue whose runtime went without a shutdown
+/// answers false instead.
+#[test]
+fn a_confirmed_shutdown_has_written_the_last_change() {
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    };
+    let data = tempfile::tempdir().expect("tmp");
+    let store = data.path().join("queue.jsonl");
+    let opts = QueueOptions {
+        store: Some(store.clone()),
+        ..QueueOptions::default()
+    };
+    // A site without settings: its items wait, paused, and nothing connects.
+    let site = SiteKey {
+        host: "127.0.0.1".into(),
+        port: 9,
+        user: "nobody".into(),
+    };
+    let add = |queue: &QueueHandle, name: &str| {
+        queue.send(QueueCommand::Add {
+            site: site.clone(),
+            items: vec![file_item(name, data.path().join(&name[1..]), 1)],
+        });
+    };
+    let first = runtime();
+    let (queue, _events) = QueueHandle::start(first.handle(), opts.clone(), Arc::new(|| {}));
+    add(&queue, "/first");
+    // The first change is handed to the writer at the next tick ...
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !std::fs::read_to_string(&store)
+        .unwrap_or_default()
+        .contains("/first")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the first change was not written"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // ... the next one waits for the batch, unless shutdown writes it.
+    add(&queue, "/last");
+    let answer = first.block_on(async {
+        tokio::time::timeout(skiff::engine::queue::SHUTDOWN_DEADLINE, queue.shutdown()).await
+    });
+    assert_eq!(answer.ok(), Some(true), "the queue confirmed its shutdown");
+    drop(first);
+    let text = std::fs::read_to_string(&store).expect("store");
+    assert!(text.contains("/last"), "the last change is on disk: {text}");
+
+    let second = runtime();
+    let (queue, events) = QueueHandle::start(second.handle(), opts, Arc::new(|| {}));
+    let restored = second.block_on(async {
+        let mut watch = Watch::new(events);
+        watch.until("restored", |_, w| w.items.len() == 2).await;
+        watch.items
+    });
+    let mut names: Vec<_> = restored
+        .values()
+        .map(|v| (v.remote_display.clone(), v.state.clone()))
+        .collect();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        names,
+        vec![
+            ("/first".to_string(), ItemState::Paused),
+            ("/last".to_string(), ItemState::Paused)
+        ]
+    );
+    // Dropped without a shutdown: no answer, and the wait says so.
+    drop(second);
+    assert!(!runtime().block_on(queue.stopped()));
+}
+
 /// The CLI killed with SIGKILL in the middle of a queue: `skiff queue show`
 /// lists the unfinished items paused, and `skiff queue resume` completes
 /// them, with nothing lost or duplicated.

@@ -15,7 +15,7 @@ use super::{CliError, Finish, Options, cancel_on_ctrl_c, print_log};
 use crate::engine::event::EventSink;
 use crate::engine::queue::{
     ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
-    QueueOptions, SiteKey, default_ascii_extensions,
+    QueueOptions, SHUTDOWN_DEADLINE, SiteKey, default_ascii_extensions,
 };
 use crate::engine::{EngineError, RetryPolicy, Session, SessionConfig, TreeReport};
 use crate::names::local_name;
@@ -158,12 +158,25 @@ pub(super) async fn run_queue(
     let mut started = false;
     let interrupted = cancel_on_ctrl_c();
     let mut cancelled = false;
+    // Asked to stop, the queue answers once its journal is written; until then
+    // (one deadline at most) its events are read, then what it sent before.
+    let stop = |queue: &QueueHandle| {
+        queue.send(QueueCommand::Shutdown);
+        tokio::time::Instant::now() + SHUTDOWN_DEADLINE
+    };
+    let (mut stop_by, mut stopped) = (None, false);
     loop {
+        let by = stop_by.unwrap_or_else(tokio::time::Instant::now);
         let event = tokio::select! {
             event = events.recv() => event,
             _ = interrupted.cancelled(), if !cancelled => {
                 cancelled = true;
-                queue.send(QueueCommand::Shutdown);
+                stop_by.get_or_insert_with(|| stop(&queue));
+                continue;
+            }
+            _ = tokio::time::timeout_at(by, queue.stopped()), if stop_by.is_some() && !stopped => {
+                stopped = true;
+                events.close();
                 continue;
             }
         };
@@ -183,13 +196,13 @@ pub(super) async fn run_queue(
             }
             QueueEvent::Log(line) => print_log(&line, options.verbose),
             QueueEvent::Idle => {
-                queue.send(QueueCommand::Shutdown);
+                stop_by.get_or_insert_with(|| stop(&queue));
             }
             QueueEvent::Totals { .. } if !started => {
                 started = true;
                 if resume_all && !views.values().any(|v| v.state == ItemState::Paused) {
                     // Nothing to resume.
-                    queue.send(QueueCommand::Shutdown);
+                    stop_by.get_or_insert_with(|| stop(&queue));
                 }
             }
             _ => {}

@@ -1571,12 +1571,16 @@ impl eframe::App for SkiffApp {
 
 impl Drop for SkiffApp {
     fn drop(&mut self) {
-        // The queue writes what is left of its journal; items still running
-        // come back paused next time, their partial files kept.
-        self.queue.send(QueueCommand::Shutdown);
+        // The queue writes what is left of its journal and says so; items
+        // still running come back paused next time, their partial files
+        // kept. One deadline bounds the wait and the runtime's end.
+        let stopped = self.queue.shutdown();
         self.demo = None;
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            let deadline = std::time::Instant::now() + crate::engine::queue::SHUTDOWN_DEADLINE;
+            let _ =
+                runtime.block_on(async { tokio::time::timeout_at(deadline.into(), stopped).await });
+            runtime.shutdown_timeout(deadline.saturating_duration_since(std::time::Instant::now()));
         }
     }
 }

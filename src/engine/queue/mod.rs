@@ -6,6 +6,17 @@
 //! after each event so a sleeping UI repaints. The actor owns the list of
 //! items; nothing else changes it.
 //!
+//! The files, one job each (imports go one way, from `core` down to `msg`):
+//! - `core`: the actor; each command and report becomes changes to its parts.
+//! - `table`: the item table: items, positions, children, ready sets and
+//!   counts; plain data, no channels, no tokio.
+//! - `journal`: the store handle, the changed items and the flush timers;
+//!   the restore. `store`: the journal's file format and writer thread.
+//! - `scheduler`: workers and walker as the actor sees them, site settings
+//!   and limits, lent connections.
+//! - `worker`, `walker`: the tasks that move files and expand folders.
+//! - `msg`: the shared types: jobs, reports, the event sink.
+//!
 //! How work runs:
 //! - N workers (default 2, FileZilla's; 1–32) each own one control
 //!   connection per site and reuse it item after item; a worker asks the actor
@@ -42,14 +53,26 @@
 //!   last line (the crash hit a write) is ignored. Passwords are never stored:
 //!   a [`SiteKey`] is host, port and user, and the password comes back with
 //!   [`QueueCommand::SetSite`].
+//! - Shutdown is confirmed, not timed out: [`QueueHandle::shutdown`]
+//!   resolves once every journal record is on disk and the workers have
+//!   stopped; a front end waits for it, within [`SHUTDOWN_DEADLINE`], before
+//!   it drops the runtime.
+//! - Every "now" and timer in the queue is [`tokio::time`], so tests run it
+//!   with paused time.
 
 mod core;
+mod journal;
+mod msg;
+mod scheduler;
 mod store;
+mod table;
+mod walker;
 mod worker;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::browser::Waker;
 use super::config::SessionConfig;
@@ -357,7 +380,9 @@ pub enum QueueCommand {
     },
     /// Drops done and skipped items.
     ClearFinished,
-    /// Flushes the store and stops the workers.
+    /// Flushes the store and stops the workers. Sent alone it is not
+    /// confirmed; [`QueueHandle::shutdown`] sends it and waits for the
+    /// queue's "written".
     Shutdown,
 }
 
@@ -422,10 +447,17 @@ pub enum QueueEvent {
     Idle,
 }
 
+/// How long a front end waits for [`QueueHandle::shutdown`] before it drops
+/// the runtime: longer than the queue's own settling and logging out (5 s
+/// at most), so the wait ends with the queue's answer, not the deadline.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
+
 /// The front end's handle on the queue actor.
 #[derive(Clone)]
 pub struct QueueHandle {
     commands: mpsc::UnboundedSender<QueueCommand>,
+    /// True once the queue has stopped: its journal written, its workers ended.
+    stopped: watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for QueueHandle {
@@ -445,14 +477,34 @@ impl QueueHandle {
     ) -> (QueueHandle, mpsc::UnboundedReceiver<QueueEvent>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (event_tx, events) = mpsc::unbounded_channel();
-        let sink = core::QueueSink::new(event_tx, waker, options.protocol_log);
-        runtime.spawn(core::run(options, command_rx, sink));
-        (QueueHandle { commands }, events)
+        let (stopped_tx, stopped) = watch::channel(false);
+        let sink = msg::QueueSink::new(event_tx, waker, options.protocol_log);
+        runtime.spawn(core::run(options, command_rx, sink, stopped_tx));
+        (QueueHandle { commands, stopped }, events)
     }
 
     /// Sends a command; never blocks. False when the queue has stopped.
     pub fn send(&self, command: QueueCommand) -> bool {
         self.commands.send(command).is_ok()
+    }
+
+    /// Asks the queue to stop ([`QueueCommand::Shutdown`], sent now) and
+    /// returns its answer: the future resolves to true once the queue has
+    /// written every journal record to disk and its workers have stopped
+    /// (items still running come back paused on the next start), and to
+    /// false if the queue ended without answering (its runtime went away).
+    /// The future borrows nothing, so a caller can wait for it on a runtime
+    /// it is about to drop, bounded by [`SHUTDOWN_DEADLINE`].
+    pub fn shutdown(&self) -> impl Future<Output = bool> + Send + 'static {
+        let _ = self.commands.send(QueueCommand::Shutdown);
+        self.stopped()
+    }
+
+    /// Resolves as [`QueueHandle::shutdown`] does, without asking the queue
+    /// to stop: for a caller that sent [`QueueCommand::Shutdown`] itself.
+    pub fn stopped(&self) -> impl Future<Output = bool> + Send + 'static {
+        let mut stopped = self.stopped.clone();
+        async move { stopped.wait_for(|done| *done).await.is_ok() }
     }
 }
 
