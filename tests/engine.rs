@@ -92,10 +92,10 @@ async fn browse_upload_download_rename_delete_in_both_modes() {
         let mut source = &data[..];
         let sent = session
             .upload(
-                &mut source,
-                remote.as_bytes(),
+                skiff::engine::Transfer::binary(remote.as_bytes())
+                    .with_size(Some(data.len() as u64)),
                 skiff::engine::UploadStart::Fresh,
-                Some(data.len() as u64),
+                &mut source,
                 &CancellationToken::new(),
             )
             .await
@@ -114,10 +114,10 @@ async fn browse_upload_download_rename_delete_in_both_modes() {
         let mut got = Vec::new();
         let n = session
             .download(
-                remote.as_bytes(),
-                &mut got,
+                skiff::engine::Transfer::binary(remote.as_bytes())
+                    .with_size(Some(data.len() as u64)),
                 0,
-                Some(data.len() as u64),
+                &mut got,
                 &CancellationToken::new(),
             )
             .await
@@ -345,10 +345,9 @@ async fn truncated_download_is_an_error_and_resumes() {
     let mut sink = Vec::new();
     let err = session
         .download(
-            b"/f.bin",
-            &mut sink,
+            skiff::engine::Transfer::binary(b"/f.bin").with_size(Some(10_000)),
             0,
-            Some(10_000),
+            &mut sink,
             &CancellationToken::new(),
         )
         .await
@@ -573,7 +572,12 @@ async fn abort_stays_in_sync_whatever_the_reply_order() {
         });
         let mut sink = Vec::new();
         let err = session
-            .download(b"/endless", &mut sink, 0, None, &cancel)
+            .download(
+                skiff::engine::Transfer::binary(b"/endless"),
+                0,
+                &mut sink,
+                &cancel,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, EngineError::Cancelled), "{err:?}");
@@ -707,10 +711,9 @@ async fn log_kinds_and_progress_events() {
     let mut sink = Vec::new();
     session
         .download(
-            b"/p.bin",
-            &mut sink,
+            skiff::engine::Transfer::binary(b"/p.bin").with_size(Some(4 * 1024 * 1024)),
             0,
-            Some(4 * 1024 * 1024),
+            &mut sink,
             &CancellationToken::new(),
         )
         .await
@@ -785,7 +788,12 @@ async fn gbk_names_round_trip_exactly() {
     let mut sink = Vec::new();
     let name = listing.entries[0].entry.name.clone();
     session
-        .download(&name, &mut sink, 0, Some(2), &CancellationToken::new())
+        .download(
+            skiff::engine::Transfer::binary(&name).with_size(Some(2)),
+            0,
+            &mut sink,
+            &CancellationToken::new(),
+        )
         .await
         .expect("download");
     assert_eq!(sink, b"hi");
@@ -873,10 +881,9 @@ async fn stalled_data_connection_times_out() {
     let mut sink = Vec::new();
     let err = session
         .download(
-            b"/slow",
-            &mut sink,
+            skiff::engine::Transfer::binary(b"/slow").with_size(Some(5000)),
             0,
-            Some(5000),
+            &mut sink,
             &CancellationToken::new(),
         )
         .await

@@ -216,7 +216,12 @@ async fn tls_data_without_close_notify_is_not_success() {
         .expect("login over TLS");
     let mut sink = Vec::new();
     let err = session
-        .download(b"/f", &mut sink, 0, None, &CancellationToken::new())
+        .download(
+            skiff::engine::Transfer::binary(b"/f"),
+            0,
+            &mut sink,
+            &CancellationToken::new(),
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("close_notify"), "{err}");
@@ -680,7 +685,12 @@ async fn a_preliminary_reply_to_any_command_is_waited_for() {
         .expect("CWD waited through its 120");
     let mut got = Vec::new();
     let bytes = session
-        .download(b"/f", &mut got, 0, Some(7), &CancellationToken::new())
+        .download(
+            skiff::engine::Transfer::binary(b"/f").with_size(Some(7)),
+            0,
+            &mut got,
+            &CancellationToken::new(),
+        )
         .await
         .expect("download");
     assert_eq!((bytes, got.as_slice()), (7, &b"payload"[..]));

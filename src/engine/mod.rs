@@ -38,6 +38,6 @@ pub use entry::{RemoteEntry, RemoteListing};
 pub use error::{EngineError, Result};
 pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};
 pub use policy::ExistsPolicy;
-pub use session::{Session, UploadStart, is_security_note};
+pub use session::{Session, Transfer, UploadStart, is_security_note};
 pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
 pub use tree::TreeReport;

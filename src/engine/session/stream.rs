@@ -1,0 +1,672 @@
+//! Data-channel streaming for a [`Session`]: downloads, uploads and the
+//! listing's bytes, each over a data connection opened for one command.
+//!
+//! Owns opening the data connection (passive or active, falling back once to
+//! the other mode), TLS on it, moving the bytes with the site's speed limits
+//! and progress events, and keeping the control connection in sync around it
+//! (the final reply, ABOR). A transfer succeeds only when the server confirmed
+//! it and every expected byte arrived; the bytes that did arrive are always
+//! handed on, never dropped.
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+
+use super::Session;
+use crate::engine::config::DataMode;
+use crate::engine::control::Control;
+use crate::engine::data::{DataFailure, prepare_active, prepare_passive};
+use crate::engine::disk::FileWriter;
+use crate::engine::error::{EngineError, Result};
+use crate::engine::event::{LogKind, ProgressThrottle};
+use crate::engine::tls::{DATA_READ_BUFFER, NetStream, describe};
+use crate::protocol::listing::ListingParser;
+use crate::protocol::{Command, Reply, TransferType};
+
+/// Bytes gathered from a data connection before they are handed on; large,
+/// so a disk write or parser call happens a few hundred times per GiB.
+const CHUNK: usize = 1024 * 1024;
+
+/// Where an upload starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadStart {
+    /// `STOR`: create or replace the remote file.
+    Fresh,
+    /// `APPE`: append to the remote file (resume from its size).
+    Append,
+    /// `REST n` + `STOR`: write from offset `n`.
+    Rest(u64),
+}
+
+/// What one transfer moves: a remote file, in a representation type, with
+/// its full size when known. Where it starts is the call's own argument (an
+/// offset to resume a download from, an [`UploadStart`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transfer<'a> {
+    /// The remote file, as the server's bytes.
+    pub remote: &'a [u8],
+    /// `TYPE I`, bytes as they are, or `TYPE A`: the server converts line
+    /// endings, so such a transfer is neither resumed nor checked by size.
+    pub kind: TransferType,
+    /// The file's full size when known (a listing's, SIZE's): a download
+    /// that ends short of it fails, never succeeds; an upload reports its
+    /// progress against it.
+    pub size: Option<u64>,
+}
+
+impl<'a> Transfer<'a> {
+    /// `remote` in the representation type `kind`, its size unknown.
+    pub fn new(kind: TransferType, remote: &'a [u8]) -> Self {
+        Self {
+            remote,
+            kind,
+            size: None,
+        }
+    }
+
+    /// `remote` as bytes (`TYPE I`), its size unknown.
+    pub fn binary(remote: &'a [u8]) -> Self {
+        Self::new(TransferType::Binary, remote)
+    }
+
+    /// The same transfer with its full size known (or not).
+    pub fn with_size(self, size: Option<u64>) -> Self {
+        Self { size, ..self }
+    }
+}
+
+impl Session {
+    /// Downloads `transfer` into `sink`, starting at byte `offset` (REST)
+    /// when it is not zero. A transfer that ends with fewer bytes than its
+    /// known size is an error, never success; more bytes than announced, from
+    /// byte 0, are kept with a warning. Returns the bytes received in this call.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &mut self,
+        transfer: Transfer<'_>,
+        offset: u64,
+        sink: &mut W,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let mut sink = WriterSink { writer: sink };
+        self.download_into(transfer, offset, &mut sink, cancel)
+            .await
+    }
+
+    /// [`Session::download`] into `file` at its current position, written
+    /// by a thread of its own so the network is read while the disk writes.
+    /// Every byte received is in the file when this returns, error or not.
+    pub async fn download_to_file(
+        &mut self,
+        transfer: Transfer<'_>,
+        offset: u64,
+        file: std::fs::File,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let mut sink = FileSink(FileWriter::new(file));
+        let result = self
+            .download_into(transfer, offset, &mut sink, cancel)
+            .await;
+        // Already flushed on every path that got that far; this only waits.
+        let stored = sink.flush().await;
+        let got = result?;
+        stored?;
+        Ok(got)
+    }
+
+    async fn download_into<S: DataSink>(
+        &mut self,
+        transfer: Transfer<'_>,
+        offset: u64,
+        sink: &mut S,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let Transfer {
+            remote,
+            kind,
+            size: expected,
+        } = transfer;
+        self.set_type(kind).await?;
+        let display = self.decode(remote);
+        let rest = (offset > 0).then_some(offset);
+        let got = self
+            .receive(
+                &Command::Retr(remote.to_vec()),
+                rest,
+                sink,
+                expected,
+                &display,
+                cancel,
+            )
+            .await?;
+        let total = offset + got;
+        if let Some(expected) = expected
+            && total > expected
+            && offset == 0
+        {
+            // The file grew, or the announced size was wrong: every byte the
+            // server sent is kept, and the transfer is complete.
+            self.control.log(
+                LogKind::Warning,
+                format!(
+                    "The file is larger than the server announced ({total} bytes, not {expected}); kept whole: {display}"
+                ),
+            );
+            return Ok(got);
+        }
+        if let Some(expected) = expected
+            && total != expected
+        {
+            self.control.log(
+                LogKind::Error,
+                format!("Size mismatch: got {total} of {expected} bytes"),
+            );
+            return Err(EngineError::Truncated {
+                expected,
+                got: total,
+            });
+        }
+        Ok(got)
+    }
+
+    /// Uploads everything `source` yields to `transfer`'s remote file,
+    /// starting as `start` says (a fresh file, APPE, or REST and STOR).
+    pub async fn upload<R: AsyncRead + Unpin>(
+        &mut self,
+        transfer: Transfer<'_>,
+        start: UploadStart,
+        source: &mut R,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let Transfer {
+            remote,
+            kind,
+            size: total,
+        } = transfer;
+        self.set_type(kind).await?;
+        let display = self.decode(remote);
+        let (command, rest, offset) = match start {
+            UploadStart::Fresh => (Command::Stor(remote.to_vec()), None, 0),
+            UploadStart::Append => (Command::Appe(remote.to_vec()), None, 0),
+            UploadStart::Rest(n) => (Command::Stor(remote.to_vec()), Some(n), n),
+        };
+        let mut data = self.open_transfer(&command, rest).await?;
+        // Small reads under a speed limit keep the rate smooth.
+        let chunk = if self
+            .config
+            .upload_limit
+            .as_ref()
+            .is_some_and(|limit| limit.rate() > 0)
+        {
+            64 * 1024
+        } else {
+            CHUNK
+        };
+        let mut buf = vec![0u8; chunk];
+        let mut sent: u64 = 0;
+        let mut throttle = ProgressThrottle::new(offset);
+        let timeout = self.config.timeout;
+        let outcome: Result<()> = async {
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(EngineError::Cancelled);
+                }
+                let n = source
+                    .read(&mut buf)
+                    .await
+                    .map_err(|e| EngineError::Local {
+                        path: display.clone().into(),
+                        source: e,
+                    })?;
+                if n == 0 {
+                    return Ok(());
+                }
+                match tokio::time::timeout(timeout, data.write_all(&buf[..n])).await {
+                    Err(_) => {
+                        return Err(EngineError::Timeout {
+                            phase: "sending data",
+                            secs: timeout.as_secs(),
+                        });
+                    }
+                    Ok(Err(e)) => return Err(EngineError::Network(e)),
+                    Ok(Ok(())) => {}
+                }
+                sent += n as u64;
+                if let Some(limit) = &self.config.upload_limit {
+                    limit.take(n).await;
+                }
+                if let Some(event) = throttle.tick(&display, offset + sent, total, false) {
+                    self.control.events.send(event);
+                }
+            }
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                // TLS close_notify, then our FIN, then read the server's side to
+                // its end: closing with unread session tickets makes the kernel
+                // send a reset that servers (vsftpd on TLS 1.3) take for an abort.
+                let _ = tokio::time::timeout(timeout, data.shutdown()).await;
+                if data.is_tls() {
+                    let mut sink = [0u8; 4096];
+                    let drain = async {
+                        while let Ok(n) = data.read(&mut sink).await {
+                            if n == 0 {
+                                break;
+                            }
+                        }
+                    };
+                    let _ = tokio::time::timeout(timeout, drain).await;
+                }
+                drop(data);
+                let reply = self.control.final_reply().await?;
+                if !reply.is_success() {
+                    return Err(transfer_failed(&self.control, offset + sent, &reply));
+                }
+                if let Some(event) = throttle.tick(&display, offset + sent, total, true) {
+                    self.control.events.send(event);
+                }
+                Ok(sent)
+            }
+            Err(EngineError::Cancelled) => {
+                drop(data);
+                self.abort().await?;
+                Err(EngineError::Cancelled)
+            }
+            Err(e) => {
+                drop(data);
+                // The server's own account of the failure is the better message.
+                match self.control.final_reply().await {
+                    Ok(reply) if !reply.is_success() => {
+                        Err(transfer_failed(&self.control, offset + sent, &reply))
+                    }
+                    _ => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Runs a data command and streams what arrives into `sink`, keeping an
+    /// eye on the control connection for the final reply. Returns bytes received.
+    pub(super) async fn receive<S: DataSink>(
+        &mut self,
+        command: &Command,
+        rest: Option<u64>,
+        sink: &mut S,
+        expected: Option<u64>,
+        display: &str,
+        cancel: &CancellationToken,
+    ) -> Result<u64> {
+        let offset = rest.unwrap_or(0);
+        let mut data = self.open_transfer(command, rest).await?;
+        let timeout = self.config.timeout;
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+        let mut received: u64 = 0;
+        let mut final_reply: Option<Reply> = None;
+        let mut data_error: Option<std::io::Error> = None;
+        let mut throttle = ProgressThrottle::new(offset);
+        loop {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => {
+                    drop(data);
+                    // Settle the control connection first, so any error below leaves it in sync.
+                    if final_reply.is_none() {
+                        self.abort().await?;
+                    }
+                    sink.write(&mut buf).await?;
+                    sink.flush().await?;
+                    return Err(EngineError::Cancelled);
+                }
+                read = tokio::time::timeout(timeout, data.read_buf(&mut buf)) => {
+                    match read {
+                        Err(_) => {
+                            drop(data);
+                            sink.write(&mut buf).await?;
+                            sink.flush().await?;
+                            self.control.log(LogKind::Error, "Data connection timed out");
+                            return Err(EngineError::Timeout {
+                                phase: "receiving data",
+                                secs: timeout.as_secs(),
+                            });
+                        }
+                        Ok(Ok(0)) => break,
+                        Ok(Ok(n)) => {
+                            received += n as u64;
+                            if S::REPORTS_PROGRESS
+                                && let Some(limit) = &self.config.download_limit
+                            {
+                                limit.take(n).await;
+                            }
+                            if buf.len() >= CHUNK / 2
+                                && let Err(e) = sink.write(&mut buf).await
+                            {
+                                // A full disk or a listing over its cap: stop the
+                                // transfer and get the control connection back in
+                                // sync before reporting it.
+                                drop(data);
+                                if final_reply.is_none() {
+                                    self.abort().await?;
+                                }
+                                return Err(e);
+                            }
+                            if let Some(event) =
+                                throttle.tick(display, offset + received, expected, false)
+                                && S::REPORTS_PROGRESS
+                            {
+                                self.control.events.send(event);
+                            }
+                        }
+                        Ok(Err(e)) => {
+                            if data.is_tls() && e.kind() == std::io::ErrorKind::UnexpectedEof {
+                                self.control.log(
+                                    LogKind::Error,
+                                    "The data connection ended without TLS close_notify: the transfer may be truncated",
+                                );
+                            }
+                            data_error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                reply = self.control.read_reply_untimed(), if final_reply.is_none() => {
+                    // The final reply often overtakes the last data bytes: keep
+                    // draining. A further 1xx is only "still working".
+                    let reply = reply?;
+                    if !reply.is_preliminary() {
+                        final_reply = Some(reply);
+                    }
+                }
+            }
+        }
+        drop(data);
+        let stored = async {
+            sink.write(&mut buf).await?;
+            sink.flush().await
+        }
+        .await;
+        // The final reply is read whatever happened to the bytes, to stay in sync.
+        let reply = match final_reply {
+            Some(reply) => reply,
+            None => self.control.final_reply().await?,
+        };
+        stored?;
+        if !reply.is_success() {
+            return Err(transfer_failed(&self.control, offset + received, &reply));
+        }
+        if let Some(e) = data_error {
+            // The server says "complete" but our side of the data connection broke.
+            if e.kind() == std::io::ErrorKind::UnexpectedEof {
+                return Err(EngineError::DataChannel(
+                    "the data connection ended without TLS close_notify: possibly truncated"
+                        .to_string(),
+                ));
+            }
+            self.control
+                .log(LogKind::Error, format!("Data connection error: {e}"));
+            return Err(EngineError::Network(e));
+        }
+        if S::REPORTS_PROGRESS
+            && let Some(event) = throttle.tick(display, offset + received, expected, true)
+        {
+            self.control.events.send(event);
+        }
+        Ok(received)
+    }
+
+    /// Opens a data connection and sends `command` (after `REST` when given),
+    /// falling back once to the other data mode when this one cannot connect.
+    async fn open_transfer(&mut self, command: &Command, rest: Option<u64>) -> Result<NetStream> {
+        let mut mode = self.mode;
+        let mut fell_back = false;
+        loop {
+            match self.try_open(mode, command, rest).await {
+                Ok(stream) => {
+                    if mode != self.mode {
+                        self.control.log(
+                            LogKind::Status,
+                            format!("Using {} mode for this session", mode_name(mode)),
+                        );
+                        self.mode = mode;
+                    }
+                    return Ok(stream);
+                }
+                Err(DataFailure::Fatal(e)) => return Err(e),
+                Err(DataFailure::Channel(why)) => {
+                    if self.config.mode_fallback && !fell_back {
+                        self.control.log(
+                            LogKind::Warning,
+                            format!(
+                                "{} mode failed ({why}); falling back to {} mode",
+                                mode_name(mode),
+                                mode_name(mode.other())
+                            ),
+                        );
+                        mode = mode.other();
+                        fell_back = true;
+                    } else {
+                        self.control.log(LogKind::Error, why.clone());
+                        return Err(EngineError::DataChannel(why));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn try_open(
+        &mut self,
+        mode: DataMode,
+        command: &Command,
+        rest: Option<u64>,
+    ) -> Result<NetStream, DataFailure> {
+        let prep = match mode {
+            DataMode::Passive => {
+                prepare_passive(
+                    &mut self.control,
+                    &mut self.passive,
+                    self.config.trust_pasv_address,
+                )
+                .await?
+            }
+            DataMode::Active => prepare_active(&mut self.control, &self.config.active).await?,
+        };
+        if let Some(offset) = rest {
+            let rest_command = Command::Rest(offset);
+            let reply = self
+                .control
+                .command(&rest_command)
+                .await
+                .map_err(DataFailure::Fatal)?;
+            if reply.code != 350 {
+                return Err(DataFailure::Fatal(
+                    self.control.refused(&rest_command, &reply),
+                ));
+            }
+        }
+        let reply = self
+            .control
+            .command(command)
+            .await
+            .map_err(DataFailure::Fatal)?;
+        if !reply.is_preliminary() {
+            // 425: the server could not open or accept the data connection.
+            if reply.code == 425 {
+                return Err(DataFailure::Channel(format!(
+                    "{} {}",
+                    reply.code,
+                    reply.message()
+                )));
+            }
+            return Err(DataFailure::Fatal(self.control.refused(command, &reply)));
+        }
+        match prep.establish(&self.control).await {
+            Ok(stream) => self.protect(stream).await.map_err(DataFailure::Fatal),
+            Err(why) => {
+                // The server is still trying; its 425 (or whatever comes) ends the command.
+                let reply = self
+                    .control
+                    .final_reply()
+                    .await
+                    .map_err(DataFailure::Fatal)?;
+                if reply.is_success() {
+                    return Err(DataFailure::Fatal(EngineError::DataChannel(why)));
+                }
+                Err(DataFailure::Channel(why))
+            }
+        }
+    }
+
+    /// Runs the TLS handshake on a data connection when `PROT P` is in force,
+    /// resuming the control connection's session.
+    async fn protect(&mut self, tcp: TcpStream) -> Result<NetStream> {
+        let tls = match (&self.tls, self.protect_data) {
+            (Some(tls), true) => tls.clone(),
+            _ => return Ok(NetStream::Plain(tcp)),
+        };
+        let timeout = self.config.timeout;
+        match tokio::time::timeout(timeout, tls.connect(tcp, DATA_READ_BUFFER)).await {
+            Ok(Ok(stream)) => {
+                let (_, resumed) = describe(&stream);
+                self.control.log(
+                    LogKind::Status,
+                    if resumed {
+                        "TLS data connection established, session resumed"
+                    } else {
+                        "TLS data connection established, new session (not resumed)"
+                    },
+                );
+                Ok(NetStream::Tls(Box::new(stream)))
+            }
+            result => {
+                let why = match result {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => format!("timed out after {} s", timeout.as_secs()),
+                };
+                self.control.log(
+                    LogKind::Error,
+                    format!("TLS on the data connection failed: {why}"),
+                );
+                // The server ends the command with its own error; read it to stay in sync.
+                if let Ok(reply) = self.control.final_reply().await {
+                    return Err(EngineError::Tls(format!(
+                        "data connection: {why} (server: {} {})",
+                        reply.code,
+                        reply.message()
+                    )));
+                }
+                Err(EngineError::Tls(format!("data connection: {why}")))
+            }
+        }
+    }
+
+    /// Aborts a running transfer and gets the control connection back in sync.
+    ///
+    /// Servers answer ABOR with 426 then 226, 226 then 426, 225 alone, or a
+    /// late 226 for a transfer that had just finished. Rather than guess how
+    /// many replies will come, Skiff sends `PWD` after `ABOR` and reads until
+    /// its 257, which nothing in the abort exchange can be mistaken for.
+    pub async fn abort(&mut self) -> Result<()> {
+        self.control.send(&Command::Abor).await?;
+        self.control.send(&Command::Pwd).await?;
+        for _ in 0..8 {
+            let reply = self.control.read_reply().await?;
+            if reply.code == 257 {
+                self.control.log(LogKind::Status, "Transfer aborted");
+                return Ok(());
+            }
+        }
+        Err(EngineError::DataChannel(
+            "the server did not settle after ABOR".to_string(),
+        ))
+    }
+}
+
+fn mode_name(mode: DataMode) -> &'static str {
+    match mode {
+        DataMode::Passive => "passive",
+        DataMode::Active => "active",
+    }
+}
+
+fn transfer_failed(control: &Control, got: u64, reply: &Reply) -> EngineError {
+    control.log(
+        LogKind::Error,
+        format!("Transfer failed after {got} bytes: {}", reply.message()),
+    );
+    EngineError::TransferFailed {
+        got,
+        code: reply.code,
+        message: reply.message(),
+    }
+}
+
+/// Where received data goes.
+pub(super) trait DataSink {
+    /// Whether bytes received count as transfer progress.
+    const REPORTS_PROGRESS: bool;
+    /// Takes `buf`'s bytes and leaves it empty.
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()>;
+    /// Waits until everything taken is stored.
+    async fn flush(&mut self) -> Result<()>;
+}
+
+struct WriterSink<'a, W> {
+    writer: &'a mut W,
+}
+
+impl<W: AsyncWrite + Unpin> DataSink for WriterSink<'_, W> {
+    const REPORTS_PROGRESS: bool = true;
+
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        let written = self.writer.write_all(buf).await;
+        buf.clear();
+        written.map_err(local_write_error)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        self.writer.flush().await.map_err(local_write_error)
+    }
+}
+
+/// A file written by a thread of its own ([`FileWriter`]).
+struct FileSink(FileWriter);
+
+impl DataSink for FileSink {
+    const REPORTS_PROGRESS: bool = true;
+
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        self.0.write(buf).await.map_err(local_write_error)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        self.0.finish().await.map_err(local_write_error)
+    }
+}
+
+fn local_write_error(source: std::io::Error) -> EngineError {
+    EngineError::Local {
+        path: "local file".into(),
+        source,
+    }
+}
+
+/// Feeds a listing's bytes to its parser as they arrive.
+pub(super) struct ListingSink {
+    pub(super) parser: Option<ListingParser>,
+}
+
+impl DataSink for ListingSink {
+    const REPORTS_PROGRESS: bool = false;
+
+    async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
+        let fed = match self.parser.as_mut() {
+            Some(parser) => parser.feed(buf),
+            None => Ok(()),
+        };
+        buf.clear();
+        Ok(fed?)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
