@@ -164,11 +164,11 @@ fn main() {
     // Filtering: each typed character filters 100,000 names.
     let mut filtering = Vec::new();
     if let Some(app) = harness.state_mut() {
-        app.remote.filter.clear();
+        app.model.remote.filter.clear();
     }
     for text in ["1", "12", "123", "12", "1", ""] {
         if let Some(app) = harness.state_mut() {
-            app.remote.filter = text.to_string();
+            app.model.remote.filter = text.to_string();
         }
         for _ in 0..50 {
             filtering.push(frame(&mut harness));

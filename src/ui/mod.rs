@@ -7,19 +7,27 @@
 
 pub mod action;
 pub mod app;
+pub mod chrome;
+pub mod connect;
 pub mod demo;
 pub mod dialogs;
+pub mod events;
 pub mod files;
 pub mod fonts;
 pub mod icons;
+pub mod items;
+pub mod link;
 pub mod local;
 pub mod log;
 pub mod pane;
 pub mod queue;
 pub mod site_manager;
+pub mod state;
 pub mod table;
+pub mod update;
 
-pub use app::{SkiffApp, StartOptions, UiState};
+pub use app::{SkiffApp, StartOptions};
+pub use state::UiState;
 
 use eframe::egui;
 
