@@ -112,9 +112,10 @@ fn main() {
     let rss_before = rss_mib();
     let rows = rows();
     if let Some(app) = harness.state_mut() {
-        let _ = app
-            .remote
-            .show_listing(Loc::Remote(b"/big".to_vec()), "/big".to_string(), rows);
+        let _ =
+            app.model
+                .remote
+                .show_listing(Loc::Remote(b"/big".to_vec()), "/big".to_string(), rows);
     }
     for _ in 0..5 {
         frame(&mut harness);

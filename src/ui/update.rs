@@ -633,3 +633,449 @@ fn valid_local_name(name: &str) -> bool {
         && !name.contains(std::path::MAIN_SEPARATOR)
         && Path::new(name).components().count() == 1
 }
+
+#[cfg(test)]
+mod tests {
+    //! `update` without a window or a runtime: each test feeds messages
+    //! and checks the effects a working window must record, in order.
+
+    use super::*;
+    use crate::engine::queue::Direction;
+    use crate::engine::{Credentials, RemoteEntry};
+    use crate::protocol::listing::{EntryKind, ListEntry};
+    use crate::sites::MemoryStore;
+
+    const LOCAL: &str = "/home/me";
+
+    fn model() -> Model {
+        let sites = SiteState::new(None, Arc::new(MemoryStore::new()), None);
+        Model::new(UiState::default(), sites)
+    }
+
+    fn site() -> SessionConfig {
+        SessionConfig::new("ftp.example.org".to_string(), 21, Credentials::anonymous())
+    }
+
+    fn entry(raw: &[u8], text: Option<&str>, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
+        RemoteEntry {
+            name: String::from_utf8_lossy(raw).into_owned(),
+            text: text.map(str::to_string),
+            entry: ListEntry {
+                name: raw.to_vec(),
+                kind,
+                size,
+                modified: None,
+                permissions: None,
+                owner: None,
+                group: None,
+                target: None,
+            },
+        }
+    }
+
+    /// Connected to `site()`, the local pane in `/home/me` (notes.md) and
+    /// the remote pane in `/pub` listing `entries`; effects so far dropped.
+    fn connected(entries: Vec<RemoteEntry>) -> Model {
+        let mut model = model();
+        model.update(Msg::Connect(Box::new(site())));
+        let mut notes = FileRow::new("notes.md".to_string(), RowKind::File);
+        notes.size = Some(5);
+        model.update(Msg::Local(LocalResult::Listed {
+            path: PathBuf::from(LOCAL),
+            for_tree: false,
+            rows: Ok(vec![
+                notes,
+                FileRow::new("pics".to_string(), RowKind::Folder),
+            ]),
+        }));
+        model.update(Msg::Browse(Event::Listing {
+            path: b"/pub".to_vec(),
+            display_path: "/pub".to_string(),
+            entries,
+        }));
+        model.take_effects();
+        model
+    }
+
+    fn file_and_folder() -> Vec<RemoteEntry> {
+        vec![
+            entry(b"a.txt", Some("a.txt"), EntryKind::File, Some(42)),
+            entry(b"sub", Some("sub"), EntryKind::Dir, None),
+        ]
+    }
+
+    /// Selects the row named `name` in `side`'s pane.
+    fn select(model: &mut Model, side: Side, name: &str) {
+        let list = &mut model.pane(side).list;
+        let index = list.rows().iter().position(|r| r.name == name);
+        let index = index.unwrap_or_else(|| panic!("no row {name}"));
+        list.click(index as u32, false, false);
+    }
+
+    fn added(effects: &[Effect]) -> Vec<&NewItem> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Queue(QueueCommand::Add { items, .. }) => Some(items),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    fn errors(model: &Model) -> Vec<String> {
+        model
+            .log
+            .lines()
+            .filter(|l| l.kind == LogKind::Error)
+            .map(|l| l.text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn quickconnect_gives_the_queue_the_site_then_connects() {
+        let mut model = model();
+        model.quick = QuickConnect {
+            host: "ftpes://alice@ftp.example.org".to_string(),
+            user: String::new(),
+            password: "pw".to_string(),
+            port: "2121".to_string(),
+        };
+        model.update(Msg::Quickconnect);
+        let effects = model.take_effects();
+        let [
+            Effect::Queue(QueueCommand::SetSite(queued)),
+            Effect::Browse(BrowseCommand::Connect(config)),
+        ] = effects.as_slice()
+        else {
+            panic!("SetSite, then Connect: {effects:?}")
+        };
+        for config in [queued, config] {
+            assert_eq!(
+                (config.host.as_str(), config.port),
+                ("ftp.example.org", 2121)
+            );
+            assert_eq!(config.credentials.user, "alice");
+            assert_eq!(config.credentials.password.expose(), "pw");
+        }
+        assert!(model.remote.busy, "the remote pane waits for the listing");
+        assert_eq!(
+            model.connection.queue_site,
+            Some(SiteKey::of(config)),
+            "the queue knows the site"
+        );
+
+        // A port that is not one: nothing is sent, the user is told.
+        model.quick.port = "70000".to_string();
+        model.update(Msg::Quickconnect);
+        assert!(model.take_effects().is_empty());
+        assert!(matches!(model.modals.dialog, Some(Dialog::Message { .. })));
+    }
+
+    #[test]
+    fn a_download_is_queued_with_the_rows_items() {
+        let mut model = connected(file_and_folder());
+        model.focus = Side::Remote;
+        select(&mut model, Side::Remote, "a.txt");
+        model.update(Msg::Action(Action::Transfer));
+        let effects = model.take_effects();
+        // The queue has the site already and is processing: only Add.
+        let [Effect::Queue(QueueCommand::Add { site: key, items })] = effects.as_slice() else {
+            panic!("one Add: {effects:?}")
+        };
+        assert_eq!(key, &SiteKey::of(&site()));
+        let [item] = items.as_slice() else {
+            panic!("one item: {items:?}")
+        };
+        assert_eq!(item.direction, Direction::Download);
+        assert_eq!(item.local, Path::new(LOCAL).join("a.txt"));
+        assert_eq!(item.remote, b"/pub/a.txt");
+        assert_eq!(item.remote_display, "/pub/a.txt");
+        assert_eq!((item.is_dir, item.size), (false, Some(42)));
+
+        // Double-clicking a folder enters it instead.
+        let index = model
+            .remote
+            .list
+            .rows()
+            .iter()
+            .position(|r| r.name == "sub");
+        let index = index.unwrap_or_else(|| panic!("no sub")) as u32;
+        model.update(Msg::Pane(
+            Side::Remote,
+            PaneEvent::Table(TableEvent::Activate(Some(index))),
+        ));
+        let effects = model.take_effects();
+        assert!(
+            matches!(effects.as_slice(), [Effect::Browse(BrowseCommand::List(p))] if p == b"/pub/sub"),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn an_upload_is_queued_and_transfer_starts_a_stopped_queue() {
+        let mut model = connected(file_and_folder());
+        model.update(Msg::Action(Action::ToggleQueue));
+        assert!(matches!(
+            model.take_effects().as_slice(),
+            [Effect::Queue(QueueCommand::SetProcessing(false))]
+        ));
+        model.focus = Side::Local;
+        select(&mut model, Side::Local, "notes.md");
+
+        // Add to queue leaves the queue stopped.
+        model.update(Msg::Action(Action::AddToQueue));
+        let effects = model.take_effects();
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [Effect::Queue(QueueCommand::Add { .. })]
+            ),
+            "{effects:?}"
+        );
+        let [item] = added(&effects)[..] else {
+            panic!("one item: {effects:?}")
+        };
+        assert_eq!(item.direction, Direction::Upload);
+        assert_eq!(item.local, Path::new(LOCAL).join("notes.md"));
+        assert_eq!(item.remote, b"/pub/notes.md");
+        assert_eq!(item.size, Some(5));
+
+        // Upload (Transfer) starts it.
+        model.update(Msg::Action(Action::Transfer));
+        let effects = model.take_effects();
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [
+                    Effect::Queue(QueueCommand::Add { .. }),
+                    Effect::Queue(QueueCommand::SetProcessing(true))
+                ]
+            ),
+            "{effects:?}"
+        );
+        assert!(model.queue_view.processing);
+    }
+
+    #[test]
+    fn transfers_need_a_connection_and_safe_names() {
+        let mut model = model();
+        model.update(Msg::Action(Action::Transfer));
+        assert!(model.take_effects().is_empty());
+        assert!(errors(&model)[0].starts_with("connect to a server first"));
+
+        let mut model = connected(vec![
+            entry(b"a\x01b", Some("a\u{1}b"), EntryKind::File, None),
+            entry(b"ok", Some("ok"), EntryKind::File, None),
+        ]);
+        model.focus = Side::Remote;
+        model.update(Msg::Action(Action::SelectAll));
+        model.update(Msg::Action(Action::Transfer));
+        let effects = model.take_effects();
+        let items = added(&effects);
+        assert_eq!(items.len(), 1, "only the safe name: {effects:?}");
+        assert_eq!(items[0].remote, b"/pub/ok");
+        assert!(
+            errors(&model)
+                .iter()
+                .any(|e| e.starts_with("not downloaded, the name is unsafe here")),
+            "{:?}",
+            errors(&model)
+        );
+    }
+
+    #[test]
+    fn dropping_rows_on_the_other_pane_transfers_them() {
+        let mut model = connected(file_and_folder());
+        select(&mut model, Side::Remote, "sub");
+        model.update(Msg::Pane(Side::Local, PaneEvent::Dropped(Side::Remote)));
+        let effects = model.take_effects();
+        let [item] = added(&effects)[..] else {
+            panic!("one item: {effects:?}")
+        };
+        assert_eq!((item.direction, item.is_dir), (Direction::Download, true));
+        assert_eq!(item.local, Path::new(LOCAL).join("sub"));
+        // Dropped on the pane it came from: nothing.
+        model.update(Msg::Pane(Side::Remote, PaneEvent::Dropped(Side::Remote)));
+        assert!(model.take_effects().is_empty());
+    }
+
+    #[test]
+    fn delete_asks_first_then_deletes_on_the_server() {
+        let mut model = connected(file_and_folder());
+        model.focus = Side::Remote;
+        model.update(Msg::Action(Action::SelectAll));
+        model.update(Msg::Action(Action::Delete));
+        assert!(model.take_effects().is_empty(), "nothing before the answer");
+        let Some(Dialog::ConfirmDelete { side, rows }) = model.modals.dialog.take() else {
+            panic!("the confirmation: {:?}", model.modals)
+        };
+        assert_eq!(side, Side::Remote);
+        assert_eq!(rows.len(), 2);
+
+        model.update(Msg::Dialog(DialogOutcome::Delete { side, rows }));
+        let effects = model.take_effects();
+        let deleted: Vec<(&[u8], bool)> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Browse(BrowseCommand::Delete { path, is_dir }) => {
+                    Some((path.as_slice(), *is_dir))
+                }
+                _ => None,
+            })
+            .collect();
+        // Folders first, as the table shows them; a folder by RMD.
+        assert_eq!(
+            deleted,
+            [(&b"/pub/sub"[..], true), (&b"/pub/a.txt"[..], false)]
+        );
+        assert_eq!(effects.len(), 2, "{effects:?}");
+
+        // Closing the dialog deletes nothing.
+        model.update(Msg::Dialog(DialogOutcome::Closed));
+        assert!(model.take_effects().is_empty());
+    }
+
+    #[test]
+    fn local_delete_moves_to_the_trash() {
+        let mut model = connected(file_and_folder());
+        model.focus = Side::Local;
+        select(&mut model, Side::Local, "notes.md");
+        model.update(Msg::Action(Action::Delete));
+        let Some(Dialog::ConfirmDelete { side, rows }) = model.modals.dialog.take() else {
+            panic!("the confirmation")
+        };
+        model.update(Msg::Dialog(DialogOutcome::Delete { side, rows }));
+        let effects = model.take_effects();
+        let [Effect::Disk(LocalRequest::Trash(paths))] = effects.as_slice() else {
+            panic!("one trash request: {effects:?}")
+        };
+        assert_eq!(paths, &[Path::new(LOCAL).join("notes.md")]);
+    }
+
+    #[test]
+    fn rename_asks_for_the_name_then_renames_the_servers_bytes() {
+        let mut model = connected(vec![
+            entry(b"caf\xe9", None, EntryKind::File, None),
+            entry(b"other", Some("other"), EntryKind::File, None),
+        ]);
+        model.focus = Side::Remote;
+        model.update(Msg::Action(Action::SelectAll));
+        model.update(Msg::Action(Action::Rename));
+        assert!(model.modals.dialog.is_none(), "two rows: no rename");
+
+        let shown = String::from_utf8_lossy(b"caf\xe9").into_owned();
+        select(&mut model, Side::Remote, &shown);
+        model.update(Msg::Action(Action::Rename));
+        let Some(Dialog::Rename { side, row, name }) = model.modals.dialog.take() else {
+            panic!("the rename dialog")
+        };
+        assert_eq!((side, name.as_str()), (Side::Remote, shown.as_str()));
+        assert!(model.take_effects().is_empty());
+
+        model.update(Msg::Dialog(DialogOutcome::Rename {
+            side,
+            row,
+            name: "café".to_string(),
+        }));
+        let effects = model.take_effects();
+        let [Effect::Browse(BrowseCommand::RenameTo { from, name })] = effects.as_slice() else {
+            panic!("one RenameTo: {effects:?}")
+        };
+        assert_eq!(
+            from, b"/pub/caf\xe9",
+            "the listed bytes, not the shown name"
+        );
+        assert_eq!(name, "café");
+    }
+
+    #[test]
+    fn local_rename_refuses_names_that_leave_the_folder() {
+        let mut model = connected(file_and_folder());
+        let row = Box::new(FileRow::new("notes.md".to_string(), RowKind::File));
+        model.update(Msg::Dialog(DialogOutcome::Rename {
+            side: Side::Local,
+            row: row.clone(),
+            name: "../escape".to_string(),
+        }));
+        assert!(model.take_effects().is_empty());
+        assert_eq!(errors(&model), ["not a valid name: ../escape"]);
+
+        model.update(Msg::Dialog(DialogOutcome::Rename {
+            side: Side::Local,
+            row,
+            name: "renamed.md".to_string(),
+        }));
+        let effects = model.take_effects();
+        let [Effect::Disk(LocalRequest::Rename { from, to })] = effects.as_slice() else {
+            panic!("one rename: {effects:?}")
+        };
+        assert_eq!(from, &Path::new(LOCAL).join("notes.md"));
+        assert_eq!(to, &Path::new(LOCAL).join("renamed.md"));
+    }
+
+    #[test]
+    fn finished_transfers_list_the_folder_again_at_most_once_a_second() {
+        let mut model = connected(file_and_folder());
+        let start = Instant::now();
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        model.update(Msg::Tick(start));
+        let effects = model.take_effects();
+        assert!(
+            matches!(effects.as_slice(), [Effect::Disk(LocalRequest::List { path, for_tree: false })] if path == Path::new(LOCAL)),
+            "{effects:?}"
+        );
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        model.update(Msg::Tick(start + Duration::from_millis(400)));
+        let effects = model.take_effects();
+        assert!(
+            matches!(effects.as_slice(), [Effect::RepaintAfter(_)]),
+            "{effects:?}"
+        );
+        model.update(Msg::Tick(start + Duration::from_secs(1)));
+        let effects = model.take_effects();
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [Effect::Disk(LocalRequest::List { .. })]
+            ),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn files_dropped_off_the_remote_pane_are_not_uploaded() {
+        let mut model = connected(file_and_folder());
+        let paths = vec![PathBuf::from("/tmp/x")];
+        model.update(Msg::FilesDropped {
+            paths: paths.clone(),
+            on_remote: false,
+        });
+        assert!(model.take_effects().is_empty());
+        model.update(Msg::FilesDropped {
+            paths,
+            on_remote: true,
+        });
+        assert!(matches!(
+            model.take_effects().as_slice(),
+            [Effect::Disk(LocalRequest::Dropped(_))]
+        ));
+        model.update(Msg::Local(LocalResult::Dropped(vec![(
+            PathBuf::from("/tmp/x"),
+            false,
+        )])));
+        let effects = model.take_effects();
+        let [item] = added(&effects)[..] else {
+            panic!("one item: {effects:?}")
+        };
+        assert_eq!(item.remote, b"/pub/x");
+    }
+
+    #[test]
+    fn local_names_cannot_escape_the_folder() {
+        assert!(valid_local_name("new folder"));
+        for bad in ["", ".", "..", "a/b", "../x"] {
+            assert!(!valid_local_name(bad), "{bad}");
+        }
+    }
+}
