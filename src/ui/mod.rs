@@ -21,6 +21,7 @@ pub mod local;
 pub mod log;
 pub mod pane;
 pub mod queue;
+pub mod site_form;
 pub mod site_manager;
 pub mod state;
 pub mod table;
