@@ -70,7 +70,8 @@ pub struct SkiffApp {
     link: EngineLink,
     /// The remote pane's area, for files dropped from the desktop.
     remote_rect: egui::Rect,
-    /// Frames drawn, for tests and the frame-time benchmark.
+    /// Passes drawn (a frame a click changed is drawn twice), for tests
+    /// and the frame-time benchmark.
     pub frames: u64,
 }
 
@@ -191,8 +192,11 @@ impl SkiffApp {
         self.frames += 1;
         let mut msgs = self.link.drain();
         msgs.push(Msg::Tick(Instant::now()));
-        // Keys are read before anything is drawn, so a shortcut's dialog
-        // or cursor move shows in this frame and widgets never see the key.
+        self.run(msgs);
+        // Keys are read before anything is drawn (and after the engine's
+        // news, which may have opened a dialog), so a shortcut's dialog or
+        // cursor move shows in this frame and widgets never see the key.
+        let mut msgs = Vec::new();
         self.keys(ui.ctx(), &mut msgs);
         self.dropped_files(ui.ctx(), &mut msgs);
         self.run(msgs);

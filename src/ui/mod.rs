@@ -2,8 +2,11 @@
 //!
 //! The UI talks to the engine only through its command and event types
 //! ([`crate::engine::BrowseCommand`], [`crate::engine::Event`]), never by
-//! waiting on the network, the disk or the keyring. [`app::SkiffApp`] is
-//! exported so tests drive the real app with egui_kittest.
+//! waiting on the network, the disk or the keyring. Every input becomes one
+//! [`update::Msg`] handled by [`update::Model::update`], which records
+//! [`update::Effect`]s for [`link::EngineLink`] to carry out.
+//! [`app::SkiffApp`] is exported so tests drive the real app with
+//! egui_kittest.
 
 pub mod action;
 pub mod app;
