@@ -641,9 +641,12 @@ mod tests {
 
     use super::*;
     use crate::engine::queue::Direction;
-    use crate::engine::{Credentials, RemoteEntry};
+    use crate::engine::{CertInfo, Credentials, Fingerprint, RemoteEntry};
     use crate::protocol::listing::{EntryKind, ListEntry};
+    use crate::secret::Secret;
     use crate::sites::MemoryStore;
+    use crate::sites::{LogonType, Site};
+    use crate::ui::dialogs::CertChoice;
 
     const LOCAL: &str = "/home/me";
 
@@ -770,6 +773,93 @@ mod tests {
         model.update(Msg::Quickconnect);
         assert!(model.take_effects().is_empty());
         assert!(matches!(model.modals.dialog, Some(Dialog::Message { .. })));
+    }
+
+    #[test]
+    fn a_saved_site_connects_with_the_typed_password_and_opens_its_folders() {
+        let mut model = model();
+        let site = Site {
+            name: "Work".to_string(),
+            host: "files.example.org".to_string(),
+            port: 990,
+            logon: LogonType::Normal,
+            user: "bob".to_string(),
+            local_dir: Some(PathBuf::from("/work/local")),
+            remote_dir: Some("/srv/www".to_string()),
+            ..Site::default()
+        };
+        model.update(Msg::Dialog(DialogOutcome::Password {
+            site: Box::new(site),
+            password: Secret::new("s3cret"),
+        }));
+        let effects = model.take_effects();
+        let [
+            Effect::Disk(LocalRequest::List {
+                path,
+                for_tree: false,
+            }),
+            Effect::Queue(QueueCommand::SetSite(_)),
+            Effect::Browse(BrowseCommand::Connect(config)),
+            Effect::Browse(BrowseCommand::List(remote)),
+        ] = effects.as_slice()
+        else {
+            panic!("local listing, SetSite, Connect, List: {effects:?}")
+        };
+        assert_eq!(path, Path::new("/work/local"));
+        assert_eq!(
+            (config.host.as_str(), config.port),
+            ("files.example.org", 990)
+        );
+        assert_eq!(config.credentials.user, "bob");
+        assert_eq!(config.credentials.password.expose(), "s3cret");
+        assert_eq!(remote, b"/srv/www");
+        assert_eq!(model.quick.host, "files.example.org");
+        assert!(model.quick.password.is_empty(), "never copied to the bar");
+        assert_eq!(
+            model.sites.current_site.as_ref().map(|s| s.name.as_str()),
+            Some("Work")
+        );
+    }
+
+    #[test]
+    fn a_certificate_trusted_once_reconnects_with_its_fingerprint() {
+        let mut model = model();
+        model.update(Msg::Connect(Box::new(site())));
+        model.take_effects();
+        let info = Box::new(CertInfo {
+            subject: "CN=ftp.example.org".to_string(),
+            issuer: "CN=ftp.example.org".to_string(),
+            not_before: String::new(),
+            not_after: String::new(),
+            fingerprint: Fingerprint([7; 32]),
+            reason: "self-signed".to_string(),
+            previously_trusted: None,
+        });
+        model.update(Msg::Browse(Event::Certificate {
+            host: "ftp.example.org".to_string(),
+            port: 21,
+            info: info.clone(),
+        }));
+        assert!(matches!(
+            model.modals.dialog,
+            Some(Dialog::Certificate { .. })
+        ));
+        let answer = |choice| {
+            Msg::Dialog(DialogOutcome::Certificate {
+                host: "ftp.example.org".to_string(),
+                port: 21,
+                info: info.clone(),
+                choice,
+            })
+        };
+        model.update(answer(CertChoice::Refuse));
+        assert!(model.take_effects().is_empty(), "refused: no reconnect");
+        model.update(answer(CertChoice::Once));
+        let effects = model.take_effects();
+        let Some(Effect::Browse(BrowseCommand::Connect(config))) = effects.last() else {
+            panic!("a reconnect: {effects:?}")
+        };
+        assert_eq!(config.tls.trusted, [Fingerprint([7; 32])]);
     }
 
     #[test]
