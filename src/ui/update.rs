@@ -784,7 +784,7 @@ mod tests {
             port: 990,
             logon: LogonType::Normal,
             user: "bob".to_string(),
-            local_dir: Some(PathBuf::from("/work/local")),
+            local_dir: Some(PathBuf::from("/data/local")),
             remote_dir: Some("/srv/www".to_string()),
             ..Site::default()
         };
@@ -805,7 +805,7 @@ mod tests {
         else {
             panic!("local listing, SetSite, Connect, List: {effects:?}")
         };
-        assert_eq!(path, Path::new("/work/local"));
+        assert_eq!(path, Path::new("/data/local"));
         assert_eq!(
             (config.host.as_str(), config.port),
             ("files.example.org", 990)
