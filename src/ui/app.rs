@@ -23,7 +23,7 @@ use super::pane::Loc;
 use super::state::SiteState;
 pub use super::state::UiState;
 use super::table::Side;
-use super::update::{Effect, Model, Msg};
+use super::update::{Model, Msg};
 use crate::engine::{ConnectionState, SessionConfig};
 use crate::sites::SecretStore;
 
@@ -108,9 +108,8 @@ impl SkiffApp {
             remote_rect: egui::Rect::NOTHING,
             frames: 0,
         };
-        app.model.start(local_dir);
+        app.model.start(local_dir, start.demo);
         let first = if start.demo {
-            app.model.effects.push(Effect::StartDemo);
             None
         } else if let Some(config) = start.connect {
             Some(Msg::Connect(config))

@@ -178,13 +178,17 @@ impl Model {
         }
     }
 
-    /// What a new window does first: read trust and sites, list `local_dir`.
-    pub fn start(&mut self, local_dir: PathBuf) {
+    /// What a new window does first: read trust and sites, list
+    /// `local_dir`, and with `demo` start the demo server.
+    pub fn start(&mut self, local_dir: PathBuf, demo: bool) {
         if let Some(dir) = self.sites.config_dir.clone() {
             self.disk(LocalRequest::LoadTrust(dir.clone()));
             self.disk(LocalRequest::LoadSites(dir));
         }
         self.list_local(Loc::Local(local_dir), false);
+        if demo {
+            self.effects.push(Effect::StartDemo);
+        }
     }
 
     /// The effects recorded since the last call, oldest first.
