@@ -112,9 +112,10 @@ fn main() {
     let rss_before = rss_mib();
     let rows = rows();
     if let Some(app) = harness.state_mut() {
-        let _ = app
-            .remote
-            .show_listing(Loc::Remote(b"/big".to_vec()), "/big".to_string(), rows);
+        let _ =
+            app.model
+                .remote
+                .show_listing(Loc::Remote(b"/big".to_vec()), "/big".to_string(), rows);
     }
     for _ in 0..5 {
         frame(&mut harness);
@@ -164,11 +165,11 @@ fn main() {
     // Filtering: each typed character filters 100,000 names.
     let mut filtering = Vec::new();
     if let Some(app) = harness.state_mut() {
-        app.remote.filter.clear();
+        app.model.remote.filter.clear();
     }
     for text in ["1", "12", "123", "12", "1", ""] {
         if let Some(app) = harness.state_mut() {
-            app.remote.filter = text.to_string();
+            app.model.remote.filter = text.to_string();
         }
         for _ in 0..50 {
             filtering.push(frame(&mut harness));

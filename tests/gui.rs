@@ -17,7 +17,7 @@ use skiff::engine::Fingerprint;
 use skiff::engine::{ConnectionState, LogKind};
 use skiff::sites::{MemoryStore, SecretStore};
 use skiff::ui::dialogs::Dialog;
-use skiff::ui::table::Side;
+use skiff::ui::side::Side;
 use skiff::ui::{SkiffApp, StartOptions};
 use support::servers::{Options, RealServer, ServerKind, Tls};
 use support::unftp;
@@ -84,9 +84,9 @@ fn wait(harness: &mut Harness<'static, App>, what: &str, mut done: impl FnMut(&S
         assert!(
             Instant::now() < deadline,
             "timed out waiting for: {what} (remote folder {:?}, last log line {:?}, queue {:?})",
-            app(harness).remote.path_edit,
-            app(harness).log.lines().last(),
-            app(harness).queue_view.totals
+            app(harness).model.remote.path_edit,
+            app(harness).model.log.lines().last(),
+            app(harness).model.queue_view.totals
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -107,7 +107,7 @@ fn double_click(harness: &mut Harness<'static, App>, label: &str) {
 }
 
 fn remote_names(app: &SkiffApp) -> Vec<String> {
-    let list = &app.remote.list;
+    let list = &app.model.remote.list;
     list.view()
         .iter()
         .filter_map(|&i| list.row(i).map(|r| r.name.clone()))
@@ -115,7 +115,7 @@ fn remote_names(app: &SkiffApp) -> Vec<String> {
 }
 
 fn local_names(app: &SkiffApp) -> Vec<String> {
-    let list = &app.local.list;
+    let list = &app.model.local.list;
     list.view()
         .iter()
         .filter_map(|&i| list.row(i).map(|r| r.name.clone()))
@@ -123,7 +123,7 @@ fn local_names(app: &SkiffApp) -> Vec<String> {
 }
 
 fn remote_dir(app: &SkiffApp) -> String {
-    app.remote.path_edit.clone()
+    app.model.remote.path_edit.clone()
 }
 
 /// Types into the quickconnect bar and presses Quickconnect.
@@ -142,7 +142,7 @@ fn quickconnect_to(
     password: &str,
 ) {
     if let Some(app) = harness.state_mut() {
-        app.quick = Default::default();
+        app.model.quick = Default::default();
     }
     harness.step();
     for (label, text) in [
@@ -201,7 +201,7 @@ fn quickconnect_browse_sort_filter_and_manage_files() {
     harness.get_by_label("big.bin");
 
     // The log shows the login with the password masked, and never the password.
-    let log: Vec<_> = app(&harness).log.lines().cloned().collect();
+    let log: Vec<_> = app(&harness).model.log.lines().cloned().collect();
     assert!(
         log.iter()
             .any(|l| l.kind == LogKind::Command && l.text == "PASS ****"),
@@ -327,9 +327,9 @@ fn quickconnect_browse_sort_filter_and_manage_files() {
     assert_eq!(app(&harness).focused_side(), Side::Local);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.step();
-    assert_eq!(app(&harness).local.list.selection_summary(), (1, 4));
+    assert_eq!(app(&harness).model.local.list.selection_summary(), (1, 4));
     assert_eq!(
-        app(&harness).remote.list.selection_summary().0,
+        app(&harness).model.remote.list.selection_summary().0,
         0,
         "Ctrl+A selects in the focused pane only"
     );
@@ -361,7 +361,7 @@ fn a_refused_login_is_shown_not_panicked_over() {
         )
     });
     assert!(harness.get_all_by_label_contains("Not connected").count() >= 1);
-    let log: Vec<_> = app(&harness).log.lines().cloned().collect();
+    let log: Vec<_> = app(&harness).model.log.lines().cloned().collect();
     assert!(
         log.iter().any(|l| l.kind == LogKind::Error),
         "the error is in the log"
@@ -422,7 +422,12 @@ fn certificate_dialog_refuse_trust_once_and_always() {
     harness.step();
     assert!(app(&harness).dialog().is_none());
     assert!(!connected_with_tls(app(&harness)));
-    let lines: Vec<String> = app(&harness).log.lines().map(|l| l.text.clone()).collect();
+    let lines: Vec<String> = app(&harness)
+        .model
+        .log
+        .lines()
+        .map(|l| l.text.clone())
+        .collect();
     assert!(
         lines.iter().any(|l| l.starts_with("Certificate refused")),
         "{lines:#?}"
@@ -466,7 +471,7 @@ fn certificate_dialog_refuse_trust_once_and_always() {
     // A new window with the same config folder connects without asking.
     let mut harness = harness_with(local.path(), config.path());
     wait(&mut harness, "the trust store loaded", |app| {
-        !app.log.lines().any(|l| l.kind == LogKind::Warning) && app.frames > 3
+        !app.model.log.lines().any(|l| l.kind == LogKind::Warning) && app.frames > 3
     });
     quickconnect_to(
         &mut harness,
@@ -544,6 +549,7 @@ fn site_manager_validates_saves_and_connects_in_active_mode() {
         remote_names(app) == ["from-site.txt"]
     });
     let commands: Vec<String> = app(&harness)
+        .model
         .log
         .lines()
         .filter(|l| l.kind == LogKind::Command)
@@ -672,7 +678,7 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
     harness.get_by_label("Skip").click();
     harness.run_steps(2);
     wait(&mut harness, "the skip", |app| {
-        app.dialog().is_none() && app.queue_view.totals.queued == 0
+        app.dialog().is_none() && app.model.queue_view.totals.queued == 0
     });
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
@@ -697,7 +703,7 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
     }
-    if !asked(app(&harness)) && app(&harness).queue_view.totals.queued == 0 {
+    if !asked(app(&harness)) && app(&harness).model.queue_view.totals.queued == 0 {
         double_click(&mut harness, "big.bin");
     }
     wait(&mut harness, "the overwrite dialog again", asked);

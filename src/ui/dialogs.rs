@@ -7,7 +7,7 @@
 use eframe::egui::{self, RichText};
 
 use super::files::FileRow;
-use super::table::Side;
+use super::side::Side;
 use crate::engine::CertInfo;
 use crate::engine::ExistsPolicy;
 use crate::engine::policy::FileFacts;

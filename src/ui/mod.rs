@@ -2,24 +2,37 @@
 //!
 //! The UI talks to the engine only through its command and event types
 //! ([`crate::engine::BrowseCommand`], [`crate::engine::Event`]), never by
-//! waiting on the network, the disk or the keyring. [`app::SkiffApp`] is
-//! exported so tests drive the real app with egui_kittest.
+//! waiting on the network, the disk or the keyring. Every input becomes one
+//! [`update::Msg`] handled by [`update::Model::update`], which records
+//! [`update::Effect`]s for [`link::EngineLink`] to carry out.
+//! [`app::SkiffApp`] is exported so tests drive the real app with
+//! egui_kittest.
 
 pub mod action;
 pub mod app;
+pub mod chrome;
+pub mod connect;
 pub mod demo;
 pub mod dialogs;
+pub mod events;
 pub mod files;
 pub mod fonts;
 pub mod icons;
+pub mod items;
+pub mod link;
 pub mod local;
 pub mod log;
 pub mod pane;
 pub mod queue;
+pub mod side;
+pub mod site_form;
 pub mod site_manager;
+pub mod state;
 pub mod table;
+pub mod update;
 
-pub use app::{SkiffApp, StartOptions, UiState};
+pub use app::{SkiffApp, StartOptions};
+pub use state::UiState;
 
 use eframe::egui;
 

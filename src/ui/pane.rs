@@ -12,7 +12,8 @@ use eframe::egui::{self, Label, RichText};
 
 use super::files::{FileList, FileRow, RowKind};
 use super::icons::{file_icon_ui, toggle_ui};
-use super::table::{Side, TableEvent, file_table_ui};
+use super::side::{DragRows, Side};
+use super::table::{TableEvent, file_table_ui};
 use crate::protocol::path as remote_path;
 
 /// A folder on either side.
@@ -297,11 +298,6 @@ pub enum PaneEvent {
     /// Rows dragged from a pane (this or the other) were dropped here.
     Dropped(Side),
 }
-
-/// What a drag from a file table carries: the pane it started in (its
-/// selection is what moves).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DragRows(pub Side);
 
 impl Pane {
     /// An empty pane.

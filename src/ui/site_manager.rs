@@ -9,15 +9,15 @@
 //! dialog never reads a stored password.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
+use super::site_form::Form;
 use crate::engine::{CharsetChoice, Encryption};
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
-use crate::sites::model::{parse_port, split_path};
+use crate::sites::model::split_path;
 use crate::sites::{FieldError, LogonType, Site, SiteId, Sites, TransferMode};
 
 /// What the user decided.
@@ -46,104 +46,6 @@ enum Tab {
     Advanced,
     Transfer,
     Charset,
-}
-
-/// Text fields that are not strings in [`Site`], kept as typed.
-#[derive(Debug, Default, Clone)]
-struct Form {
-    port: String,
-    password: String,
-    password_changed: bool,
-    local_dir: String,
-    remote_dir: String,
-    timezone: String,
-    port_from: String,
-    port_to: String,
-    external_ip: String,
-    max_connections: String,
-    limit_connections: bool,
-}
-
-impl Form {
-    fn of(site: &Site) -> Self {
-        Self {
-            port: site.port.to_string(),
-            password: String::new(),
-            password_changed: false,
-            local_dir: site
-                .local_dir
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            remote_dir: site.remote_dir.clone().unwrap_or_default(),
-            timezone: site.timezone_offset_minutes.to_string(),
-            port_from: site
-                .active_port_range
-                .map(|r| r.0.to_string())
-                .unwrap_or_default(),
-            port_to: site
-                .active_port_range
-                .map(|r| r.1.to_string())
-                .unwrap_or_default(),
-            external_ip: site
-                .external_ip
-                .map(|ip| ip.to_string())
-                .unwrap_or_default(),
-            max_connections: site.max_connections.unwrap_or(2).to_string(),
-            limit_connections: site.max_connections.is_some(),
-        }
-    }
-
-    /// Writes the parsable fields into `site`; returns the fields that do not parse.
-    fn apply(&self, site: &mut Site) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        let mut error =
-            |field: &'static str, message: String| errors.push(FieldError { field, message });
-        match parse_port(&self.port) {
-            Ok(port) => site.port = port,
-            Err(message) => error("port", message),
-        }
-        site.local_dir =
-            (!self.local_dir.trim().is_empty()).then(|| PathBuf::from(self.local_dir.trim()));
-        site.remote_dir =
-            (!self.remote_dir.trim().is_empty()).then(|| self.remote_dir.trim().to_string());
-        match self.timezone.trim() {
-            "" => site.timezone_offset_minutes = 0,
-            text => match text.parse::<i32>() {
-                Ok(minutes) => site.timezone_offset_minutes = minutes,
-                Err(_) => error(
-                    "timezone_offset_minutes",
-                    format!("not a number of minutes: {text}"),
-                ),
-            },
-        }
-        match (self.port_from.trim(), self.port_to.trim()) {
-            ("", "") => site.active_port_range = None,
-            (from, to) => match (parse_port(from), parse_port(to)) {
-                (Ok(a), Ok(b)) => site.active_port_range = Some((a, b)),
-                _ => error(
-                    "active_port_range",
-                    "both ends must be ports from 1 to 65535".to_string(),
-                ),
-            },
-        }
-        match self.external_ip.trim() {
-            "" => site.external_ip = None,
-            text => match text.parse::<IpAddr>() {
-                Ok(ip) => site.external_ip = Some(ip),
-                Err(_) => error("external_ip", format!("not an IP address: {text}")),
-            },
-        }
-        if self.limit_connections {
-            match self.max_connections.trim().parse::<u8>() {
-                Ok(n) => site.max_connections = Some(n),
-                Err(_) => error("max_connections", "a number from 1 to 10".to_string()),
-            }
-        } else {
-            site.max_connections = None;
-        }
-        errors
-    }
 }
 
 /// What is selected in the tree.

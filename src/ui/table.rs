@@ -11,6 +11,7 @@ use egui_extras::{Column, TableBuilder};
 use super::action::Action;
 use super::files::{FileList, RowKind, SortColumn, format_size};
 use super::icons::{file_icon_ui, paint_triangle};
+use super::side::{DragRows, Side};
 
 /// What the user did in the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,25 +24,6 @@ pub enum TableEvent {
     DragStarted,
     /// The table was clicked and wants the keyboard focus.
     Focus,
-}
-
-/// Which pane, for labels and columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The local file system.
-    Local,
-    /// The server.
-    Remote,
-}
-
-impl Side {
-    /// The other pane.
-    pub fn other(self) -> Side {
-        match self {
-            Side::Local => Side::Remote,
-            Side::Remote => Side::Local,
-        }
-    }
 }
 
 /// The context-menu actions of a row, in menu order.
@@ -201,7 +183,7 @@ pub fn file_table_ui(
                 list.ensure_selected(index);
                 events.push(TableEvent::DragStarted);
             }
-            response.dnd_set_drag_payload(super::pane::DragRows(side));
+            response.dnd_set_drag_payload(DragRows(side));
             response.context_menu(|ui| {
                 for action in ROW_MENU {
                     if action == Action::OpenWithSystem && remote {

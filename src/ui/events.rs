@@ -1,0 +1,264 @@
+//! The arms of [`Model::update`] for what comes back to the window: browse
+//! and queue events from the engine, disk and keyring results, the demo
+//! server's start and the frame's clock tick.
+//!
+//! Like the rest of `update`, these only change the [`Model`] and record
+//! [`Effect`]s; they must not send, spawn, draw or read the clock (the tick
+//! carries the time).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::dialogs::Dialog;
+use super::items;
+use super::local::{LocalRequest, LocalResult};
+use super::pane::Loc;
+use super::side::Side;
+use super::site_manager::SiteManager;
+use super::update::{Effect, Model};
+use crate::engine::queue::{Direction, ItemState, QueueEvent};
+use crate::engine::{ConnectionState, Credentials, Event, LogKind, SessionConfig};
+use crate::sites::{Site, Sites};
+
+impl Model {
+    pub(super) fn on_tick(&mut self, now: Instant) {
+        if self.stale.due(now) {
+            if std::mem::take(&mut self.stale.local) {
+                self.refresh(Side::Local);
+            }
+            if std::mem::take(&mut self.stale.remote) {
+                self.refresh(Side::Remote);
+            }
+            self.stale.last_refresh = Some(now);
+        } else if self.stale.local || self.stale.remote {
+            self.effects
+                .push(Effect::RepaintAfter(Duration::from_millis(300)));
+        }
+        if self.modals.dialog.is_none()
+            && let Some(ask) = self.modals.asks.pop_front()
+        {
+            self.modals.dialog = Some(ask);
+        }
+    }
+
+    pub(super) fn on_demo_started(&mut self, started: Result<std::net::SocketAddr, String>) {
+        match started {
+            Ok(addr) => {
+                self.log.status(
+                    LogKind::Status,
+                    format!("Demo server serving a sample folder at ftp://{addr}"),
+                );
+                self.quick.host = addr.ip().to_string();
+                self.quick.port = addr.port().to_string();
+                self.quick.user = "anonymous".to_string();
+                let mut config = SessionConfig::new(
+                    addr.ip().to_string(),
+                    addr.port(),
+                    Credentials::anonymous(),
+                );
+                config.encryption = crate::engine::Encryption::Plain;
+                self.connect(config);
+            }
+            Err(e) => self
+                .log
+                .status(LogKind::Error, format!("cannot start the demo server: {e}")),
+        }
+    }
+
+    pub(super) fn on_browse_event(&mut self, event: Event) {
+        match event {
+            Event::Log(line) => self.log.push(line),
+            Event::State(state) => {
+                if let ConnectionState::Disconnected {
+                    reason: Some(reason),
+                } = &state
+                {
+                    self.log
+                        .status(LogKind::Error, format!("Disconnected: {reason}"));
+                }
+                if !matches!(state, ConnectionState::Connecting { .. }) {
+                    self.remote.busy = false;
+                }
+                if let (ConnectionState::Connected { tls: Some(_), .. }, Some(site), Some(trust)) =
+                    (&state, &self.connection.site, &mut self.sites.trust)
+                    && trust.remember_tls(&site.host, site.port)
+                {
+                    let store = Box::new(trust.clone());
+                    self.disk(LocalRequest::SaveTrust(store));
+                }
+                self.connection.state = state;
+            }
+            Event::Listing {
+                path,
+                display_path,
+                entries,
+            } => {
+                let rows = entries.into_iter().map(items::remote_row).collect();
+                // Remote ancestors stay partial until visited: listing
+                // them would change the browsing connection's folder.
+                let _ = self
+                    .remote
+                    .show_listing(Loc::Remote(path), display_path, rows);
+            }
+            Event::Certificate { host, port, info } => {
+                self.modals.dialog = Some(Dialog::Certificate { host, port, info });
+            }
+            Event::Failed { what, message } => {
+                self.remote.busy = false;
+                self.remote.error = Some(format!("{what}: {message}"));
+            }
+            Event::Progress(_) => {}
+        }
+    }
+
+    pub(super) fn on_queue_event(&mut self, event: QueueEvent) {
+        match event {
+            QueueEvent::Log(line) => self.log.push(line),
+            QueueEvent::Ask {
+                id,
+                direction,
+                local,
+                remote_display,
+                source,
+                target,
+            } => self.modals.asks.push_back(Dialog::Overwrite {
+                id,
+                direction,
+                local,
+                remote_display,
+                source,
+                target,
+                apply_to_all: false,
+            }),
+            QueueEvent::Idle => {
+                self.stale.local |= self.local.location.is_some();
+            }
+            other => {
+                for item in self.queue_view.apply(other) {
+                    if item.state != ItemState::Done {
+                        continue;
+                    }
+                    match item.direction {
+                        Direction::Download => {
+                            let parent = item.local.parent().map(Path::to_path_buf);
+                            if parent.map(Loc::Local) == self.local.location {
+                                self.stale.local = true;
+                            }
+                        }
+                        Direction::Upload => self.stale.remote = true,
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_local_result(&mut self, result: LocalResult) {
+        match result {
+            LocalResult::Listed {
+                path,
+                for_tree: true,
+                rows: Ok(rows),
+            } => self.local.tree.set_children(&Loc::Local(path), &rows),
+            LocalResult::Listed {
+                path,
+                for_tree: false,
+                rows: Ok(rows),
+            } => {
+                let display = path.display().to_string();
+                for ancestor in self.local.show_listing(Loc::Local(path), display, rows) {
+                    self.list_local(ancestor, true);
+                }
+            }
+            LocalResult::Listed {
+                rows: Err(error), ..
+            } => {
+                self.local.busy = false;
+                self.log.status(LogKind::Error, error.clone());
+                self.local.error = Some(error);
+            }
+            LocalResult::TrustLoaded(result) => match *result {
+                Ok(store) => self.sites.trust = Some(store),
+                Err(error) => self.log.status(LogKind::Warning, error),
+            },
+            LocalResult::SitesLoaded { sites, recent } => self.on_sites_loaded(*sites, *recent),
+            LocalResult::Password { site, password } => match password {
+                Ok(Some(password)) => self.connect_site(*site, Some(password)),
+                Ok(None) => {
+                    self.log.status(
+                        LogKind::Warning,
+                        format!("No saved password for {}; enter it", site.name),
+                    );
+                    self.ask_password(site);
+                }
+                Err(error) => {
+                    self.log.status(
+                        LogKind::Warning,
+                        format!("The keyring did not answer ({error}); enter the password"),
+                    );
+                    self.ask_password(site);
+                }
+            },
+            LocalResult::Dropped(dropped) => self.upload_dropped(dropped),
+            LocalResult::Saved(error) => {
+                if let Some(error) = error {
+                    self.log.status(LogKind::Error, error);
+                }
+            }
+            LocalResult::Changed { what, error } => {
+                match error {
+                    Some(error) => {
+                        self.log.status(LogKind::Error, error.clone());
+                        self.local.error = Some(error);
+                    }
+                    None => self.log.status(LogKind::Status, what),
+                }
+                if let Some(loc) = self.local.location.clone() {
+                    self.list_local(loc, false);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_sites_loaded(
+        &mut self,
+        sites: Result<Sites, String>,
+        recent: crate::sites::recent::Recent,
+    ) {
+        self.sites.recent = Some(recent);
+        match sites {
+            Ok(sites) => self.sites.sites = Some(sites),
+            Err(error) => {
+                self.log.status(LogKind::Error, error.clone());
+                self.modals.dialog = Some(Dialog::Message {
+                    title: "Saved sites".to_string(),
+                    text: error,
+                });
+                self.sites.sites = Some(Sites::new());
+            }
+        }
+        if std::mem::take(&mut self.sites.open_manager_when_loaded) {
+            self.modals.site_manager = self.sites.sites.clone().map(SiteManager::new);
+        }
+        if let Some(path) = self.sites.pending_site.take() {
+            match self
+                .sites
+                .sites
+                .as_ref()
+                .and_then(|s| s.find(&path))
+                .cloned()
+            {
+                Some(site) => self.open_site(site),
+                None => self
+                    .log
+                    .status(LogKind::Error, format!("no saved site named {path}")),
+            }
+        }
+    }
+
+    pub(super) fn ask_password(&mut self, site: Box<Site>) {
+        self.modals.dialog = Some(Dialog::AskPassword {
+            site,
+            password: String::new(),
+        });
+    }
+}
