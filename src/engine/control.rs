@@ -167,7 +167,7 @@ impl Control {
                 .await
                 .map_err(EngineError::Network)?;
             if n == 0 {
-                self.log(LogKind::Error, "Connection closed by server");
+                // Returned, not logged: whoever shows the error logs it, once.
                 return Err(EngineError::Closed);
             }
         }

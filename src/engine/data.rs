@@ -20,8 +20,10 @@ use crate::protocol::{Command, parse_epsv, parse_pasv};
 /// Why a data connection could not be prepared.
 #[derive(Debug)]
 pub(crate) enum DataFailure {
-    /// This mode cannot open a data channel here (refused, unreachable); the other mode may.
-    Channel(String),
+    /// This mode cannot open a data channel here (refused, unreachable); the
+    /// other mode may. The error stays typed (a refusal is `Refused`, a bad
+    /// 227 `Address`) until the session has no mode left to try.
+    Channel(EngineError),
     /// The control connection itself failed; nothing more can be tried on it.
     Fatal(EngineError),
 }
@@ -29,11 +31,23 @@ pub(crate) enum DataFailure {
 impl From<EngineError> for DataFailure {
     fn from(e: EngineError) -> Self {
         match e {
-            EngineError::Refused { .. } | EngineError::Address(_) => {
-                DataFailure::Channel(e.to_string())
-            }
+            EngineError::Refused { .. } | EngineError::Address(_) => DataFailure::Channel(e),
             other => DataFailure::Fatal(other),
         }
+    }
+}
+
+/// A reason this mode cannot open a data channel, in words.
+fn channel(why: String) -> DataFailure {
+    DataFailure::Channel(EngineError::DataChannel(why))
+}
+
+/// The error for a data channel no mode could open: `DataChannel`, with the
+/// last mode's reason.
+pub(crate) fn channel_error(last: EngineError) -> EngineError {
+    match last {
+        EngineError::DataChannel(_) => last,
+        other => EngineError::DataChannel(other.to_string()),
     }
 }
 
@@ -114,7 +128,7 @@ pub(crate) async fn prepare_passive(
         state.epsv_broken = true;
     }
     if peer_ip.is_ipv6() {
-        return Err(DataFailure::Channel(
+        return Err(channel(
             "EPSV failed and PASV cannot reach an IPv6 server".to_string(),
         ));
     }
@@ -139,7 +153,7 @@ pub(crate) async fn prepare_passive(
     connect(control, target)
         .await
         .map(DataPrep::Connected)
-        .map_err(DataFailure::Channel)
+        .map_err(channel)
 }
 
 async fn connect(control: &Control, target: SocketAddr) -> Result<TcpStream, String> {
@@ -162,12 +176,10 @@ pub(crate) async fn prepare_active(
     active: &ActiveConfig,
 ) -> Result<DataPrep, DataFailure> {
     let local_ip = control.local.ip();
-    let listener = listen(local_ip, active.port_range)
-        .await
-        .map_err(DataFailure::Channel)?;
+    let listener = listen(local_ip, active.port_range).await.map_err(channel)?;
     let port = listener
         .local_addr()
-        .map_err(|e| DataFailure::Channel(e.to_string()))?
+        .map_err(|e| channel(e.to_string()))?
         .port();
     let announce = active.external_ip.unwrap_or(local_ip);
     let command = match announce {

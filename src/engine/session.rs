@@ -98,7 +98,7 @@ impl Session {
         match session.login().await {
             Ok(()) => Ok(session),
             Err(e) => {
-                session.control.log(LogKind::Error, e.to_string());
+                // Returned, not logged: the caller that shows it logs it, once.
                 session.control.shutdown().await;
                 Err(e)
             }

@@ -430,25 +430,20 @@ pub(crate) async fn download_file_deferred(
     // Known not to exist: it can be created whole rather than renamed into place.
     let mut absent = existing.is_none();
     if let Some(existing) = existing {
-        if mode.ask {
-            return Ok(FileOutcome::Exists {
-                source: facts,
-                target: existing,
-            });
-        }
-        match decide(settings.exists, facts, existing) {
-            Decision::Skip => {
-                return Ok(FileOutcome::Skipped {
-                    reason: format!("{} exists", target.display()),
-                });
-            }
+        let shown = || format!("{} exists", target.display());
+        let decision = match settle_existing(settings, mode, facts, existing, shown) {
+            Ok(decision) => decision,
+            Err(outcome) => return Ok(outcome),
+        };
+        match decision {
+            // A skip ended the item above.
+            Decision::Skip | Decision::Replace => {}
             Decision::Rename => {
                 let probe = target.clone();
                 target = blocking(move || free_name_blocking(&probe)).await?;
                 resuming = false;
                 absent = true;
             }
-            Decision::Replace => {}
             Decision::Resume(_) => {
                 // Continue the existing file: it becomes the partial download.
                 let part = part_path(&target);
@@ -503,6 +498,26 @@ pub(crate) async fn download_file_deferred(
         set_mtime(&target, modified);
     }
     Ok(FileOutcome::Done { bytes })
+}
+
+/// The overwrite question for an existing target, one answer for both
+/// directions: `Err` ends the item here (the user is asked, or the policy
+/// skips it, `skipped` saying what exists), `Ok` is the decision to carry out
+/// (rename, replace or resume; never `Skip`).
+fn settle_existing(
+    settings: &TransferSettings,
+    mode: FileMode,
+    source: FileFacts,
+    target: FileFacts,
+    skipped: impl FnOnce() -> String,
+) -> std::result::Result<Decision, FileOutcome> {
+    if mode.ask {
+        return Err(FileOutcome::Exists { source, target });
+    }
+    match decide(settings.exists, source, target) {
+        Decision::Skip => Err(FileOutcome::Skipped { reason: skipped() }),
+        decision => Ok(decision),
+    }
 }
 
 fn transfer_type(mode: FileMode) -> TransferType {

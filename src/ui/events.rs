@@ -69,13 +69,8 @@ impl Model {
         match event {
             Event::Log(line) => self.log.push(line),
             Event::State(state) => {
-                if let ConnectionState::Disconnected {
-                    reason: Some(reason),
-                } = &state
-                {
-                    self.log
-                        .status(LogKind::Error, format!("Disconnected: {reason}"));
-                }
+                // A lost connection's reason is in the log already: the
+                // engine logged the failure that ended it (once).
                 if !matches!(state, ConnectionState::Connecting { .. }) {
                     self.remote.busy = false;
                 }

@@ -22,10 +22,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::journal::{self, Journal};
-use super::msg::{Child, FileJob, Hint, JobResult, Msg, QueueSink, WalkJob};
+use super::msg::{Child, FileJob, Hint, JobResult, JobTarget, Msg, QueueSink, WalkJob};
 use super::scheduler::Scheduler;
 use super::store::Record;
-use super::table::Table;
+use super::table::{Item, Table};
 use super::{
     Direction, ItemId, ItemState, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueOptions,
     SiteKey, is_ascii_name,
@@ -454,12 +454,7 @@ impl Queue {
         };
         let site_key = Arc::clone(&item.site);
         let job = FileJob {
-            id,
-            site: config,
-            generation,
-            direction: item.direction,
-            local: item.local.clone(),
-            remote: item.remote.clone(),
+            target: job_target(id, item, config, generation),
             facts,
             hint: item.live.hint,
             mode,
@@ -492,12 +487,7 @@ impl Queue {
             .collect();
         let site_key = Arc::clone(&item.site);
         let job = WalkJob {
-            id,
-            site: config,
-            generation,
-            direction: item.direction,
-            local: item.local.clone(),
-            remote: item.remote.clone(),
+            target: job_target(id, item, config, generation),
             known,
             retry: self.options.retry,
             cancel: CancellationToken::new(),
@@ -646,6 +636,18 @@ impl Queue {
         }
         self.journal.close(&self.table, &self.sink);
         self.sched.stop(Instant::now() + STOP_WAIT).await;
+    }
+}
+
+/// What a job for item `id` names, with its site's settings of `generation`.
+fn job_target(id: ItemId, item: &Item, site: Arc<SessionConfig>, generation: u64) -> JobTarget {
+    JobTarget {
+        id,
+        site,
+        generation,
+        direction: item.direction,
+        local: item.local.clone(),
+        remote: item.remote.clone(),
     }
 }
 

@@ -116,9 +116,10 @@ pub(crate) enum Msg {
     },
 }
 
-/// One file for a worker.
-#[derive(Debug)]
-pub(super) struct FileJob {
+/// What every job names: its item, the site's settings and their version,
+/// and the two ends of the transfer.
+#[derive(Debug, Clone)]
+pub(super) struct JobTarget {
     pub id: ItemId,
     pub site: Arc<SessionConfig>,
     /// The site settings' version: a worker reconnects when it changed.
@@ -126,6 +127,12 @@ pub(super) struct FileJob {
     pub direction: Direction,
     pub local: PathBuf,
     pub remote: Vec<u8>,
+}
+
+/// One file for a worker.
+#[derive(Debug)]
+pub(super) struct FileJob {
+    pub target: JobTarget,
     pub facts: Option<FileFacts>,
     pub hint: Hint,
     pub mode: FileMode,
@@ -156,12 +163,7 @@ pub(super) enum WorkerJob {
 /// One folder for the walker.
 #[derive(Debug)]
 pub(super) struct WalkJob {
-    pub id: ItemId,
-    pub site: Arc<SessionConfig>,
-    pub generation: u64,
-    pub direction: Direction,
-    pub local: PathBuf,
-    pub remote: Vec<u8>,
+    pub target: JobTarget,
     /// Remote paths of children the queue has from an earlier walk.
     pub known: HashSet<Vec<u8>>,
     pub retry: RetryPolicy,

@@ -381,7 +381,7 @@ impl Scheduler {
     /// Sends `job` to worker `index`, which then holds a connection to
     /// `site`; false when the worker is gone (it is retired).
     pub(super) fn send_file(&mut self, index: usize, job: FileJob, site: Arc<SiteKey>) -> bool {
-        let (id, cancel) = (job.id, job.cancel.clone());
+        let (id, cancel) = (job.target.id, job.cancel.clone());
         let worker = &mut self.workers[index];
         if worker.jobs.send(WorkerJob::File(Box::new(job))).is_err() {
             worker.retiring = true;
@@ -478,7 +478,7 @@ impl Scheduler {
             worker.holds.remove(&site);
             let _ = worker.jobs.send(WorkerJob::Release((*site).clone()));
         }
-        let (id, cancel) = (job.id, job.cancel.clone());
+        let (id, cancel) = (job.target.id, job.cancel.clone());
         if self.walker.send(job).is_err() {
             return false;
         }

@@ -47,7 +47,7 @@ pub(super) async fn run_walker(
     let mut connections = Connections::default();
     while let Some(mut job) = jobs.recv().await {
         let settings = TransferSettings {
-            session: (*job.site).clone(),
+            session: (*job.target.site).clone(),
             retry: job.retry,
             exists: ExistsPolicy::Skip,
             events: events.clone(),
@@ -55,33 +55,44 @@ pub(super) async fn run_walker(
             preserve_times: false,
         };
         let slot = connections
-            .slot(&job.site, job.generation, job.session.take(), &events)
+            .slot(
+                &job.target.site,
+                job.target.generation,
+                job.session.take(),
+                &events,
+            )
             .await;
         let result = catch_panic(async {
-            match job.direction {
+            match job.target.direction {
                 Direction::Download => walk_remote(slot, &settings, &job, &msgs).await,
                 Direction::Upload => walk_local(slot, &settings, &job, &msgs).await,
             }
         })
         .await;
-        let key = SiteKey::of(&job.site);
+        let key = SiteKey::of(&job.target.site);
         // A walk that went well gives its connection to the queue for a
         // worker (it may have done so before its last batch already).
         if result.is_ok()
             && let Some(session) = connections.take(&key)
         {
-            hand_over(&msgs, job.generation, session);
+            hand_over(&msgs, job.target.generation, session);
         }
         // Otherwise a site with a connection limit gets its connection back
         // between walks: an idle walker must not hold one of the few allowed.
-        if job.site.max_connections.is_some()
+        if job.target.site.max_connections.is_some()
             || result
                 .as_ref()
                 .is_err_and(|e| matches!(e, EngineError::Internal(_)))
         {
             connections.release(&key).await;
         }
-        if msgs.send(Msg::WalkEnded { id: job.id, result }).is_err() {
+        if msgs
+            .send(Msg::WalkEnded {
+                id: job.target.id,
+                result,
+            })
+            .is_err()
+        {
             break;
         }
     }
@@ -160,7 +171,7 @@ async fn walk_remote(
 ) -> Result<()> {
     let mut visited: HashSet<Vec<u8>> = HashSet::new();
     let mut pending: VecDeque<(Vec<u8>, PathBuf, usize)> = VecDeque::new();
-    pending.push_back((job.remote.clone(), job.local.clone(), 0));
+    pending.push_back((job.target.remote.clone(), job.target.local.clone(), 0));
     while let Some((remote_dir, local_dir, depth)) = pending.pop_front() {
         if settings.cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
@@ -168,7 +179,7 @@ async fn walk_remote(
         if !visited.insert(remote_dir.clone()) {
             continue;
         }
-        let folder = match make_local_dir(job.local.clone(), local_dir.clone()).await? {
+        let folder = match make_local_dir(job.target.local.clone(), local_dir.clone()).await? {
             Ok(folder) => folder,
             Err(link) => {
                 // A link (left by an earlier run, or made by the user) would
@@ -185,7 +196,7 @@ async fn walk_remote(
                         shown,
                         why,
                     );
-                    send_batch(msgs, job.id, vec![child])?;
+                    send_batch(msgs, job.target.id, vec![child])?;
                 }
                 continue;
             }
@@ -205,7 +216,7 @@ async fn walk_remote(
                         state: Some(ItemState::Failed(e.to_string())),
                     });
                 }
-                send_batch(msgs, job.id, children)?;
+                send_batch(msgs, job.target.id, children)?;
                 continue;
             }
             Err(e) => return Err(e),
@@ -317,9 +328,9 @@ async fn walk_remote(
         if pending.is_empty()
             && let Some(session) = slot.take()
         {
-            hand_over(msgs, job.generation, session);
+            hand_over(msgs, job.target.generation, session);
         }
-        send_batch(msgs, job.id, children)?;
+        send_batch(msgs, job.target.id, children)?;
     }
     Ok(())
 }
@@ -367,7 +378,7 @@ async fn walk_local(
     msgs: &mpsc::UnboundedSender<Msg>,
 ) -> Result<()> {
     let mut pending: VecDeque<(PathBuf, Vec<u8>, usize)> = VecDeque::new();
-    pending.push_back((job.local.clone(), job.remote.clone(), 0));
+    pending.push_back((job.target.local.clone(), job.target.remote.clone(), 0));
     while let Some((local_dir, remote_dir, depth)) = pending.pop_front() {
         if settings.cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
@@ -463,7 +474,7 @@ async fn walk_local(
                 }
             }
         }
-        send_batch(msgs, job.id, children)?;
+        send_batch(msgs, job.target.id, children)?;
     }
     Ok(())
 }

@@ -219,9 +219,9 @@ pub(super) async fn run_worker(
                 continue;
             }
         };
-        current.store(job.id, Ordering::Relaxed);
+        current.store(job.target.id, Ordering::Relaxed);
         let settings = TransferSettings {
-            session: (*job.site).clone(),
+            session: (*job.target.site).clone(),
             retry: job.retry,
             exists: job.exists,
             events: events.clone(),
@@ -229,18 +229,23 @@ pub(super) async fn run_worker(
             preserve_times: job.preserve_times,
         };
         let slot = connections
-            .slot(&job.site, job.generation, job.session.take(), &events)
+            .slot(
+                &job.target.site,
+                job.target.generation,
+                job.session.take(),
+                &events,
+            )
             .await;
         let mut deferred: Option<PendingStore> = None;
         let work = catch_panic(async {
-            match job.direction {
+            match job.target.direction {
                 Direction::Download => {
                     download_file_deferred(
                         slot,
                         &settings,
-                        &job.remote,
+                        &job.target.remote,
                         job.facts,
-                        &job.local,
+                        &job.target.local,
                         job.mode,
                         Some(&mut deferred),
                     )
@@ -255,8 +260,8 @@ pub(super) async fn run_worker(
                     upload_file_with(
                         slot,
                         &settings,
-                        &job.local,
-                        &job.remote,
+                        &job.target.local,
+                        &job.target.remote,
                         remote_facts,
                         job.mode,
                     )
@@ -283,11 +288,11 @@ pub(super) async fn run_worker(
             {
                 break;
             }
-            storing = Some((job.id, store, result));
+            storing = Some((job.target.id, store, result));
             if msgs
                 .send(Msg::Received {
                     worker: index,
-                    id: job.id,
+                    id: job.target.id,
                 })
                 .is_err()
             {
@@ -298,7 +303,7 @@ pub(super) async fn run_worker(
         if msgs
             .send(Msg::Finished {
                 worker: index,
-                id: job.id,
+                id: job.target.id,
                 result,
             })
             .is_err()

@@ -14,8 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::Session;
 use crate::engine::config::DataMode;
-use crate::engine::control::Control;
-use crate::engine::data::{DataFailure, prepare_active, prepare_passive};
+use crate::engine::data::{DataFailure, channel_error, prepare_active, prepare_passive};
 use crate::engine::disk::FileWriter;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{LogKind, ProgressThrottle};
@@ -156,10 +155,7 @@ impl Session {
         if let Some(expected) = expected
             && total != expected
         {
-            self.control.log(
-                LogKind::Error,
-                format!("Size mismatch: got {total} of {expected} bytes"),
-            );
+            // Returned, not logged: whoever shows the error logs it, once.
             return Err(EngineError::Truncated {
                 expected,
                 got: total,
@@ -260,7 +256,7 @@ impl Session {
                 drop(data);
                 let reply = self.control.final_reply().await?;
                 if !reply.is_success() {
-                    return Err(transfer_failed(&self.control, offset + sent, &reply));
+                    return Err(transfer_failed(offset + sent, &reply));
                 }
                 if let Some(event) = throttle.tick(&display, offset + sent, total, true) {
                     self.control.events.send(event);
@@ -276,9 +272,7 @@ impl Session {
                 drop(data);
                 // The server's own account of the failure is the better message.
                 match self.control.final_reply().await {
-                    Ok(reply) if !reply.is_success() => {
-                        Err(transfer_failed(&self.control, offset + sent, &reply))
-                    }
+                    Ok(reply) if !reply.is_success() => Err(transfer_failed(offset + sent, &reply)),
                     _ => Err(e),
                 }
             }
@@ -323,7 +317,6 @@ impl Session {
                             drop(data);
                             sink.write(&mut buf).await?;
                             sink.flush().await?;
-                            self.control.log(LogKind::Error, "Data connection timed out");
                             return Err(EngineError::Timeout {
                                 phase: "receiving data",
                                 secs: timeout.as_secs(),
@@ -391,7 +384,7 @@ impl Session {
         };
         stored?;
         if !reply.is_success() {
-            return Err(transfer_failed(&self.control, offset + received, &reply));
+            return Err(transfer_failed(offset + received, &reply));
         }
         if let Some(e) = data_error {
             // The server says "complete" but our side of the data connection broke.
@@ -401,8 +394,6 @@ impl Session {
                         .to_string(),
                 ));
             }
-            self.control
-                .log(LogKind::Error, format!("Data connection error: {e}"));
             return Err(EngineError::Network(e));
         }
         if S::REPORTS_PROGRESS
@@ -444,8 +435,7 @@ impl Session {
                         mode = mode.other();
                         fell_back = true;
                     } else {
-                        self.control.log(LogKind::Error, why.clone());
-                        return Err(EngineError::DataChannel(why));
+                        return Err(channel_error(why));
                     }
                 }
             }
@@ -490,17 +480,14 @@ impl Session {
         if !reply.is_preliminary() {
             // 425: the server could not open or accept the data connection.
             if reply.code == 425 {
-                return Err(DataFailure::Channel(format!(
-                    "{} {}",
-                    reply.code,
-                    reply.message()
-                )));
+                return Err(DataFailure::Channel(self.control.refused(command, &reply)));
             }
             return Err(DataFailure::Fatal(self.control.refused(command, &reply)));
         }
         match prep.establish(&self.control).await {
             Ok(stream) => self.protect(stream).await.map_err(DataFailure::Fatal),
             Err(why) => {
+                let why = EngineError::DataChannel(why);
                 // The server is still trying; its 425 (or whatever comes) ends the command.
                 let reply = self
                     .control
@@ -508,7 +495,7 @@ impl Session {
                     .await
                     .map_err(DataFailure::Fatal)?;
                 if reply.is_success() {
-                    return Err(DataFailure::Fatal(EngineError::DataChannel(why)));
+                    return Err(DataFailure::Fatal(why));
                 }
                 Err(DataFailure::Channel(why))
             }
@@ -541,10 +528,6 @@ impl Session {
                     Ok(Err(e)) => e.to_string(),
                     _ => format!("timed out after {} s", timeout.as_secs()),
                 };
-                self.control.log(
-                    LogKind::Error,
-                    format!("TLS on the data connection failed: {why}"),
-                );
                 // The server ends the command with its own error; read it to stay in sync.
                 if let Ok(reply) = self.control.final_reply().await {
                     return Err(EngineError::Tls(format!(
@@ -587,11 +570,10 @@ fn mode_name(mode: DataMode) -> &'static str {
     }
 }
 
-fn transfer_failed(control: &Control, got: u64, reply: &Reply) -> EngineError {
-    control.log(
-        LogKind::Error,
-        format!("Transfer failed after {got} bytes: {}", reply.message()),
-    );
+/// The error for a transfer the server ended with an error reply; the bytes
+/// that arrived are in the message. Returned, not logged: whoever shows the
+/// error logs it, once.
+fn transfer_failed(got: u64, reply: &Reply) -> EngineError {
     EngineError::TransferFailed {
         got,
         code: reply.code,

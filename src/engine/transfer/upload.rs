@@ -13,10 +13,11 @@ use tokio::io::AsyncSeekExt;
 
 use super::{
     ASCII_MAX, FileMode, FileOutcome, Retrier, SMALL_FILE, TransferSettings, blocking,
-    ensure_session, local_error, numbered, std_local_facts, to_network_text, transfer_type,
+    ensure_session, local_error, numbered, settle_existing, std_local_facts, to_network_text,
+    transfer_type,
 };
 use crate::engine::error::{EngineError, Result};
-use crate::engine::policy::{Decision, ExistsPolicy, FileFacts, decide};
+use crate::engine::policy::{Decision, ExistsPolicy, FileFacts};
 use crate::engine::session::{Session, Transfer, UploadStart};
 use crate::protocol::TransferType;
 
@@ -102,23 +103,18 @@ pub async fn upload_file_with(
     };
     let mut start_offset = 0;
     if let Some(existing) = remote_facts {
-        if mode.ask {
-            return Ok(FileOutcome::Exists {
-                source: local,
-                target: existing,
-            });
-        }
-        match decide(settings.exists, local, existing) {
-            Decision::Skip => {
-                return Ok(FileOutcome::Skipped {
-                    reason: format!("{} exists on the server", String::from_utf8_lossy(&remote)),
-                });
-            }
+        let shown = || format!("{} exists on the server", String::from_utf8_lossy(&remote));
+        let decision = match settle_existing(settings, mode, local, existing, shown) {
+            Ok(decision) => decision,
+            Err(outcome) => return Ok(outcome),
+        };
+        match decision {
+            // A skip ended the item above.
+            Decision::Skip | Decision::Replace => {}
             Decision::Rename => {
                 let session = ensure_session(slot, settings).await?;
                 remote = free_remote_name(session, &remote).await?;
             }
-            Decision::Replace => {}
             Decision::Resume(offset) if !mode.ascii => start_offset = offset,
             Decision::Resume(_) => {}
         }
