@@ -44,6 +44,7 @@ fn settings(config: SessionConfig, events: EventSink) -> TransferSettings {
         events,
         cancel: CancellationToken::new(),
         preserve_times: false,
+        within: None,
     }
 }
 

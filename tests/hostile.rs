@@ -30,7 +30,7 @@
 //! | 27 control bytes in reply text | `reply_text_with_control_bytes_is_accepted_and_logged_escaped`; `reply.rs` unit tests |
 //! | 28 1xx to any command | `a_preliminary_reply_to_any_command_is_waited_for` |
 //! | 29 terminal escapes, LF in names | `a_bare_lf_in_an_mlsd_name_is_one_entry`; `cli.rs` `ls_escapes_terminal_controls_and_json_keeps_exact_names`; `gui.rs` `a_name_with_control_characters_is_shown_escaped`; `protocol/text.rs` unit tests |
-//! | 30 a link in the destination | `cli.rs` `a_link_leaving_the_destination_is_not_written_through`; `disk.rs` unit test |
+//! | 30 a link in the destination | `cli.rs` `a_link_leaving_the_destination_is_not_written_through`; `a_link_swapped_in_mid_transfer_does_not_redirect_the_file`; `disk.rs` unit tests |
 //! | 31 sizes out of range | `cli.rs` `sizes_out_of_range_list_as_unknown`; listing unit tests |
 //! | 32 names in an undeclared charset | `cli.rs` `names_in_an_undeclared_charset_keep_their_bytes`; `names.rs` unit tests |
 //! | 33 more bytes than announced | `cli.rs` `a_file_larger_than_announced_is_kept_whole` |
@@ -251,6 +251,7 @@ fn tree_settings(config: SessionConfig) -> skiff::engine::TransferSettings {
         events: EventSink::none(),
         cancel: CancellationToken::new(),
         preserve_times: false,
+        within: None,
     }
 }
 
@@ -730,4 +731,96 @@ async fn a_bare_lf_in_an_mlsd_name_is_one_entry() {
         "{:?}",
         server.commands()
     );
+}
+
+/// Row 30, mid-transfer: a link swapped in for a folder while one of its
+/// files is arriving does not carry the file (or its rename) outside the
+/// destination: the file's folder was opened once, beneath the destination,
+/// and the bytes stay in the real folder for a resume.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_swapped_in_mid_transfer_does_not_redirect_the_file() {
+    use std::sync::Arc;
+    use tokio::sync::Notify;
+    const SIZE: usize = 3 * 1024 * 1024;
+    let swapped = Arc::new(Notify::new());
+    let go_on = Arc::clone(&swapped);
+    let server = fake::start(move |mut conn: Conn| {
+        let go_on = Arc::clone(&go_on);
+        async move {
+            conn.greet().await;
+            let mut cwd = String::from("/");
+            while let Some(line) = conn.recv().await {
+                if let Some(dir) = line.strip_prefix("CWD ") {
+                    cwd = dir.to_string();
+                    conn.send("250 ok").await;
+                } else if line == "EPSV" {
+                    let Some(listener) = listen_epsv(&mut conn).await else {
+                        return;
+                    };
+                    let command = conn.recv().await.unwrap_or_default();
+                    conn.send("150 here").await;
+                    let mut data = fake::accept(&listener).await;
+                    if command.starts_with("MLSD") {
+                        let listing = match cwd.as_str() {
+                            "/d" => "type=dir; sub\r\n".to_string(),
+                            _ => format!("type=file;size={SIZE}; big.bin\r\n"),
+                        };
+                        let _ = data.write_all(listing.as_bytes()).await;
+                    } else {
+                        let _ = data.write_all(&vec![7u8; SIZE / 2]).await;
+                        let _ = data.flush().await;
+                        go_on.notified().await;
+                        let _ = data.write_all(&vec![7u8; SIZE / 2]).await;
+                    }
+                    drop(data);
+                    conn.send("226 done").await;
+                } else {
+                    conn.routine(&line).await;
+                }
+            }
+        }
+    })
+    .await;
+    let outer = tempfile::tempdir().expect("tmp");
+    let root = outer.path().join("root");
+    let outside = outer.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    let settings = tree_settings(plain_config(server.addr));
+    let tree_root = root.clone();
+    let tree = tokio::spawn(async move {
+        skiff::engine::tree::download_tree(&settings, b"/d", &tree_root, 1).await
+    });
+    // Wait for the partial file, then swap its folder for a link outside.
+    let part = root.join("sub/big.bin.skiffpart");
+    let started = std::time::Instant::now();
+    while !part.exists() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the download started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    std::fs::rename(root.join("sub"), root.join("real")).expect("move the folder away");
+    std::os::unix::fs::symlink(&outside, root.join("sub")).expect("swap in a link");
+    swapped.notify_waiters();
+    swapped.notify_one();
+    let report = tree.await.expect("join").expect("tree");
+    assert_eq!(
+        std::fs::read_dir(&outside).expect("outside").count(),
+        0,
+        "nothing written outside: {report:?}"
+    );
+    assert_eq!(report.failed.len(), 1, "{report:?}");
+    assert!(
+        report.failed[0].contains("outside the destination"),
+        "{report:?}"
+    );
+    let kept = std::fs::metadata(root.join("real/big.bin.skiffpart")).expect("kept for resume");
+    assert_eq!(kept.len(), SIZE as u64, "every byte that arrived is kept");
+}
+
+/// Answers `EPSV` with a fresh listener's port.
+async fn listen_epsv(conn: &mut Conn) -> Option<TcpListener> {
+    let listener = TcpListener::bind("127.0.0.1:0").await.ok()?;
+    let port = listener.local_addr().ok()?.port();
+    conn.send(&format!("229 ok (|||{port}|)")).await;
+    Some(listener)
 }

@@ -8,9 +8,10 @@
 //! (`tokio::fs::File` copies every write into a buffer of its own and allows
 //! one write in flight; on a 1 GiB FTPS download that left a core idle.)
 
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use tokio::sync::mpsc;
@@ -84,27 +85,136 @@ impl FileWriter {
     }
 }
 
-/// Creates `target`, which must not exist, holding `bytes` (and modified at
-/// `mtime` when given), so that it never exists under its name half written.
+/// The folder a download's files are created, renamed and removed in, by
+/// name, never by a whole path opened again later.
 ///
-/// On Linux the file is written unnamed (`O_TMPFILE`) in the target's folder
-/// and then linked into place: one change to the folder instead of a create
-/// and a rename, with the inode allocated outside the folder's lock. That
-/// made creating 2,000 files with 4 threads on ext4 twice as fast, and a
-/// crash leaves nothing behind. Elsewhere, or where the file system cannot
-/// (`Ok(false)`), the caller writes a partial file and renames it.
-pub(crate) fn create_whole(
-    target: &Path,
-    bytes: &[u8],
-    mtime: Option<SystemTime>,
-) -> io::Result<bool> {
+/// On Linux it is a handle (`O_PATH`) opened once, beneath the destination's
+/// root when the download has one (`openat2` with `RESOLVE_BENEATH`: no link
+/// on the way, put there before or during the transfer, can lead it outside
+/// the root, while links that stay inside work), and every file operation is
+/// relative to it: `openat` with `O_NOFOLLOW`, `renameat`, `unlinkat`, an
+/// `O_TMPFILE` linked in with `linkat`. A link swapped into the path after
+/// the folder was opened cannot redirect a write. Where `openat2` is missing
+/// (an old kernel, a sandbox that refuses it), and on other systems, the
+/// folder is its path, checked with [`link_leaving`] when opened.
+#[derive(Debug)]
+pub(crate) struct Folder {
+    path: PathBuf,
     #[cfg(target_os = "linux")]
-    {
-        linux::create_whole(target, bytes, mtime)
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+/// The error for a folder reached through a link that leads outside the
+/// destination.
+fn leaves_destination(dir: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!(
+            "the folder is reached through a link that leads outside the destination: {}",
+            dir.display()
+        ),
+    )
+}
+
+impl Folder {
+    /// Opens `dir` for the files of one download; beneath `root` (the
+    /// destination of a folder download) when given. Blocking.
+    pub(crate) fn open(dir: &Path, root: Option<&Path>) -> io::Result<Self> {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        #[cfg(target_os = "linux")]
+        {
+            match linux::open_folder(dir, root)? {
+                Some(fd) => Ok(Self {
+                    path: dir.to_path_buf(),
+                    fd: Some(fd),
+                }),
+                None => {
+                    if let Some(root) = root
+                        && link_leaving(root, dir).is_some()
+                    {
+                        return Err(leaves_destination(dir));
+                    }
+                    Ok(Self {
+                        path: dir.to_path_buf(),
+                        fd: None,
+                    })
+                }
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            if let Some(root) = root
+                && link_leaving(root, dir).is_some()
+            {
+                return Err(leaves_destination(dir));
+            }
+            Ok(Self {
+                path: dir.to_path_buf(),
+            })
+        }
     }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (target, bytes, mtime);
+
+    /// Opens `name` in this folder for writing: created when missing,
+    /// emptied when `truncate`, never through a link.
+    pub(crate) fn open_file(&self, name: &OsStr, truncate: bool) -> io::Result<File> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            return linux::open_file(fd, name, truncate);
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(truncate)
+            .open(self.path.join(name))
+    }
+
+    /// Renames `from` to `to`, both in this folder.
+    pub(crate) fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            return Ok(rustix::fs::renameat(fd, from, fd, to)?);
+        }
+        std::fs::rename(self.path.join(from), self.path.join(to))
+    }
+
+    /// Removes the file `name` from this folder.
+    pub(crate) fn remove(&self, name: &OsStr) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            return Ok(rustix::fs::unlinkat(
+                fd,
+                name,
+                rustix::fs::AtFlags::empty(),
+            )?);
+        }
+        std::fs::remove_file(self.path.join(name))
+    }
+
+    /// Creates `name`, which must not exist, holding `bytes` (and modified
+    /// at `mtime` when given), so that it never exists under its name half
+    /// written.
+    ///
+    /// On Linux the file is written unnamed (`O_TMPFILE`) in the folder and
+    /// then linked into place: one change to the folder instead of a create
+    /// and a rename, with the inode allocated outside the folder's lock. That
+    /// made creating 2,000 files with 4 threads on ext4 twice as fast, and a
+    /// crash leaves nothing behind. Elsewhere, or where the file system
+    /// cannot (`Ok(false)`), the caller writes a partial file and renames it.
+    pub(crate) fn create_whole(
+        &self,
+        name: &OsStr,
+        bytes: &[u8],
+        mtime: Option<SystemTime>,
+    ) -> io::Result<bool> {
+        #[cfg(target_os = "linux")]
+        if let Some(fd) = &self.fd {
+            return linux::create_whole(fd, name, bytes, mtime);
+        }
+        let _ = (name, bytes, mtime);
         Ok(false)
     }
 }
@@ -166,13 +276,14 @@ pub(crate) fn on_local_disk(dir: &Path) -> bool {
 
 #[cfg(target_os = "linux")]
 mod linux {
+    use std::ffi::OsStr;
     use std::fs::File;
     use std::io::{self, Write};
-    use std::os::fd::AsRawFd;
+    use std::os::fd::{AsRawFd, OwnedFd};
     use std::path::Path;
     use std::time::SystemTime;
 
-    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, ResolveFlags};
     use rustix::io::Errno;
 
     /// `statfs(2)` magic numbers of local disk file systems (linux/magic.h):
@@ -197,17 +308,45 @@ mod linux {
         })
     }
 
+    /// A handle on `dir`, beneath `root` when given; `None` where the
+    /// kernel or a sandbox refuses `openat2` (the caller falls back to paths).
+    pub(super) fn open_folder(dir: &Path, root: Option<&Path>) -> io::Result<Option<OwnedFd>> {
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let Some((root, below)) = root.and_then(|root| Some((root, dir.strip_prefix(root).ok()?)))
+        else {
+            return Ok(Some(rustix::fs::open(dir, flags, Mode::empty())?));
+        };
+        let root_fd = rustix::fs::open(root, flags, Mode::empty())?;
+        if below.as_os_str().is_empty() {
+            return Ok(Some(root_fd));
+        }
+        let how = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+        match rustix::fs::openat2(&root_fd, below, flags, Mode::empty(), how) {
+            Ok(fd) => Ok(Some(fd)),
+            Err(Errno::XDEV) => Err(super::leaves_destination(dir)),
+            Err(Errno::NOSYS | Errno::PERM) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub(super) fn open_file(dir: &OwnedFd, name: &OsStr, truncate: bool) -> io::Result<File> {
+        let mut flags = OFlags::WRONLY | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        if truncate {
+            flags |= OFlags::TRUNC;
+        }
+        let fd = rustix::fs::openat(dir, name, flags, Mode::from_raw_mode(0o666))?;
+        Ok(File::from(fd))
+    }
+
     pub(super) fn create_whole(
-        target: &Path,
+        dir: &OwnedFd,
+        name: &OsStr,
         bytes: &[u8],
         mtime: Option<SystemTime>,
     ) -> io::Result<bool> {
-        let dir = match target.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let fd = match rustix::fs::open(
+        let fd = match rustix::fs::openat(
             dir,
+            ".",
             OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
             Mode::from_raw_mode(0o666),
         ) {
@@ -225,20 +364,14 @@ mod linux {
             let _ = file.set_modified(time);
         }
         let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
-        match rustix::fs::linkat(
-            CWD,
-            proc_path.as_str(),
-            CWD,
-            target,
-            AtFlags::SYMLINK_FOLLOW,
-        ) {
+        match rustix::fs::linkat(CWD, proc_path.as_str(), dir, name, AtFlags::SYMLINK_FOLLOW) {
             Ok(()) => Ok(true),
             Err(Errno::NOENT) if Path::new("/proc/self/fd").exists() => {
                 Err(io::Error::from(Errno::NOENT))
             }
             // No /proc: linking the descriptor itself needs a capability.
             Err(Errno::NOENT) => {
-                match rustix::fs::linkat(&file, "", CWD, target, AtFlags::EMPTY_PATH) {
+                match rustix::fs::linkat(&file, "", dir, name, AtFlags::EMPTY_PATH) {
                     Ok(()) => Ok(true),
                     Err(Errno::NOENT | Errno::PERM | Errno::ACCESS) => Ok(false),
                     Err(e) => Err(e.into()),
@@ -324,8 +457,12 @@ mod tests {
     fn create_whole_makes_the_file_or_leaves_the_choice() {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("new.bin");
+        let name = OsStr::new("new.bin");
+        let folder = Folder::open(dir.path(), None).expect("folder");
         let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
-        let made = create_whole(&target, b"whole", Some(time)).expect("create");
+        let made = folder
+            .create_whole(name, b"whole", Some(time))
+            .expect("create");
         if cfg!(target_os = "linux") {
             assert!(made, "O_TMPFILE works on the test machine's temp folder");
         }
@@ -339,13 +476,56 @@ mod tests {
             // Only the file itself is in the folder: no partial file, nothing unnamed.
             assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
             // An existing target is never replaced.
-            let again = create_whole(&target, b"other", None);
+            let again = folder.create_whole(name, b"other", None);
             assert_eq!(
                 again.expect_err("exists").kind(),
                 io::ErrorKind::AlreadyExists
             );
             assert_eq!(std::fs::read(&target).expect("read"), b"whole");
         }
+    }
+
+    /// Hostile-servers row 30: a folder opened beneath the destination is
+    /// refused when a link on the way leads outside it, and once opened, a
+    /// link swapped in for the folder's path does not redirect its writes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_beneath_the_destination_holds_its_writes_there() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path().join("dest");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(root.join("sub")).expect("mkdir");
+        std::fs::create_dir_all(root.join("inner")).expect("mkdir");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        std::os::unix::fs::symlink(&outside, root.join("away")).expect("link");
+        std::os::unix::fs::symlink("inner", root.join("stays")).expect("link");
+        let err = Folder::open(&root.join("away"), Some(&root)).expect_err("leaves");
+        assert!(err.to_string().contains("outside the destination"), "{err}");
+        assert!(Folder::open(&root.join("stays"), Some(&root)).is_ok());
+        // Opened, then its path swapped for a link to the outside.
+        let folder = Folder::open(&root.join("sub"), Some(&root)).expect("open");
+        std::fs::rename(root.join("sub"), root.join("moved")).expect("move away");
+        std::os::unix::fs::symlink(&outside, root.join("sub")).expect("swap in a link");
+        let mut file = folder
+            .open_file(OsStr::new("f.skiffpart"), true)
+            .expect("open in the held folder");
+        file.write_all(b"data").expect("write");
+        folder
+            .rename(OsStr::new("f.skiffpart"), OsStr::new("f"))
+            .expect("rename");
+        assert!(
+            folder
+                .create_whole(OsStr::new("g"), b"g", None)
+                .expect("whole")
+        );
+        assert_eq!(std::fs::read_dir(&outside).expect("outside").count(), 0);
+        assert_eq!(std::fs::read(root.join("moved/f")).expect("kept"), b"data");
+        assert_eq!(std::fs::read(root.join("moved/g")).expect("kept"), b"g");
+        // A file name that is a link is not followed.
+        std::os::unix::fs::symlink(outside.join("victim"), root.join("moved/planted"))
+            .expect("link");
+        assert!(folder.open_file(OsStr::new("planted"), true).is_err());
+        assert!(!outside.join("victim").exists());
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ use tokio::fs;
 use tokio_util::sync::CancellationToken;
 
 use super::config::SessionConfig;
+use super::disk::Folder;
 use super::error::{EngineError, Result};
 use super::event::{EventSink, LogKind};
 use super::policy::{Decision, ExistsPolicy, FileFacts, decide};
@@ -82,6 +83,11 @@ pub struct TransferSettings {
     pub cancel: CancellationToken,
     /// Give downloaded files the remote modification time (off by default, as in FileZilla).
     pub preserve_times: bool,
+    /// The destination of the folder download these files belong to: each
+    /// file's folder is opened beneath it ([`super::disk::Folder`]), so no
+    /// link, there before or swapped in during the transfer, carries a write
+    /// outside it. `None` for a file the user aimed at directly.
+    pub within: Option<PathBuf>,
 }
 
 /// The suffix of partial downloads. Skiff's own, so a server's real
@@ -446,9 +452,10 @@ pub(crate) async fn download_file_deferred(
             }
             Decision::Resume(_) => {
                 // Continue the existing file: it becomes the partial download.
-                let part = part_path(&target);
-                fs::rename(&target, &part)
-                    .await
+                let (from, to) = (target.clone(), part_path(&target));
+                let within = settings.within.clone();
+                blocking(move || rename_in(&from, &to, within.as_deref()))
+                    .await?
                     .map_err(local_error(&target))?;
                 resuming = true;
             }
@@ -491,12 +498,17 @@ pub(crate) async fn download_file_deferred(
             }
         }
     };
-    fs::rename(&part, &target)
-        .await
-        .map_err(local_error(&target))?;
-    if let Some(modified) = facts.modified.filter(|_| settings.preserve_times) {
-        set_mtime(&target, modified);
-    }
+    let (placed, within) = (target.clone(), settings.within.clone());
+    let modified = facts.modified.filter(|_| settings.preserve_times);
+    blocking(move || {
+        rename_in(&part, &placed, within.as_deref())?;
+        if let Some(modified) = modified {
+            set_mtime(&placed, within.as_deref(), modified);
+        }
+        Ok(())
+    })
+    .await?
+    .map_err(local_error(&target))?;
     Ok(FileOutcome::Done { bytes })
 }
 
@@ -607,10 +619,13 @@ async fn download_small(
     let written = target.clone();
     let absent = how.absent;
     let inline = mode.local_disk && buf.len() <= super::disk::INLINE_STORE_MAX;
+    let within = settings.within.clone();
     let store = move || -> std::io::Result<()> {
         use std::io::Write;
+        let (dir, name) = split(&target)?;
+        let folder = Folder::open(dir, within.as_deref())?;
         if absent {
-            match super::disk::create_whole(&target, &buf, mtime) {
+            match folder.create_whole(name, &buf, mtime) {
                 Ok(true) => return Ok(()),
                 // Not possible here, or a file appeared meanwhile: the usual way.
                 Ok(false) => {}
@@ -618,20 +633,20 @@ async fn download_small(
                 Err(e) => return Err(e),
             }
         }
-        let part = part_path(&target);
+        let part = part_name(name);
         let placed = (|| {
-            let mut file = std::fs::File::create(&part)?;
+            let mut file = folder.open_file(&part, true)?;
             file.write_all(&buf)?;
             if let Some(time) = mtime {
                 // Best effort, as for large files.
                 let _ = file.set_modified(time);
             }
             drop(file);
-            std::fs::rename(&part, &target)
+            folder.rename(&part, name)
         })();
         if placed.is_err() {
             // Whole or not, it is not worth resuming: nothing is left behind.
-            let _ = std::fs::remove_file(&part);
+            let _ = folder.remove(&part);
         }
         placed
     };
@@ -671,13 +686,11 @@ async fn download_attempt(
         offset = 0;
     }
     let opened = part.to_path_buf();
+    let within = settings.within.clone();
     let file = blocking(move || -> std::io::Result<std::fs::File> {
         use std::io::Seek;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(offset == 0)
-            .open(&opened)?;
+        let (dir, name) = split(&opened)?;
+        let mut file = Folder::open(dir, within.as_deref())?.open_file(name, offset == 0)?;
         if offset > 0 {
             file.set_len(offset)?;
             file.seek(std::io::SeekFrom::Start(offset))?;
@@ -712,15 +725,44 @@ async fn download_attempt(
     }
 }
 
-/// Gives a downloaded file the remote modification time (best effort).
-fn set_mtime(path: &Path, modified: chrono::NaiveDateTime) {
+/// Gives a downloaded file the remote modification time (best effort),
+/// through its folder opened beneath `within`. Blocking.
+fn set_mtime(path: &Path, within: Option<&Path>, modified: chrono::NaiveDateTime) {
     let Ok(offset) = u64::try_from(modified.and_utc().timestamp()) else {
         return;
     };
     let time = std::time::UNIX_EPOCH + Duration::from_secs(offset);
-    if let Ok(file) = std::fs::File::options().write(true).open(path) {
+    let opened =
+        split(path).and_then(|(dir, name)| Folder::open(dir, within)?.open_file(name, false));
+    if let Ok(file) = opened {
         let _ = file.set_modified(time);
     }
+}
+
+/// `path`'s folder (`.` for a bare name) and file name.
+fn split(path: &Path) -> std::io::Result<(&Path, &std::ffi::OsStr)> {
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("not a file name: {}", path.display()),
+        )
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    Ok((dir, name))
+}
+
+/// The partial download's name for the file `name`.
+fn part_name(name: &std::ffi::OsStr) -> std::ffi::OsString {
+    let mut part = name.to_os_string();
+    part.push(PART_SUFFIX);
+    part
+}
+
+/// Renames `from` to `to` in one folder, opened beneath `within`. Blocking.
+fn rename_in(from: &Path, to: &Path, within: Option<&Path>) -> std::io::Result<()> {
+    let (dir, from) = split(from)?;
+    let (_, to) = split(to)?;
+    Folder::open(dir, within)?.rename(from, to)
 }
 
 /// `name (n).ext` beside `path`: the "keep both" name, locally and remotely.

@@ -452,6 +452,15 @@ impl Queue {
             }),
             _ => None,
         };
+        // A file a folder download found is written beneath that folder.
+        let within = match (item.direction, item.parent) {
+            (Direction::Download, Some(parent)) => self
+                .table
+                .get(parent)
+                .filter(|folder| folder.is_dir)
+                .map(|folder| folder.local.clone()),
+            _ => None,
+        };
         let site_key = Arc::clone(&item.site);
         let job = FileJob {
             target: job_target(id, item, config, generation),
@@ -461,6 +470,7 @@ impl Queue {
             exists,
             retry: self.options.retry,
             preserve_times: self.options.preserve_times,
+            within,
             cancel: CancellationToken::new(),
             session: self.sched.lent_for(index, &site_key),
         };

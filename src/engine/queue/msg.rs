@@ -139,6 +139,9 @@ pub(super) struct FileJob {
     pub exists: ExistsPolicy,
     pub retry: RetryPolicy,
     pub preserve_times: bool,
+    /// The destination of the folder download this file belongs to (its
+    /// folder item's local path): the file is written beneath it.
+    pub within: Option<PathBuf>,
     pub cancel: CancellationToken,
     /// A logged-in connection lent to the queue, used if the worker has none.
     pub session: Option<Box<Session>>,

@@ -53,6 +53,7 @@ pub(super) async fn run_walker(
             events: events.clone(),
             cancel: job.cancel.clone(),
             preserve_times: false,
+            within: None,
         };
         let slot = connections
             .slot(

@@ -227,6 +227,7 @@ pub(super) async fn run_worker(
             events: events.clone(),
             cancel: job.cancel.clone(),
             preserve_times: job.preserve_times,
+            within: job.within.take(),
         };
         let slot = connections
             .slot(
