@@ -617,7 +617,10 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
     std::fs::write(server.root.join("big.bin"), &big).expect("seed");
     std::fs::write(server.root.join("dragged.txt"), b"dragged across").expect("seed");
     let local = tempfile::tempdir().expect("local dir");
-    std::fs::write(local.path().join("upload-me.txt"), b"from the local pane").expect("seed");
+    // Unix line ends in a .txt: binary by default, so they arrive unchanged
+    // (ASCII mode would make them CR LF on a server that does not translate).
+    let text = b"from the local pane\nsecond line\n";
+    std::fs::write(local.path().join("upload-me.txt"), text).expect("seed");
     let mut harness = harness(local.path());
     quickconnect(&mut harness, &server);
     wait(&mut harness, "the remote listing", |app| {
@@ -664,7 +667,7 @@ fn transfers_by_double_click_drag_and_enter_with_the_overwrite_dialog() {
     harness.step();
     let uploaded = server.root.join("upload-me.txt");
     wait(&mut harness, "the upload on the server", |_| {
-        std::fs::read(&uploaded).is_ok_and(|b| b == b"from the local pane")
+        std::fs::read(&uploaded).is_ok_and(|b| b == text)
     });
 
     // The same download again: the target exists, the dialog asks. Skip keeps it.

@@ -795,7 +795,10 @@ async fn a_link_swapped_in_mid_transfer_does_not_redirect_the_file() {
     let part = root.join("sub/big.bin.skiffpart");
     let started = std::time::Instant::now();
     while !part.exists() {
-        assert!(started.elapsed() < Duration::from_secs(10), "the download started");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the download started"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     std::fs::rename(root.join("sub"), root.join("real")).expect("move the folder away");

@@ -34,9 +34,10 @@
 //!   with other items. [`QueueCommand::Answer`] puts it back in the queue.
 //! - Retries follow [`crate::engine::transfer`]: 2 retries, 5 s apart by
 //!   default, and a failure after progress resumes without using one up.
-//! - `TYPE A` is used for the configured text extensions
-//!   ([`default_ascii_extensions`], FileZilla's list; a name without an
-//!   extension is binary). An ASCII transfer is never resumed and its size is
+//! - Every file moves as bytes (`TYPE I`) unless the front end configures
+//!   text extensions for `TYPE A` ([`QueueOptions::ascii_extensions`]; the
+//!   "Auto" choice is [`default_ascii_extensions`], FileZilla's list; a name
+//!   without an extension is binary). An ASCII transfer is never resumed and its size is
 //!   not checked byte for byte: the server converts line endings, so byte
 //!   counts on the two sides differ.
 //!
@@ -268,7 +269,11 @@ pub struct QueueOptions {
     pub upload: PolicyChoice,
     /// Give downloads the remote time, uploads the local time (MFMT when offered).
     pub preserve_times: bool,
-    /// Extensions (without the dot, any case) moved in ASCII mode.
+    /// Extensions (without the dot, any case) moved in ASCII mode. Empty by
+    /// default: every file moves as bytes (`TYPE I`), in the window as in
+    /// the CLI, since ASCII mode changes line ends on the way and a server
+    /// that does not translate keeps them changed. [`default_ascii_extensions`]
+    /// is FileZilla's list, for a front end's "Auto" choice.
     pub ascii_extensions: Vec<String>,
     /// Process the queue from the start (else it waits for `SetProcessing(true)`).
     pub process: bool,
@@ -287,7 +292,7 @@ impl Default for QueueOptions {
             download: PolicyChoice::default(),
             upload: PolicyChoice::default(),
             preserve_times: false,
-            ascii_extensions: default_ascii_extensions(),
+            ascii_extensions: Vec::new(),
             process: true,
             protocol_log: true,
         }
