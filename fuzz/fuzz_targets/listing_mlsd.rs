@@ -11,8 +11,10 @@
 //! - `parse_mlsd_line` on the whole input, and on every LF-separated line, gives only entries
 //!   whose name is non-empty, not `.` or `..`, free of NUL and cut from the line itself (and
 //!   likewise a symlink target);
-//! - streaming the input through `ListingParser` in random chunks gives exactly the entries that
-//!   `parse_mlsd_line` gives line by line, no streamed name holds LF, and
+//! - streaming the input (with its line ends made all LF, and all CR LF: an MLSD listing ends
+//!   every line one way, and in a CR LF listing a bare LF is part of a name) through
+//!   `ListingParser` in random chunks gives exactly the entries that `parse_mlsd_line` gives
+//!   line by line, no streamed name holds LF, and
 //!   `Listing::skipped` keeps at most `MAX_SKIPPED_LINES` lines of at most
 //!   `MAX_SKIPPED_LINE_LEN` bytes.
 
@@ -32,15 +34,29 @@ fuzz_target!(|data: &[u8]| {
         assert_entry_sane(&entry, listing);
     }
 
-    // Each line on its own, then the stream in chunks; MLSD ignores "today".
-    let expected = expected_entries(listing, &parse_mlsd_line, None);
+    // MLSD lines all end one way: in CR LF (then a bare LF belongs to a
+    // name) or in LF alone. Each way is checked on a listing that keeps to
+    // it, against line-by-line parsing: LF alone (every CR before an LF
+    // dropped), and CR LF (every bare LF made an `x`, every line end CR LF).
+    let mut lf_only = listing.to_vec();
+    // Until no CR stands before an LF (a run of CRs goes one per pass).
+    while let Some(at) = lf_only.windows(2).position(|w| w == b"\r\n") {
+        lf_only.remove(at);
+    }
+    let crlf_only: Vec<u8> = lf_only
+        .iter()
+        .flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] })
+        .collect();
     let ctx = ListContext {
         today: skiff_fuzz::today(0, 0),
     };
-    check_stream(
-        ListingParser::new(ListFormat::Mlsd, ctx),
-        listing,
-        h,
-        &expected,
-    );
+    for input in [&lf_only, &crlf_only] {
+        let expected = expected_entries(input, &parse_mlsd_line, None);
+        check_stream(
+            ListingParser::new(ListFormat::Mlsd, ctx),
+            input,
+            h,
+            &expected,
+        );
+    }
 });

@@ -170,9 +170,19 @@ fn reason_text(error: &rustls::Error) -> String {
             }
             C::BadSignature => "bad signature".to_string(),
             C::Revoked => "revoked".to_string(),
-            other => format!("{other:?}"),
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+                "not issued for a TLS server".to_string()
+            }
+            C::BadEncoding => "malformed".to_string(),
+            // webpki's `CaUsedAsEndEntity`: a self-made CA certificate that
+            // the server presents as its own (common on small servers).
+            C::Other(inner) if format!("{inner:?}").contains("CaUsedAsEndEntity") => {
+                "self-signed (a certificate authority's own certificate)".to_string()
+            }
+            // Never a Rust debug value in front of a user.
+            _ => "not accepted by the system's certificate checks".to_string(),
         },
-        other => other.to_string(),
+        _ => "the TLS handshake failed its certificate check".to_string(),
     }
 }
 
@@ -327,6 +337,43 @@ impl AsyncWrite for NetStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stands in for webpki's error of the same name.
+    #[derive(Debug)]
+    struct CaUsedAsEndEntity;
+
+    impl std::fmt::Display for CaUsedAsEndEntity {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("CaUsedAsEndEntity")
+        }
+    }
+
+    impl std::error::Error for CaUsedAsEndEntity {}
+
+    #[test]
+    fn certificate_reasons_are_words_never_debug_values() {
+        use rustls::CertificateError as C;
+        let ca = C::Other(rustls::OtherError(Arc::new(CaUsedAsEndEntity)));
+        let cases = [
+            (C::UnknownIssuer, "self-signed or unknown issuer"),
+            (C::Expired, "expired"),
+            (
+                ca,
+                "self-signed (a certificate authority's own certificate)",
+            ),
+            (
+                C::UnhandledCriticalExtension,
+                "not accepted by the system's certificate checks",
+            ),
+        ];
+        for (error, want) in cases {
+            let text = reason_text(&rustls::Error::InvalidCertificate(error));
+            assert_eq!(text, want);
+            assert!(!text.contains('(') || text.starts_with("self-signed ("));
+        }
+        let other = reason_text(&rustls::Error::DecryptError);
+        assert!(!other.contains("Error"), "{other}");
+    }
 
     #[test]
     fn fingerprints_round_trip() {
