@@ -76,9 +76,9 @@ struct JsonEntry<'a> {
 impl<'a> JsonEntry<'a> {
     fn new(item: &'a RemoteEntry) -> Self {
         Self {
-            name: item.text.as_deref().unwrap_or(&item.name),
+            name: item.text().unwrap_or(&item.name),
             name_bytes: item
-                .text
+                .text()
                 .is_none()
                 .then(|| item.entry.name.iter().map(|b| format!("{b:02x}")).collect()),
             kind: kind_name(item.kind()),

@@ -15,16 +15,48 @@ pub struct RemoteEntry {
     /// characters and bytes that do not decode are escaped
     /// ([`crate::engine::Charset::decode`]).
     pub name: String,
-    /// The exact text of the name in the site's charset, `None` when its
-    /// bytes are not valid there (a server that sends Latin-1 names to a
-    /// client reading UTF-8). Local file names are made from this or, when
-    /// it is `None`, from the bytes themselves.
-    pub text: Option<String>,
+    /// The exact text of the name, kept apart only when it differs from the
+    /// display form (a listing of plain names holds each name once).
+    exact: Exact,
     /// The parsed entry, with the name as the server's exact bytes.
     pub entry: ListEntry,
 }
 
+/// A name's exact text beside its display form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Exact {
+    /// The display form is the exact text (nothing needed escaping).
+    Shown,
+    /// The exact text, which holds what the display form escapes.
+    Own(Box<str>),
+    /// The bytes are not text in the site's charset.
+    Undecodable,
+}
+
 impl RemoteEntry {
+    /// An entry shown as `name`, whose exact text in the site's charset is
+    /// `text` (`None` when its bytes do not decode there).
+    pub fn new(name: String, text: Option<String>, entry: ListEntry) -> Self {
+        let exact = match text {
+            Some(text) if text == name => Exact::Shown,
+            Some(text) => Exact::Own(text.into_boxed_str()),
+            None => Exact::Undecodable,
+        };
+        Self { name, exact, entry }
+    }
+
+    /// The exact text of the name in the site's charset, `None` when its
+    /// bytes are not valid there (a server that sends Latin-1 names to a
+    /// client reading UTF-8). Local file names are made from this or, when
+    /// it is `None`, from the bytes themselves.
+    pub fn text(&self) -> Option<&str> {
+        match &self.exact {
+            Exact::Shown => Some(&self.name),
+            Exact::Own(text) => Some(text),
+            Exact::Undecodable => None,
+        }
+    }
+
     /// File, folder, link or other.
     pub fn kind(&self) -> EntryKind {
         self.entry.kind

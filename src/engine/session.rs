@@ -429,11 +429,11 @@ impl Session {
                 if shift != 0 {
                     entry.modified = entry.modified.map(|t| shift_time(t, shift));
                 }
-                RemoteEntry {
-                    name: charset.decode(&entry.name),
-                    text: charset.decode_exact(&entry.name),
+                RemoteEntry::new(
+                    charset.decode(&entry.name),
+                    charset.decode_exact(&entry.name),
                     entry,
-                }
+                )
             })
             .collect();
         if matches!(self.config.charset, CharsetChoice::Auto) {
@@ -452,7 +452,7 @@ impl Session {
     fn suggest_charset(&self, entries: &[RemoteEntry]) {
         let foreign: Vec<&[u8]> = entries
             .iter()
-            .filter(|e| e.text.is_none())
+            .filter(|e| e.text().is_none())
             .map(|e| &e.entry.name[..])
             .collect();
         if foreign.is_empty() {

@@ -118,6 +118,7 @@ pub fn remote_row(entry: RemoteEntry) -> FileRow {
     };
     // Every column the server wrote is shown escaped, never interpreted.
     let shown = |text: &str| escape(text).into_owned();
+    let text = entry.text().map(str::to_owned);
     let mut row = FileRow::new(entry.name, kind);
     row.size = entry.entry.size.filter(|_| kind != RowKind::Folder);
     row.modified = entry.entry.modified.map(|t| t.at);
@@ -130,7 +131,7 @@ pub fn remote_row(entry: RemoteEntry) -> FileRow {
     });
     row.target = entry.entry.target.map(|t| escape_bytes(&t).into_owned());
     row.raw = Some(entry.entry.name);
-    row.text = entry.text;
+    row.text = text;
     row
 }
 

@@ -665,10 +665,10 @@ mod tests {
     }
 
     fn entry(raw: &[u8], text: Option<&str>, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
-        RemoteEntry {
-            name: String::from_utf8_lossy(raw).into_owned(),
-            text: text.map(str::to_string),
-            entry: ListEntry {
+        RemoteEntry::new(
+            String::from_utf8_lossy(raw).into_owned(),
+            text.map(str::to_string),
+            ListEntry {
                 name: raw.to_vec(),
                 kind,
                 size,
@@ -678,7 +678,7 @@ mod tests {
                 group: None,
                 target: None,
             },
-        }
+        )
     }
 
     /// Connected to `site()`, the local pane in `/home/me` (notes.md) and

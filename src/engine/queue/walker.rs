@@ -227,7 +227,7 @@ async fn walk_remote(
             let remote = path::join(&remote_dir, &item.entry.name);
             let shown = session.decode(&remote);
             let known = job.known.contains(&remote);
-            let local_name = match local_name(item.text.as_deref(), &item.entry.name) {
+            let local_name = match local_name(item.text(), &item.entry.name) {
                 Ok(name) => name,
                 Err(why) => {
                     // The item's own Skipped state reports it (the CLI prints
