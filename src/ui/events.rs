@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::dialogs::Dialog;
 use super::items;
-use super::local::{LocalRequest, LocalResult};
+use super::local::{LocalError, LocalRequest, LocalResult};
 use super::pane::Loc;
 use super::side::Side;
 use super::site_manager::SiteManager;
@@ -167,13 +167,15 @@ impl Model {
             LocalResult::Listed {
                 rows: Err(error), ..
             } => {
+                // Shown here, once: in the log and under the pane.
                 self.local.busy = false;
+                let error = error.to_string();
                 self.log.status(LogKind::Error, error.clone());
                 self.local.error = Some(error);
             }
             LocalResult::TrustLoaded(result) => match *result {
                 Ok(store) => self.sites.trust = Some(store),
-                Err(error) => self.log.status(LogKind::Warning, error),
+                Err(error) => self.log.status(LogKind::Warning, error.to_string()),
             },
             LocalResult::SitesLoaded { sites, recent } => self.on_sites_loaded(*sites, *recent),
             LocalResult::Password { site, password } => match password {
@@ -194,14 +196,15 @@ impl Model {
                 }
             },
             LocalResult::Dropped(dropped) => self.upload_dropped(dropped),
-            LocalResult::Saved(error) => {
-                if let Some(error) = error {
-                    self.log.status(LogKind::Error, error);
+            LocalResult::Saved(errors) => {
+                for error in errors {
+                    self.log.status(LogKind::Error, error.to_string());
                 }
             }
             LocalResult::Changed { what, error } => {
                 match error {
                     Some(error) => {
+                        let error = error.to_string();
                         self.log.status(LogKind::Error, error.clone());
                         self.local.error = Some(error);
                     }
@@ -216,13 +219,14 @@ impl Model {
 
     pub(super) fn on_sites_loaded(
         &mut self,
-        sites: Result<Sites, String>,
+        sites: Result<Sites, LocalError>,
         recent: crate::sites::recent::Recent,
     ) {
         self.sites.recent = Some(recent);
         match sites {
             Ok(sites) => self.sites.sites = Some(sites),
             Err(error) => {
+                let error = error.to_string();
                 self.log.status(LogKind::Error, error.clone());
                 self.modals.dialog = Some(Dialog::Message {
                     title: "Saved sites".to_string(),

@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 use eframe::egui;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::local::{self, LocalRequest, LocalResult};
+use super::local::{self, LocalError, LocalRequest, LocalResult};
 use super::update::{Effect, Msg};
 use crate::engine::browser::Waker;
 use crate::engine::queue::{PolicyChoice, QueueEvent, QueueHandle, QueueOptions};
@@ -165,13 +165,13 @@ impl EngineLink {
                     Ok(summary) => summary.clone(),
                     Err(_) => String::new(),
                 },
-                error: result.err(),
+                error: result.err().map(LocalError::Import),
             });
             // The merged file replaces the sites in memory; if it cannot
             // be read back, the ones in memory stay and the error is shown.
             let _ = tx.send(match local::load_sites(&dir) {
                 LocalResult::SitesLoaded { sites, .. } if sites.is_err() => {
-                    LocalResult::Saved((*sites).err())
+                    LocalResult::Saved((*sites).err().into_iter().collect())
                 }
                 loaded => loaded,
             });
@@ -194,9 +194,7 @@ impl EngineLink {
             };
             let result = crate::sites::store::export(&sites, &file);
             let _ = tx.send(LocalResult::Saved(
-                result
-                    .err()
-                    .map(|e| format!("cannot export the sites: {e}")),
+                result.err().map(LocalError::Export).into_iter().collect(),
             ));
             ctx.request_repaint();
         })

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use crate::secret::Secret;
 use crate::sites::recent::Recent;
-use crate::sites::{SecretStore, Site, SiteId, Sites};
+use crate::sites::{KeyringError, SecretStore, Site, SiteId, Sites, SitesError};
 use crate::trust::TrustStore;
 
 /// Disk work the UI asks for. (Not `Debug`: it may carry the keyring.)
@@ -82,14 +82,14 @@ pub enum LocalResult {
         /// Only for the tree.
         for_tree: bool,
         /// The rows.
-        rows: Result<Vec<FileRow>, String>,
+        rows: Result<Vec<FileRow>, LocalError>,
     },
     /// The trust store was read.
-    TrustLoaded(Box<Result<TrustStore, String>>),
+    TrustLoaded(Box<Result<TrustStore, LocalError>>),
     /// The saved sites and recent servers were read.
     SitesLoaded {
         /// The sites, or why they could not be read.
-        sites: Box<Result<Sites, String>>,
+        sites: Box<Result<Sites, LocalError>>,
         /// The recent servers (an unreadable file gives an empty list).
         recent: Box<Recent>,
     },
@@ -100,17 +100,63 @@ pub enum LocalResult {
         /// The site.
         site: Box<Site>,
         /// The password, `None` when none is stored, or the keyring's error.
-        password: Result<Option<Secret>, String>,
+        password: Result<Option<Secret>, KeyringError>,
     },
-    /// A write that needs no refresh failed (or `None`: it worked).
-    Saved(Option<String>),
+    /// A write that needs no refresh finished, with what went wrong (none:
+    /// it worked).
+    Saved(Vec<LocalError>),
     /// A change finished; the folder should be listed again.
     Changed {
         /// What was done, for the log.
         what: String,
         /// The error, if it failed.
-        error: Option<String>,
+        error: Option<LocalError>,
     },
+}
+
+/// Why local work failed. Kept typed until the update loop shows it, once.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalError {
+    /// A file-system call failed on `path`.
+    #[error("{action}: {source}: {}", path.display())]
+    Io {
+        /// What was being done ("cannot create the folder").
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A rename's target exists already.
+    #[error("the name is taken: {}", .0.display())]
+    NameTaken(PathBuf),
+    /// The system's trash refused.
+    #[error("cannot move to the trash: {0}")]
+    Trash(#[from] trash::Error),
+    /// The trusted certificates could not be read.
+    #[error("{0}")]
+    LoadTrust(crate::trust::TrustError),
+    /// The trusted certificates could not be saved.
+    #[error("cannot save the trusted certificates: {0}")]
+    SaveTrust(crate::trust::TrustError),
+    /// The saved sites could not be read.
+    #[error("{0}")]
+    LoadSites(SitesError),
+    /// The saved sites could not be saved.
+    #[error("cannot save the sites: {0}")]
+    SaveSites(SitesError),
+    /// The recent servers could not be saved.
+    #[error("cannot save the recent servers: {0}")]
+    SaveRecent(SitesError),
+    /// The sites could not be exported.
+    #[error("cannot export the sites: {0}")]
+    Export(SitesError),
+    /// A password could not be stored.
+    #[error("the password was not saved: {0}; it will be asked for when connecting")]
+    SavePassword(KeyringError),
+    /// FileZilla's sites could not be imported (the importer says why).
+    #[error("{0}")]
+    Import(String),
 }
 
 /// Runs `request` on `runtime`'s blocking pool and sends the result to `tx`,
@@ -131,21 +177,31 @@ pub fn spawn(
 fn run(request: LocalRequest) -> LocalResult {
     match request {
         LocalRequest::List { path, for_tree } => LocalResult::Listed {
-            rows: list(&path).map_err(|e| format!("{e}: {}", path.display())),
+            rows: list(&path).map_err(|source| LocalError::Io {
+                action: "cannot read the folder",
+                path: path.clone(),
+                source,
+            }),
             path,
             for_tree,
         },
         LocalRequest::MakeDir(path) => changed(
             format!("created {}", path.display()),
-            std::fs::create_dir(&path)
-                .map_err(|e| format!("cannot create the folder: {e}: {}", path.display())),
+            std::fs::create_dir(&path).map_err(|source| LocalError::Io {
+                action: "cannot create the folder",
+                path: path.clone(),
+                source,
+            }),
         ),
         LocalRequest::Rename { from, to } => {
             let result = if to.exists() {
-                Err(format!("the name is taken: {}", to.display()))
+                Err(LocalError::NameTaken(to.clone()))
             } else {
-                std::fs::rename(&from, &to)
-                    .map_err(|e| format!("cannot rename: {e}: {}", from.display()))
+                std::fs::rename(&from, &to).map_err(|source| LocalError::Io {
+                    action: "cannot rename",
+                    path: from.clone(),
+                    source,
+                })
             };
             changed(
                 format!("renamed {} to {}", from.display(), to.display()),
@@ -154,17 +210,21 @@ fn run(request: LocalRequest) -> LocalResult {
         }
         LocalRequest::Trash(paths) => changed(
             format!("moved {} item(s) to the trash", paths.len()),
-            trash::delete_all(&paths).map_err(|e| format!("cannot move to the trash: {e}")),
+            trash::delete_all(&paths).map_err(LocalError::from),
         ),
         LocalRequest::LoadTrust(dir) => {
             let path = TrustStore::path_in(&dir);
-            LocalResult::TrustLoaded(Box::new(TrustStore::load(&path).map_err(|e| e.to_string())))
+            LocalResult::TrustLoaded(Box::new(
+                TrustStore::load(&path).map_err(LocalError::LoadTrust),
+            ))
         }
         LocalRequest::SaveTrust(store) => LocalResult::Saved(
             store
                 .save()
                 .err()
-                .map(|e| format!("cannot save the trusted certificates: {e}")),
+                .map(LocalError::SaveTrust)
+                .into_iter()
+                .collect(),
         ),
         LocalRequest::LoadSites(dir) => load_sites(&dir),
         LocalRequest::Dropped(paths) => LocalResult::Dropped(
@@ -184,7 +244,7 @@ fn run(request: LocalRequest) -> LocalResult {
         } => {
             let mut problems = Vec::new();
             if let Err(e) = crate::sites::store::save(&crate::sites::store::path_in(&dir), &sites) {
-                problems.push(format!("cannot save the sites: {e}"));
+                problems.push(LocalError::SaveSites(e));
             }
             for (id, password) in passwords {
                 let result = match (sites.get(&id), &password) {
@@ -194,27 +254,31 @@ fn run(request: LocalRequest) -> LocalResult {
                     (None, _) => secrets.delete(&id),
                 };
                 if let Err(e) = result {
-                    problems.push(format!(
-                        "the password was not saved: {e}; it will be asked for when connecting"
-                    ));
+                    problems.push(LocalError::SavePassword(e));
                     break;
                 }
             }
-            LocalResult::Saved((!problems.is_empty()).then(|| problems.join("; ")))
+            LocalResult::Saved(problems)
         }
         LocalRequest::GetPassword { site, secrets } => LocalResult::Password {
-            password: secrets.get(&site.id).map_err(|e| e.to_string()),
+            password: secrets.get(&site.id),
             site,
         },
         LocalRequest::SaveRecent(recent) => LocalResult::Saved(
             recent
                 .save()
                 .err()
-                .map(|e| format!("cannot save the recent servers: {e}")),
+                .map(LocalError::SaveRecent)
+                .into_iter()
+                .collect(),
         ),
         LocalRequest::Open(path) => changed(
             format!("opened {}", path.display()),
-            open::that_detached(&path).map_err(|e| format!("cannot open: {e}: {}", path.display())),
+            open::that_detached(&path).map_err(|source| LocalError::Io {
+                action: "cannot open",
+                path: path.clone(),
+                source,
+            }),
         ),
     }
 }
@@ -222,8 +286,8 @@ fn run(request: LocalRequest) -> LocalResult {
 /// Reads `sites.toml` and `recent.toml` from the config folder `dir`
 /// (blocking: call it off the UI thread).
 pub fn load_sites(dir: &Path) -> LocalResult {
-    let sites =
-        crate::sites::store::load(&crate::sites::store::path_in(dir)).map_err(|e| e.to_string());
+    let sites = crate::sites::store::load(&crate::sites::store::path_in(dir))
+        .map_err(LocalError::LoadSites);
     let recent = Recent::load(&Recent::path_in(dir)).unwrap_or_else(|e| {
         tracing::warn!("recent servers unreadable, starting afresh: {e}");
         Recent::empty_at(&Recent::path_in(dir))
@@ -234,7 +298,7 @@ pub fn load_sites(dir: &Path) -> LocalResult {
     }
 }
 
-fn changed(what: String, result: Result<(), String>) -> LocalResult {
+fn changed(what: String, result: Result<(), LocalError>) -> LocalResult {
     LocalResult::Changed {
         what,
         error: result.err(),
@@ -303,5 +367,46 @@ fn permissions(meta: &std::fs::Metadata) -> String {
         "read-only".to_string()
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_errors_stay_typed_and_read_cause_first_path_last() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let missing = dir.path().join("missing");
+        let LocalResult::Listed {
+            rows: Err(error), ..
+        } = run(LocalRequest::List {
+            path: missing.clone(),
+            for_tree: false,
+        })
+        else {
+            panic!("a missing folder lists as an error");
+        };
+        assert!(
+            matches!(&error, LocalError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(text.starts_with("cannot read the folder: "), "{text}");
+        assert!(text.ends_with(&missing.display().to_string()), "{text}");
+
+        std::fs::write(dir.path().join("a"), b"a").expect("seed");
+        std::fs::write(dir.path().join("b"), b"b").expect("seed");
+        let LocalResult::Changed {
+            error: Some(error), ..
+        } = run(LocalRequest::Rename {
+            from: dir.path().join("a"),
+            to: dir.path().join("b"),
+        })
+        else {
+            panic!("a taken name is an error");
+        };
+        assert!(matches!(error, LocalError::NameTaken(_)), "{error:?}");
+        assert_eq!(std::fs::read(dir.path().join("b")).expect("b kept"), b"b");
     }
 }
