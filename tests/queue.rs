@@ -1133,3 +1133,73 @@ async fn a_walked_folders_small_files_are_stored_or_fail() {
     assert!(leftovers.is_empty(), "no partial files: {leftovers:?}");
     queue.send(QueueCommand::Shutdown);
 }
+
+/// Cancel gives a download up: its partial file is deleted once the worker
+/// has stopped writing it (pausing keeps it: the test above). A cancelled
+/// item that was paused with a partial file loses it at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_deletes_the_partial_file_pause_keeps_it() {
+    let server = unftp::start().await;
+    const SIZE: usize = 3 * 1024 * 1024 / 2;
+    for n in 0..2 {
+        std::fs::write(server.root.join(format!("c{n}.bin")), pattern(SIZE, n)).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("tmp");
+    let opts = options(1, PolicyChoice::Fixed(ExistsPolicy::Overwrite));
+    let (queue, mut watch, site) = start_with_site(opts, unftp_config(&server));
+    queue.send(QueueCommand::SetLimits {
+        download: Some(256 * 1024),
+        upload: None,
+    });
+    let items: Vec<NewItem> = (0..2)
+        .map(|n| {
+            file_item(
+                &format!("/c{n}.bin"),
+                local.path().join(format!("c{n}.bin")),
+                SIZE as u64,
+            )
+        })
+        .collect();
+    queue.send(QueueCommand::Add { site, items });
+    watch.until("two items", |_, w| w.items.len() == 2).await;
+    let parts: Vec<PathBuf> = (0..2)
+        .map(|n| local.path().join(format!("c{n}.bin.skiffpart")))
+        .collect();
+    let wait_part = |part: &PathBuf, present: bool| {
+        let part = part.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while std::fs::metadata(&part)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)
+                != present
+            {
+                assert!(Instant::now() < deadline, "{part:?} present: {present}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    // The first file is moving (slowly): pause it, its partial file stays.
+    wait_part(&parts[0], true).await;
+    let first = *watch.items.keys().min().expect("an item");
+    queue.send(QueueCommand::Pause(vec![first]));
+    watch
+        .until("paused", |_, w| w.state(first) == Some(&ItemState::Paused))
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(parts[0].exists(), "pause keeps the partial file");
+    // The second file moves now: cancel it while it runs, then the paused one.
+    watch
+        .until("the second item runs", |_, w| {
+            w.items.values().any(|v| v.state == ItemState::Running)
+        })
+        .await;
+    wait_part(&parts[1], true).await;
+    let second = *watch.items.keys().max().expect("an item");
+    queue.send(QueueCommand::Cancel(vec![second]));
+    wait_part(&parts[1], false).await;
+    queue.send(QueueCommand::Cancel(vec![first]));
+    wait_part(&parts[0], false).await;
+    assert!(!local.path().join("c0.bin").exists() && !local.path().join("c1.bin").exists());
+    queue.send(QueueCommand::Shutdown);
+}

@@ -13,7 +13,8 @@
 //! (waiting [`STOP_WAIT`] at most for their logouts), and only then says
 //! "stopped" on its watch channel ([`super::QueueHandle::shutdown`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +35,7 @@ use crate::engine::config::SessionConfig;
 use crate::engine::error::EngineError;
 use crate::engine::event::LogKind;
 use crate::engine::policy::{ExistsPolicy, FileFacts};
-use crate::engine::transfer::{FileMode, FileOutcome};
+use crate::engine::transfer::{FileMode, FileOutcome, part_path};
 use crate::protocol::path;
 
 /// The actor's tick: batched upserts, totals, store hand-overs, expired
@@ -60,6 +61,9 @@ struct Queue {
     sched: Scheduler,
     /// Whether new items are started.
     processing: bool,
+    /// Partial files of cancelled downloads still running: deleted when
+    /// their worker has let go of them.
+    discard: HashMap<ItemId, PathBuf>,
 }
 
 /// Runs the actor until `Shutdown` or until every handle is dropped, then
@@ -82,6 +86,7 @@ pub(super) async fn run(
     };
     let mut queue = Queue {
         processing: options.process,
+        discard: HashMap::new(),
         options,
         sink,
         table,
@@ -244,10 +249,31 @@ impl Queue {
         }
     }
 
+    /// Removes items. A cancelled download's partial file is deleted (the
+    /// user gave it up; pausing keeps it for a resume): at once when it is
+    /// not moving, else when its worker has stopped writing it.
     fn cancel(&mut self, ids: Vec<ItemId>) {
+        let parts: Vec<(ItemId, PathBuf)> = self
+            .table
+            .with_children(&ids)
+            .into_iter()
+            .filter_map(|id| {
+                let item = self.table.get(id)?;
+                let download = item.direction == Direction::Download && !item.is_dir;
+                download.then(|| (id, part_path(&item.local)))
+            })
+            .collect();
+        let running: Vec<bool> = parts.iter().map(|(id, _)| self.sched.runs(*id)).collect();
         let mut removed = Vec::new();
         for id in ids {
             self.remove(id, &mut removed);
+        }
+        for ((id, part), running) in parts.into_iter().zip(running) {
+            if running {
+                self.discard.insert(id, part);
+            } else {
+                discard_part(part);
+            }
         }
         self.journal.record(|| Record::Remove(removed.clone()));
         self.emit_removed(removed);
@@ -515,6 +541,9 @@ impl Queue {
             Msg::Received { worker, id } => self.sched.received(worker, id),
             Msg::Finished { worker, id, result } => {
                 self.sched.finished(worker, id);
+                if let Some(part) = self.discard.remove(&id) {
+                    discard_part(part);
+                }
                 self.finished(id, result);
             }
             Msg::Progress {
@@ -647,6 +676,14 @@ impl Queue {
         self.journal.close(&self.table, &self.sink);
         self.sched.stop(Instant::now() + STOP_WAIT).await;
     }
+}
+
+/// Deletes a cancelled download's partial file, off the actor's thread.
+fn discard_part(part: PathBuf) {
+    tokio::task::spawn_blocking(move || {
+        // Gone already (never started, or finished meanwhile) is fine.
+        let _ = std::fs::remove_file(&part);
+    });
 }
 
 /// What a job for item `id` names, with its site's settings of `generation`.

@@ -341,7 +341,9 @@ pub enum QueueCommand {
     Pause(Vec<ItemId>),
     /// Queues held items again.
     Resume(Vec<ItemId>),
-    /// Removes items; a running transfer is aborted, its `.skiffpart` kept.
+    /// Removes items; a running transfer is aborted. A download's
+    /// `.skiffpart` is deleted (the user gave it up; [`QueueCommand::Pause`]
+    /// keeps it for a resume).
     Cancel(Vec<ItemId>),
     /// Queues failed items again.
     Retry(Vec<ItemId>),

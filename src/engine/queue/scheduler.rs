@@ -508,6 +508,16 @@ impl Scheduler {
     // ---- stopping ---------------------------------------------------------------
 
     /// Cancels the transfer or walk of `id`, if one runs (its partial file stays).
+    /// Whether a worker is moving item `id` now.
+    pub(super) fn runs(&self, id: ItemId) -> bool {
+        self.workers.iter().any(|worker| {
+            worker
+                .current
+                .as_ref()
+                .is_some_and(|(current, _)| *current == id)
+        })
+    }
+
     pub(super) fn stop_running(&self, id: ItemId) {
         for worker in &self.workers {
             if let Some((current, token)) = &worker.current
