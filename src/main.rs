@@ -42,6 +42,9 @@ fn main() -> ExitCode {
         Ok(Ok(finish)) => ExitCode::from(finish.code()),
         Ok(Err(e)) => {
             eprintln!("skiff: {}", skiff::protocol::text::scrub(&e.to_string()));
+            if let Some(hint) = e.hint() {
+                eprintln!("skiff: {hint}");
+            }
             ExitCode::FAILURE
         }
         Err(e) => {

@@ -347,6 +347,11 @@ fn cli_certificate_trust_and_tls_memory() {
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("untrusted certificate"), "{stderr}");
         assert!(stderr.contains(&fingerprint.to_string()), "{stderr}");
+        // The way forward, named exactly.
+        assert!(
+            stderr.contains(&format!("--trust-fingerprint {fingerprint}")),
+            "{stderr}"
+        );
 
         let out = skiff(
             &["ls", &url, "--trust-fingerprint", &fingerprint.to_string()],

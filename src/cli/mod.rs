@@ -49,6 +49,28 @@ pub enum CliError {
     Sites(#[from] SitesError),
 }
 
+impl CliError {
+    /// The exact way forward, when there is one to name: for a certificate
+    /// the system does not trust, the flag that pins it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CliError::Engine(EngineError::Certificate { info, .. }) => {
+                Some(match info.previously_trusted {
+                    Some(_) => format!(
+                        "if the server really changed its certificate, trust the new one with --trust-fingerprint {}",
+                        info.fingerprint
+                    ),
+                    None => format!(
+                        "to trust this certificate, run the command again with --trust-fingerprint {}",
+                        info.fingerprint
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// How a command ended, as an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Finish {
