@@ -126,36 +126,23 @@ impl Folder {
             dir
         };
         #[cfg(target_os = "linux")]
-        {
-            match linux::open_folder(dir, root)? {
-                Some(fd) => Ok(Self {
-                    path: dir.to_path_buf(),
-                    fd: Some(fd),
-                }),
-                None => {
-                    if let Some(root) = root
-                        && link_leaving(root, dir).is_some()
-                    {
-                        return Err(leaves_destination(dir));
-                    }
-                    Ok(Self {
-                        path: dir.to_path_buf(),
-                        fd: None,
-                    })
-                }
-            }
-        }
+        let fd = linux::open_folder(dir, root)?;
+        #[cfg(target_os = "linux")]
+        let held = fd.is_some();
         #[cfg(not(target_os = "linux"))]
+        let held = false;
+        // Without a handle opened beneath the root, the path is checked.
+        if !held
+            && let Some(root) = root
+            && link_leaving(root, dir).is_some()
         {
-            if let Some(root) = root
-                && link_leaving(root, dir).is_some()
-            {
-                return Err(leaves_destination(dir));
-            }
-            Ok(Self {
-                path: dir.to_path_buf(),
-            })
+            return Err(leaves_destination(dir));
         }
+        Ok(Self {
+            path: dir.to_path_buf(),
+            #[cfg(target_os = "linux")]
+            fd,
+        })
     }
 
     /// Opens `name` in this folder for writing: created when missing,

@@ -6,7 +6,11 @@
 //! mixed up. Shared by the session (which builds it) and the events (which
 //! carry it), so neither imports the other.
 
+use std::borrow::Cow;
+
+use super::charset::Charset;
 use crate::protocol::listing::{EntryKind, ListEntry, ListTime};
+use crate::protocol::text::escape;
 
 /// One entry of a remote listing, with its name decoded for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +47,35 @@ impl RemoteEntry {
             None => Exact::Undecodable,
         };
         Self { name, exact, entry }
+    }
+
+    /// `entry` with its name decoded once in `charset`: the display form is
+    /// the exact text itself unless that needs escapes.
+    pub(crate) fn decoded(entry: ListEntry, charset: Charset) -> Self {
+        let Some(text) = charset.decode_exact(&entry.name) else {
+            let name = charset.decode(&entry.name);
+            return Self {
+                name,
+                exact: Exact::Undecodable,
+                entry,
+            };
+        };
+        let escaped = match escape(&text) {
+            Cow::Owned(shown) => Some(shown),
+            Cow::Borrowed(_) => None,
+        };
+        match escaped {
+            Some(shown) => Self {
+                name: shown,
+                exact: Exact::Own(text.into_boxed_str()),
+                entry,
+            },
+            None => Self {
+                name: text,
+                exact: Exact::Shown,
+                entry,
+            },
+        }
     }
 
     /// The exact text of the name in the site's charset, `None` when its

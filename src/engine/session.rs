@@ -429,11 +429,7 @@ impl Session {
                 if shift != 0 {
                     entry.modified = entry.modified.map(|t| shift_time(t, shift));
                 }
-                RemoteEntry::new(
-                    charset.decode(&entry.name),
-                    charset.decode_exact(&entry.name),
-                    entry,
-                )
+                RemoteEntry::decoded(entry, charset)
             })
             .collect();
         if matches!(self.config.charset, CharsetChoice::Auto) {

@@ -96,9 +96,7 @@ pub const PART_SUFFIX: &str = ".skiffpart";
 
 /// The partial-download file beside a download target.
 pub fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(PART_SUFFIX);
-    target.with_file_name(name)
+    target.with_file_name(part_name(target.file_name().unwrap_or_default()))
 }
 
 /// A name beside `target` that does not exist yet: `name (1).ext`, `name (2).ext`...

@@ -253,22 +253,22 @@ impl Queue {
     /// user gave it up; pausing keeps it for a resume): at once when it is
     /// not moving, else when its worker has stopped writing it.
     fn cancel(&mut self, ids: Vec<ItemId>) {
-        let parts: Vec<(ItemId, PathBuf)> = self
+        // Asked before the removal stops them: which ones are moving now.
+        let parts: Vec<(ItemId, PathBuf, bool)> = self
             .table
             .with_children(&ids)
             .into_iter()
             .filter_map(|id| {
                 let item = self.table.get(id)?;
                 let download = item.direction == Direction::Download && !item.is_dir;
-                download.then(|| (id, part_path(&item.local)))
+                download.then(|| (id, part_path(&item.local), self.sched.runs(id)))
             })
             .collect();
-        let running: Vec<bool> = parts.iter().map(|(id, _)| self.sched.runs(*id)).collect();
         let mut removed = Vec::new();
         for id in ids {
             self.remove(id, &mut removed);
         }
-        for ((id, part), running) in parts.into_iter().zip(running) {
+        for (id, part, running) in parts {
             if running {
                 self.discard.insert(id, part);
             } else {
