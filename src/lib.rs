@@ -9,6 +9,7 @@
 //! - [`paths`]: the config and data folders, and atomic writes.
 //! - [`trust`]: trusted certificates and hosts that offered TLS.
 //! - [`sites`]: saved sites, their file, the keyring, FileZilla import.
+//! - [`settings`]: the user's settings (`settings.toml`), shared by the window and the CLI.
 //! - [`url`]: `ftp://` URLs parsed and written, percent-decoding and -encoding.
 
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod names;
 pub mod paths;
 pub mod protocol;
 pub mod secret;
+pub mod settings;
 pub mod sites;
 pub mod trust;
 #[cfg(feature = "gui")]

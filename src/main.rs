@@ -23,6 +23,16 @@ fn main() -> ExitCode {
         eprintln!("skiff: --site opens the window; with a command use site:\"Folder/Name\"/path");
         return ExitCode::from(2);
     }
+    let mut options = cli.options;
+    if let Some(path) = skiff::settings::Settings::default_path() {
+        // The window's settings are the command line's defaults; a file
+        // that cannot be used is reported, never moved by a script.
+        let loaded = skiff::settings::Settings::read(&path);
+        if let Some(problem) = loaded.problem {
+            eprintln!("skiff: warning: {}", skiff::protocol::text::scrub(&problem));
+        }
+        options.settings = loaded.settings;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,7 +47,7 @@ fn main() -> ExitCode {
     // thread: waking it for each engine event is then a local schedule, not
     // a futex call across threads (at 2,000 small files that was a third of
     // the client's system time).
-    let outcome = runtime.block_on(async { tokio::spawn(run(command, cli.options)).await });
+    let outcome = runtime.block_on(async { tokio::spawn(run(command, options)).await });
     match outcome {
         Ok(Ok(finish)) => ExitCode::from(finish.code()),
         Ok(Err(e)) => {

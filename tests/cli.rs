@@ -14,6 +14,8 @@ async fn skiff(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
         Command::new(env!("CARGO_BIN_EXE_skiff"))
             .args(&args)
             .env_remove("SKIFF_PASSWORD")
+            // No user's settings.toml: a test passes its own folder to use one.
+            .env("SKIFF_CONFIG_DIR", "/nonexistent-skiff-test")
             .envs(env)
             .output()
             .expect("run skiff")
@@ -174,6 +176,71 @@ async fn get_and_put_files_with_policies_and_exit_codes() {
     )
     .await;
     assert_eq!(out.status.code(), Some(3));
+}
+
+/// The CLI's defaults come from the window's `settings.toml`; flags override
+/// them; a file that cannot be read is reported and left where it is.
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_toml_gives_the_defaults_and_flags_override_them() {
+    let server = unftp::start().await;
+    std::fs::write(server.root.join("f.txt"), b"remote\n").expect("write");
+    let local = tempfile::tempdir().expect("tmp");
+    let config = tempfile::tempdir().expect("tmp");
+    let dir = format!("{}/", local.path().display());
+    let env = || vec![("SKIFF_CONFIG_DIR", config.path().display().to_string())];
+    std::fs::write(local.path().join("f.txt"), b"local edit").expect("write");
+    std::fs::write(
+        config.path().join("settings.toml"),
+        "[transfers]\ndownload_exists = \"overwrite\"\nupload_exists = \"ask\"\n",
+    )
+    .expect("settings");
+
+    // The flag wins over the settings: skipped, the local file untouched.
+    let out = skiff(
+        args(&["get", "--overwrite", "skip", &url(&server, "f.txt"), &dir]),
+        env(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(local.path().join("f.txt")).expect("read"),
+        b"local edit"
+    );
+    // Without the flag the settings' "overwrite" applies to downloads...
+    let out = skiff(args(&["get", &url(&server, "f.txt"), &dir]), env()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(local.path().join("f.txt")).expect("read"),
+        b"remote\n"
+    );
+    // ...and "ask" for uploads is a skip, since a script cannot be asked.
+    let out = skiff(
+        args(&[
+            "put",
+            local.path().join("f.txt").to_str().expect("utf8"),
+            &url(&server, "f.txt"),
+        ]),
+        env(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+
+    // A corrupt file: a warning naming it, the built-in defaults (skip), and
+    // the file stays where it is.
+    let corrupt = "[transfers\ndownload_exists = overwrite\n";
+    std::fs::write(config.path().join("settings.toml"), corrupt).expect("settings");
+    std::fs::write(local.path().join("f.txt"), b"local edit").expect("write");
+    let out = skiff(args(&["get", &url(&server, "f.txt"), &dir]), env()).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("settings could not be read") && stderr.contains("settings.toml"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(config.path().join("settings.toml")).expect("kept"),
+        corrupt
+    );
 }
 
 fn tree_files(root: &Path) -> Vec<String> {

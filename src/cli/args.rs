@@ -7,13 +7,15 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::engine::ExistsPolicy;
-use crate::engine::Fingerprint;
 use crate::engine::limit::parse_rate;
+use crate::engine::queue::Direction;
+use crate::engine::{DataMode, ExistsPolicy, Fingerprint, RetryPolicy};
 use crate::protocol::listing::ServerType;
+use crate::settings::{Settings, TransferType};
 
 /// Skiff: a fast, safe FTP client. Without a command it opens the window.
 #[derive(Debug, Parser)]
@@ -48,28 +50,24 @@ pub struct Options {
     /// Charset of remote names, e.g. GBK, Shift_JIS, windows-1251 (default: UTF-8).
     #[arg(long, global = true, value_name = "NAME")]
     pub encoding: Option<String>,
-    /// Idle timeout for every network wait, in seconds.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 20)]
-    pub timeout: u64,
-    /// Retries after a failure that made no progress (one that did resumes for free).
-    #[arg(long, global = true, value_name = "N", default_value_t = 2)]
-    pub retries: u32,
-    /// Seconds to wait before a retry.
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 5.0)]
-    pub retry_delay: f64,
-    /// Transfer connections for recursive transfers (1-32).
-    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+    /// Idle timeout for every network wait, in seconds [settings: 20].
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Retries after a failure that made no progress (one that did resumes
+    /// for free) [settings: 2].
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Seconds to wait before a retry [settings: 5].
+    #[arg(long, global = true, value_name = "SECS")]
+    pub retry_delay: Option<f64>,
+    /// Transfer connections for recursive transfers, 1-32 [settings: 2].
+    #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=32))]
-    pub parallel: u16,
-    /// What to do when a target exists.
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        value_name = "POLICY",
-        default_value = "skip"
-    )]
-    pub overwrite: ExistsPolicy,
+    pub parallel: Option<u16>,
+    /// What to do when a target exists [settings, where "ask" means skip:
+    /// skip].
+    #[arg(long, global = true, value_enum, value_name = "POLICY")]
+    pub overwrite: Option<ExistsPolicy>,
     /// Active mode: listen only on ports in this range, e.g. 50000-50100.
     #[arg(long, global = true, value_name = "LOW-HIGH", value_parser = parse_port_range)]
     pub active_ports: Option<(u16, u16)>,
@@ -113,11 +111,104 @@ pub struct Options {
     /// run that is killed can be finished with `skiff queue resume FILE URL`.
     #[arg(long, global = true, value_name = "FILE")]
     pub queue: Option<PathBuf>,
-    /// Transfer type: `binary` (default: every byte as it is), or `auto`
-    /// (ASCII for FileZilla's text extensions such as txt, html, php).
-    #[arg(long = "type", global = true, value_name = "TYPE", default_value = "binary",
-          value_parser = ["binary", "auto"])]
-    pub transfer_type: String,
+    /// Transfer type: `binary` (every byte as it is), `auto` (ASCII for
+    /// FileZilla's text extensions such as txt, html, php) or `ascii` (line
+    /// ends converted for every file) [settings: binary].
+    #[arg(long = "type", global = true, value_name = "TYPE", value_parser = parse_transfer_type)]
+    pub transfer_type: Option<TransferType>,
+    /// The defaults of the flags above, from `settings.toml` (the window's
+    /// Settings); filled in by `main` before the command runs.
+    #[arg(skip)]
+    pub settings: Settings,
+}
+
+impl Options {
+    /// The idle timeout: the flag, else the settings.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(
+            self.timeout
+                .unwrap_or(self.settings.connection.timeout_secs)
+                .max(1),
+        )
+    }
+
+    /// The retry policy: the flags, else the settings.
+    pub fn retry(&self) -> RetryPolicy {
+        let base = self.settings.connection.retry();
+        RetryPolicy {
+            retries: self.retries.unwrap_or(base.retries),
+            delay: self
+                .retry_delay
+                .filter(|d| d.is_finite())
+                .map_or(base.delay, |d| {
+                    Duration::from_secs_f64(d.clamp(0.0, 3600.0))
+                }),
+        }
+    }
+
+    /// Transfer connections: the flag, else the settings' simultaneous transfers.
+    pub fn parallel(&self) -> u16 {
+        self.parallel
+            .unwrap_or(self.settings.transfers.simultaneous)
+            .clamp(1, crate::settings::MAX_SIMULTANEOUS)
+    }
+
+    /// What a transfer in `direction` does with an existing target: the flag,
+    /// else the settings' default for that direction ("ask" is skip here:
+    /// a script cannot be asked).
+    pub fn overwrite(&self, direction: Direction) -> ExistsPolicy {
+        self.overwrite.unwrap_or_else(|| {
+            let default = match direction {
+                Direction::Download => self.settings.transfers.download_exists,
+                Direction::Upload => self.settings.transfers.upload_exists,
+            };
+            default.policy().unwrap_or(ExistsPolicy::Skip)
+        })
+    }
+
+    /// The transfer type: the flag, else the settings.
+    pub fn transfer_type(&self) -> TransferType {
+        self.transfer_type
+            .unwrap_or(self.settings.transfers.transfer_type)
+    }
+
+    /// Active mode: the flag, else the settings (unless `--passive`).
+    pub fn active_mode(&self) -> bool {
+        self.active || (!self.passive && self.settings.connection.data_mode == DataMode::Active)
+    }
+
+    /// Whether a failed data mode falls back to the other.
+    pub fn fallback(&self) -> bool {
+        !self.no_fallback && self.settings.connection.fallback
+    }
+
+    /// The active port range: the flag, else the settings.
+    pub fn active_ports(&self) -> Option<(u16, u16)> {
+        self.active_ports
+            .or_else(|| self.settings.connection.port_range())
+    }
+
+    /// The external address: the flag, else the settings.
+    pub fn external_ip(&self) -> Option<IpAddr> {
+        self.external_ip.or(self.settings.connection.external_ip)
+    }
+
+    /// Whether files get the source's time: the flag or the settings.
+    pub fn preserve_times(&self) -> bool {
+        self.preserve_times || self.settings.transfers.preserve_times
+    }
+
+    /// The download limit: the flag, else the settings when switched on.
+    pub fn limit_download(&self) -> Option<u64> {
+        self.limit_download
+            .or_else(|| self.settings.transfers.download_limit())
+    }
+
+    /// The upload limit: the flag, else the settings when switched on.
+    pub fn limit_upload(&self) -> Option<u64> {
+        self.limit_upload
+            .or_else(|| self.settings.transfers.upload_limit())
+    }
 }
 
 /// The headless commands.
@@ -205,6 +296,12 @@ fn parse_server_type(text: &str) -> Result<ServerType, String> {
         .ok_or_else(|| format!("unknown server type: {}", text.to_ascii_lowercase()))
 }
 
+/// `--type`: a [`TransferType::name`].
+fn parse_transfer_type(text: &str) -> Result<TransferType, String> {
+    TransferType::from_name(&text.to_ascii_lowercase())
+        .ok_or_else(|| "expected binary, auto or ascii".to_string())
+}
+
 /// `--trust-fingerprint`: `SHA256:` and 64 hex digits.
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
     Fingerprint::parse(text).ok_or_else(|| "expected SHA256: and 64 hex digits".to_string())
@@ -237,7 +334,7 @@ mod tests {
         assert!(a.options.active && b.options.active);
         let c = Cli::try_parse_from(["skiff", "get", "-r", "ftp://h/d", "out", "--parallel", "8"])
             .expect("valid");
-        assert_eq!(c.options.parallel, 8);
+        assert_eq!(c.options.parallel(), 8);
         assert!(Cli::try_parse_from(["skiff", "--active", "--passive", "ls", "ftp://h/"]).is_err());
         assert!(Cli::try_parse_from(["skiff", "get", "ftp://h/x", "--parallel", "0"]).is_err());
         let d = Cli::try_parse_from(["skiff", "ftp://h/"]).expect("valid");
@@ -245,6 +342,63 @@ mod tests {
         assert!(d.command.is_none());
         assert_eq!(parse_port_range("50000-50010"), Ok((50000, 50010)));
         assert!(parse_port_range("5-1").is_err());
+    }
+
+    #[test]
+    fn flags_override_the_settings_which_override_the_built_in_defaults() {
+        let bare = Cli::try_parse_from(["skiff", "get", "ftp://h/x"]).expect("valid");
+        assert_eq!(bare.options.parallel(), 2);
+        assert_eq!(bare.options.timeout(), Duration::from_secs(20));
+        assert_eq!(
+            bare.options.overwrite(Direction::Download),
+            ExistsPolicy::Skip
+        );
+        assert_eq!(bare.options.transfer_type(), TransferType::Binary);
+        assert!(!bare.options.active_mode() && bare.options.fallback());
+
+        let mut options = bare.options.clone();
+        options.settings.transfers.simultaneous = 6;
+        options.settings.transfers.upload_exists = crate::settings::ExistsDefault::Overwrite;
+        options.settings.transfers.transfer_type = TransferType::Auto;
+        options.settings.transfers.limit_download = true;
+        options.settings.transfers.download_kib = 100;
+        options.settings.connection.data_mode = DataMode::Active;
+        options.settings.connection.timeout_secs = 7;
+        assert_eq!(options.parallel(), 6);
+        assert_eq!(options.timeout(), Duration::from_secs(7));
+        assert_eq!(
+            options.overwrite(Direction::Upload),
+            ExistsPolicy::Overwrite
+        );
+        assert_eq!(options.overwrite(Direction::Download), ExistsPolicy::Skip);
+        assert_eq!(options.transfer_type(), TransferType::Auto);
+        assert_eq!(options.limit_download(), Some(100 * 1024));
+        assert!(options.active_mode());
+
+        let flags = Cli::try_parse_from([
+            "skiff",
+            "get",
+            "ftp://h/x",
+            "--parallel",
+            "3",
+            "--passive",
+            "--type",
+            "binary",
+            "--overwrite",
+            "resume",
+            "--timeout",
+            "9",
+        ])
+        .expect("valid");
+        let mut options = flags.options;
+        options.settings.transfers.simultaneous = 6;
+        options.settings.transfers.transfer_type = TransferType::Auto;
+        options.settings.connection.data_mode = DataMode::Active;
+        assert_eq!(options.parallel(), 3);
+        assert_eq!(options.timeout(), Duration::from_secs(9));
+        assert_eq!(options.transfer_type(), TransferType::Binary);
+        assert_eq!(options.overwrite(Direction::Upload), ExistsPolicy::Resume);
+        assert!(!options.active_mode());
     }
 
     #[test]

@@ -7,8 +7,6 @@
 //! Must not prompt (there is no interactive password), write saved sites,
 //! or run a keyring call on an async worker.
 
-use std::time::Duration;
-
 use super::{CliError, Options};
 use crate::engine::Encryption;
 use crate::engine::event::EventSink;
@@ -79,29 +77,29 @@ fn apply_options(config: &mut SessionConfig, options: &Options) -> Result<(), Cl
         config.tls.offered_before = store.offered_tls_before(&host, port);
     }
     config.tls.insecure = options.insecure;
-    if options.active {
+    if options.active_mode() {
         config.data_mode = DataMode::Active;
     } else if options.passive {
         config.data_mode = DataMode::Passive;
     }
-    config.mode_fallback = !options.no_fallback;
+    config.mode_fallback = options.fallback();
     config.trust_pasv_address |= options.trust_pasv_address;
-    if options.active_ports.is_some() {
-        config.active.port_range = options.active_ports;
+    if options.active_ports().is_some() {
+        config.active.port_range = options.active_ports();
     }
-    if options.external_ip.is_some() {
-        config.active.external_ip = options.external_ip;
+    if options.external_ip().is_some() {
+        config.active.external_ip = options.external_ip();
     }
     if let Some(label) = &options.encoding {
         config.charset = CharsetChoice::from_label(label)
             .ok_or_else(|| CliError::Usage(format!("unknown charset: {label}")))?;
     }
-    config.timeout = Duration::from_secs(options.timeout.max(1));
+    config.timeout = options.timeout();
     config.download_limit = options
-        .limit_download
+        .limit_download()
         .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
     config.upload_limit = options
-        .limit_upload
+        .limit_upload()
         .map(|rate| std::sync::Arc::new(RateLimiter::new(rate)));
     Ok(())
 }

@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -14,10 +13,10 @@ use super::target::{blocking_target, open};
 use super::{CliError, Finish, Options, cancel_on_ctrl_c, print_log};
 use crate::engine::event::EventSink;
 use crate::engine::queue::{
-    ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent, QueueHandle,
-    QueueOptions, SHUTDOWN_DEADLINE, SiteKey, default_ascii_extensions,
+    Direction, ItemId, ItemState, ItemView, NewItem, PolicyChoice, QueueCommand, QueueEvent,
+    QueueHandle, QueueOptions, SHUTDOWN_DEADLINE, SiteKey,
 };
-use crate::engine::{EngineError, RetryPolicy, Session, SessionConfig, TreeReport};
+use crate::engine::{EngineError, Session, SessionConfig, TreeReport};
 use crate::names::local_name;
 use crate::protocol::path;
 use crate::protocol::text::scrub;
@@ -50,19 +49,12 @@ fn finish(report: &TreeReport, single: bool) -> Finish {
 fn queue_options(options: &Options) -> QueueOptions {
     QueueOptions {
         store: options.queue.clone(),
-        workers: usize::from(options.parallel),
-        retry: RetryPolicy {
-            retries: options.retries,
-            delay: Duration::from_secs_f64(options.retry_delay.clamp(0.0, 3600.0)),
-        },
-        download: PolicyChoice::Fixed(options.overwrite),
-        upload: PolicyChoice::Fixed(options.overwrite),
-        preserve_times: options.preserve_times,
-        ascii_extensions: if options.transfer_type == "auto" {
-            default_ascii_extensions()
-        } else {
-            Vec::new()
-        },
+        workers: usize::from(options.parallel()),
+        retry: options.retry(),
+        download: PolicyChoice::Fixed(options.overwrite(Direction::Download)),
+        upload: PolicyChoice::Fixed(options.overwrite(Direction::Upload)),
+        preserve_times: options.preserve_times(),
+        ascii_extensions: options.transfer_type().ascii_extensions(),
         process: true,
         // Commands and replies are printed only with --verbose.
         protocol_log: options.verbose,
@@ -98,13 +90,13 @@ impl QueueRun {
             std::sync::Arc::new(|| {}),
         );
         queue.send(QueueCommand::SetLimits {
-            download: options.limit_download,
-            upload: options.limit_upload,
+            download: options.limit_download(),
+            upload: options.limit_upload(),
         });
         queue.send(QueueCommand::SetSite(Box::new(config.clone())));
         if recursive {
             let others = |n: usize| n.saturating_sub(1);
-            let mut connections = others(usize::from(options.parallel));
+            let mut connections = others(usize::from(options.parallel()));
             if let Some(limit) = config.max_connections {
                 connections = connections.min(others(usize::from(limit)));
             }

@@ -225,6 +225,15 @@ impl Queue {
                 self.options.download = download;
                 self.options.upload = upload;
             }
+            QueueCommand::SetTransferDefaults {
+                ascii_extensions,
+                preserve_times,
+                retry,
+            } => {
+                self.options.ascii_extensions = ascii_extensions;
+                self.options.preserve_times = preserve_times;
+                self.options.retry = retry;
+            }
             QueueCommand::SetLimits { download, upload } => {
                 self.sched.set_limits(download, upload);
             }

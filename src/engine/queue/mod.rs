@@ -368,6 +368,16 @@ pub enum QueueCommand {
         /// For uploads.
         upload: PolicyChoice,
     },
+    /// Changes how later files move: the ASCII extensions (see
+    /// [`QueueOptions::ascii_extensions`]), timestamps and retries.
+    SetTransferDefaults {
+        /// Extensions moved in ASCII mode (`*`: every file).
+        ascii_extensions: Vec<String>,
+        /// Give transferred files the source's time.
+        preserve_times: bool,
+        /// Retries after failures.
+        retry: RetryPolicy,
+    },
     /// Speed limits in bytes per second, shared by all workers; `None` = off.
     SetLimits {
         /// Downloads.
@@ -515,8 +525,12 @@ impl QueueHandle {
     }
 }
 
-/// Whether `name` (a file name) is moved in ASCII mode under `extensions`.
+/// Whether `name` (a file name) is moved in ASCII mode under `extensions`
+/// (`*` in the list: every file).
 pub fn is_ascii_name(name: &str, extensions: &[String]) -> bool {
+    if extensions.iter().any(|e| e == "*") {
+        return true;
+    }
     match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
             extensions.iter().any(|e| e.eq_ignore_ascii_case(ext))
