@@ -267,6 +267,8 @@ struct Watch {
     started: Vec<ItemId>,
     progress: HashMap<ItemId, u64>,
     totals: usize,
+    /// Items reported as retrying, with the reason.
+    retrying: Vec<(ItemId, String)>,
 }
 
 impl Watch {
@@ -278,6 +280,7 @@ impl Watch {
             started: Vec::new(),
             progress: HashMap::new(),
             totals: 0,
+            retrying: Vec::new(),
         }
     }
 
@@ -306,6 +309,9 @@ impl Watch {
                     self.progress.insert(*id, *done);
                 }
                 QueueEvent::Totals { .. } => self.totals += 1,
+                QueueEvent::Retrying { id, reason, .. } => {
+                    self.retrying.push((*id, reason.clone()));
+                }
                 _ => {}
             }
             if done(&event, self) {
@@ -892,6 +898,11 @@ async fn vsftpd_killed_mid_download_the_queue_resumes() {
     assert_eq!(got.len(), BIG);
     assert_eq!(sha(&got), digest, "the resumed file is intact");
     drop(got);
+    // The front end was told the item was reconnecting (not left showing
+    // its last speed), with the reason as a sentence.
+    let (id, reason) = watch.retrying.first().expect("a Retrying event");
+    assert_eq!(*id, view.id);
+    assert!(!reason.is_empty() && !reason.contains("Kind("), "{reason}");
     let rests: Vec<u64> = tokio::task::block_in_place(|| server.commands())
         .iter()
         .filter_map(|c| c.strip_prefix("REST ")?.parse().ok())

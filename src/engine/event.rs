@@ -79,6 +79,14 @@ pub enum Event {
     Log(LogLine),
     /// Transfer progress.
     Progress(Progress),
+    /// A transfer failed and is tried again after `delay`: the connection
+    /// is being re-made (a front end shows "Reconnecting", not a stale speed).
+    Retrying {
+        /// The failure, as a sentence.
+        reason: String,
+        /// The wait before the next attempt.
+        delay: std::time::Duration,
+    },
     /// The browsing connection's state changed.
     State(ConnectionState),
     /// A folder's listing; that folder is now the current one.

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::config::SessionConfig;
 use super::disk::Folder;
 use super::error::{EngineError, Result};
-use super::event::{EventSink, LogKind};
+use super::event::{Event, EventSink, LogKind};
 use super::policy::{Decision, ExistsPolicy, FileFacts, decide};
 use super::session::{Session, Transfer};
 use crate::protocol::TransferType;
@@ -161,6 +161,10 @@ impl Retrier {
         if self.failures > settings.retry.retries || self.attempts >= MAX_ATTEMPTS {
             return Err(error);
         }
+        settings.events.send(Event::Retrying {
+            reason: error.to_string(),
+            delay: settings.retry.delay,
+        });
         settings.events.log(
             0,
             LogKind::Warning,

@@ -102,7 +102,7 @@ impl Model {
                 self.remote.busy = false;
                 self.remote.error = Some(format!("{what}: {message}"));
             }
-            Event::Progress(_) => {}
+            Event::Progress(_) | Event::Retrying { .. } => {}
         }
     }
 

@@ -159,7 +159,10 @@ impl QueueView {
                     rate,
                 };
             }
-            QueueEvent::Ask { .. } | QueueEvent::Log(_) | QueueEvent::Idle => {}
+            QueueEvent::Ask { .. }
+            | QueueEvent::Retrying { .. }
+            | QueueEvent::Log(_)
+            | QueueEvent::Idle => {}
         }
         finished
     }

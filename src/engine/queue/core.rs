@@ -555,6 +555,14 @@ impl Queue {
                 }
                 self.finished(id, result);
             }
+            Msg::Retrying { id, reason, delay } => {
+                if let Some(item) = self.table.get_mut(id)
+                    && item.state == ItemState::Running
+                {
+                    item.live.rate = 0.0;
+                    self.sink.send(QueueEvent::Retrying { id, reason, delay });
+                }
+            }
             Msg::Progress {
                 id,
                 done,

@@ -428,6 +428,17 @@ pub enum QueueEvent {
         /// Bytes per second in this run.
         rate: f64,
     },
+    /// A running item's transfer failed and will be tried again after
+    /// `delay` (its connection is re-made); its next `Progress` means it
+    /// moves again.
+    Retrying {
+        /// The item.
+        id: ItemId,
+        /// The failure, as a sentence.
+        reason: String,
+        /// The wait before the next attempt.
+        delay: Duration,
+    },
     /// A target exists and the policy is "ask".
     Ask {
         /// The item.

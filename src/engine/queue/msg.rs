@@ -98,6 +98,12 @@ pub(crate) enum Msg {
         total: Option<u64>,
         rate: f64,
     },
+    /// A running item's transfer failed and is tried again after `delay`.
+    Retrying {
+        id: ItemId,
+        reason: String,
+        delay: std::time::Duration,
+    },
     /// A listed folder's entries.
     Expanded {
         parent: ItemId,

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::msg::{Child, Hint};
-use super::{ItemId, ItemState, ItemView, NewItem, SiteKey};
+use super::{Direction, ItemId, ItemState, ItemView, NewItem, SiteKey};
 use crate::engine::policy::ExistsPolicy;
 
 /// A position in the queue: major, minor.
@@ -118,6 +118,11 @@ impl Item {
     }
 
     /// The item as the front end sees it.
+    /// The bytes still to move, when the size is known.
+    pub(super) fn left(&self) -> Option<u64> {
+        self.size.map(|size| size.saturating_sub(self.live.done))
+    }
+
     pub(super) fn view(&self) -> ItemView {
         ItemView {
             id: self.id,
@@ -179,7 +184,8 @@ impl Ready {
 pub(super) struct Counts {
     /// Queued, paused or asking.
     pub waiting: u64,
-    /// The known bytes of the waiting items.
+    /// The bytes the waiting items have still to move (a paused file's
+    /// done part not counted).
     pub waiting_bytes: u64,
     pub running: u64,
     /// Done or skipped.
@@ -188,7 +194,8 @@ pub(super) struct Counts {
 }
 
 impl Counts {
-    fn apply(&mut self, state: &ItemState, size: Option<u64>, sign: i64) {
+    /// Adds (`sign` > 0) or removes an item in `state` with `left` bytes to go.
+    fn apply(&mut self, state: &ItemState, left: Option<u64>, sign: i64) {
         let add = |v: &mut u64, by: u64| {
             *v = if sign > 0 {
                 v.saturating_add(by)
@@ -199,13 +206,22 @@ impl Counts {
         match state {
             ItemState::Queued | ItemState::Paused | ItemState::Asking => {
                 add(&mut self.waiting, 1);
-                add(&mut self.waiting_bytes, size.unwrap_or(0));
+                add(&mut self.waiting_bytes, left.unwrap_or(0));
             }
             ItemState::Running => add(&mut self.running, 1),
             ItemState::Done | ItemState::Skipped(_) => add(&mut self.done, 1),
             ItemState::Failed(_) => add(&mut self.failed, 1),
         }
     }
+}
+
+/// The size of a download's partial file (`.skiffpart`), at most `size`;
+/// 0 when there is none. One `stat`, at restore only.
+fn partial_bytes(local: &std::path::Path, size: Option<u64>) -> u64 {
+    let on_disk = std::fs::metadata(crate::engine::transfer::part_path(local))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    size.map_or(on_disk, |size| on_disk.min(size))
 }
 
 /// The states a restart must know: everything else comes back `Paused`.
@@ -270,6 +286,13 @@ impl Table {
             }
             if item.state == ItemState::Done {
                 item.live.done = item.size.unwrap_or(0);
+            } else if item.state == ItemState::Paused
+                && item.direction == Direction::Download
+                && !item.is_dir
+            {
+                // What a killed run left on disk: shown, and not counted as
+                // still to move (the next run resumes from it).
+                item.live.done = partial_bytes(&item.local, item.size);
             }
         }
         let mut minors: Vec<(ItemId, u64)> = Vec::new();
@@ -277,7 +300,7 @@ impl Table {
             table.next_id = table.next_id.max(item.id + 1);
             table.min_major = table.min_major.min(item.pos.0);
             table.max_major = table.max_major.max(item.pos.0);
-            table.counts.apply(&item.state, item.size, 1);
+            table.counts.apply(&item.state, item.left(), 1);
             if let Some(parent) = item.parent {
                 table.children.entry(parent).or_default().push(item.id);
                 minors.push((parent, item.pos.1 + 1));
@@ -434,7 +457,7 @@ impl Table {
 
     fn insert(&mut self, item: Item) {
         let id = item.id;
-        self.counts.apply(&item.state, item.size, 1);
+        self.counts.apply(&item.state, item.left(), 1);
         if item.state == ItemState::Queued {
             let (site, key) = (Arc::clone(&item.site), (item.pos, id));
             self.ready_for(item.is_dir).insert(&site, key);
@@ -454,8 +477,8 @@ impl Table {
             return None;
         }
         let old = std::mem::replace(&mut item.state, state.clone());
-        self.counts.apply(&old, item.size, -1);
-        self.counts.apply(&state, item.size, 1);
+        self.counts.apply(&old, item.left(), -1);
+        self.counts.apply(&state, item.left(), 1);
         let key = (item.pos, id);
         let ready = if item.is_dir {
             &mut self.ready_dirs
@@ -501,7 +524,7 @@ impl Table {
         let Some(item) = self.items.remove(&id) else {
             return;
         };
-        self.counts.apply(&item.state, item.size, -1);
+        self.counts.apply(&item.state, item.left(), -1);
         self.ready_files.remove(&item.site, &(item.pos, id));
         self.ready_dirs.remove(&item.site, &(item.pos, id));
         self.unlink(&item);
@@ -514,7 +537,7 @@ impl Table {
         let Some(item) = self.items.remove(&id) else {
             return false;
         };
-        self.counts.apply(&item.state, item.size, -1);
+        self.counts.apply(&item.state, item.left(), -1);
         self.unlink(&item);
         true
     }
@@ -768,6 +791,48 @@ mod tests {
         table.set_state(full, ItemState::Paused);
         assert!(!table.has_ready_files(&site("full")));
         assert_eq!(table.first_ready_file(|_| None::<()>), None);
+    }
+
+    #[test]
+    fn a_restored_download_shows_its_partial_file_and_counts_only_what_is_left() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let local = dir.path().join("big.iso");
+        std::fs::write(crate::engine::transfer::part_path(&local), vec![0u8; 588]).expect("part");
+        let key = Arc::new(site("h"));
+        let mut items = HashMap::new();
+        let mut add_item = |id: ItemId, path: PathBuf, size| {
+            let mut new_item = new("x", false, Some(size));
+            new_item.local = path;
+            let item = Item::new(
+                id,
+                None,
+                Arc::clone(&key),
+                new_item,
+                ItemState::Queued,
+                (id as i64, 0),
+                Hint::Unknown,
+            );
+            items.insert(id, item);
+        };
+        add_item(1, local.clone(), 1024);
+        add_item(2, dir.path().join("fresh.iso"), 100);
+        let mut table = Table::restored(items, HashMap::new());
+        assert_eq!(table.get(1).map(|i| i.live.done), Some(588));
+        assert_eq!(table.views(&[1])[0].done, 588);
+        assert_eq!(table.get(2).map(|i| i.live.done), Some(0));
+        assert_eq!(table.counts().waiting_bytes, (1024 - 588) + 100);
+
+        // Run, progress, pause: "left" is what the file still needs.
+        table.set_state(2, ItemState::Running);
+        assert_eq!(table.counts().waiting_bytes, 1024 - 588);
+        if let Some(item) = table.get_mut(2) {
+            item.live.done = 60;
+        }
+        table.set_state(2, ItemState::Paused);
+        assert_eq!(table.counts().waiting_bytes, (1024 - 588) + 40);
+        table.set_state(2, ItemState::Queued);
+        table.set_state(1, ItemState::Running);
+        assert_eq!(table.counts().waiting_bytes, 40);
     }
 
     #[test]

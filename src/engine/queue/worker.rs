@@ -138,6 +138,12 @@ pub(super) fn item_sink(
                 });
             }
         }
+        Event::Retrying { reason, delay } => {
+            let id = current.load(Ordering::Relaxed);
+            if id != NO_ITEM {
+                let _ = msgs.send(Msg::Retrying { id, reason, delay });
+            }
+        }
         _ => {}
     }))
 }
