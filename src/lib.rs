@@ -4,6 +4,7 @@
 //! - [`engine`]: the only code that owns sockets: control and data connections, transfers.
 //! - [`cli`]: the headless `skiff ls|get|put|sites|queue` front end over the engine.
 //! - [`ui`]: the desktop window.
+//! - [`logfile`]: the message log written to a rotated file.
 //! - [`names`]: whether a remote name is safe as a local file name.
 //! - [`secret`]: the password type that never prints.
 //! - [`paths`]: the config and data folders, and atomic writes.
@@ -14,6 +15,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod logfile;
 pub mod names;
 pub mod paths;
 pub mod protocol;

@@ -303,6 +303,41 @@ fn skiff(args: &[&str], config_dir: &std::path::Path) -> std::process::Output {
         .expect("run skiff")
 }
 
+/// What a run at a terminal printed, and how it ended.
+struct TerminalRun {
+    status: std::process::ExitStatus,
+    text: String,
+}
+
+/// Runs skiff on a pseudo-terminal (util-linux `script`), typing `input`.
+fn at_terminal(args: &[&str], config_dir: &std::path::Path, input: &str) -> TerminalRun {
+    use std::io::Write;
+    let mut command = String::from(env!("CARGO_BIN_EXE_skiff"));
+    for arg in args {
+        command.push_str(&format!(" '{arg}'"));
+    }
+    let mut child = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .env("SKIFF_CONFIG_DIR", config_dir)
+        .env_remove("SKIFF_PASSWORD")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Typed after the prompt has had time to appear, as a person would.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    stdin.write_all(input.as_bytes()).expect("type");
+    let out = child.wait_with_output().expect("script ends");
+    drop(stdin);
+    TerminalRun {
+        status: out.status,
+        text: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+    }
+}
+
 fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -377,6 +412,49 @@ fn cli_certificate_trust_and_tls_memory() {
         let trust =
             std::fs::read_to_string(config_dir.path().join("trust.toml")).expect("trust.toml");
         assert!(trust.contains(&format!("127.0.0.1:{port}")), "{trust}");
+
+        // At a terminal the CLI asks, as ssh does. "once" holds for the whole
+        // run (the transfer connections too) and is not remembered.
+        server.put_file("hello.txt", b"hello\n");
+        let local = tempfile::tempdir().expect("tmp");
+        let file_url = format!("{url}hello.txt");
+        let dest = format!("{}/", local.path().display());
+        let out = at_terminal(
+            &["get", &file_url, &dest],
+            config_dir.path(),
+            "maybe\nonce\n",
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", out.text);
+        assert!(
+            out.text
+                .contains("trust this certificate? (once/always/no)"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("please answer once, always or no"),
+            "{}",
+            out.text
+        );
+        assert_eq!(
+            std::fs::read(local.path().join("hello.txt")).expect("arrived"),
+            b"hello\n"
+        );
+        let out = skiff(&["ls", &url], config_dir.path());
+        assert_eq!(out.status.code(), Some(1), "once is not remembered");
+        // "no" (or just Enter) refuses.
+        let out = at_terminal(&["ls", &url], config_dir.path(), "\n");
+        assert_eq!(out.status.code(), Some(1), "{}", out.text);
+        // "always" is remembered in the trust store.
+        let out = at_terminal(&["ls", &url], config_dir.path(), "always\n");
+        assert_eq!(out.status.code(), Some(0), "{}", out.text);
+        let out = skiff(&["ls", &url], config_dir.path());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     // The same host without TLS: a loud warning, on stderr even without -v.
     let Some(server) = RealServer::start(ServerKind::Vsftpd, port) else {

@@ -18,8 +18,8 @@ pub(super) async fn ls(
     options: &Options,
     events: EventSink,
 ) -> Result<Finish, CliError> {
-    let (url, config) = blocking_target(text, options).await?;
-    let (mut session, dir) = open(&url, &config, &events).await?;
+    let (url, mut config) = blocking_target(text, options).await?;
+    let (mut session, dir) = open(&url, &mut config, &events).await?;
     let listing = match session.list(Some(&dir)).await {
         Ok(listing) => listing.entries,
         Err(EngineError::Refused { .. }) if !url.trailing_slash => {

@@ -30,9 +30,9 @@ pub(super) async fn queue_command(
         }
         QueueAction::Resume { file, url } => {
             // A URL or a saved site ("site:Folder/Name").
-            let (url, config) = blocking_target(&url, options).await?;
+            let (url, mut config) = blocking_target(&url, options).await?;
             // Connect once first, so a wrong password or host fails here, loudly.
-            let (session, _) = open(&url, &config, &events).await?;
+            let (session, _) = open(&url, &mut config, &events).await?;
             session.quit().await;
             let mut options = options.clone();
             options.queue = Some(file);

@@ -16,6 +16,7 @@ use crate::engine::{CharsetChoice, Credentials, DataMode, EngineError, Session, 
 use crate::paths;
 use crate::protocol::listing::ServerType;
 use crate::protocol::path;
+use crate::protocol::text::scrub;
 use crate::secret::Secret;
 use crate::sites::{LogonType, OsKeyring, SecretStore, Site, Sites, store};
 use crate::trust::TrustStore;
@@ -251,6 +252,43 @@ fn trust_store() -> Option<TrustStore> {
     }
 }
 
+/// Whether the user is at a terminal to be asked (standard input and error).
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// The user's answer about an untrusted certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TrustAnswer {
+    /// Trust it for this run.
+    Once,
+    /// Trust it and remember it (the trust store).
+    Always,
+    /// Refuse.
+    No,
+}
+
+/// Shows `problem` and asks on the terminal until the answer is one of
+/// once, always or no (Enter, or the input's end, is no). Blocking.
+fn ask_trust(problem: &str) -> TrustAnswer {
+    eprintln!("{problem}");
+    loop {
+        eprint!("skiff: trust this certificate? (once/always/no) [no]: ");
+        let mut line = String::new();
+        if std::io::stdin().read_line(&mut line).unwrap_or(0) == 0 {
+            eprintln!();
+            return TrustAnswer::No;
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "o" | "once" => return TrustAnswer::Once,
+            "a" | "always" => return TrustAnswer::Always,
+            "" | "n" | "no" => return TrustAnswer::No,
+            _ => eprintln!("skiff: please answer once, always or no"),
+        }
+    }
+}
+
 /// Remembers that a host offered TLS, so losing it later is noticed.
 fn remember_tls(host: &str, port: u16) {
     if let Some(mut store) = trust_store()
@@ -273,13 +311,47 @@ pub(super) async fn blocking_target(
         .map_err(|e| CliError::Usage(format!("internal error: {e}")))?
 }
 
-/// Connects and turns the URL's path into an absolute remote path.
+/// Connects and turns the URL's path into an absolute remote path. An
+/// untrusted certificate, when both standard input and standard error are
+/// a terminal, is asked about as ssh asks about a host key (once, always,
+/// no); the answer is added to `config`, so the transfer connections made
+/// from it trust the certificate too, for the rest of this run.
 pub(super) async fn open(
     url: &FtpUrl,
-    config: &SessionConfig,
+    config: &mut SessionConfig,
     events: &EventSink,
 ) -> Result<(Session, Vec<u8>), CliError> {
-    let mut session = Session::connect(config.clone(), events.clone()).await?;
+    let mut session = match Session::connect(config.clone(), events.clone()).await {
+        Ok(session) => session,
+        Err(EngineError::Certificate { info, host }) if interactive() => {
+            let error = EngineError::Certificate {
+                info: info.clone(),
+                host,
+            };
+            let question = format!("skiff: {}", scrub(&error.to_string()));
+            let (fingerprint, host, port) = (info.fingerprint, config.host.clone(), config.port);
+            let answer = tokio::task::spawn_blocking(move || {
+                let answer = ask_trust(&question);
+                if answer == TrustAnswer::Always
+                    && let Some(mut store) = trust_store()
+                {
+                    store.trust(&host, port, &info);
+                    if let Err(e) = store.save() {
+                        eprintln!("skiff: warning: could not save the trust store: {e}");
+                    }
+                }
+                answer
+            })
+            .await
+            .map_err(|e| CliError::Usage(format!("internal error: {e}")))?;
+            if answer == TrustAnswer::No {
+                return Err(error.into());
+            }
+            config.tls.trusted.push(fingerprint);
+            Session::connect(config.clone(), events.clone()).await?
+        }
+        Err(error) => return Err(error.into()),
+    };
     for note in session.security_notes() {
         eprintln!("skiff: warning: {note}");
     }

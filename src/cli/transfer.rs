@@ -77,6 +77,12 @@ pub(super) struct QueueRun {
 }
 
 impl QueueRun {
+    /// Gives the queue `config` as its site's settings again (after a change).
+    pub(super) fn set_site(&self, config: &SessionConfig) {
+        self.queue
+            .send(QueueCommand::SetSite(Box::new(config.clone())));
+    }
+
     /// Starts a queue (memory-only, or `--queue FILE`) that knows `config`'s
     /// site. With `recursive` (`-r`, before the path is looked at), all but
     /// one of the `--parallel` workers log in meanwhile (the connection that
@@ -216,9 +222,14 @@ pub(super) async fn get(
     options: &Options,
     events: EventSink,
 ) -> Result<Finish, CliError> {
-    let (url, config) = blocking_target(text, options).await?;
+    let (url, mut config) = blocking_target(text, options).await?;
     let run = QueueRun::start(&config, options, recursive);
-    let (mut session, remote) = open(&url, &config, &events).await?;
+    let trusted = config.tls.trusted.len();
+    let (mut session, remote) = open(&url, &mut config, &events).await?;
+    if config.tls.trusted.len() != trusted {
+        // The user trusted the certificate at the prompt: so do the workers.
+        run.set_site(&config);
+    }
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     let raw_name = path::file_name(&remote);
     let name = session.charset().decode_exact(raw_name);
@@ -293,9 +304,14 @@ pub(super) async fn put(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (url, config) = blocking_target(text, options).await?;
+    let (url, mut config) = blocking_target(text, options).await?;
     let run = QueueRun::start(&config, options, recursive && meta.is_dir());
-    let (mut session, remote) = open(&url, &config, &events).await?;
+    let trusted = config.tls.trusted.len();
+    let (mut session, remote) = open(&url, &mut config, &events).await?;
+    if config.tls.trusted.len() != trusted {
+        // The user trusted the certificate at the prompt: so do the workers.
+        run.set_site(&config);
+    }
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
     if meta.is_dir() {
         if !recursive {
