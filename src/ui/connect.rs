@@ -58,6 +58,11 @@ impl Model {
                 .extend(trust.trusted(&config.host, config.port));
             config.tls.offered_before |= trust.offered_tls_before(&config.host, config.port);
         }
+        for (host, port, fingerprint) in &self.sites.trusted_once {
+            if *host == config.host && *port == config.port {
+                config.tls.trusted.push(*fingerprint);
+            }
+        }
         self.remote = Pane::new(Side::Remote);
         self.remote.list.set_sort(self.state.remote_sort);
         self.remote.busy = true;
@@ -154,11 +159,15 @@ impl Model {
             let store = Box::new(trust.clone());
             self.disk(LocalRequest::SaveTrust(store));
         }
-        if let Some(mut site) = self.connection.site.clone()
+        // Once means for the rest of this session: every later connection
+        // to this host and port (a reconnect, the transfer queue's) trusts it.
+        self.sites
+            .trusted_once
+            .push((host.clone(), port, info.fingerprint));
+        if let Some(site) = self.connection.site.clone()
             && site.host == host
             && site.port == port
         {
-            site.tls.trusted.push(info.fingerprint);
             self.log.status(
                 LogKind::Status,
                 format!(

@@ -139,6 +139,9 @@ pub struct SiteState {
     pub secrets: Arc<dyn SecretStore>,
     /// Trusted certificates, once read.
     pub trust: Option<TrustStore>,
+    /// Certificates trusted "once": for the rest of this run of the window,
+    /// by `host:port`, never written anywhere.
+    pub trusted_once: Vec<(String, u16, crate::engine::Fingerprint)>,
     /// Saved sites, once read.
     pub sites: Option<Sites>,
     /// Recent quickconnect servers, once read.
@@ -162,6 +165,7 @@ impl SiteState {
             config_dir,
             secrets,
             trust: None,
+            trusted_once: Vec::new(),
             sites: None,
             recent: None,
             pending_site,

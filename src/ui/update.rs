@@ -865,6 +865,18 @@ mod tests {
             panic!("a reconnect: {effects:?}")
         };
         assert_eq!(config.tls.trusted, [Fingerprint([7; 32])]);
+        // Once holds for the session: a later connection trusts it too.
+        model.update(Msg::Action(Action::Disconnect));
+        model.update(Msg::Connect(Box::new(site())));
+        let effects = model.take_effects();
+        let Some(Effect::Browse(BrowseCommand::Connect(config))) = effects
+            .iter()
+            .rev()
+            .find(|e| matches!(e, Effect::Browse(BrowseCommand::Connect(_))))
+        else {
+            panic!("a connect: {effects:?}")
+        };
+        assert_eq!(config.tls.trusted, [Fingerprint([7; 32])]);
     }
 
     #[test]
