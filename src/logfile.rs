@@ -3,7 +3,7 @@
 //!
 //! Lines are written by a thread of their own, fed through a channel, so
 //! the window never waits on the disk. What is written is what the message
-//! log shows: commands come from `Command::log_text`, which masks `PASS` and
+//! log shows, each line stamped with the local time: commands come from `Command::log_text`, which masks `PASS` and
 //! `ACCT`, and as a second guard [`mask_secrets`] masks the argument of any
 //! line that starts with them. A file that cannot be written stops the
 //! writer with one line on the tracing log; the window goes on.
@@ -31,36 +31,29 @@ pub struct Rotation {
 }
 
 impl LogFile {
-    /// Opens (appends to) `path` and starts the writer thread.
-    pub fn open(path: &Path, rotation: Rotation) -> io::Result<LogFile> {
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        let size = file.metadata()?.len();
+    /// Starts the writer thread, which opens (appends to) `path`: nothing
+    /// here touches the disk, so a window can call it. A file that cannot
+    /// be opened or written ends the writer with a line on the tracing log.
+    pub fn open(path: &Path, rotation: Rotation) -> LogFile {
         let (tx, rx) = mpsc::channel::<String>();
         let owned = path.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("skiff-logfile".to_string())
             .spawn(move || {
-                let mut writer = Writer {
-                    path: owned,
-                    file: io::BufWriter::new(file),
-                    size,
-                    rotation,
-                };
-                if let Err(e) = writer.run(&rx) {
+                if let Err(e) = Writer::open(owned.clone(), rotation).and_then(|mut w| w.run(&rx)) {
                     tracing::warn!(
                         "the log file could not be written ({e}): {}",
-                        writer.path.display()
+                        owned.display()
                     );
                 }
-            })?;
-        Ok(LogFile {
-            tx: Some(tx),
-            thread: Some(thread),
+            })
+            .map_err(|e| tracing::warn!("cannot start the log file's writer: {e}"))
+            .ok();
+        LogFile {
+            tx: thread.is_some().then_some(tx),
+            thread,
             path: path.to_path_buf(),
-        })
+        }
     }
 
     /// The file written to.
@@ -94,6 +87,20 @@ struct Writer {
 }
 
 impl Writer {
+    fn open(path: PathBuf, rotation: Rotation) -> io::Result<Writer> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let size = file.metadata()?.len();
+        Ok(Writer {
+            path,
+            file: io::BufWriter::new(file),
+            size,
+            rotation,
+        })
+    }
+
     fn run(&mut self, rx: &mpsc::Receiver<String>) -> io::Result<()> {
         while let Ok(line) = rx.recv() {
             self.line(&line)?;
@@ -107,6 +114,10 @@ impl Writer {
     }
 
     fn line(&mut self, line: &str) -> io::Result<()> {
+        let line = format!(
+            "{} {line}",
+            chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+        );
         let len = line.len() as u64 + 1;
         if self.size > 0 && self.size + len > self.rotation.max_bytes {
             self.rotate()?;
@@ -178,11 +189,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let path = dir.path().join("logs/skiff.log");
         let rotation = Rotation {
-            max_bytes: 100,
+            max_bytes: 120,
             keep: 2,
         };
         {
-            let log = LogFile::open(&path, rotation).expect("open");
+            let log = LogFile::open(&path, rotation);
             for n in 0..30 {
                 log.write(&format!("line {n:02} of the log"));
             }
@@ -190,7 +201,7 @@ mod tests {
         let newest = read(&path);
         assert!(newest.ends_with("line 29 of the log\n"), "{newest}");
         for file in [&path, &dir.path().join("logs/skiff.log.1")] {
-            assert!(fs::metadata(file).expect("exists").len() <= 100);
+            assert!(fs::metadata(file).expect("exists").len() <= 120);
         }
         assert!(read(&dir.path().join("logs/skiff.log.2")).contains("line"));
         assert!(!dir.path().join("logs/skiff.log.3").exists(), "keep = 2");
@@ -200,14 +211,14 @@ mod tests {
             + &newest;
         let numbers: Vec<u32> = all
             .lines()
-            .filter_map(|l| l.split(' ').nth(1)?.parse().ok())
+            .filter_map(|l| l.split(' ').nth(3)?.parse().ok())
             .collect();
         assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "{numbers:?}");
         assert_eq!(numbers.last(), Some(&29));
 
         // Reopened, it appends.
         {
-            let log = LogFile::open(&path, rotation).expect("reopen");
+            let log = LogFile::open(&path, rotation);
             log.write("again");
         }
         assert!(read(&path).ends_with("again\n"));

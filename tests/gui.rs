@@ -799,3 +799,163 @@ fn a_name_with_control_characters_is_shown_escaped() {
         "no raw ESC in any label"
     );
 }
+
+/// The logins (`USER` commands) a real server has seen.
+fn logins(server: &RealServer) -> usize {
+    server
+        .commands()
+        .iter()
+        .filter(|c| c.starts_with("USER "))
+        .count()
+}
+
+/// Downloads the remote folder `tree` from the window: select it, Transfer.
+fn download_tree(harness: &mut Harness<'static, App>, local: &Path, files: &[(String, Vec<u8>)]) {
+    click_last(harness, "tree");
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::Transfer);
+    }
+    for (name, body) in files {
+        wait_file(harness, &local.join("tree").join(name), body);
+    }
+}
+
+/// Settings: OK writes `settings.toml` and a new window reads it back; the
+/// simultaneous transfers setting is the number of logins a folder download
+/// makes at a real vsftpd; the download limit slows a download; a `.txt`
+/// with `\n` ends is uploaded byte for byte (binary by default) to vsftpd,
+/// which does not translate line ends.
+#[test]
+fn settings_round_trip_and_drive_the_transfers() {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 27_700) else {
+        return;
+    };
+    let files: Vec<(String, Vec<u8>)> = (0..8)
+        .map(|n| (format!("f{n}.bin"), vec![n as u8; 200_000]))
+        .collect();
+    for (name, body) in &files {
+        server.put_file(&format!("tree/{name}"), body);
+    }
+    let slow: Vec<u8> = (0..600_000u32).map(|i| (i % 253) as u8).collect();
+    server.put_file("slow.bin", &slow);
+    let config = tempfile::tempdir().expect("config");
+    let port = server.port.to_string();
+
+    // One transfer at a time (from settings.toml): one login for browsing,
+    // one for the queue.
+    std::fs::write(
+        config.path().join("settings.toml"),
+        "[transfers]\nsimultaneous = 1\n",
+    )
+    .expect("settings");
+    let local = tempfile::tempdir().expect("local");
+    {
+        let mut harness = harness_with(local.path(), config.path());
+        assert_eq!(app(&harness).model.settings.transfers.simultaneous, 1);
+        quickconnect_to(
+            &mut harness,
+            "127.0.0.1",
+            &port,
+            server.user,
+            server.password,
+        );
+        wait(&mut harness, "the listing", |app| {
+            remote_names(app).contains(&"tree".to_string())
+        });
+        download_tree(&mut harness, local.path(), &files);
+    }
+    let one = logins(&server);
+    assert_eq!(
+        one,
+        2,
+        "browse + one transfer connection: {:?}",
+        server.commands()
+    );
+
+    // Four at a time, set in the dialog; OK saves it.
+    let local = tempfile::tempdir().expect("local");
+    let text = b"one\ntwo\nthree\n";
+    std::fs::write(local.path().join("unix.txt"), text).expect("seed");
+    let mut harness = harness_with(local.path(), config.path());
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::Settings);
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Transfers").click();
+    harness.run_steps(2);
+    harness.get_by_label("Simultaneous transfers:");
+    if let Some(app) = harness.state_mut() {
+        let dialog = app.model.modals.settings.as_mut().expect("dialog open");
+        dialog.draft.transfers.simultaneous = 4;
+        dialog.draft.transfers.limit_download = true;
+        dialog.draft.transfers.download_kib = 200;
+    }
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert!(app(&harness).model.modals.settings.is_none(), "OK closes");
+    let path = config.path().join("settings.toml");
+    wait(&mut harness, "settings.toml written", |_| {
+        std::fs::read_to_string(&path).is_ok_and(|t| t.contains("simultaneous = 4"))
+    });
+    let saved = skiff::settings::Settings::load(&path);
+    assert!(saved.problem.is_none());
+    assert_eq!(saved.settings, app(&harness).model.settings);
+
+    // The limit applies: 600 KB at 200 KiB/s takes well over a second
+    // (unlimited on loopback: milliseconds).
+    quickconnect_to(
+        &mut harness,
+        "127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"slow.bin".to_string())
+    });
+    let before = logins(&server);
+    let started = Instant::now();
+    double_click(&mut harness, "slow.bin");
+    wait_file(&mut harness, &local.path().join("slow.bin"), &slow);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1800),
+        "600 KB at 200 KiB/s took {took:?}"
+    );
+
+    // Four transfer connections for the folder (one was made for slow.bin).
+    if let Some(app) = harness.state_mut() {
+        let mut settings = app.model.settings.clone();
+        settings.transfers.limit_download = false;
+        app.model.update(skiff::ui::update::Msg::Settings(
+            skiff::ui::settings::SettingsOutcome::Save(Box::new(settings)),
+        ));
+    }
+    harness.step();
+    download_tree(&mut harness, local.path(), &files);
+    let four = logins(&server) - before;
+    assert!(four >= 3, "the folder download used {four} connections");
+    assert!(four <= 5, "the folder download used {four} connections");
+
+    // Binary by default: a .txt with LF ends arrives unchanged at vsftpd.
+    wait(&mut harness, "unix.txt listed", |app| {
+        local_names(app).contains(&"unix.txt".to_string())
+    });
+    harness
+        .get_all_by_label("unix.txt")
+        .next()
+        .expect("local row")
+        .click();
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    let uploaded = server.path("unix.txt");
+    wait(&mut harness, "the upload", |_| {
+        std::fs::read(&uploaded).is_ok_and(|b| sha(&b) == sha(text))
+    });
+
+    // A new window reads the file back.
+    drop(harness);
+    let harness = harness_with(local.path(), config.path());
+    assert_eq!(app(&harness).model.settings.transfers.simultaneous, 4);
+}

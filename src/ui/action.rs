@@ -50,13 +50,15 @@ pub enum Action {
     ImportSites,
     /// Write the saved sites to a file of Skiff's format (no passwords).
     ExportSites,
+    /// Open the Settings dialog.
+    Settings,
     /// Leave Skiff.
     Quit,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -77,6 +79,7 @@ impl Action {
         Action::ClearLog,
         Action::ImportSites,
         Action::ExportSites,
+        Action::Settings,
         Action::Quit,
     ];
 
@@ -104,6 +107,7 @@ impl Action {
             Action::ClearLog => "Clear log",
             Action::ImportSites => "Import from FileZilla…",
             Action::ExportSites => "Export sites…",
+            Action::Settings => "Settings…",
             Action::Quit => "Quit",
         }
     }
@@ -141,7 +145,8 @@ impl Action {
             | Action::CopyUrl
             | Action::ClearLog
             | Action::ImportSites
-            | Action::ExportSites => None,
+            | Action::ExportSites
+            | Action::Settings => None,
         }
     }
 

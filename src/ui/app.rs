@@ -48,6 +48,8 @@ pub struct StartOptions {
     pub secrets: Option<Arc<dyn SecretStore>>,
     /// The data folder (the queue); default: the platform's.
     pub data_dir: Option<PathBuf>,
+    /// The settings; default: read from `settings.toml` in the config folder.
+    pub settings: Option<crate::settings::Settings>,
 }
 
 impl std::fmt::Debug for StartOptions {
@@ -102,12 +104,40 @@ impl SkiffApp {
             .or_else(|| state.local_dir.clone())
             .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
             .unwrap_or_else(|| PathBuf::from("."));
+        let settings_path = sites
+            .config_dir
+            .as_ref()
+            .map(|dir| dir.join(crate::settings::SETTINGS_FILE));
+        // The one file read on this thread, before the first frame: the
+        // language and theme must be known to draw it (as eframe reads its
+        // own state). A corrupt file is set aside and reported.
+        let (settings, problem) = match start.settings {
+            Some(settings) => (settings, None),
+            None => match &settings_path {
+                Some(path) => {
+                    let loaded = crate::settings::Settings::load(path);
+                    (loaded.settings, loaded.problem)
+                }
+                None => (crate::settings::Settings::default(), None),
+            },
+        };
         let mut app = Self {
             model: Model::new(state, sites),
             link,
             remote_rect: egui::Rect::NOTHING,
             frames: 0,
         };
+        app.model.settings_path = settings_path;
+        app.model.use_settings(settings);
+        if let Some(problem) = problem {
+            app.model
+                .log
+                .status(crate::engine::LogKind::Warning, problem.clone());
+            app.model.modals.dialog = Some(Dialog::Message {
+                title: "Settings".to_string(),
+                text: problem,
+            });
+        }
         app.model.start(local_dir, start.demo);
         let first = if start.demo {
             None
@@ -183,6 +213,10 @@ impl SkiffApp {
     fn perform_effects(&mut self, pending: &mut VecDeque<Msg>) {
         for effect in self.model.take_effects() {
             pending.extend(self.link.perform(effect));
+        }
+        let lines = self.model.log.take_for_file();
+        if !lines.is_empty() {
+            self.link.write_log(lines);
         }
     }
 
@@ -275,6 +309,12 @@ impl SkiffApp {
         {
             modals.dialog = None;
             msgs.push(Msg::Dialog(outcome));
+        }
+        if let Some(settings) = &mut modals.settings
+            && let Some(outcome) = settings.ui(ui.ctx())
+        {
+            modals.settings = None;
+            msgs.push(Msg::Settings(outcome));
         }
     }
 

@@ -9,10 +9,12 @@ use eframe::egui;
 
 use super::action::Action;
 use super::files::format_size;
+use super::settings::{transfer_type_label, transfer_type_warning};
 use super::side::Side;
 use super::table::menu_item;
 use super::update::{Model, Msg};
 use crate::engine::ConnectionState;
+use crate::settings::TransferType;
 use crate::sites::recent::{Recent, RecentServer};
 use crate::url::scheme;
 
@@ -37,7 +39,12 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             ("Transfer", &[Action::ToggleQueue, Action::CancelAll]),
             (
                 "Edit",
-                &[Action::SelectAll, Action::CopyUrl, Action::ClearLog],
+                &[
+                    Action::SelectAll,
+                    Action::CopyUrl,
+                    Action::ClearLog,
+                    Action::Settings,
+                ],
             ),
         ];
         for (title, actions) in menus {
@@ -48,6 +55,9 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                     if menu_item(ui, action, remote) {
                         msgs.push(Msg::Action(action));
                     }
+                }
+                if title == "Transfer" {
+                    transfer_type_menu_ui(ui, model.settings.transfers.transfer_type, msgs);
                 }
             });
         }
@@ -71,6 +81,28 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
         }
     });
     ui.horizontal(|ui| quickconnect_ui(ui, model, msgs));
+}
+
+/// Transfer → Transfer type: Binary, Auto or ASCII, with what ASCII does.
+fn transfer_type_menu_ui(ui: &mut egui::Ui, current: TransferType, msgs: &mut Vec<Msg>) {
+    ui.separator();
+    ui.menu_button("Transfer type", |ui| {
+        for kind in TransferType::ALL {
+            let button = ui.radio(current == kind, transfer_type_label(kind));
+            let button = match transfer_type_warning(kind) {
+                Some(warning) => button.on_hover_text(warning),
+                None => button,
+            };
+            if button.clicked() {
+                msgs.push(Msg::SetTransferType(kind));
+                ui.close();
+            }
+        }
+        if let Some(warning) = transfer_type_warning(current) {
+            ui.separator();
+            ui.colored_label(ui.visuals().warn_fg_color, warning);
+        }
+    });
 }
 
 /// The quickconnect fields, the button and the Recent menu.

@@ -58,6 +58,7 @@ impl Model {
                 .extend(trust.trusted(&config.host, config.port));
             config.tls.offered_before |= trust.offered_tls_before(&config.host, config.port);
         }
+        self.connection_defaults(&mut config);
         for (host, port, fingerprint) in &self.sites.trusted_once {
             if *host == config.host && *port == config.port {
                 config.tls.trusted.push(*fingerprint);

@@ -20,6 +20,7 @@ use super::update::{Effect, Msg};
 use crate::engine::browser::Waker;
 use crate::engine::queue::{PolicyChoice, QueueEvent, QueueHandle, QueueOptions};
 use crate::engine::{BrowserHandle, Event};
+use crate::settings::Theme;
 use crate::sites::{SecretStore, Sites};
 
 /// The engine side of the window.
@@ -35,6 +36,8 @@ pub struct EngineLink {
     local_tx: mpsc::Sender<LocalResult>,
     local_rx: mpsc::Receiver<LocalResult>,
     demo: Option<super::demo::DemoServer>,
+    /// The message log's file, while Settings → Logging says so.
+    log_file: Option<crate::logfile::LogFile>,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -86,6 +89,7 @@ impl EngineLink {
             local_tx,
             local_rx,
             demo: None,
+            log_file: None,
         })
     }
 
@@ -130,8 +134,31 @@ impl EngineLink {
             }
             Effect::ImportSites { dir, secrets } => return self.import_sites(dir, secrets),
             Effect::ExportSites(sites) => return self.export_sites(*sites),
+            Effect::Interface { theme, .. } => {
+                self.ctx.set_theme(match theme {
+                    Theme::System => egui::ThemePreference::System,
+                    Theme::Light => egui::ThemePreference::Light,
+                    Theme::Dark => egui::ThemePreference::Dark,
+                });
+            }
+            Effect::LogFile(target) => {
+                // Dropping the old writer flushes it (on its own thread).
+                self.log_file = None;
+                if let Some((path, rotation)) = target {
+                    self.log_file = Some(crate::logfile::LogFile::open(&path, rotation));
+                }
+            }
         }
         None
+    }
+
+    /// Hands the message log's new lines to the log file, if one is open.
+    pub fn write_log(&self, lines: Vec<String>) {
+        if let Some(file) = &self.log_file {
+            for line in lines {
+                file.write(&line);
+            }
+        }
     }
 
     fn disk(&self, request: LocalRequest) {

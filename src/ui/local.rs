@@ -70,6 +70,13 @@ pub enum LocalRequest {
     SaveRecent(Box<Recent>),
     /// Files dropped from the desktop: find which are folders, to upload them.
     Dropped(Vec<PathBuf>),
+    /// Write the settings (atomically) to this file.
+    SaveSettings {
+        /// `settings.toml` in the config folder.
+        path: PathBuf,
+        /// The settings.
+        settings: Box<crate::settings::Settings>,
+    },
 }
 
 /// What came back.
@@ -148,6 +155,14 @@ pub enum LocalError {
     /// The recent servers could not be saved.
     #[error("cannot save the recent servers: {0}")]
     SaveRecent(SitesError),
+    /// The settings could not be saved.
+    #[error("cannot save the settings: {source}: {}", path.display())]
+    SaveSettings {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// The sites could not be exported.
     #[error("cannot export the sites: {0}")]
     Export(SitesError),
@@ -227,6 +242,14 @@ fn run(request: LocalRequest) -> LocalResult {
                 .collect(),
         ),
         LocalRequest::LoadSites(dir) => load_sites(&dir),
+        LocalRequest::SaveSettings { path, settings } => LocalResult::Saved(
+            settings
+                .save(&path)
+                .err()
+                .map(|source| LocalError::SaveSettings { path, source })
+                .into_iter()
+                .collect(),
+        ),
         LocalRequest::Dropped(paths) => LocalResult::Dropped(
             paths
                 .into_iter()

@@ -18,11 +18,23 @@ pub const MAX_LINES: usize = 20_000;
 #[derive(Debug, Default)]
 pub struct LogPane {
     lines: VecDeque<LogLine>,
+    /// Lines also go to the log file (Settings → Logging).
+    to_file: bool,
+    /// Lines for the log file not yet handed to its writer.
+    for_file: Vec<String>,
 }
 
 impl LogPane {
     /// Adds a line, dropping the oldest beyond [`MAX_LINES`].
     pub fn push(&mut self, line: LogLine) {
+        if self.to_file {
+            self.for_file.push(format!(
+                "[{}] {}{}",
+                line.conn,
+                prefix(line.kind),
+                line.text
+            ));
+        }
         if self.lines.len() == MAX_LINES {
             self.lines.pop_front();
         }
@@ -36,6 +48,19 @@ impl LogPane {
             kind,
             text: text.into(),
         });
+    }
+
+    /// Starts or stops copying lines for the log file.
+    pub fn set_to_file(&mut self, on: bool) {
+        self.to_file = on;
+        if !on {
+            self.for_file.clear();
+        }
+    }
+
+    /// The lines for the log file since the last call.
+    pub fn take_for_file(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.for_file)
     }
 
     /// Removes every line.
@@ -80,10 +105,18 @@ impl LogPane {
                 for line in self.lines.range(range) {
                     let text = RichText::new(format!("{}{}", prefix(line.kind), line.text))
                         .monospace()
-                        .color(color(line.kind, dark));
+                        .color(color(shown_kind(line), dark));
                     ui.add(Label::new(text).selectable(true).extend());
                 }
             });
+    }
+}
+
+/// The kind a line is coloured as: a 4xx or 5xx reply is an error.
+fn shown_kind(line: &LogLine) -> LogKind {
+    match line.text.as_bytes().first() {
+        Some(b'4' | b'5') if line.kind == LogKind::Reply => LogKind::Error,
+        _ => line.kind,
     }
 }
 

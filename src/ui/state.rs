@@ -195,6 +195,8 @@ pub struct Modals {
     pub asks: VecDeque<Dialog>,
     /// The Site Manager, while open.
     pub site_manager: Option<SiteManager>,
+    /// The Settings dialog, while open.
+    pub settings: Option<super::settings::SettingsDialog>,
 }
 
 impl std::fmt::Debug for Modals {
@@ -204,6 +206,7 @@ impl std::fmt::Debug for Modals {
             .field("dialog", &self.dialog.is_some())
             .field("asks", &self.asks.len())
             .field("site_manager", &self.site_manager.is_some())
+            .field("settings", &self.settings.is_some())
             .finish()
     }
 }
@@ -211,7 +214,7 @@ impl std::fmt::Debug for Modals {
 impl Modals {
     /// A dialog or the Site Manager has the keyboard.
     pub fn any_open(&self) -> bool {
-        self.dialog.is_some() || self.site_manager.is_some()
+        self.dialog.is_some() || self.site_manager.is_some() || self.settings.is_some()
     }
 }
 

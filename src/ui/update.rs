@@ -75,6 +75,10 @@ pub enum Msg {
     PickerFailed(String),
     /// The start of a frame, after the engine's events: the time now.
     Tick(Instant),
+    /// The Settings dialog closed.
+    Settings(super::settings::SettingsOutcome),
+    /// Transfer → Transfer type: a new default, applied and saved at once.
+    SetTransferType(crate::settings::TransferType),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -102,6 +106,15 @@ pub enum Effect {
     },
     /// Pick a file and export the sites to it.
     ExportSites(Box<Sites>),
+    /// Use this language and theme from the next frame on.
+    Interface {
+        /// The language setting.
+        language: crate::settings::Language,
+        /// The theme setting.
+        theme: crate::settings::Theme,
+    },
+    /// Write the message log to this file (rotated so), or stop writing it.
+    LogFile(Option<(PathBuf, crate::logfile::Rotation)>),
 }
 
 impl std::fmt::Debug for Effect {
@@ -117,6 +130,10 @@ impl std::fmt::Debug for Effect {
             Effect::StartDemo => write!(f, "StartDemo"),
             Effect::ImportSites { dir, .. } => write!(f, "ImportSites({})", dir.display()),
             Effect::ExportSites(_) => write!(f, "ExportSites(..)"),
+            Effect::Interface { language, theme } => {
+                write!(f, "Interface({language:?}, {theme:?})")
+            }
+            Effect::LogFile(target) => write!(f, "LogFile({target:?})"),
         }
     }
 }
@@ -147,6 +164,10 @@ pub struct Model {
     pub modals: Modals,
     /// Folders to list again after transfers.
     pub stale: Stale,
+    /// The user's settings (Edit → Settings…).
+    pub settings: crate::settings::Settings,
+    /// Where the settings are saved (`settings.toml` in the config folder).
+    pub settings_path: Option<PathBuf>,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
 }
@@ -175,6 +196,8 @@ impl Model {
             sites,
             modals: Modals::default(),
             stale: Stale::default(),
+            settings: crate::settings::Settings::default(),
+            settings_path: None,
             effects: Vec::new(),
         }
     }
@@ -239,6 +262,12 @@ impl Model {
                 format!("cannot open the file picker: {error}"),
             ),
             Msg::Tick(now) => self.on_tick(now),
+            Msg::Settings(outcome) => self.on_settings(outcome),
+            Msg::SetTransferType(kind) => {
+                let mut settings = self.settings.clone();
+                settings.transfers.transfer_type = kind;
+                self.on_settings(super::settings::SettingsOutcome::Save(Box::new(settings)));
+            }
         }
     }
 
@@ -327,6 +356,9 @@ impl Model {
                 }
             }
             Action::Disconnect => self.browse(BrowseCommand::Disconnect),
+            Action::Settings => {
+                self.modals.settings = Some(super::settings::SettingsDialog::new(&self.settings));
+            }
             Action::Refresh => self.refresh(side),
             Action::ToggleQueue => {
                 self.queue_view.processing = !self.queue_view.processing;
