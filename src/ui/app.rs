@@ -18,6 +18,7 @@ use eframe::egui;
 use super::action::Action;
 use super::chrome;
 use super::dialogs::Dialog;
+use super::i18n::tr;
 use super::link::EngineLink;
 use super::pane::Loc;
 use super::side::Side;
@@ -48,6 +49,8 @@ pub struct StartOptions {
     pub secrets: Option<Arc<dyn SecretStore>>,
     /// The data folder (the queue); default: the platform's.
     pub data_dir: Option<PathBuf>,
+    /// The window's language; default: the system's (`i18n::system_locale`).
+    pub locale: Option<super::i18n::Locale>,
 }
 
 impl std::fmt::Debug for StartOptions {
@@ -58,6 +61,7 @@ impl std::fmt::Debug for StartOptions {
             .field("demo", &self.demo)
             .field("local_dir", &self.local_dir)
             .field("config_dir", &self.config_dir)
+            .field("locale", &self.locale)
             .finish_non_exhaustive()
     }
 }
@@ -237,25 +241,23 @@ impl SkiffApp {
             .default_size(ui.available_width() / 2.0)
             .min_size(200.0)
             .show(ui, |ui| {
-                let events =
-                    model
-                        .local
-                        .ui(ui, model.focus == Side::Local, Some("Reading the folder…"));
+                let reading = tr!("pane-reading");
+                let events = model
+                    .local
+                    .ui(ui, model.focus == Side::Local, Some(&reading));
                 msgs.extend(events.into_iter().map(|e| Msg::Pane(Side::Local, e)));
             });
         let remote_rect = &mut self.remote_rect;
         egui::CentralPanel::default().show(ui, |ui| {
             let placeholder = match &model.connection.state {
-                ConnectionState::Connecting { host } => format!("Connecting to {host}…"),
-                ConnectionState::Connected { .. } => "Reading the folder…".to_string(),
+                ConnectionState::Connecting { host } => {
+                    tr!("status-connecting", host = host.as_str())
+                }
+                ConnectionState::Connected { .. } => tr!("pane-reading"),
                 ConnectionState::Disconnected {
                     reason: Some(reason),
-                } => {
-                    format!("Not connected: {reason}")
-                }
-                ConnectionState::Disconnected { reason: None } => {
-                    "Not connected. Enter a host above and press Quickconnect".to_string()
-                }
+                } => tr!("pane-not-connected-because", reason = reason.as_str()),
+                ConnectionState::Disconnected { reason: None } => tr!("pane-not-connected"),
             };
             *remote_rect = ui.max_rect();
             let events = model

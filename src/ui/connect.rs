@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use super::dialogs::{CertChoice, Dialog};
+use super::i18n::tr;
 use super::local::LocalRequest;
 use super::pane::{Loc, Pane};
 use super::side::Side;
@@ -42,7 +43,7 @@ impl Model {
             Err(message) => {
                 self.log.status(LogKind::Error, message.clone());
                 self.modals.dialog = Some(Dialog::Message {
-                    title: "Quickconnect".to_string(),
+                    title: tr!("quick-connect"),
                     text: message,
                 });
             }
@@ -121,7 +122,7 @@ impl Model {
             }),
             None => self
                 .log
-                .status(LogKind::Error, "no config folder: the sites were not saved"),
+                .status(LogKind::Error, tr!("note-no-config-for-save")),
         }
         if let Some((site, typed)) = connect_now {
             match (site.logon, typed) {
@@ -143,7 +144,11 @@ impl Model {
         if choice == CertChoice::Refuse {
             self.log.status(
                 LogKind::Warning,
-                format!("Certificate refused for {host}:{port}"),
+                tr!(
+                    "note-certificate-refused",
+                    host = host.as_str(),
+                    port = port
+                ),
             );
             return;
         }
@@ -161,9 +166,11 @@ impl Model {
             site.tls.trusted.push(info.fingerprint);
             self.log.status(
                 LogKind::Status,
-                format!(
-                    "Trusting certificate {} for {host}:{port}",
-                    info.fingerprint
+                tr!(
+                    "note-certificate-trusted",
+                    fingerprint = info.fingerprint.to_string(),
+                    host = host.as_str(),
+                    port = port
                 ),
             );
             self.connect(site);

@@ -15,6 +15,7 @@ use std::sync::{Arc, mpsc};
 use eframe::egui;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::i18n::tr;
 use super::local::{self, LocalError, LocalRequest, LocalResult};
 use super::update::{Effect, Msg};
 use crate::engine::browser::Waker;
@@ -149,8 +150,8 @@ impl EngineLink {
         let ctx = self.ctx.clone();
         on_picker_thread("skiff-import", move || {
             let mut dialog = rfd::FileDialog::new()
-                .set_title("Import FileZilla sites")
-                .add_filter("FileZilla Site Manager", &["xml"]);
+                .set_title(tr!("picker-import-title"))
+                .add_filter(tr!("picker-import-filter"), &["xml"]);
             if let Some(start) = crate::sites::filezilla::default_path()
                 .and_then(|p| p.parent().map(Path::to_path_buf))
             {
@@ -186,7 +187,7 @@ impl EngineLink {
         let ctx = self.ctx.clone();
         on_picker_thread("skiff-export", move || {
             let Some(file) = rfd::FileDialog::new()
-                .set_title("Export sites")
+                .set_title(tr!("picker-export-title"))
                 .set_file_name("skiff-sites.toml")
                 .save_file()
             else {
