@@ -2,7 +2,7 @@
 //! and Simplified Chinese, through Project Fluent (`fluent-bundle`).
 //!
 //! The catalogs are `i18n/en.ftl` and `i18n/zh-CN.ftl`, embedded at compile
-//! time and parsed once, on first use. [`tr!`] formats one message in the
+//! time and parsed once, on first use. `tr!` formats one message in the
 //! current language: `tr!("queue-tab-failed", count = n)`. Fluent picks the
 //! plural form by CLDR's rules (English "one"/"other", Chinese "other").
 //!
@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{LazyLock, Mutex};
 
-/// The arguments of a message (what [`tr!`] builds).
+/// The arguments of a message (what `tr!` builds).
 pub use fluent_bundle::FluentArgs;
 use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
