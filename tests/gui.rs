@@ -17,6 +17,7 @@ use skiff::engine::Fingerprint;
 use skiff::engine::{ConnectionState, LogKind};
 use skiff::sites::{MemoryStore, SecretStore};
 use skiff::ui::dialogs::Dialog;
+use skiff::ui::i18n::{Locale, LocaleOverride};
 use skiff::ui::side::Side;
 use skiff::ui::{SkiffApp, StartOptions};
 use support::servers::{Options, RealServer, ServerKind, Tls};
@@ -58,6 +59,9 @@ fn harness_full(
             config_dir: Some(config_dir.to_path_buf()),
             secrets: Some(secrets),
             data_dir: Some(config_dir.join("data")),
+            // English whatever the machine's locale (a test that wants
+            // Chinese overrides it on its own thread).
+            locale: Some(skiff::ui::i18n::Locale::English),
             ..Default::default()
         },
     )
@@ -447,6 +451,25 @@ fn certificate_dialog_refuse_trust_once_and_always() {
     let stored = std::fs::read_to_string(&trust_file).unwrap_or_default();
     assert!(!stored.contains(&fingerprint), "trust once is not stored");
 
+    // Once holds for the rest of the session: connecting again does not ask.
+    quickconnect_to(
+        &mut harness,
+        "ftpes://127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "a second connection in the session", |app| {
+        certificate_dialog_open(app) || (connected_with_tls(app) && !remote_names(app).is_empty())
+    });
+    assert!(
+        !certificate_dialog_open(app(&harness)),
+        "a certificate trusted once was asked about again in the same session"
+    );
+    drop(harness);
+
+    // A new session asks again; Always stores it.
+    let mut harness = harness_with(local.path(), config.path());
     connect(&mut harness);
     harness
         .get_by_label("Always trust this certificate")
@@ -958,4 +981,69 @@ fn settings_round_trip_and_drive_the_transfers() {
     drop(harness);
     let harness = harness_with(local.path(), config.path());
     assert_eq!(app(&harness).model.settings.transfers.simultaneous, 4);
+}
+
+/// Issue 15 item 3: in Simplified Chinese the toolbar, the quickconnect bar,
+/// the queue and the Site Manager show the words a Chinese FileZilla user
+/// knows; back in English, the English ones. The language is set for this
+/// test's thread only (`LocaleOverride`), where kittest draws, so the tests
+/// running beside it stay in English.
+#[test]
+fn the_window_speaks_simplified_chinese_and_english_again() {
+    // kittest panics on a glyph no font has: the CJK font is loaded before
+    // the first Chinese frame, not in the background as the window does.
+    let font = skiff::ui::fonts::find_cjk_font()
+        .expect("no CJK font found: install fonts-wqy-microhei or fonts-noto-cjk to draw Chinese");
+    let local = tempfile::tempdir().expect("local dir");
+    let mut harness = harness(local.path());
+    let bytes = std::fs::read(&font).expect("read the CJK font");
+    skiff::ui::fonts::add_cjk_font(&harness.ctx, bytes);
+    harness.step();
+
+    let chinese = LocaleOverride::on_this_thread(Locale::ChineseSimplified);
+    harness.step();
+    for label in [
+        "文件",
+        "站点管理器…",
+        "快速连接",
+        "主机：",
+        "本地站点",
+        "远程站点",
+        "消息日志",
+        "列队的文件 (0)",
+        "传输失败 (0)",
+        "成功的传输 (0)",
+        "未连接",
+    ] {
+        harness.get_by_label(label);
+    }
+    assert!(harness.query_by_label("Quickconnect").is_none());
+
+    harness.get_by_label("站点管理器…").click();
+    wait(
+        &mut harness,
+        "the Site Manager",
+        SkiffApp::site_manager_open,
+    );
+    harness.get_by_label("站点管理器");
+    harness.get_by_label("新站点");
+    harness.get_by_label("取消").click();
+    wait(&mut harness, "the Site Manager to close", |app| {
+        !app.site_manager_open()
+    });
+
+    drop(chinese);
+    harness.step();
+    for label in [
+        "File",
+        "Site Manager…",
+        "Quickconnect",
+        "Host:",
+        "Local site",
+        "Queued files (0)",
+        "Not connected",
+    ] {
+        harness.get_by_label(label);
+    }
+    assert!(harness.query_by_label("快速连接").is_none());
 }

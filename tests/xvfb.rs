@@ -2,7 +2,8 @@
 //! Xvfb (software OpenGL), connected to its embedded loopback server. Xvfb
 //! writes its screen to a file (`-fbdir`, XWD format); the test reads it and
 //! checks that the remote pane shows the demo folder's rows, not a blank or
-//! half-drawn frame.
+//! half-drawn frame. It runs once in English and once with a Chinese
+//! system locale (`LANG=zh_CN.UTF-8`), where the window speaks Chinese.
 //!
 //! Needs `Xvfb` and Mesa (`.ci/install` installs them). Without them the test
 //! fails, unless `SKIFF_SKIP_XVFB=1` is set, which skips it loudly.
@@ -93,8 +94,37 @@ fn distinct_colors(screen: &Screen) -> usize {
     colors.len()
 }
 
+/// `:N` for the first display from `first` on (every second one, so two
+/// tests never start from the same) that no X server holds or left behind.
+fn free_display(first: u32) -> String {
+    let taken = |n: u32| {
+        Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            || Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    };
+    let n = (0..100)
+        .map(|i| first + 2 * i)
+        .find(|&n| !taken(n))
+        .unwrap_or(first);
+    format!(":{n}")
+}
+
 #[test]
 fn the_real_window_shows_the_demo_listing_under_xvfb() {
+    demo_window_draws_its_listing(0, "en_US.UTF-8");
+}
+
+/// Issue 15 item 3: with a Chinese system locale the window draws in
+/// Simplified Chinese (the system's CJK font is read in the background)
+/// and, as in English, shows the listing and keeps running.
+#[test]
+fn the_real_window_renders_in_chinese_under_xvfb() {
+    demo_window_draws_its_listing(1, "zh_CN.UTF-8");
+}
+
+/// Runs `skiff --demo` under its own Xvfb (display chosen by `slot`, so the
+/// tests of this file can run at once) with `LANG` and `LC_ALL` set to
+/// `lang`, and waits until the screen shows the demo folder's rows.
+fn demo_window_draws_its_listing(slot: u32, lang: &str) {
     if Command::new("Xvfb")
         .arg("-help")
         .stderr(Stdio::null())
@@ -114,8 +144,8 @@ fn the_real_window_shows_the_demo_listing_under_xvfb() {
     for d in [&fbdir, &home, &runtime] {
         std::fs::create_dir_all(d).expect("mkdir");
     }
-    let display = format!(":{}", 90 + std::process::id() % 400);
-    let _xvfb = Kill(
+    let display = free_display(90 + std::process::id() % 400 * 2 + slot);
+    let mut xvfb = Kill(
         Command::new("Xvfb")
             .args([
                 display.as_str(),
@@ -132,9 +162,14 @@ fn the_real_window_shows_the_demo_listing_under_xvfb() {
             .spawn()
             .expect("start Xvfb"),
     );
+    // Ours is up when its socket and its screen file are there.
     let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
+    let screen_file = fbdir.join("Xvfb_screen0");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !Path::new(&socket).exists() {
+    while !(Path::new(&socket).exists() && screen_file.exists()) {
+        if let Some(status) = xvfb.0.try_wait().expect("poll Xvfb") {
+            panic!("Xvfb {display} exited with {status}");
+        }
         assert!(Instant::now() < deadline, "Xvfb did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -146,6 +181,10 @@ fn the_real_window_shows_the_demo_listing_under_xvfb() {
             .env("XDG_RUNTIME_DIR", &runtime)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("LANG", lang)
+            .env("LC_ALL", lang)
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANGUAGE")
             .env_remove("WAYLAND_DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -154,7 +193,6 @@ fn the_real_window_shows_the_demo_listing_under_xvfb() {
     );
     // The demo has four folders; with the tree's root that is at least five
     // icon rows on the remote side once the listing is drawn.
-    let screen_file = fbdir.join("Xvfb_screen0");
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut last;
     loop {
@@ -175,14 +213,27 @@ fn the_real_window_shows_the_demo_listing_under_xvfb() {
         }
         assert!(
             Instant::now() < deadline,
-            "the window never showed the listing: {} folder rows, {} colours",
+            "the window ({lang}) never showed the listing: {} folder rows, {} colours",
             last.0,
             last.1
         );
         std::thread::sleep(Duration::from_millis(250));
     }
     if let Ok(path) = std::env::var("SKIFF_SCREENSHOT_XWD") {
+        // The English screen where it always went; the others beside it.
+        let path = if slot == 0 {
+            path
+        } else {
+            format!("{path}.{lang}")
+        };
         let _ = std::fs::copy(&screen_file, path);
     }
+    // Drawn, and still running a moment later (a glyph or a message the
+    // catalog lacks must not end it).
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        app.0.try_wait().expect("poll skiff").is_none(),
+        "skiff ({lang}) exited after drawing"
+    );
     assert!(last.0 >= 5);
 }

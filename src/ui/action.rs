@@ -7,6 +7,8 @@
 
 use eframe::egui::{Key, KeyboardShortcut, Modifiers};
 
+use super::i18n::tr;
+
 /// A user action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -83,40 +85,40 @@ impl Action {
         Action::Quit,
     ];
 
-    /// The label on menus and buttons. Transfer reads "Download" or "Upload"
-    /// by pane: see [`Self::label_for`].
-    pub fn label(self) -> &'static str {
+    /// The label on menus and buttons, in the window's language. Transfer
+    /// reads "Download" or "Upload" by pane: see [`Self::label_for`].
+    pub fn label(self) -> String {
         match self {
-            Action::SiteManager => "Site Manager…",
-            Action::Reconnect => "Reconnect",
-            Action::Disconnect => "Disconnect",
-            Action::Refresh => "Refresh",
-            Action::ToggleQueue => "Process queue",
-            Action::CancelAll => "Cancel all transfers",
-            Action::Open => "Open",
-            Action::Up => "Parent folder",
-            Action::Transfer => "Transfer",
-            Action::AddToQueue => "Add to queue",
-            Action::OpenWithSystem => "Open with default application",
-            Action::MakeDir => "Create directory…",
-            Action::Rename => "Rename…",
-            Action::Delete => "Delete…",
-            Action::SelectAll => "Select all",
-            Action::SwitchPane => "Switch pane",
-            Action::CopyUrl => "Copy URL",
-            Action::ClearLog => "Clear log",
-            Action::ImportSites => "Import from FileZilla…",
-            Action::ExportSites => "Export sites…",
-            Action::Settings => "Settings…",
-            Action::Quit => "Quit",
+            Action::SiteManager => tr!("action-site-manager"),
+            Action::Reconnect => tr!("action-reconnect"),
+            Action::Disconnect => tr!("action-disconnect"),
+            Action::Refresh => tr!("action-refresh"),
+            Action::ToggleQueue => tr!("action-toggle-queue"),
+            Action::CancelAll => tr!("action-cancel-all"),
+            Action::Open => tr!("action-open"),
+            Action::Up => tr!("action-up"),
+            Action::Transfer => tr!("action-transfer"),
+            Action::AddToQueue => tr!("action-add-to-queue"),
+            Action::OpenWithSystem => tr!("action-open-with-system"),
+            Action::MakeDir => tr!("action-make-dir"),
+            Action::Rename => tr!("action-rename"),
+            Action::Delete => tr!("action-delete"),
+            Action::SelectAll => tr!("action-select-all"),
+            Action::SwitchPane => tr!("action-switch-pane"),
+            Action::CopyUrl => tr!("action-copy-url"),
+            Action::ClearLog => tr!("action-clear-log"),
+            Action::ImportSites => tr!("action-import-sites"),
+            Action::ExportSites => tr!("action-export-sites"),
+            Action::Settings => tr!("action-settings"),
+            Action::Quit => tr!("action-quit"),
         }
     }
 
     /// The label in a pane: remote transfers are downloads, local ones uploads.
-    pub fn label_for(self, remote: bool) -> &'static str {
+    pub fn label_for(self, remote: bool) -> String {
         match (self, remote) {
-            (Action::Transfer, true) => "Download",
-            (Action::Transfer, false) => "Upload",
+            (Action::Transfer, true) => tr!("action-download"),
+            (Action::Transfer, false) => tr!("action-upload"),
             _ => self.label(),
         }
     }

@@ -18,6 +18,7 @@ use eframe::egui;
 use super::action::Action;
 use super::chrome;
 use super::dialogs::Dialog;
+use super::i18n::tr;
 use super::link::EngineLink;
 use super::pane::Loc;
 use super::side::Side;
@@ -50,6 +51,8 @@ pub struct StartOptions {
     pub data_dir: Option<PathBuf>,
     /// The settings; default: read from `settings.toml` in the config folder.
     pub settings: Option<crate::settings::Settings>,
+    /// The window's language; default: the system's (`i18n::system_locale`).
+    pub locale: Option<super::i18n::Locale>,
 }
 
 impl std::fmt::Debug for StartOptions {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for StartOptions {
             .field("demo", &self.demo)
             .field("local_dir", &self.local_dir)
             .field("config_dir", &self.config_dir)
+            .field("locale", &self.locale)
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +93,8 @@ impl std::fmt::Debug for SkiffApp {
 impl SkiffApp {
     /// Builds the app, starting its engine runtime, and acts on `start`.
     pub fn new(ctx: &egui::Context, start: StartOptions) -> std::io::Result<Self> {
-        let link = EngineLink::start(ctx, start.data_dir.as_deref())?;
+        let mut link = EngineLink::start(ctx, start.data_dir.as_deref())?;
+        link.pin_locale(start.locale);
         let state = start.state.unwrap_or_default();
         let sites = SiteState::new(
             start.config_dir.clone().or_else(crate::paths::config_dir),
@@ -134,7 +139,7 @@ impl SkiffApp {
                 .log
                 .status(crate::engine::LogKind::Warning, problem.clone());
             app.model.modals.dialog = Some(Dialog::Message {
-                title: "Settings".to_string(),
+                title: super::i18n::tr!("settings-title"),
                 text: problem,
             });
         }
@@ -271,25 +276,23 @@ impl SkiffApp {
             .default_size(ui.available_width() / 2.0)
             .min_size(200.0)
             .show(ui, |ui| {
-                let events =
-                    model
-                        .local
-                        .ui(ui, model.focus == Side::Local, Some("Reading the folder…"));
+                let reading = tr!("pane-reading");
+                let events = model
+                    .local
+                    .ui(ui, model.focus == Side::Local, Some(&reading));
                 msgs.extend(events.into_iter().map(|e| Msg::Pane(Side::Local, e)));
             });
         let remote_rect = &mut self.remote_rect;
         egui::CentralPanel::default().show(ui, |ui| {
             let placeholder = match &model.connection.state {
-                ConnectionState::Connecting { host } => format!("Connecting to {host}…"),
-                ConnectionState::Connected { .. } => "Reading the folder…".to_string(),
+                ConnectionState::Connecting { host } => {
+                    tr!("status-connecting", host = host.as_str())
+                }
+                ConnectionState::Connected { .. } => tr!("pane-reading"),
                 ConnectionState::Disconnected {
                     reason: Some(reason),
-                } => {
-                    format!("Not connected: {reason}")
-                }
-                ConnectionState::Disconnected { reason: None } => {
-                    "Not connected. Enter a host above and press Quickconnect".to_string()
-                }
+                } => tr!("pane-not-connected-because", reason = reason.as_str()),
+                ConnectionState::Disconnected { reason: None } => tr!("pane-not-connected"),
             };
             *remote_rect = ui.max_rect();
             let events = model

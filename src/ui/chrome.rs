@@ -9,6 +9,7 @@ use eframe::egui;
 
 use super::action::Action;
 use super::files::format_size;
+use super::i18n::tr;
 use super::settings::{transfer_type_label, transfer_type_warning};
 use super::side::Side;
 use super::table::menu_item;
@@ -22,9 +23,11 @@ use crate::url::scheme;
 pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
     let remote_focus = model.focus == Side::Remote;
     egui::MenuBar::new().ui(ui, |ui| {
-        let menus: [(&str, &[Action]); 4] = [
+        // Only the Edit menu's labels depend on the focused pane.
+        let menus: [(String, bool, &[Action]); 4] = [
             (
-                "File",
+                tr!("menu-file"),
+                false,
                 &[
                     Action::SiteManager,
                     Action::ImportSites,
@@ -33,12 +36,18 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 ],
             ),
             (
-                "Server",
+                tr!("menu-server"),
+                false,
                 &[Action::Reconnect, Action::Disconnect, Action::Refresh],
             ),
-            ("Transfer", &[Action::ToggleQueue, Action::CancelAll]),
             (
-                "Edit",
+                tr!("menu-transfer"),
+                false,
+                &[Action::ToggleQueue, Action::CancelAll],
+            ),
+            (
+                tr!("menu-edit"),
+                true,
                 &[
                     Action::SelectAll,
                     Action::CopyUrl,
@@ -47,16 +56,15 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 ],
             ),
         ];
-        for (title, actions) in menus {
-            // Only the Edit menu's labels depend on the focused pane.
-            let remote = title == "Edit" && remote_focus;
+        for (title, by_pane, actions) in menus {
+            let remote = by_pane && remote_focus;
             ui.menu_button(title, |ui| {
                 for &action in actions {
                     if menu_item(ui, action, remote) {
                         msgs.push(Msg::Action(action));
                     }
                 }
-                if title == "Transfer" {
+                if actions.contains(&Action::ToggleQueue) {
                     transfer_type_menu_ui(ui, model.settings.transfers.transfer_type, msgs);
                 }
             });
@@ -86,7 +94,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
 /// Transfer → Transfer type: Binary, Auto or ASCII, with what ASCII does.
 fn transfer_type_menu_ui(ui: &mut egui::Ui, current: TransferType, msgs: &mut Vec<Msg>) {
     ui.separator();
-    ui.menu_button("Transfer type", |ui| {
+    ui.menu_button(tr!("menu-transfer-type"), |ui| {
         for kind in TransferType::ALL {
             let button = ui.radio(current == kind, transfer_type_label(kind));
             let button = match transfer_type_warning(kind) {
@@ -119,14 +127,14 @@ fn quickconnect_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
         response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
     };
     let quick = &mut model.quick;
-    go |= field(ui, "Host:", &mut quick.host, 180.0, false);
-    go |= field(ui, "Username:", &mut quick.user, 110.0, false);
-    go |= field(ui, "Password:", &mut quick.password, 110.0, true);
-    go |= field(ui, "Port:", &mut quick.port, 45.0, false);
-    if ui.button("Quickconnect").clicked() || go {
+    go |= field(ui, &tr!("quick-host"), &mut quick.host, 180.0, false);
+    go |= field(ui, &tr!("quick-user"), &mut quick.user, 110.0, false);
+    go |= field(ui, &tr!("quick-password"), &mut quick.password, 110.0, true);
+    go |= field(ui, &tr!("quick-port"), &mut quick.port, 45.0, false);
+    if ui.button(tr!("quick-connect")).clicked() || go {
         msgs.push(Msg::Quickconnect);
     }
-    ui.menu_button("Recent", |ui| {
+    ui.menu_button(tr!("quick-recent"), |ui| {
         let servers = model
             .sites
             .recent
@@ -134,7 +142,7 @@ fn quickconnect_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             .map(Recent::servers)
             .unwrap_or_default();
         if servers.is_empty() {
-            ui.weak("No recent servers");
+            ui.weak(tr!("quick-no-recent"));
         }
         for server in servers {
             if ui.button(recent_label(server)).clicked() {
@@ -143,7 +151,7 @@ fn quickconnect_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             }
         }
         ui.separator();
-        if ui.button("Clear history").clicked() {
+        if ui.button(tr!("quick-clear-history")).clicked() {
             msgs.push(Msg::ClearRecent);
             ui.close();
         }
@@ -162,15 +170,21 @@ pub fn status_bar_ui(ui: &mut egui::Ui, model: &Model) {
             } => {
                 match tls {
                     Some(tls) => {
-                        super::icons::lock_icon_ui(ui, true)
-                            .on_hover_text(format!("Encrypted: {} {}", tls.version, tls.cipher));
-                        ui.label(format!("Connected to {host} ({})", tls.version));
+                        super::icons::lock_icon_ui(ui, true).on_hover_text(tr!(
+                            "status-encrypted",
+                            version = tls.version.as_str(),
+                            cipher = tls.cipher.as_str()
+                        ));
+                        ui.label(tr!(
+                            "status-connected-tls",
+                            host = host.as_str(),
+                            version = tls.version.as_str()
+                        ));
                     }
                     None => {
-                        super::icons::lock_icon_ui(ui, false).on_hover_text(
-                            "Not encrypted: the password and files travel in clear text",
-                        );
-                        ui.label(format!("Connected to {host} (not encrypted)"));
+                        super::icons::lock_icon_ui(ui, false)
+                            .on_hover_text(tr!("status-not-encrypted"));
+                        ui.label(tr!("status-connected-plain", host = host.as_str()));
                     }
                 }
                 if let Some(note) = security_notes.first() {
@@ -179,10 +193,10 @@ pub fn status_bar_ui(ui: &mut egui::Ui, model: &Model) {
             }
             ConnectionState::Connecting { host } => {
                 ui.spinner();
-                ui.label(format!("Connecting to {host}…"));
+                ui.label(tr!("status-connecting", host = host.as_str()));
             }
             ConnectionState::Disconnected { .. } => {
-                ui.label("Not connected");
+                ui.label(tr!("status-not-connected"));
             }
         }
         ui.separator();
@@ -192,9 +206,13 @@ pub fn status_bar_ui(ui: &mut egui::Ui, model: &Model) {
         };
         let (count, bytes) = pane.list.selection_summary();
         if count > 0 {
-            ui.label(format!("Selected {count} item(s), {}", format_size(bytes)));
+            ui.label(tr!(
+                "status-selected",
+                count = count,
+                size = format_size(bytes)
+            ));
         } else {
-            ui.label(format!("{} item(s)", pane.list.view().len()));
+            ui.label(tr!("status-items", count = pane.list.view().len()));
         }
     });
 }

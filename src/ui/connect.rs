@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use super::dialogs::{CertChoice, Dialog};
+use super::i18n::tr;
 use super::local::LocalRequest;
 use super::pane::{Loc, Pane};
 use super::side::Side;
@@ -42,7 +43,7 @@ impl Model {
             Err(message) => {
                 self.log.status(LogKind::Error, message.clone());
                 self.modals.dialog = Some(Dialog::Message {
-                    title: "Quickconnect".to_string(),
+                    title: tr!("quick-connect"),
                     text: message,
                 });
             }
@@ -99,11 +100,13 @@ impl Model {
         if let Some(dir) = &site.local_dir {
             self.list_local(Loc::Local(dir.clone()), false);
         }
-        self.connect(config);
-        if let Some(dir) = &site.remote_dir {
-            self.browse(BrowseCommand::List(dir.clone().into_bytes()));
-        }
+        let remote_dir = site.remote_dir.clone();
+        // Set first: `connect` keeps a data mode the site chose.
         self.sites.current_site = Some(site);
+        self.connect(config);
+        if let Some(dir) = remote_dir {
+            self.browse(BrowseCommand::List(dir.into_bytes()));
+        }
     }
 
     pub(super) fn on_site_manager(&mut self, outcome: SiteManagerOutcome) {
@@ -127,7 +130,7 @@ impl Model {
             }),
             None => self
                 .log
-                .status(LogKind::Error, "no config folder: the sites were not saved"),
+                .status(LogKind::Error, tr!("note-no-config-for-save")),
         }
         if let Some((site, typed)) = connect_now {
             match (site.logon, typed) {
@@ -149,7 +152,11 @@ impl Model {
         if choice == CertChoice::Refuse {
             self.log.status(
                 LogKind::Warning,
-                format!("Certificate refused for {host}:{port}"),
+                tr!(
+                    "note-certificate-refused",
+                    host = host.as_str(),
+                    port = port
+                ),
             );
             return;
         }
@@ -171,9 +178,11 @@ impl Model {
         {
             self.log.status(
                 LogKind::Status,
-                format!(
-                    "Trusting certificate {} for {host}:{port}",
-                    info.fingerprint
+                tr!(
+                    "note-certificate-trusted",
+                    fingerprint = info.fingerprint.to_string(),
+                    host = host.as_str(),
+                    port = port
                 ),
             );
             self.connect(site);

@@ -7,6 +7,7 @@
 use eframe::egui::{self, RichText};
 
 use super::files::FileRow;
+use super::i18n::tr;
 use super::side::Side;
 use crate::engine::CertInfo;
 use crate::engine::ExistsPolicy;
@@ -177,12 +178,15 @@ impl Dialog {
             Dialog::Message { title, text } => {
                 ui.heading(title.as_str());
                 ui.label(text.as_str());
-                ui.button("OK").clicked().then_some(DialogOutcome::Closed)
+                ui.button(tr!("dialog-ok"))
+                    .clicked()
+                    .then_some(DialogOutcome::Closed)
             }
             Dialog::MakeDir { side, name } => {
-                ui.heading("Create directory");
-                let ok = name_field_ui(ui, "Name of the new folder:", name, enter);
-                buttons_ui(ui, "Create", ok && !name.trim().is_empty()).map(|create| {
+                ui.heading(tr!("dialog-make-dir-title"));
+                let ok = name_field_ui(ui, &tr!("dialog-make-dir-prompt"), name, enter);
+                let create = tr!("dialog-make-dir-create");
+                buttons_ui(ui, &create, ok && !name.trim().is_empty()).map(|create| {
                     if create {
                         DialogOutcome::MakeDir {
                             side: *side,
@@ -194,9 +198,11 @@ impl Dialog {
                 })
             }
             Dialog::Rename { side, row, name } => {
-                ui.heading("Rename");
-                let ok = name_field_ui(ui, &format!("New name for {}:", row.name), name, enter);
-                buttons_ui(ui, "Rename", ok && !name.trim().is_empty()).map(|rename| {
+                ui.heading(tr!("dialog-rename-title"));
+                let prompt = tr!("dialog-rename-prompt", name = row.name.as_str());
+                let ok = name_field_ui(ui, &prompt, name, enter);
+                let rename = tr!("dialog-rename-ok");
+                buttons_ui(ui, &rename, ok && !name.trim().is_empty()).map(|rename| {
                     if rename && name.trim() != row.name {
                         DialogOutcome::Rename {
                             side: *side,
@@ -209,18 +215,14 @@ impl Dialog {
                 })
             }
             Dialog::ConfirmDelete { side, rows } => {
-                ui.heading("Delete");
-                let what = match rows.as_slice() {
-                    [one] => format!("“{}”", one.name),
-                    many => format!("{} items", many.len()),
-                };
+                ui.heading(tr!("dialog-delete-title"));
+                let count = rows.len();
+                let name = rows.first().map_or("", |r| r.name.as_str());
                 ui.label(match side {
-                    Side::Local => format!("Move {what} to the trash?"),
-                    Side::Remote => {
-                        format!("Delete {what} from the server? This cannot be undone.")
-                    }
+                    Side::Local => tr!("dialog-delete-local", count = count, name = name),
+                    Side::Remote => tr!("dialog-delete-remote", count = count, name = name),
                 });
-                buttons_ui(ui, "Delete", enter).map(|delete| {
+                buttons_ui(ui, &tr!("dialog-delete-ok"), enter).map(|delete| {
                     if delete {
                         DialogOutcome::Delete {
                             side: *side,
@@ -232,13 +234,13 @@ impl Dialog {
                 })
             }
             Dialog::AskPassword { site, password } => {
-                ui.heading("Enter password");
-                ui.label(format!(
-                    "Password for {}@{}:",
-                    site.user,
-                    site.connect_host()
+                ui.heading(tr!("dialog-password-title"));
+                ui.label(tr!(
+                    "dialog-password-prompt",
+                    user = site.user.as_str(),
+                    host = site.connect_host()
                 ));
-                let label = ui.label("Password:");
+                let label = ui.label(tr!("dialog-password-label"));
                 let response = ui
                     .add(egui::TextEdit::singleline(password).password(true))
                     .labelled_by(label.id);
@@ -246,7 +248,7 @@ impl Dialog {
                     response.request_focus();
                 }
                 let submit = response.lost_focus() && enter;
-                buttons_ui(ui, "Connect", submit).map(|connect| {
+                buttons_ui(ui, &tr!("dialog-connect"), submit).map(|connect| {
                     if connect {
                         DialogOutcome::Password {
                             site: site.clone(),
@@ -266,20 +268,29 @@ impl Dialog {
                 target,
                 apply_to_all,
             } => {
-                ui.heading("Target file already exists");
-                let (what, target_name) = match direction {
-                    Direction::Download => ("download", local.display().to_string()),
-                    Direction::Upload => ("upload", remote_display.clone()),
-                };
-                ui.label(format!("The {what} target exists: {target_name}"));
+                ui.heading(tr!("overwrite-title"));
+                ui.label(match direction {
+                    Direction::Download => {
+                        tr!(
+                            "overwrite-download-target",
+                            path = local.display().to_string()
+                        )
+                    }
+                    Direction::Upload => {
+                        tr!("overwrite-upload-target", path = remote_display.as_str())
+                    }
+                });
                 egui::Grid::new("overwrite-facts")
                     .num_columns(3)
                     .show(ui, |ui| {
                         ui.label("");
-                        ui.strong("Size");
-                        ui.strong("Modified");
+                        ui.strong(tr!("overwrite-size"));
+                        ui.strong(tr!("overwrite-modified"));
                         ui.end_row();
-                        for (label, facts) in [("Source:", source), ("Target:", target)] {
+                        for (label, facts) in [
+                            (tr!("overwrite-source"), source),
+                            (tr!("overwrite-target"), target),
+                        ] {
                             ui.label(label);
                             ui.label(
                                 facts
@@ -296,19 +307,19 @@ impl Dialog {
                             ui.end_row();
                         }
                     });
-                ui.checkbox(apply_to_all, "Apply to all for this queue");
+                ui.checkbox(apply_to_all, tr!("overwrite-apply-to-all"));
                 let mut choice = None;
                 ui.horizontal_wrapped(|ui| {
                     for (label, policy) in [
-                        ("Overwrite", ExistsPolicy::Overwrite),
-                        ("Overwrite if newer", ExistsPolicy::OverwriteIfNewer),
+                        (tr!("overwrite-overwrite"), ExistsPolicy::Overwrite),
+                        (tr!("overwrite-if-newer"), ExistsPolicy::OverwriteIfNewer),
                         (
-                            "Overwrite if size differs",
+                            tr!("overwrite-if-size-differs"),
                             ExistsPolicy::OverwriteIfSizeDiffers,
                         ),
-                        ("Resume", ExistsPolicy::Resume),
-                        ("Rename", ExistsPolicy::Rename),
-                        ("Skip", ExistsPolicy::Skip),
+                        (tr!("overwrite-resume"), ExistsPolicy::Resume),
+                        (tr!("overwrite-rename"), ExistsPolicy::Rename),
+                        (tr!("overwrite-skip"), ExistsPolicy::Skip),
                     ] {
                         if ui.button(label).clicked() {
                             choice = Some(policy);
@@ -345,7 +356,9 @@ fn buttons_ui(ui: &mut egui::Ui, ok: &str, submit: bool) -> Option<bool> {
         if ui.button(ok).clicked() {
             result = Some(true);
         }
-        if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if ui.button(tr!("dialog-cancel")).clicked()
+            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+        {
             result = Some(false);
         }
     });
@@ -358,34 +371,33 @@ fn certificate_ui(
     port: u16,
     info: &CertInfo,
 ) -> Option<DialogOutcome> {
-    ui.heading("Unknown certificate");
+    ui.heading(tr!("certificate-title"));
     if let Some(previous) = &info.previously_trusted {
         ui.colored_label(
             ui.visuals().error_fg_color,
-            RichText::new(format!(
-                "WARNING: the certificate of {host}:{port} has CHANGED since you trusted it. \
-                 Someone may be intercepting the connection.\nTrusted before: {previous}\nOffered now: {}",
-                info.fingerprint
+            RichText::new(tr!(
+                "certificate-changed",
+                host = host,
+                port = port,
+                previous = previous.to_string(),
+                offered = info.fingerprint.to_string()
             ))
             .strong(),
         );
     } else {
-        ui.label(format!(
-            "The server's certificate could not be verified: {}. Check its fingerprint with the server's administrator before trusting it.",
-            info.reason
-        ));
+        ui.label(tr!("certificate-unverified", reason = info.reason.as_str()));
     }
     egui::Grid::new("certificate-details")
         .num_columns(2)
         .show(ui, |ui| {
             for (label, value) in [
-                ("Host:", format!("{host}:{port}")),
-                ("Subject:", info.subject.clone()),
-                ("Issuer:", info.issuer.clone()),
-                ("Valid from:", info.not_before.clone()),
-                ("Valid until:", info.not_after.clone()),
-                ("SHA-256 fingerprint:", info.fingerprint.to_string()),
-                ("Problem:", info.reason.clone()),
+                (tr!("certificate-host"), format!("{host}:{port}")),
+                (tr!("certificate-subject"), info.subject.clone()),
+                (tr!("certificate-issuer"), info.issuer.clone()),
+                (tr!("certificate-valid-from"), info.not_before.clone()),
+                (tr!("certificate-valid-until"), info.not_after.clone()),
+                (tr!("certificate-fingerprint"), info.fingerprint.to_string()),
+                (tr!("certificate-problem"), info.reason.clone()),
             ] {
                 ui.label(label);
                 ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
@@ -394,13 +406,15 @@ fn certificate_ui(
         });
     let mut choice = None;
     ui.horizontal(|ui| {
-        if ui.button("Trust once").clicked() {
+        if ui.button(tr!("certificate-trust-once")).clicked() {
             choice = Some(CertChoice::Once);
         }
-        if ui.button("Always trust this certificate").clicked() {
+        if ui.button(tr!("certificate-trust-always")).clicked() {
             choice = Some(CertChoice::Always);
         }
-        if ui.button("Refuse").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if ui.button(tr!("certificate-refuse")).clicked()
+            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+        {
             choice = Some(CertChoice::Refuse);
         }
     });

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::dialogs::Dialog;
+use super::i18n::tr;
 use super::items;
 use super::local::{LocalError, LocalRequest, LocalResult};
 use super::pane::Loc;
@@ -46,7 +47,7 @@ impl Model {
             Ok(addr) => {
                 self.log.status(
                     LogKind::Status,
-                    format!("Demo server serving a sample folder at ftp://{addr}"),
+                    tr!("note-demo-serving", address = addr.to_string()),
                 );
                 self.quick.host = addr.ip().to_string();
                 self.quick.port = addr.port().to_string();
@@ -61,7 +62,7 @@ impl Model {
             }
             Err(e) => self
                 .log
-                .status(LogKind::Error, format!("cannot start the demo server: {e}")),
+                .status(LogKind::Error, tr!("note-demo-failed", error = e)),
         }
     }
 
@@ -183,14 +184,14 @@ impl Model {
                 Ok(None) => {
                     self.log.status(
                         LogKind::Warning,
-                        format!("No saved password for {}; enter it", site.name),
+                        tr!("note-no-saved-password", site = site.name.as_str()),
                     );
                     self.ask_password(site);
                 }
                 Err(error) => {
                     self.log.status(
                         LogKind::Warning,
-                        format!("The keyring did not answer ({error}); enter the password"),
+                        tr!("note-keyring-silent", error = error.to_string()),
                     );
                     self.ask_password(site);
                 }
@@ -229,7 +230,7 @@ impl Model {
                 let error = error.to_string();
                 self.log.status(LogKind::Error, error.clone());
                 self.modals.dialog = Some(Dialog::Message {
-                    title: "Saved sites".to_string(),
+                    title: tr!("dialog-saved-sites-title"),
                     text: error,
                 });
                 self.sites.sites = Some(Sites::new());
@@ -249,7 +250,7 @@ impl Model {
                 Some(site) => self.open_site(site),
                 None => self
                     .log
-                    .status(LogKind::Error, format!("no saved site named {path}")),
+                    .status(LogKind::Error, tr!("note-no-saved-site", path = path)),
             }
         }
     }

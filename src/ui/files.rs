@@ -8,6 +8,8 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDateTime;
 
+use super::i18n::tr;
+
 /// What a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowKind {
@@ -72,11 +74,11 @@ impl FileRow {
     /// The Type column: "Folder", "Link" or "TXT file" from the extension.
     pub fn type_text(&self) -> String {
         match self.kind {
-            RowKind::Folder => "Folder".to_string(),
-            RowKind::Link => "Link".to_string(),
+            RowKind::Folder => tr!("file-type-folder"),
+            RowKind::Link => tr!("file-type-link"),
             RowKind::File => match extension(&self.name) {
-                Some(ext) => format!("{} file", ext.to_uppercase()),
-                None => "File".to_string(),
+                Some(ext) => tr!("file-type-extension", extension = ext.to_uppercase()),
+                None => tr!("file-type-file"),
             },
         }
     }

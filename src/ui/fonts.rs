@@ -34,6 +34,23 @@ pub fn find_cjk_font() -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// Adds a CJK font's bytes to `ctx` as the lowest-priority fallback of
+/// both families; it is used from the next frame on.
+pub fn add_cjk_font(ctx: &egui::Context, bytes: Vec<u8>) {
+    let families = [FontFamily::Proportional, FontFamily::Monospace]
+        .into_iter()
+        .map(|family| InsertFontFamily {
+            family,
+            priority: FontPriority::Lowest,
+        })
+        .collect();
+    ctx.add_font(FontInsert::new(
+        "system-cjk",
+        FontData::from_owned(bytes),
+        families,
+    ));
+}
+
 /// Loads a CJK font on a background thread and adds it to `ctx` when read.
 pub fn load_cjk_font_in_background(ctx: &egui::Context) {
     let ctx = ctx.clone();
@@ -48,18 +65,7 @@ pub fn load_cjk_font_in_background(ctx: &egui::Context) {
             };
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    let families = [FontFamily::Proportional, FontFamily::Monospace]
-                        .into_iter()
-                        .map(|family| InsertFontFamily {
-                            family,
-                            priority: FontPriority::Lowest,
-                        })
-                        .collect();
-                    ctx.add_font(FontInsert::new(
-                        "system-cjk",
-                        FontData::from_owned(bytes),
-                        families,
-                    ));
+                    add_cjk_font(&ctx, bytes);
                     ctx.request_repaint();
                 }
                 Err(e) => tracing::warn!("cannot read the CJK font: {e}: {}", path.display()),

@@ -4,6 +4,7 @@
 use eframe::egui::{self, Color32, CornerRadius, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2};
 
 use super::files::RowKind;
+use super::i18n::tr;
 
 /// Draws the icon for `kind` in a square as tall as a text line.
 pub fn file_icon_ui(ui: &mut egui::Ui, kind: RowKind) -> egui::Response {
@@ -135,8 +136,12 @@ pub fn paint_triangle(painter: &egui::Painter, rect: Rect, quarter_turns: u8, co
 pub fn toggle_ui(ui: &mut egui::Ui, open: bool, visible: bool) -> egui::Response {
     let size = ui.text_style_height(&egui::TextStyle::Body);
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::click());
-    let label = if open { "Collapse" } else { "Expand" };
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
+    let label = if open {
+        tr!("tree-collapse")
+    } else {
+        tr!("tree-expand")
+    };
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
     if visible && ui.is_rect_visible(rect) {
         let color = ui.style().interact(&response).fg_stroke.color;
         paint_triangle(ui.painter(), rect, if open { 1 } else { 0 }, color);

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use super::files::{FileRow, RowKind};
+use super::i18n::tr;
 use crate::engine::RemoteEntry;
 use crate::engine::queue::NewItem;
 use crate::protocol::listing::EntryKind;
@@ -55,9 +56,10 @@ pub fn downloads(folders: Folders<'_>, rows: &[FileRow]) -> Items {
                 .with_size(row.size)
                 .with_modified(row.modified),
             ),
-            Err(e) => out.refused.push(format!(
-                "not downloaded, the name is unsafe here: {e}: {}",
-                row.name
+            Err(e) => out.refused.push(tr!(
+                "note-unsafe-name",
+                reason = e.to_string(),
+                name = row.name.as_str()
             )),
         }
     }

@@ -15,12 +15,14 @@ use std::sync::{Arc, mpsc};
 use eframe::egui;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::i18n::tr;
+use super::i18n::{Locale, set_locale, system_locale};
 use super::local::{self, LocalError, LocalRequest, LocalResult};
 use super::update::{Effect, Msg};
 use crate::engine::browser::Waker;
 use crate::engine::queue::{PolicyChoice, QueueEvent, QueueHandle, QueueOptions};
 use crate::engine::{BrowserHandle, Event};
-use crate::settings::Theme;
+use crate::settings::{Language, Theme};
 use crate::sites::{SecretStore, Sites};
 
 /// The engine side of the window.
@@ -38,6 +40,9 @@ pub struct EngineLink {
     demo: Option<super::demo::DemoServer>,
     /// The message log's file, while Settings → Logging says so.
     log_file: Option<crate::logfile::LogFile>,
+    /// A language chosen by the caller (`StartOptions::locale`), which the
+    /// settings' language does not change.
+    locale_pin: Option<Locale>,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -90,6 +95,7 @@ impl EngineLink {
             local_rx,
             demo: None,
             log_file: None,
+            locale_pin: None,
         })
     }
 
@@ -134,7 +140,12 @@ impl EngineLink {
             }
             Effect::ImportSites { dir, secrets } => return self.import_sites(dir, secrets),
             Effect::ExportSites(sites) => return self.export_sites(*sites),
-            Effect::Interface { theme, .. } => {
+            Effect::Interface { language, theme } => {
+                set_locale(self.locale_pin.unwrap_or(match language {
+                    Language::System => system_locale(),
+                    Language::English => Locale::English,
+                    Language::ChineseSimplified => Locale::ChineseSimplified,
+                }));
                 self.ctx.set_theme(match theme {
                     Theme::System => egui::ThemePreference::System,
                     Theme::Light => egui::ThemePreference::Light,
@@ -150,6 +161,12 @@ impl EngineLink {
             }
         }
         None
+    }
+
+    /// Keeps the window in `locale` whatever the settings say (tests, and
+    /// a caller's explicit choice).
+    pub fn pin_locale(&mut self, locale: Option<Locale>) {
+        self.locale_pin = locale;
     }
 
     /// Hands the message log's new lines to the log file, if one is open.
@@ -176,8 +193,8 @@ impl EngineLink {
         let ctx = self.ctx.clone();
         on_picker_thread("skiff-import", move || {
             let mut dialog = rfd::FileDialog::new()
-                .set_title("Import FileZilla sites")
-                .add_filter("FileZilla Site Manager", &["xml"]);
+                .set_title(tr!("picker-import-title"))
+                .add_filter(tr!("picker-import-filter"), &["xml"]);
             if let Some(start) = crate::sites::filezilla::default_path()
                 .and_then(|p| p.parent().map(Path::to_path_buf))
             {
@@ -213,7 +230,7 @@ impl EngineLink {
         let ctx = self.ctx.clone();
         on_picker_thread("skiff-export", move || {
             let Some(file) = rfd::FileDialog::new()
-                .set_title("Export sites")
+                .set_title(tr!("picker-export-title"))
                 .set_file_name("skiff-sites.toml")
                 .save_file()
             else {

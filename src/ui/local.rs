@@ -11,6 +11,7 @@ use std::sync::mpsc;
 use chrono::{DateTime, Local};
 
 use super::files::{FileRow, RowKind};
+use super::i18n::tr;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -127,33 +128,34 @@ pub enum LocalError {
     /// A file-system call failed on `path`.
     #[error("{action}: {source}: {}", path.display())]
     Io {
-        /// What was being done ("cannot create the folder").
-        action: &'static str,
+        /// What was being done ("cannot create the folder"), in the
+        /// window's language.
+        action: String,
         /// The file or folder.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
     /// A rename's target exists already.
-    #[error("the name is taken: {}", .0.display())]
+    #[error("{}", tr!("local-name-taken", path = .0.display().to_string()))]
     NameTaken(PathBuf),
     /// The system's trash refused.
-    #[error("cannot move to the trash: {0}")]
+    #[error("{}", tr!("local-cannot-trash", cause = .0.to_string()))]
     Trash(#[from] trash::Error),
     /// The trusted certificates could not be read.
     #[error("{0}")]
     LoadTrust(crate::trust::TrustError),
     /// The trusted certificates could not be saved.
-    #[error("cannot save the trusted certificates: {0}")]
+    #[error("{}", tr!("local-cannot-save-trust", cause = .0.to_string()))]
     SaveTrust(crate::trust::TrustError),
     /// The saved sites could not be read.
     #[error("{0}")]
     LoadSites(SitesError),
     /// The saved sites could not be saved.
-    #[error("cannot save the sites: {0}")]
+    #[error("{}", tr!("local-cannot-save-sites", cause = .0.to_string()))]
     SaveSites(SitesError),
     /// The recent servers could not be saved.
-    #[error("cannot save the recent servers: {0}")]
+    #[error("{}", tr!("local-cannot-save-recent", cause = .0.to_string()))]
     SaveRecent(SitesError),
     /// The settings could not be saved.
     #[error("cannot save the settings: {source}: {}", path.display())]
@@ -164,10 +166,10 @@ pub enum LocalError {
         source: std::io::Error,
     },
     /// The sites could not be exported.
-    #[error("cannot export the sites: {0}")]
+    #[error("{}", tr!("local-cannot-export", cause = .0.to_string()))]
     Export(SitesError),
     /// A password could not be stored.
-    #[error("the password was not saved: {0}; it will be asked for when connecting")]
+    #[error("{}", tr!("local-password-not-saved", cause = .0.to_string()))]
     SavePassword(KeyringError),
     /// FileZilla's sites could not be imported (the importer says why).
     #[error("{0}")]
@@ -193,7 +195,7 @@ fn run(request: LocalRequest) -> LocalResult {
     match request {
         LocalRequest::List { path, for_tree } => LocalResult::Listed {
             rows: list(&path).map_err(|source| LocalError::Io {
-                action: "cannot read the folder",
+                action: tr!("local-cannot-read-folder"),
                 path: path.clone(),
                 source,
             }),
@@ -201,9 +203,9 @@ fn run(request: LocalRequest) -> LocalResult {
             for_tree,
         },
         LocalRequest::MakeDir(path) => changed(
-            format!("created {}", path.display()),
+            tr!("note-created", path = path.display().to_string()),
             std::fs::create_dir(&path).map_err(|source| LocalError::Io {
-                action: "cannot create the folder",
+                action: tr!("local-cannot-create-folder"),
                 path: path.clone(),
                 source,
             }),
@@ -213,18 +215,22 @@ fn run(request: LocalRequest) -> LocalResult {
                 Err(LocalError::NameTaken(to.clone()))
             } else {
                 std::fs::rename(&from, &to).map_err(|source| LocalError::Io {
-                    action: "cannot rename",
+                    action: tr!("local-cannot-rename"),
                     path: from.clone(),
                     source,
                 })
             };
             changed(
-                format!("renamed {} to {}", from.display(), to.display()),
+                tr!(
+                    "note-renamed",
+                    from = from.display().to_string(),
+                    to = to.display().to_string()
+                ),
                 result,
             )
         }
         LocalRequest::Trash(paths) => changed(
-            format!("moved {} item(s) to the trash", paths.len()),
+            tr!("note-trashed", count = paths.len()),
             trash::delete_all(&paths).map_err(LocalError::from),
         ),
         LocalRequest::LoadTrust(dir) => {
@@ -296,9 +302,9 @@ fn run(request: LocalRequest) -> LocalResult {
                 .collect(),
         ),
         LocalRequest::Open(path) => changed(
-            format!("opened {}", path.display()),
+            tr!("note-opened", path = path.display().to_string()),
             open::that_detached(&path).map_err(|source| LocalError::Io {
-                action: "cannot open",
+                action: tr!("local-cannot-open"),
                 path: path.clone(),
                 source,
             }),
@@ -387,7 +393,7 @@ fn permissions(meta: &std::fs::Metadata) -> String {
 #[cfg(not(unix))]
 fn permissions(meta: &std::fs::Metadata) -> String {
     if meta.permissions().readonly() {
-        "read-only".to_string()
+        tr!("file-read-only")
     } else {
         String::new()
     }

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 
 use eframe::egui::{self, Color32, Label, RichText};
 
+use super::i18n::tr;
 use crate::engine::{LogKind, LogLine};
 
 /// Lines kept; older ones are dropped (FileZilla keeps a similar window).
@@ -31,7 +32,7 @@ impl LogPane {
             self.for_file.push(format!(
                 "[{}] {}{}",
                 line.conn,
-                prefix(line.kind),
+                file_prefix(line.kind),
                 line.text
             ));
         }
@@ -76,8 +77,9 @@ impl LogPane {
     /// The whole log as text, for the clipboard.
     pub fn text(&self) -> String {
         let mut out = String::new();
+        let prefixes = Prefixes::now();
         for line in &self.lines {
-            out.push_str(prefix(line.kind));
+            out.push_str(prefixes.of(line.kind));
             out.push_str(&line.text);
             out.push('\n');
         }
@@ -87,23 +89,24 @@ impl LogPane {
     /// Draws the log with its Copy all and Clear buttons.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            ui.label(RichText::new("Message log").strong());
-            if ui.small_button("Copy all").clicked() {
+            ui.label(RichText::new(tr!("log-title")).strong());
+            if ui.small_button(tr!("log-copy-all")).clicked() {
                 ui.ctx().copy_text(self.text());
             }
-            if ui.small_button("Clear").clicked() {
+            if ui.small_button(tr!("log-clear")).clicked() {
                 self.clear();
             }
         });
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
         let dark = ui.visuals().dark_mode;
+        let prefixes = Prefixes::now();
         egui::ScrollArea::vertical()
             .id_salt("message-log")
             .auto_shrink([false, false])
             .stick_to_bottom(true)
             .show_rows(ui, row_height, self.lines.len(), |ui, range| {
                 for line in self.lines.range(range) {
-                    let text = RichText::new(format!("{}{}", prefix(line.kind), line.text))
+                    let text = RichText::new(format!("{}{}", prefixes.of(line.kind), line.text))
                         .monospace()
                         .color(color(shown_kind(line), dark));
                     ui.add(Label::new(text).selectable(true).extend());
@@ -120,13 +123,43 @@ fn shown_kind(line: &LogLine) -> LogKind {
     }
 }
 
-fn prefix(kind: LogKind) -> &'static str {
+/// The kind's word in the log file, always English (files are grepped and
+/// sent to support): `"Status:   "`.
+fn file_prefix(kind: LogKind) -> &'static str {
     match kind {
         LogKind::Status => "Status:   ",
         LogKind::Command => "Command:  ",
         LogKind::Reply => "Response: ",
         LogKind::Warning => "Warning:  ",
         LogKind::Error => "Error:    ",
+    }
+}
+
+/// The kinds' words in the window's language, each padded so the texts
+/// line up: `"Status:   "`. Made once per use, not once per line.
+struct Prefixes([String; 5]);
+
+impl Prefixes {
+    fn now() -> Self {
+        let pad = |word: String| format!("{word:<10}");
+        Self([
+            pad(tr!("log-kind-status")),
+            pad(tr!("log-kind-command")),
+            pad(tr!("log-kind-reply")),
+            pad(tr!("log-kind-warning")),
+            pad(tr!("log-kind-error")),
+        ])
+    }
+
+    fn of(&self, kind: LogKind) -> &str {
+        let [status, command, reply, warning, error] = &self.0;
+        match kind {
+            LogKind::Status => status,
+            LogKind::Command => command,
+            LogKind::Reply => reply,
+            LogKind::Warning => warning,
+            LogKind::Error => error,
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod dialogs;
 pub mod events;
 pub mod files;
 pub mod fonts;
+pub mod i18n;
 pub mod icons;
 pub mod items;
 pub mod link;
@@ -52,6 +53,7 @@ fn icon() -> Option<egui::IconData> {
 
 /// Opens the window and runs it until it is closed.
 pub fn run(mut start: StartOptions) -> eframe::Result {
+    i18n::set_locale(start.locale.unwrap_or_else(i18n::system_locale));
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Skiff")
         // The desktop file's id, so Wayland and X11 docks match the window to it.

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use eframe::egui::{self, Label, RichText};
 
 use super::files::{FileList, FileRow, RowKind};
+use super::i18n::tr;
 use super::icons::{file_icon_ui, toggle_ui};
 use super::side::{DragRows, Side};
 use super::table::{TableEvent, file_table_ui};
@@ -199,7 +200,7 @@ impl FolderTree {
                         event = Some(TreeEvent::Go(row.loc.clone()));
                     }
                     if row.more > 0 {
-                        ui.weak(format!("… {} more folders", row.more));
+                        ui.weak(tr!("pane-more-folders", count = row.more));
                     }
                 });
             }
@@ -333,10 +334,10 @@ impl Pane {
     }
 
     /// The pane's title line.
-    fn title(&self) -> &'static str {
+    fn title(&self) -> String {
         match self.side {
-            Side::Local => "Local site",
-            Side::Remote => "Remote site",
+            Side::Local => tr!("pane-local-title"),
+            Side::Remote => tr!("pane-remote-title"),
         }
     }
 
@@ -393,11 +394,11 @@ impl Pane {
                 }
             });
         ui.horizontal(|ui| {
-            let label = ui.label("Filter:");
+            let label = ui.label(tr!("pane-filter"));
             let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
                     .id_salt((side_id, "filter"))
-                    .hint_text("name contains…")
+                    .hint_text(tr!("pane-filter-hint"))
                     .desired_width(160.0),
             );
             filter.labelled_by(label.id);
@@ -406,11 +407,7 @@ impl Pane {
             if self.busy {
                 ui.spinner();
             }
-            ui.weak(if count == 1 {
-                "1 entry".to_string()
-            } else {
-                format!("{count} entries")
-            });
+            ui.weak(tr!("pane-entries", count = count));
         });
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);

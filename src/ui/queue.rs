@@ -12,6 +12,7 @@ use eframe::egui::{self, Label, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::files::format_size;
+use super::i18n::tr;
 use crate::engine::queue::{Direction, ItemId, ItemState, ItemView, QueueCommand, QueueEvent};
 
 /// Which tab is shown.
@@ -192,39 +193,46 @@ impl QueueView {
         let counts = [
             (
                 QueueTab::Queued,
-                "Queued files",
-                self.totals.queued + self.totals.running,
+                tr!(
+                    "queue-tab-queued",
+                    count = self.totals.queued + self.totals.running
+                ),
             ),
-            (QueueTab::Failed, "Failed transfers", self.totals.failed),
+            (
+                QueueTab::Failed,
+                tr!("queue-tab-failed", count = self.totals.failed),
+            ),
             (
                 QueueTab::Successful,
-                "Successful transfers",
-                self.totals.done,
+                tr!("queue-tab-successful", count = self.totals.done),
             ),
         ];
         ui.horizontal(|ui| {
-            for (tab, label, count) in counts {
-                ui.selectable_value(&mut self.tab, tab, format!("{label} ({count})"));
+            for (tab, label) in counts {
+                ui.selectable_value(&mut self.tab, tab, label);
             }
             ui.separator();
             let totals = self.totals;
-            ui.label(format!(
-                "{} queued, {}{}",
-                totals.queued + totals.running,
-                format_size(totals.queued_bytes),
-                if totals.running > 0 {
-                    format!(", {}/s", format_size(totals.rate as u64))
-                } else {
-                    String::new()
-                }
-            ));
+            let count = totals.queued + totals.running;
+            let size = format_size(totals.queued_bytes);
+            ui.label(if totals.running > 0 {
+                let rate = format_size(totals.rate as u64);
+                tr!(
+                    "queue-summary-rate",
+                    count = count,
+                    size = size,
+                    rate = rate
+                )
+            } else {
+                tr!("queue-summary", count = count, size = size)
+            });
             if !self.processing {
-                ui.colored_label(ui.visuals().warn_fg_color, "Queue stopped");
+                ui.colored_label(ui.visuals().warn_fg_color, tr!("queue-stopped"));
             }
-            if self.tab == QueueTab::Successful && ui.small_button("Clear").clicked() {
+            if self.tab == QueueTab::Successful && ui.small_button(tr!("queue-clear")).clicked() {
                 commands.push(QueueCommand::ClearFinished);
             }
-            if self.tab == QueueTab::Failed && ui.small_button("Retry all").clicked() {
+            if self.tab == QueueTab::Failed && ui.small_button(tr!("queue-retry-all")).clicked() {
                 let ids = self.ids_in(QueueTab::Failed).to_vec();
                 commands.push(QueueCommand::Retry(ids));
             }
@@ -251,14 +259,14 @@ impl QueueView {
             .column(Column::remainder().clip(true))
             .header(row_height, |mut header| {
                 for title in [
-                    "Direction",
-                    "Local file",
-                    "Remote file",
-                    "Size",
-                    "Progress",
-                    "Speed",
-                    "ETA",
-                    "Status",
+                    tr!("queue-column-direction"),
+                    tr!("queue-column-local"),
+                    tr!("queue-column-remote"),
+                    tr!("queue-column-size"),
+                    tr!("queue-column-progress"),
+                    tr!("queue-column-speed"),
+                    tr!("queue-column-eta"),
+                    tr!("queue-column-status"),
                 ] {
                     header.col(|ui| {
                         ui.strong(title);
@@ -320,32 +328,32 @@ impl QueueView {
                     response.context_menu(|ui| {
                         for (label, command, allowed) in [
                             (
-                                "Pause",
+                                tr!("queue-pause"),
                                 QueueCommand::Pause(vec![id]),
                                 matches!(state, ItemState::Queued | ItemState::Running),
                             ),
                             (
-                                "Resume",
+                                tr!("queue-resume"),
                                 QueueCommand::Resume(vec![id]),
                                 state == ItemState::Paused,
                             ),
                             (
-                                "Retry",
+                                tr!("queue-retry"),
                                 QueueCommand::Retry(vec![id]),
                                 matches!(state, ItemState::Failed(_)),
                             ),
                             (
-                                "Move to top",
+                                tr!("queue-move-top"),
                                 QueueCommand::MoveToTop(vec![id]),
                                 tab == QueueTab::Queued,
                             ),
                             (
-                                "Move to bottom",
+                                tr!("queue-move-bottom"),
                                 QueueCommand::MoveToBottom(vec![id]),
                                 tab == QueueTab::Queued,
                             ),
                             (
-                                "Cancel",
+                                tr!("queue-cancel"),
                                 QueueCommand::Cancel(vec![id]),
                                 !state.is_finished(),
                             ),
@@ -364,7 +372,7 @@ impl QueueView {
 
 /// The texts of one row.
 struct Cells {
-    direction: &'static str,
+    direction: String,
     size: String,
     fraction: Option<f32>,
     speed: String,
@@ -387,11 +395,11 @@ fn describe(view: &ItemView, rate: f64) -> Cells {
     };
     Cells {
         direction: match view.direction {
-            Direction::Download => "Download",
-            Direction::Upload => "Upload",
+            Direction::Download => tr!("queue-download"),
+            Direction::Upload => tr!("queue-upload"),
         },
         size: if view.is_dir {
-            "Folder".to_string()
+            tr!("queue-folder")
         } else {
             view.size.map(format_size).unwrap_or_default()
         },
@@ -403,12 +411,12 @@ fn describe(view: &ItemView, rate: f64) -> Cells {
         },
         eta,
         status: match &view.state {
-            ItemState::Queued => "Queued".to_string(),
-            ItemState::Paused => "Paused".to_string(),
-            ItemState::Running => "Transferring".to_string(),
-            ItemState::Asking => "Waiting for your answer".to_string(),
-            ItemState::Done => "Done".to_string(),
-            ItemState::Skipped(reason) => format!("Skipped: {reason}"),
+            ItemState::Queued => tr!("queue-state-queued"),
+            ItemState::Paused => tr!("queue-state-paused"),
+            ItemState::Running => tr!("queue-state-transferring"),
+            ItemState::Asking => tr!("queue-state-asking"),
+            ItemState::Done => tr!("queue-state-done"),
+            ItemState::Skipped(reason) => tr!("queue-state-skipped", reason = reason.as_str()),
             ItemState::Failed(reason) => reason.clone(),
         },
     }

@@ -8,6 +8,8 @@
 
 use eframe::egui;
 
+use super::i18n::tr;
+
 use crate::engine::DataMode;
 use crate::settings::{
     ExistsDefault, Language, MAX_SIMULTANEOUS, QueueDone, Settings, Theme, TransferType,
@@ -77,13 +79,13 @@ impl SettingsDialog {
         let mut outcome = None;
         let modal = egui::Modal::new(egui::Id::unique("skiff-settings")).show(ctx, |ui| {
             ui.set_width(560.0);
-            ui.heading("Settings");
+            ui.heading(tr!("settings-title"));
             ui.horizontal(|ui| {
                 for (page, label) in [
-                    (Page::Connection, "Connection"),
-                    (Page::Transfers, "Transfers"),
-                    (Page::Interface, "Interface"),
-                    (Page::Logging, "Logging"),
+                    (Page::Connection, tr!("settings-page-connection")),
+                    (Page::Transfers, tr!("settings-page-transfers")),
+                    (Page::Interface, tr!("settings-page-interface")),
+                    (Page::Logging, tr!("settings-page-logging")),
                 ] {
                     ui.selectable_value(&mut self.page, page, label);
                 }
@@ -104,10 +106,10 @@ impl SettingsDialog {
             }
             ui.separator();
             ui.horizontal(|ui| {
-                if ui.button("OK").clicked() {
+                if ui.button(tr!("dialog-ok")).clicked() {
                     outcome = self.finish().map(|s| SettingsOutcome::Save(Box::new(s)));
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(tr!("dialog-cancel")).clicked() {
                     outcome = Some(SettingsOutcome::Cancel);
                 }
             });
@@ -129,7 +131,7 @@ impl SettingsDialog {
                 Ok(ip) => Some(ip),
                 Err(_) => {
                     self.page = Page::Connection;
-                    self.problem = Some(format!("The external address is not an IP address: {ip}"));
+                    self.problem = Some(tr!("settings-bad-ip", address = ip.to_string()));
                     return None;
                 }
             }
@@ -145,35 +147,32 @@ impl SettingsDialog {
         egui::Grid::new("settings-connection")
             .num_columns(2)
             .show(ui, |ui| {
-                number_row(ui, "Timeout in seconds:", &mut c.timeout_secs, 1..=3600);
-                number_row(ui, "Retries after a failure:", &mut c.retries, 0..=99);
-                let label = ui.label("Delay between retries (seconds):");
+                number_row(ui, &tr!("settings-timeout"), &mut c.timeout_secs, 1..=3600);
+                number_row(ui, &tr!("settings-retries"), &mut c.retries, 0..=99);
+                let label = ui.label(tr!("settings-retry-delay"));
                 ui.add(egui::DragValue::new(&mut c.retry_delay_secs).range(0.0..=3600.0))
                     .labelled_by(label.id);
                 ui.end_row();
             });
-        ui.checkbox(&mut c.keep_alive, "Send FTP keep-alive commands");
+        ui.checkbox(&mut c.keep_alive, tr!("settings-keep-alive"));
         ui.add_space(6.0);
-        ui.strong("Default transfer mode");
+        ui.strong(tr!("settings-data-mode"));
         ui.horizontal(|ui| {
-            ui.radio_value(&mut c.data_mode, DataMode::Passive, "Passive (recommended)");
-            ui.radio_value(&mut c.data_mode, DataMode::Active, "Active");
+            ui.radio_value(&mut c.data_mode, DataMode::Passive, tr!("settings-passive"));
+            ui.radio_value(&mut c.data_mode, DataMode::Active, tr!("settings-active"));
         });
-        ui.checkbox(
-            &mut c.fallback,
-            "Fall back to the other mode when the chosen one fails",
-        );
+        ui.checkbox(&mut c.fallback, tr!("settings-fallback"));
         ui.add_space(6.0);
-        ui.strong("Active mode");
+        ui.strong(tr!("settings-active-mode"));
         let mut limit_ports = c.active_ports.is_some();
-        ui.checkbox(&mut limit_ports, "Limit the local ports active mode uses");
+        ui.checkbox(&mut limit_ports, tr!("settings-limit-ports"));
         match (limit_ports, c.active_ports.as_mut()) {
             (true, Some([low, high])) => {
                 ui.horizontal(|ui| {
-                    let label = ui.label("From port:");
+                    let label = ui.label(tr!("settings-port-from"));
                     ui.add(egui::DragValue::new(low).range(1..=65535))
                         .labelled_by(label.id);
-                    let label = ui.label("to port:");
+                    let label = ui.label(tr!("settings-port-to"));
                     ui.add(egui::DragValue::new(high).range(1..=65535))
                         .labelled_by(label.id);
                 });
@@ -182,10 +181,10 @@ impl SettingsDialog {
             (false, _) => c.active_ports = None,
         }
         ui.horizontal(|ui| {
-            let label = ui.label("External IP address (behind NAT):");
+            let label = ui.label(tr!("settings-external-ip"));
             ui.add(
                 egui::TextEdit::singleline(&mut self.external_ip)
-                    .hint_text("none")
+                    .hint_text(tr!("settings-none"))
                     .desired_width(160.0),
             )
             .labelled_by(label.id);
@@ -199,27 +198,27 @@ impl SettingsDialog {
             .show(ui, |ui| {
                 number_row(
                     ui,
-                    "Simultaneous transfers:",
+                    &tr!("settings-simultaneous"),
                     &mut t.simultaneous,
                     1..=MAX_SIMULTANEOUS,
                 );
-                ui.checkbox(&mut t.limit_download, "Limit download speed (KiB/s):");
+                ui.checkbox(&mut t.limit_download, tr!("settings-limit-download"));
                 ui.add_enabled(
                     t.limit_download,
                     egui::DragValue::new(&mut t.download_kib).range(1..=10_000_000),
                 );
                 ui.end_row();
-                ui.checkbox(&mut t.limit_upload, "Limit upload speed (KiB/s):");
+                ui.checkbox(&mut t.limit_upload, tr!("settings-limit-upload"));
                 ui.add_enabled(
                     t.limit_upload,
                     egui::DragValue::new(&mut t.upload_kib).range(1..=10_000_000),
                 );
                 ui.end_row();
-                exists_row(ui, "When a downloaded file exists:", &mut t.download_exists);
-                exists_row(ui, "When an uploaded file exists:", &mut t.upload_exists);
+                exists_row(ui, &tr!("settings-download-exists"), &mut t.download_exists);
+                exists_row(ui, &tr!("settings-upload-exists"), &mut t.upload_exists);
             });
         ui.add_space(6.0);
-        ui.strong("Default transfer type");
+        ui.strong(tr!("settings-transfer-type"));
         ui.horizontal(|ui| {
             for kind in TransferType::ALL {
                 ui.radio_value(&mut t.transfer_type, kind, transfer_type_label(kind));
@@ -228,10 +227,7 @@ impl SettingsDialog {
         if let Some(warning) = transfer_type_warning(t.transfer_type) {
             ui.colored_label(ui.visuals().warn_fg_color, warning);
         }
-        ui.checkbox(
-            &mut t.preserve_times,
-            "Preserve the modification times of transferred files",
-        );
+        ui.checkbox(&mut t.preserve_times, tr!("settings-preserve-times"));
     }
 
     fn interface_ui(&mut self, ui: &mut egui::Ui) {
@@ -239,7 +235,7 @@ impl SettingsDialog {
         egui::Grid::new("settings-interface")
             .num_columns(2)
             .show(ui, |ui| {
-                ui.label("Language:");
+                ui.label(tr!("settings-language"));
                 egui::ComboBox::from_id_salt("settings-language")
                     .selected_text(language_label(i.language))
                     .show_ui(ui, |ui| {
@@ -252,7 +248,7 @@ impl SettingsDialog {
                         }
                     });
                 ui.end_row();
-                ui.label("Theme:");
+                ui.label(tr!("settings-theme"));
                 egui::ComboBox::from_id_salt("settings-theme")
                     .selected_text(theme_label(i.theme))
                     .show_ui(ui, |ui| {
@@ -261,7 +257,7 @@ impl SettingsDialog {
                         }
                     });
                 ui.end_row();
-                ui.label("When the queue has finished:");
+                ui.label(tr!("settings-queue-done"));
                 egui::ComboBox::from_id_salt("settings-queue-done")
                     .selected_text(queue_done_label(i.when_queue_done))
                     .show_ui(ui, |ui| {
@@ -275,37 +271,29 @@ impl SettingsDialog {
                     });
                 ui.end_row();
             });
-        ui.checkbox(
-            &mut i.confirm_quit,
-            "Ask before closing the window while transfers are running",
-        );
+        ui.checkbox(&mut i.confirm_quit, tr!("settings-confirm-quit"));
     }
 
     fn logging_ui(&mut self, ui: &mut egui::Ui) {
         let l = &mut self.draft.logging;
-        ui.checkbox(&mut l.to_file, "Also write the message log to a file");
+        ui.checkbox(&mut l.to_file, tr!("settings-log-to-file"));
         ui.add_enabled_ui(l.to_file, |ui| {
             egui::Grid::new("settings-logging")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    let label = ui.label("File:");
+                    let label = ui.label(tr!("settings-log-file"));
                     ui.add(
                         egui::TextEdit::singleline(&mut self.log_file)
-                            .hint_text("skiff.log in the data folder")
+                            .hint_text(tr!("settings-log-file-default"))
                             .desired_width(320.0),
                     )
                     .labelled_by(label.id);
                     ui.end_row();
-                    number_row(
-                        ui,
-                        "Start a new file at (MiB):",
-                        &mut l.max_size_mib,
-                        1..=1024,
-                    );
-                    number_row(ui, "Older files kept:", &mut l.keep, 0..=20);
+                    number_row(ui, &tr!("settings-log-max"), &mut l.max_size_mib, 1..=1024);
+                    number_row(ui, &tr!("settings-log-keep"), &mut l.keep, 0..=20);
                 });
         });
-        ui.label("Passwords are never written: the log shows PASS ****.");
+        ui.label(tr!("settings-log-no-passwords"));
     }
 }
 
@@ -337,61 +325,57 @@ fn exists_row(ui: &mut egui::Ui, label: &str, value: &mut ExistsDefault) {
 }
 
 /// How a transfer type is named in menus and the dialog.
-pub fn transfer_type_label(kind: TransferType) -> &'static str {
+pub fn transfer_type_label(kind: TransferType) -> String {
     match kind {
-        TransferType::Binary => "Binary",
-        TransferType::Auto => "Auto",
-        TransferType::Ascii => "ASCII",
+        TransferType::Binary => tr!("transfer-type-binary"),
+        TransferType::Auto => tr!("transfer-type-auto"),
+        TransferType::Ascii => tr!("transfer-type-ascii"),
     }
 }
 
 /// The one-line warning shown beside a transfer type that changes files.
-pub fn transfer_type_warning(kind: TransferType) -> Option<&'static str> {
+pub fn transfer_type_warning(kind: TransferType) -> Option<String> {
     match kind {
         TransferType::Binary => None,
-        TransferType::Auto => Some(
-            "Auto moves text files (txt, html, php…) in ASCII mode: their line ends are converted on the way.",
-        ),
-        TransferType::Ascii => Some(
-            "ASCII mode converts line ends on the way: a server that does not convert them back leaves the file changed.",
-        ),
+        TransferType::Auto => Some(tr!("transfer-type-auto-warning")),
+        TransferType::Ascii => Some(tr!("transfer-type-ascii-warning")),
     }
 }
 
-fn exists_label(choice: ExistsDefault) -> &'static str {
+fn exists_label(choice: ExistsDefault) -> String {
     match choice {
-        ExistsDefault::Ask => "Ask",
-        ExistsDefault::Overwrite => "Overwrite",
-        ExistsDefault::Newer => "Overwrite if the source is newer",
-        ExistsDefault::Size => "Overwrite if the size differs",
-        ExistsDefault::SizeOrNewer => "Overwrite if the size differs or the source is newer",
-        ExistsDefault::Resume => "Resume",
-        ExistsDefault::Rename => "Keep both (rename the new file)",
-        ExistsDefault::Skip => "Skip",
+        ExistsDefault::Ask => tr!("exists-ask"),
+        ExistsDefault::Overwrite => tr!("exists-overwrite"),
+        ExistsDefault::Newer => tr!("exists-newer"),
+        ExistsDefault::Size => tr!("exists-size"),
+        ExistsDefault::SizeOrNewer => tr!("exists-size-or-newer"),
+        ExistsDefault::Resume => tr!("exists-resume"),
+        ExistsDefault::Rename => tr!("exists-rename"),
+        ExistsDefault::Skip => tr!("exists-skip"),
     }
 }
 
-fn language_label(language: Language) -> &'static str {
+fn language_label(language: Language) -> String {
     match language {
-        Language::System => "As the system",
-        Language::English => "English",
-        Language::ChineseSimplified => "简体中文",
+        Language::System => tr!("settings-as-system"),
+        Language::English => tr!("language-english"),
+        Language::ChineseSimplified => tr!("language-chinese"),
     }
 }
 
-fn theme_label(theme: Theme) -> &'static str {
+fn theme_label(theme: Theme) -> String {
     match theme {
-        Theme::System => "As the system",
-        Theme::Light => "Light",
-        Theme::Dark => "Dark",
+        Theme::System => tr!("settings-as-system"),
+        Theme::Light => tr!("theme-light"),
+        Theme::Dark => tr!("theme-dark"),
     }
 }
 
-fn queue_done_label(done: QueueDone) -> &'static str {
+fn queue_done_label(done: QueueDone) -> String {
     match done {
-        QueueDone::Nothing => "Do nothing",
-        QueueDone::Notify => "Show a desktop notification",
-        QueueDone::Quit => "Close Skiff",
+        QueueDone::Nothing => tr!("queue-done-nothing"),
+        QueueDone::Notify => tr!("queue-done-notify"),
+        QueueDone::Quit => tr!("queue-done-quit"),
     }
 }
 

@@ -8,6 +8,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use super::i18n::tr;
 use crate::sites::model::parse_port;
 use crate::sites::{FieldError, Site};
 
@@ -77,7 +78,7 @@ impl Form {
                 Ok(minutes) => site.timezone_offset_minutes = minutes,
                 Err(_) => error(
                     "timezone_offset_minutes",
-                    format!("not a number of minutes: {text}"),
+                    tr!("site-error-minutes", text = text),
                 ),
             },
         }
@@ -85,23 +86,20 @@ impl Form {
             ("", "") => site.active_port_range = None,
             (from, to) => match (parse_port(from), parse_port(to)) {
                 (Ok(a), Ok(b)) => site.active_port_range = Some((a, b)),
-                _ => error(
-                    "active_port_range",
-                    "both ends must be ports from 1 to 65535".to_string(),
-                ),
+                _ => error("active_port_range", tr!("site-error-port-range")),
             },
         }
         match self.external_ip.trim() {
             "" => site.external_ip = None,
             text => match text.parse::<IpAddr>() {
                 Ok(ip) => site.external_ip = Some(ip),
-                Err(_) => error("external_ip", format!("not an IP address: {text}")),
+                Err(_) => error("external_ip", tr!("site-error-ip", text = text)),
             },
         }
         if self.limit_connections {
             match self.max_connections.trim().parse::<u8>() {
                 Ok(n) => site.max_connections = Some(n),
-                Err(_) => error("max_connections", "a number from 1 to 10".to_string()),
+                Err(_) => error("max_connections", tr!("site-error-connections")),
             }
         } else {
             site.max_connections = None;

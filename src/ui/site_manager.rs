@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
+use super::i18n::tr;
 use super::site_form::Form;
 use crate::engine::{CharsetChoice, Encryption};
 use crate::protocol::listing::ServerType;
@@ -69,19 +70,20 @@ pub struct SiteManager {
 }
 
 /// The Site Manager's words for a server type; the list is [`ServerType::ALL`].
-fn server_type_label(server_type: ServerType) -> &'static str {
+/// The names of systems are the same in every language.
+fn server_type_label(server_type: ServerType) -> String {
     match server_type {
-        ServerType::Auto => "Default (detect)",
-        ServerType::Unix => "Unix",
-        ServerType::Dos => "DOS",
-        ServerType::Vms => "VMS",
-        ServerType::Mvs => "MVS, OS/390, z/OS",
-        ServerType::VxWorks => "VxWorks",
-        ServerType::ZVm => "z/VM",
-        ServerType::HpNonStop => "HP NonStop",
-        ServerType::DosVirtual => "DOS-like with virtual paths",
-        ServerType::Cygwin => "Cygwin",
-        ServerType::DosForwardSlashes => "DOS with forward slashes",
+        ServerType::Auto => tr!("site-server-type-auto"),
+        ServerType::Unix => "Unix".to_string(),
+        ServerType::Dos => "DOS".to_string(),
+        ServerType::Vms => "VMS".to_string(),
+        ServerType::Mvs => "MVS, OS/390, z/OS".to_string(),
+        ServerType::VxWorks => "VxWorks".to_string(),
+        ServerType::ZVm => "z/VM".to_string(),
+        ServerType::HpNonStop => "HP NonStop".to_string(),
+        ServerType::DosVirtual => tr!("site-server-type-dos-virtual"),
+        ServerType::Cygwin => "Cygwin".to_string(),
+        ServerType::DosForwardSlashes => tr!("site-server-type-dos-slashes"),
     }
 }
 
@@ -100,22 +102,26 @@ const CHARSETS: [&str; 12] = [
     "KOI8-R",
 ];
 
-const ENCRYPTIONS: [(Encryption, &str); 4] = [
-    (
-        Encryption::ExplicitIfAvailable,
-        "Use explicit FTP over TLS if available",
-    ),
-    (Encryption::RequireExplicit, "Require explicit FTP over TLS"),
-    (Encryption::RequireImplicit, "Require implicit FTP over TLS"),
-    (Encryption::Plain, "Only use plain FTP (insecure)"),
-];
+fn encryptions() -> [(Encryption, String); 4] {
+    [
+        (
+            Encryption::ExplicitIfAvailable,
+            tr!("site-encryption-if-available"),
+        ),
+        (Encryption::RequireExplicit, tr!("site-encryption-explicit")),
+        (Encryption::RequireImplicit, tr!("site-encryption-implicit")),
+        (Encryption::Plain, tr!("site-encryption-plain")),
+    ]
+}
 
-const LOGONS: [(LogonType, &str); 4] = [
-    (LogonType::Anonymous, "Anonymous"),
-    (LogonType::Normal, "Normal"),
-    (LogonType::Ask, "Ask for password"),
-    (LogonType::Account, "Account"),
-];
+fn logons() -> [(LogonType, String); 4] {
+    [
+        (LogonType::Anonymous, tr!("site-logon-anonymous")),
+        (LogonType::Normal, tr!("site-logon-normal")),
+        (LogonType::Ask, tr!("site-logon-ask")),
+        (LogonType::Account, tr!("site-logon-account")),
+    ]
+}
 
 impl SiteManager {
     /// Opens on a copy of `sites`, with the first site selected.
@@ -206,7 +212,7 @@ impl SiteManager {
         let max_height = (ctx.content_rect().height() - 80.0).max(200.0);
         let modal = egui::Modal::new(egui::Id::unique("site-manager")).show(ctx, |ui| {
             ui.set_width(780.0);
-            ui.heading("Site Manager");
+            ui.heading(tr!("site-manager-title"));
             egui::ScrollArea::vertical()
                 .id_salt("site-manager-body")
                 .max_height(max_height - 110.0)
@@ -233,15 +239,15 @@ impl SiteManager {
             ui.horizontal(|ui| {
                 let can_connect = self.selected_site().is_some();
                 if ui
-                    .add_enabled(can_connect, egui::Button::new("Connect"))
+                    .add_enabled(can_connect, egui::Button::new(tr!("site-connect")))
                     .clicked()
                 {
                     outcome = self.finish(true);
                 }
-                if ui.button("OK").clicked() {
+                if ui.button(tr!("dialog-ok")).clicked() {
                     outcome = self.finish(false);
                 }
-                if ui.button("Cancel").clicked() {
+                if ui.button(tr!("dialog-cancel")).clicked() {
                     outcome = Some(SiteManagerOutcome::Cancel);
                 }
             });
@@ -258,10 +264,7 @@ impl SiteManager {
         if !self.errors.is_empty() {
             // Name the fields: some may be on another tab.
             let fields: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
-            self.message = Some(format!(
-                "Correct the marked fields first ({})",
-                fields.join("; ")
-            ));
+            self.message = Some(tr!("site-correct-fields", fields = fields.join("; ")));
             return None;
         }
         let invalid = self
@@ -273,7 +276,7 @@ impl SiteManager {
         if let Some(id) = invalid {
             self.select(Selected::Site(id));
             self.sync();
-            self.message = Some("This site has invalid settings; correct them first".to_string());
+            self.message = Some(tr!("site-invalid"));
             return None;
         }
         let saved = SavedSites {
@@ -287,7 +290,7 @@ impl SiteManager {
     }
 
     fn tree_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label(RichText::new("Select entry:").strong());
+        ui.label(RichText::new(tr!("site-select-entry")).strong());
         let mut clicked = None;
         egui::ScrollArea::vertical()
             .id_salt("site-tree")
@@ -308,10 +311,10 @@ impl SiteManager {
             self.select(selected);
         }
         ui.horizontal_wrapped(|ui| {
-            if ui.button("New site").clicked() {
+            if ui.button(tr!("site-new-site")).clicked() {
                 self.sync();
                 let folder = self.current_folder();
-                let name = self.sites.unique_name(&folder, "New site");
+                let name = self.sites.unique_name(&folder, &tr!("site-new-site"));
                 let mut site = Site::new(name, "");
                 site.folder = folder;
                 match self.sites.add(site) {
@@ -322,16 +325,19 @@ impl SiteManager {
                     Err(e) => self.message = Some(e.to_string()),
                 }
             }
-            if ui.button("New folder").clicked() {
+            if ui.button(tr!("site-new-folder")).clicked() {
                 let parent = self.current_folder();
-                let name = self.sites.unique_name(&parent, "New folder");
+                let name = self.sites.unique_name(&parent, &tr!("site-new-folder"));
                 match self.sites.new_folder(&parent, &name) {
                     Ok(folder) => self.select(Selected::Folder(folder)),
                     Err(e) => self.message = Some(e.to_string()),
                 }
             }
             if ui
-                .add_enabled(self.selected.is_some(), egui::Button::new("Rename"))
+                .add_enabled(
+                    self.selected.is_some(),
+                    egui::Button::new(tr!("site-rename")),
+                )
                 .clicked()
             {
                 self.rename = Some(match &self.selected {
@@ -347,7 +353,7 @@ impl SiteManager {
             if ui
                 .add_enabled(
                     self.selected_site().is_some(),
-                    egui::Button::new("Duplicate"),
+                    egui::Button::new(tr!("site-duplicate")),
                 )
                 .clicked()
                 && let Some(id) = self.selected_site().cloned()
@@ -359,7 +365,10 @@ impl SiteManager {
                 }
             }
             if ui
-                .add_enabled(self.selected.is_some(), egui::Button::new("Delete"))
+                .add_enabled(
+                    self.selected.is_some(),
+                    egui::Button::new(tr!("site-delete")),
+                )
                 .clicked()
             {
                 let result = match self.selected.clone() {
@@ -386,9 +395,9 @@ impl SiteManager {
         if let Some(name) = &mut self.rename {
             let mut done = false;
             ui.horizontal(|ui| {
-                let label = ui.label("New name:");
+                let label = ui.label(tr!("site-new-name"));
                 let response = ui.text_edit_singleline(name).labelled_by(label.id);
-                done = ui.button("Apply").clicked()
+                done = ui.button(tr!("site-apply")).clicked()
                     || (response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
             });
             if done {
@@ -411,15 +420,15 @@ impl SiteManager {
 
     fn site_ui(&mut self, ui: &mut egui::Ui) {
         let Some(id) = self.selected_site().cloned() else {
-            ui.weak("Select a site, or create one with New site.");
+            ui.weak(tr!("site-select-hint"));
             return;
         };
         ui.horizontal(|ui| {
             for (tab, label) in [
-                (Tab::General, "General"),
-                (Tab::Advanced, "Advanced"),
-                (Tab::Transfer, "Transfer settings"),
-                (Tab::Charset, "Charset"),
+                (Tab::General, tr!("site-tab-general")),
+                (Tab::Advanced, tr!("site-tab-advanced")),
+                (Tab::Transfer, tr!("site-tab-transfer")),
+                (Tab::Charset, tr!("site-tab-charset")),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -437,28 +446,30 @@ impl SiteManager {
             .spacing([12.0, 6.0])
             .show(ui, |ui| match self.tab {
                 Tab::General => {
-                    combo_row(ui, "Encryption:", &mut site.encryption, &ENCRYPTIONS);
+                    combo_row(
+                        ui,
+                        &tr!("site-encryption"),
+                        &mut site.encryption,
+                        &encryptions(),
+                    );
                     if site.encryption == Encryption::Plain {
                         ui.label("");
-                        ui.colored_label(
-                            ui.visuals().warn_fg_color,
-                            "Plain FTP sends the password and files in clear text",
-                        );
+                        ui.colored_label(ui.visuals().warn_fg_color, tr!("site-plain-warning"));
                         ui.end_row();
                     }
-                    text_row(ui, "Host:", &mut site.host, &errors, "host");
-                    text_row(ui, "Port:", &mut form.port, &errors, "port");
-                    combo_row(ui, "Logon type:", &mut site.logon, &LOGONS);
+                    text_row(ui, &tr!("site-host"), &mut site.host, &errors, "host");
+                    text_row(ui, &tr!("site-port"), &mut form.port, &errors, "port");
+                    combo_row(ui, &tr!("site-logon"), &mut site.logon, &logons());
                     if site.logon != LogonType::Anonymous {
-                        text_row(ui, "User:", &mut site.user, &errors, "user");
+                        text_row(ui, &tr!("site-user"), &mut site.user, &errors, "user");
                     }
                     if site.logon.stores_password() {
-                        let label = ui.label("Password:");
+                        let label = ui.label(tr!("site-password"));
                         let response = ui
                             .add(
                                 egui::TextEdit::singleline(&mut form.password)
                                     .password(true)
-                                    .hint_text("unchanged"),
+                                    .hint_text(tr!("site-password-unchanged")),
                             )
                             .labelled_by(label.id);
                         if response.changed() {
@@ -467,18 +478,24 @@ impl SiteManager {
                         ui.end_row();
                     }
                     if site.logon == LogonType::Account {
-                        text_row(ui, "Account:", &mut site.account, &errors, "account");
+                        text_row(
+                            ui,
+                            &tr!("site-account"),
+                            &mut site.account,
+                            &errors,
+                            "account",
+                        );
                     }
                     let mut folder = crate::sites::model::join_path(&site.folder);
-                    let label = ui.label("Folder:");
+                    let label = ui.label(tr!("site-folder"));
                     egui::ComboBox::from_id_salt("site-folder")
                         .selected_text(if folder.is_empty() {
-                            "(top)".to_string()
+                            tr!("site-folder-top")
                         } else {
                             folder.clone()
                         })
                         .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut folder, String::new(), "(top)");
+                            ui.selectable_value(&mut folder, String::new(), tr!("site-folder-top"));
                             for f in &folders {
                                 let text = crate::sites::model::join_path(f);
                                 ui.selectable_value(&mut folder, text.clone(), text);
@@ -490,21 +507,21 @@ impl SiteManager {
                         move_to = Some(split_path(&folder));
                     }
                     ui.end_row();
-                    let label = ui.label("Comments:");
+                    let label = ui.label(tr!("site-comments"));
                     ui.add(egui::TextEdit::multiline(&mut site.comments).desired_rows(3))
                         .labelled_by(label.id);
                     ui.end_row();
                 }
                 Tab::Advanced => {
                     let types = ServerType::ALL.map(|t| (t, server_type_label(t)));
-                    combo_row(ui, "Server type:", &mut site.server_type, &types);
-                    let label = ui.label("Default local directory:");
+                    combo_row(ui, &tr!("site-server-type"), &mut site.server_type, &types);
+                    let label = ui.label(tr!("site-local-dir"));
                     ui.horizontal(|ui| {
                         ui.add(
                             egui::TextEdit::singleline(&mut form.local_dir).desired_width(260.0),
                         )
                         .labelled_by(label.id);
-                        if ui.button("Browse…").clicked() {
+                        if ui.button(tr!("site-browse")).clicked() {
                             // rfd's picker runs on its own thread; the result arrives
                             // through egui memory on a later frame.
                             pick_folder_in_background(ui.ctx().clone());
@@ -518,14 +535,14 @@ impl SiteManager {
                     }
                     text_row(
                         ui,
-                        "Default remote directory:",
+                        &tr!("site-remote-dir"),
                         &mut form.remote_dir,
                         &errors,
                         "remote_dir",
                     );
                     text_row(
                         ui,
-                        "Timezone offset (minutes):",
+                        &tr!("site-timezone"),
                         &mut form.timezone,
                         &errors,
                         "timezone_offset_minutes",
@@ -534,34 +551,31 @@ impl SiteManager {
                 Tab::Transfer => {
                     combo_row(
                         ui,
-                        "Transfer mode:",
+                        &tr!("site-transfer-mode"),
                         &mut site.transfer_mode,
                         &[
-                            (TransferMode::Default, "Default (passive)"),
-                            (TransferMode::Active, "Active"),
-                            (TransferMode::Passive, "Passive"),
+                            (TransferMode::Default, tr!("site-mode-default")),
+                            (TransferMode::Active, tr!("site-mode-active")),
+                            (TransferMode::Passive, tr!("site-mode-passive")),
                         ],
                     );
-                    let label = ui.label("Passive mode:");
-                    ui.checkbox(
-                        &mut site.trust_pasv_address,
-                        "Trust the address in the server's PASV reply",
-                    )
-                    .labelled_by(label.id);
+                    let label = ui.label(tr!("site-passive-mode"));
+                    ui.checkbox(&mut site.trust_pasv_address, tr!("site-trust-pasv"))
+                        .labelled_by(label.id);
                     ui.end_row();
-                    let label = ui.label("Active mode ports:");
+                    let label = ui.label(tr!("site-active-ports"));
                     ui.horizontal(|ui| {
                         ui.add(
                             egui::TextEdit::singleline(&mut form.port_from)
                                 .desired_width(60.0)
-                                .hint_text("from"),
+                                .hint_text(tr!("site-port-from")),
                         )
                         .labelled_by(label.id);
-                        ui.label("to");
+                        ui.label(tr!("site-port-to"));
                         ui.add(
                             egui::TextEdit::singleline(&mut form.port_to)
                                 .desired_width(60.0)
-                                .hint_text("to"),
+                                .hint_text(tr!("site-port-to")),
                         )
                         .labelled_by(label.id);
                         error_ui(ui, &errors, "active_port_range");
@@ -569,18 +583,15 @@ impl SiteManager {
                     ui.end_row();
                     text_row(
                         ui,
-                        "Active mode external IP:",
+                        &tr!("site-external-ip"),
                         &mut form.external_ip,
                         &errors,
                         "external_ip",
                     );
-                    let label = ui.label("Connections:");
+                    let label = ui.label(tr!("site-connections"));
                     ui.horizontal(|ui| {
-                        ui.checkbox(
-                            &mut form.limit_connections,
-                            "Limit simultaneous connections to",
-                        )
-                        .labelled_by(label.id);
+                        ui.checkbox(&mut form.limit_connections, tr!("site-limit-connections"))
+                            .labelled_by(label.id);
                         ui.add_enabled(
                             form.limit_connections,
                             egui::TextEdit::singleline(&mut form.max_connections)
@@ -592,17 +603,17 @@ impl SiteManager {
                     ui.end_row();
                 }
                 Tab::Charset => {
-                    let label = ui.label("Charset:");
+                    let label = ui.label(tr!("site-charset"));
                     ui.vertical(|ui| {
                         let auto = site.charset == CharsetChoice::Auto;
                         if ui
-                            .radio(auto, "Autodetect (UTF-8 when the server offers it)")
+                            .radio(auto, tr!("site-charset-auto"))
                             .labelled_by(label.id)
                             .clicked()
                         {
                             site.charset = CharsetChoice::Auto;
                         }
-                        if ui.radio(!auto, "Use a custom charset").clicked() && auto {
+                        if ui.radio(!auto, tr!("site-charset-custom")).clicked() && auto {
                             site.charset = CharsetChoice::from_label("GBK").unwrap_or_default();
                         }
                         if let CharsetChoice::Named(encoding) = site.charset {
@@ -640,7 +651,7 @@ fn pick_folder_in_background(ctx: egui::Context) {
         .name("skiff-folder-picker".to_string())
         .spawn(move || {
             if let Some(folder) = rfd::FileDialog::new()
-                .set_title("Default local directory")
+                .set_title(tr!("picker-local-dir-title"))
                 .pick_folder()
             {
                 ctx.data_mut(|d| d.insert_temp(picked_id(), folder));
@@ -673,19 +684,19 @@ fn combo_row<T: PartialEq + Copy>(
     ui: &mut egui::Ui,
     label: &str,
     value: &mut T,
-    options: &[(T, &str)],
+    options: &[(T, String)],
 ) {
     let label_response = ui.label(label);
     let current = options
         .iter()
         .find(|(v, _)| v == value)
-        .map_or("", |(_, n)| n);
+        .map_or("", |(_, n)| n.as_str());
     egui::ComboBox::from_id_salt(label)
         .selected_text(current)
         .width(320.0)
         .show_ui(ui, |ui| {
             for (option, name) in options {
-                ui.selectable_value(value, *option, *name);
+                ui.selectable_value(value, *option, name.as_str());
             }
         })
         .response
@@ -718,9 +729,9 @@ fn folder_ui(
             ui.add_space(depth as f32 * 12.0 + 4.0);
             let is_selected = selected == Some(&Selected::Site(site.id.clone()));
             let name = if site.name.is_empty() {
-                "(unnamed)"
+                tr!("site-unnamed")
             } else {
-                site.name.as_str()
+                site.name.clone()
             };
             if ui.selectable_label(is_selected, name).clicked() {
                 *clicked = Some(Selected::Site(site.id.clone()));

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::dialogs::Dialog;
 use super::files::Sort;
+use super::i18n::tr;
 use super::site_manager::SiteManager;
 use crate::engine::queue::SiteKey;
 use crate::engine::{ConnectionState, Credentials, SessionConfig};
@@ -69,7 +70,7 @@ impl QuickConnect {
     pub fn config(&self) -> Result<SessionConfig, String> {
         let host = self.host.trim();
         if host.is_empty() {
-            return Err("enter a host name or an ftp:// URL".to_string());
+            return Err(tr!("quick-error-no-host"));
         }
         let text = if host.contains("://") {
             host.to_string()
@@ -83,7 +84,7 @@ impl QuickConnect {
                 .parse::<u16>()
                 .ok()
                 .filter(|p| *p > 0)
-                .ok_or_else(|| format!("the port must be a number from 1 to 65535: {text}"))?,
+                .ok_or_else(|| tr!("quick-error-port", port = text))?,
         };
         let user = match (self.user.trim(), &url.user) {
             ("", Some(user)) => user.clone(),

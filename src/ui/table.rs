@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::action::Action;
 use super::files::{FileList, RowKind, SortColumn, format_size};
+use super::i18n::tr;
 use super::icons::{file_icon_ui, paint_triangle};
 use super::side::{DragRows, Side};
 
@@ -81,22 +82,22 @@ pub fn file_table_ui(
     let sort = list.sort();
     let mut sort_clicked = None;
     let mut columns = vec![
-        ("Name", SortColumn::Name),
-        ("Size", SortColumn::Size),
-        ("Type", SortColumn::Type),
-        ("Modified", SortColumn::Modified),
+        (tr!("column-name"), SortColumn::Name),
+        (tr!("column-size"), SortColumn::Size),
+        (tr!("column-type"), SortColumn::Type),
+        (tr!("column-modified"), SortColumn::Modified),
     ];
     if remote {
-        columns.push(("Permissions", SortColumn::Permissions));
-        columns.push(("Owner/Group", SortColumn::Owner));
+        columns.push((tr!("column-permissions"), SortColumn::Permissions));
+        columns.push((tr!("column-owner"), SortColumn::Owner));
     }
     let table = builder.header(row_height + 2.0, |mut header| {
         for (title, column) in &columns {
             header.col(|ui| {
-                let text = RichText::new(*title).strong();
+                let text = RichText::new(title.as_str()).strong();
                 let response = ui
                     .add(egui::Button::new(text).frame(false))
-                    .on_hover_text(format!("Sort by {}", title.to_lowercase()));
+                    .on_hover_text(tr!("column-sort-by", column = title.to_lowercase()));
                 if sort.column == *column {
                     let size = ui.text_style_height(&egui::TextStyle::Body);
                     let (rect, _) = ui.allocate_exact_size(egui::Vec2::splat(size), Sense::hover());

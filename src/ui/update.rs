@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::action::Action;
 use super::dialogs::{Dialog, DialogOutcome};
 use super::files::{FileRow, RowKind};
+use super::i18n::tr;
 use super::items::{self, Folders};
 use super::local::{LocalRequest, LocalResult};
 use super::log::LogPane;
@@ -257,10 +258,9 @@ impl Model {
             Msg::QueueEvent(event) => self.on_queue_event(event),
             Msg::Local(result) => self.on_local_result(result),
             Msg::DemoStarted(started) => self.on_demo_started(started),
-            Msg::PickerFailed(error) => self.log.status(
-                LogKind::Error,
-                format!("cannot open the file picker: {error}"),
-            ),
+            Msg::PickerFailed(error) => self
+                .log
+                .status(LogKind::Error, tr!("note-picker-failed", error = error)),
             Msg::Tick(now) => self.on_tick(now),
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::SetTransferType(kind) => {
@@ -341,13 +341,13 @@ impl Model {
                 }),
                 None => self
                     .log
-                    .status(LogKind::Error, "no config folder to import sites into"),
+                    .status(LogKind::Error, tr!("note-no-config-for-import")),
             },
             Action::ExportSites => match self.sites.sites.clone() {
                 Some(sites) => self.effects.push(Effect::ExportSites(Box::new(sites))),
                 None => self
                     .log
-                    .status(LogKind::Status, "The saved sites are still being read"),
+                    .status(LogKind::Status, tr!("note-sites-still-reading")),
             },
             Action::Reconnect => {
                 if self.connection.site.is_some() {
@@ -455,10 +455,7 @@ impl Model {
             self.remote.location.clone(),
             self.connection.site.clone(),
         ) else {
-            self.log.status(
-                LogKind::Error,
-                "connect to a server first: transfers need both folders",
-            );
+            self.log.status(LogKind::Error, tr!("note-connect-first"));
             return;
         };
         let folders = Folders {
@@ -498,17 +495,12 @@ impl Model {
     /// Files dropped from the desktop's file manager onto the remote pane are uploaded.
     fn on_files_dropped(&mut self, paths: Vec<PathBuf>, on_remote: bool) {
         if !on_remote {
-            self.log.status(
-                LogKind::Status,
-                "Drop files on the remote pane to upload them",
-            );
+            self.log.status(LogKind::Status, tr!("note-drop-on-remote"));
             return;
         }
         if self.remote.location.is_none() || self.connection.site.is_none() {
-            self.log.status(
-                LogKind::Error,
-                "connect to a server first, then drop files to upload them",
-            );
+            self.log
+                .status(LogKind::Error, tr!("note-connect-then-drop"));
             return;
         }
         // Whether each is a folder is a disk question: asked off the UI thread.
@@ -554,7 +546,7 @@ impl Model {
                         self.disk(LocalRequest::MakeDir(dir.join(name)));
                     } else {
                         self.log
-                            .status(LogKind::Error, format!("not a valid folder name: {name}"));
+                            .status(LogKind::Error, tr!("note-invalid-folder-name", name = name));
                     }
                 }
                 (Side::Remote, Some(Loc::Remote(parent))) => {
@@ -572,7 +564,7 @@ impl Model {
                             });
                         } else {
                             self.log
-                                .status(LogKind::Error, format!("not a valid name: {name}"));
+                                .status(LogKind::Error, tr!("note-invalid-name", name = name));
                         }
                     }
                     (Side::Remote, Some(dir @ Loc::Remote(_))) => {

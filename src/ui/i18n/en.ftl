@@ -1,0 +1,369 @@
+# Skiff's window in English: the reference catalog. Every key here must be in
+# every other catalog too (src/ui/i18n.rs tests it). A count chooses its
+# plural form by CLDR's rules: [one] is 1, [other] the rest.
+
+## Actions: menus, toolbar, context menus
+
+action-site-manager = Site Manager…
+action-reconnect = Reconnect
+action-disconnect = Disconnect
+action-refresh = Refresh
+action-toggle-queue = Process queue
+action-cancel-all = Cancel all transfers
+action-open = Open
+action-up = Parent folder
+action-transfer = Transfer
+action-download = Download
+action-upload = Upload
+action-add-to-queue = Add to queue
+action-open-with-system = Open with default application
+action-make-dir = Create directory…
+action-rename = Rename…
+action-delete = Delete…
+action-select-all = Select all
+action-switch-pane = Switch pane
+action-copy-url = Copy URL
+action-clear-log = Clear log
+action-import-sites = Import from FileZilla…
+action-export-sites = Export sites…
+action-settings = Settings…
+action-quit = Quit
+
+## Menu bar and quickconnect bar
+
+menu-file = File
+menu-server = Server
+menu-transfer = Transfer
+menu-edit = Edit
+quick-host = Host:
+quick-user = Username:
+quick-password = Password:
+quick-port = Port:
+quick-connect = Quickconnect
+quick-recent = Recent
+quick-no-recent = No recent servers
+quick-clear-history = Clear history
+quick-error-no-host = enter a host name or an ftp:// URL
+quick-error-port = the port must be a number from 1 to 65535: { $port }
+
+## Status bar
+
+status-encrypted = Encrypted: { $version } { $cipher }
+status-connected-tls = Connected to { $host } ({ $version })
+status-not-encrypted = Not encrypted: the password and files travel in clear text
+status-connected-plain = Connected to { $host } (not encrypted)
+status-connecting = Connecting to { $host }…
+status-not-connected = Not connected
+status-selected = Selected { $count ->
+        [one] { $count } item
+       *[other] { $count } items
+    }, { $size }
+status-items = { $count ->
+        [one] { $count } item
+       *[other] { $count } items
+    }
+
+## Panes and file tables
+
+pane-local-title = Local site
+pane-remote-title = Remote site
+pane-reading = Reading the folder…
+pane-not-connected-because = Not connected: { $reason }
+pane-not-connected = Not connected. Enter a host above and press Quickconnect
+pane-filter = Filter:
+pane-filter-hint = name contains…
+pane-entries = { $count ->
+        [one] { $count } entry
+       *[other] { $count } entries
+    }
+pane-more-folders = … { $count ->
+        [one] { $count } more folder
+       *[other] { $count } more folders
+    }
+tree-expand = Expand
+tree-collapse = Collapse
+column-name = Name
+column-size = Size
+column-type = Type
+column-modified = Modified
+column-permissions = Permissions
+column-owner = Owner/Group
+column-sort-by = Sort by { $column }
+file-type-folder = Folder
+file-type-link = Link
+file-type-file = File
+file-type-extension = { $extension } file
+file-read-only = read-only
+
+## Message log
+
+log-title = Message log
+log-copy-all = Copy all
+log-clear = Clear
+log-kind-status = Status:
+log-kind-command = Command:
+log-kind-reply = Response:
+log-kind-warning = Warning:
+log-kind-error = Error:
+
+## Transfer queue
+
+queue-tab-queued = Queued files ({ $count })
+queue-tab-failed = Failed transfers ({ $count })
+queue-tab-successful = Successful transfers ({ $count })
+queue-summary = { $count } queued, { $size }
+queue-summary-rate = { $count } queued, { $size }, { $rate }/s
+queue-stopped = Queue stopped
+queue-clear = Clear
+queue-retry-all = Retry all
+queue-column-direction = Direction
+queue-column-local = Local file
+queue-column-remote = Remote file
+queue-column-size = Size
+queue-column-progress = Progress
+queue-column-speed = Speed
+queue-column-eta = ETA
+queue-column-status = Status
+queue-pause = Pause
+queue-resume = Resume
+queue-retry = Retry
+queue-move-top = Move to top
+queue-move-bottom = Move to bottom
+queue-cancel = Cancel
+queue-download = Download
+queue-upload = Upload
+queue-folder = Folder
+queue-state-queued = Queued
+queue-state-paused = Paused
+queue-state-transferring = Transferring
+queue-state-asking = Waiting for your answer
+queue-state-done = Done
+queue-state-skipped = Skipped: { $reason }
+
+## Dialogs
+
+dialog-ok = OK
+dialog-cancel = Cancel
+dialog-connect = Connect
+dialog-make-dir-title = Create directory
+dialog-make-dir-prompt = Name of the new folder:
+dialog-make-dir-create = Create
+dialog-rename-title = Rename
+dialog-rename-prompt = New name for { $name }:
+dialog-rename-ok = Rename
+dialog-delete-title = Delete
+dialog-delete-local = Move { $count ->
+        [1] “{ $name }”
+       *[other] { $count } items
+    } to the trash?
+dialog-delete-remote = Delete { $count ->
+        [1] “{ $name }”
+       *[other] { $count } items
+    } from the server? This cannot be undone.
+dialog-delete-ok = Delete
+dialog-password-title = Enter password
+dialog-password-prompt = Password for { $user }@{ $host }:
+dialog-password-label = Password:
+dialog-saved-sites-title = Saved sites
+overwrite-title = Target file already exists
+overwrite-download-target = The download target exists: { $path }
+overwrite-upload-target = The upload target exists: { $path }
+overwrite-size = Size
+overwrite-modified = Modified
+overwrite-source = Source:
+overwrite-target = Target:
+overwrite-apply-to-all = Apply to all for this queue
+overwrite-overwrite = Overwrite
+overwrite-if-newer = Overwrite if newer
+overwrite-if-size-differs = Overwrite if size differs
+overwrite-resume = Resume
+overwrite-rename = Rename
+overwrite-skip = Skip
+certificate-title = Unknown certificate
+certificate-changed =
+    WARNING: the certificate of { $host }:{ $port } has CHANGED since you trusted it. Someone may be intercepting the connection.
+    Trusted before: { $previous }
+    Offered now: { $offered }
+certificate-unverified = The server's certificate could not be verified: { $reason }. Check its fingerprint with the server's administrator before trusting it.
+certificate-host = Host:
+certificate-subject = Subject:
+certificate-issuer = Issuer:
+certificate-valid-from = Valid from:
+certificate-valid-until = Valid until:
+certificate-fingerprint = SHA-256 fingerprint:
+certificate-problem = Problem:
+certificate-trust-once = Trust once
+certificate-trust-always = Always trust this certificate
+certificate-refuse = Refuse
+picker-import-title = Import FileZilla sites
+picker-import-filter = FileZilla Site Manager
+picker-export-title = Export sites
+picker-local-dir-title = Default local directory
+
+## Site Manager
+
+site-manager-title = Site Manager
+site-connect = Connect
+site-correct-fields = Correct the marked fields first ({ $fields })
+site-invalid = This site has invalid settings; correct them first
+site-select-entry = Select entry:
+site-new-site = New site
+site-new-folder = New folder
+site-rename = Rename
+site-duplicate = Duplicate
+site-delete = Delete
+site-new-name = New name:
+site-apply = Apply
+site-select-hint = Select a site, or create one with New site.
+site-unnamed = (unnamed)
+site-tab-general = General
+site-tab-advanced = Advanced
+site-tab-transfer = Transfer settings
+site-tab-charset = Charset
+site-encryption = Encryption:
+site-encryption-if-available = Use explicit FTP over TLS if available
+site-encryption-explicit = Require explicit FTP over TLS
+site-encryption-implicit = Require implicit FTP over TLS
+site-encryption-plain = Only use plain FTP (insecure)
+site-plain-warning = Plain FTP sends the password and files in clear text
+site-host = Host:
+site-port = Port:
+site-logon = Logon type:
+site-logon-anonymous = Anonymous
+site-logon-normal = Normal
+site-logon-ask = Ask for password
+site-logon-account = Account
+site-user = User:
+site-password = Password:
+site-password-unchanged = unchanged
+site-account = Account:
+site-folder = Folder:
+site-folder-top = (top)
+site-comments = Comments:
+site-server-type = Server type:
+site-server-type-auto = Default (detect)
+site-server-type-dos-virtual = DOS-like with virtual paths
+site-server-type-dos-slashes = DOS with forward slashes
+site-local-dir = Default local directory:
+site-browse = Browse…
+site-remote-dir = Default remote directory:
+site-timezone = Timezone offset (minutes):
+site-transfer-mode = Transfer mode:
+site-mode-default = Default (passive)
+site-mode-active = Active
+site-mode-passive = Passive
+site-passive-mode = Passive mode:
+site-trust-pasv = Trust the address in the server's PASV reply
+site-active-ports = Active mode ports:
+site-port-from = from
+site-port-to = to
+site-external-ip = Active mode external IP:
+site-connections = Connections:
+site-limit-connections = Limit simultaneous connections to
+site-charset = Charset:
+site-charset-auto = Autodetect (UTF-8 when the server offers it)
+site-charset-custom = Use a custom charset
+site-error-minutes = not a number of minutes: { $text }
+site-error-port-range = both ends must be ports from 1 to 65535
+site-error-ip = not an IP address: { $text }
+site-error-connections = a number from 1 to 10
+
+## What the window writes in the log and under the panes
+
+note-picker-failed = cannot open the file picker: { $error }
+note-no-config-for-import = no config folder to import sites into
+note-no-config-for-save = no config folder: the sites were not saved
+note-sites-still-reading = The saved sites are still being read
+note-connect-first = connect to a server first: transfers need both folders
+note-drop-on-remote = Drop files on the remote pane to upload them
+note-connect-then-drop = connect to a server first, then drop files to upload them
+note-invalid-folder-name = not a valid folder name: { $name }
+note-invalid-name = not a valid name: { $name }
+note-unsafe-name = not downloaded, the name is unsafe here: { $reason }: { $name }
+note-certificate-refused = Certificate refused for { $host }:{ $port }
+note-certificate-trusted = Trusting certificate { $fingerprint } for { $host }:{ $port }
+note-demo-serving = Demo server serving a sample folder at ftp://{ $address }
+note-demo-failed = cannot start the demo server: { $error }
+note-no-saved-password = No saved password for { $site }; enter it
+note-keyring-silent = The keyring did not answer ({ $error }); enter the password
+note-no-saved-site = no saved site named { $path }
+note-created = created { $path }
+note-renamed = renamed { $from } to { $to }
+note-trashed = moved { $count ->
+        [one] { $count } item
+       *[other] { $count } items
+    } to the trash
+note-opened = opened { $path }
+local-cannot-read-folder = cannot read the folder
+local-cannot-create-folder = cannot create the folder
+local-cannot-rename = cannot rename
+local-cannot-open = cannot open
+local-name-taken = the name is taken: { $path }
+local-cannot-trash = cannot move to the trash: { $cause }
+local-cannot-save-trust = cannot save the trusted certificates: { $cause }
+local-cannot-save-sites = cannot save the sites: { $cause }
+local-cannot-save-recent = cannot save the recent servers: { $cause }
+local-cannot-export = cannot export the sites: { $cause }
+local-password-not-saved = the password was not saved: { $cause }; it will be asked for when connecting
+
+## Settings dialog and transfer type
+
+transfer-type-ascii-warning = ASCII mode converts line ends on the way: a server that does not convert them back leaves the file changed.
+transfer-type-auto-warning = Auto moves text files (txt, html, php…) in ASCII mode: their line ends are converted on the way.
+settings-confirm-quit = Ask before closing the window while transfers are running
+settings-fallback = Fall back to the other mode when the chosen one fails
+settings-log-no-passwords = Passwords are never written: the log shows PASS ****.
+settings-preserve-times = Preserve the modification times of transferred files
+exists-size-or-newer = Overwrite if the size differs or the source is newer
+settings-limit-ports = Limit the local ports active mode uses
+settings-log-to-file = Also write the message log to a file
+settings-external-ip = External IP address (behind NAT):
+settings-retry-delay = Delay between retries (seconds):
+exists-newer = Overwrite if the source is newer
+exists-rename = Keep both (rename the new file)
+settings-download-exists = When a downloaded file exists:
+settings-limit-download = Limit download speed (KiB/s):
+settings-upload-exists = When an uploaded file exists:
+exists-size = Overwrite if the size differs
+settings-keep-alive = Send FTP keep-alive commands
+settings-queue-done = When the queue has finished:
+settings-log-file-default = skiff.log in the data folder
+settings-limit-upload = Limit upload speed (KiB/s):
+queue-done-notify = Show a desktop notification
+settings-log-max = Start a new file at (MiB):
+settings-retries = Retries after a failure:
+settings-simultaneous = Simultaneous transfers:
+settings-data-mode = Default transfer mode
+settings-passive = Passive (recommended)
+settings-transfer-type = Default transfer type
+settings-timeout = Timeout in seconds:
+settings-log-keep = Older files kept:
+settings-as-system = As the system
+settings-active-mode = Active mode
+queue-done-quit = Close Skiff
+settings-page-connection = Connection
+settings-port-from = From port:
+queue-done-nothing = Do nothing
+settings-page-transfers = Transfers
+settings-page-interface = Interface
+settings-language = Language:
+exists-overwrite = Overwrite
+settings-title = Settings
+settings-port-to = to port:
+settings-page-logging = Logging
+language-english = English
+settings-active = Active
+settings-theme = Theme:
+transfer-type-binary = Binary
+exists-resume = Resume
+settings-log-file = File:
+transfer-type-ascii = ASCII
+theme-light = Light
+settings-none = none
+transfer-type-auto = Auto
+exists-skip = Skip
+language-chinese = 简体中文
+theme-dark = Dark
+exists-ask = Ask
+settings-bad-ip = The external address is not an IP address: { $address }
+menu-transfer-type = Transfer type

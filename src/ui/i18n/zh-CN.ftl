@@ -1,0 +1,364 @@
+# Skiff 的简体中文界面。键与 en.ftl 完全相同（src/ui/i18n.rs 的测试会检查）。
+# 用词取自 FileZilla 的简体中文界面，让 FileZilla 用户一看就懂。
+# 中文没有复数变化：数量只用 *[other]。
+
+## Actions: menus, toolbar, context menus
+
+action-site-manager = 站点管理器…
+action-reconnect = 重新连接
+action-disconnect = 断开连接
+action-refresh = 刷新
+action-toggle-queue = 处理队列
+action-cancel-all = 取消所有传输
+action-open = 打开
+action-up = 上级目录
+action-transfer = 传输
+action-download = 下载
+action-upload = 上传
+action-add-to-queue = 添加到队列
+action-open-with-system = 用默认程序打开
+action-make-dir = 创建目录…
+action-rename = 重命名…
+action-delete = 删除…
+action-select-all = 全选
+action-switch-pane = 切换窗格
+action-copy-url = 复制 URL
+action-clear-log = 清除日志
+action-import-sites = 从 FileZilla 导入…
+action-export-sites = 导出站点…
+action-settings = 设置…
+action-quit = 退出
+
+## Menu bar and quickconnect bar
+
+menu-file = 文件
+menu-server = 服务器
+menu-transfer = 传输
+menu-edit = 编辑
+quick-host = 主机：
+quick-user = 用户名：
+quick-password = 密码：
+quick-port = 端口：
+quick-connect = 快速连接
+quick-recent = 最近连接
+quick-no-recent = 没有最近连接的服务器
+quick-clear-history = 清除历史记录
+quick-error-no-host = 请输入主机名或 ftp:// URL
+quick-error-port = 端口必须是 1 到 65535 之间的数字：{ $port }
+
+## Status bar
+
+status-encrypted = 已加密：{ $version } { $cipher }
+status-connected-tls = 已连接到 { $host }（{ $version }）
+status-not-encrypted = 未加密：密码和文件以明文传输
+status-connected-plain = 已连接到 { $host }（未加密）
+status-connecting = 正在连接 { $host }…
+status-not-connected = 未连接
+status-selected = 已选择 { $count ->
+       *[other] { $count } 项
+    }，{ $size }
+status-items = { $count ->
+       *[other] { $count } 项
+    }
+
+## Panes and file tables
+
+pane-local-title = 本地站点
+pane-remote-title = 远程站点
+pane-reading = 正在读取文件夹…
+pane-not-connected-because = 未连接：{ $reason }
+pane-not-connected = 未连接。请在上方输入主机，然后点击“快速连接”
+pane-filter = 筛选：
+pane-filter-hint = 名称包含…
+pane-entries = { $count ->
+       *[other] { $count } 个条目
+    }
+pane-more-folders = … 还有 { $count ->
+       *[other] { $count } 个文件夹
+    }
+tree-expand = 展开
+tree-collapse = 折叠
+column-name = 文件名
+column-size = 文件大小
+column-type = 文件类型
+column-modified = 最近修改
+column-permissions = 权限
+column-owner = 所有者/组
+column-sort-by = 按{ $column }排序
+file-type-folder = 文件夹
+file-type-link = 链接
+file-type-file = 文件
+file-type-extension = { $extension } 文件
+file-read-only = 只读
+
+## Message log
+
+log-title = 消息日志
+log-copy-all = 全部复制
+log-clear = 清除
+log-kind-status = 状态:
+log-kind-command = 命令:
+log-kind-reply = 响应:
+log-kind-warning = 警告:
+log-kind-error = 错误:
+
+## Transfer queue
+
+queue-tab-queued = 列队的文件 ({ $count })
+queue-tab-failed = 传输失败 ({ $count })
+queue-tab-successful = 成功的传输 ({ $count })
+queue-summary = 已列队 { $count } 项，{ $size }
+queue-summary-rate = 已列队 { $count } 项，{ $size }，{ $rate }/s
+queue-stopped = 队列已停止
+queue-clear = 清除
+queue-retry-all = 全部重试
+queue-column-direction = 方向
+queue-column-local = 本地文件
+queue-column-remote = 远程文件
+queue-column-size = 大小
+queue-column-progress = 进度
+queue-column-speed = 速度
+queue-column-eta = 剩余时间
+queue-column-status = 状态
+queue-pause = 暂停
+queue-resume = 继续
+queue-retry = 重试
+queue-move-top = 移到顶部
+queue-move-bottom = 移到底部
+queue-cancel = 取消
+queue-download = 下载
+queue-upload = 上传
+queue-folder = 文件夹
+queue-state-queued = 已列队
+queue-state-paused = 已暂停
+queue-state-transferring = 正在传输
+queue-state-asking = 等待您的回答
+queue-state-done = 完成
+queue-state-skipped = 已跳过：{ $reason }
+
+## Dialogs
+
+dialog-ok = 确定
+dialog-cancel = 取消
+dialog-connect = 连接
+dialog-make-dir-title = 创建目录
+dialog-make-dir-prompt = 新文件夹的名称：
+dialog-make-dir-create = 创建
+dialog-rename-title = 重命名
+dialog-rename-prompt = { $name } 的新名称：
+dialog-rename-ok = 重命名
+dialog-delete-title = 删除
+dialog-delete-local = 将{ $count ->
+        [1] “{ $name }”
+       *[other] 这 { $count } 项
+    }移到回收站？
+dialog-delete-remote = 从服务器上删除{ $count ->
+        [1] “{ $name }”
+       *[other] 这 { $count } 项
+    }？此操作无法撤销。
+dialog-delete-ok = 删除
+dialog-password-title = 输入密码
+dialog-password-prompt = { $user }@{ $host } 的密码：
+dialog-password-label = 密码：
+dialog-saved-sites-title = 已保存的站点
+overwrite-title = 目标文件已经存在
+overwrite-download-target = 下载的目标文件已存在：{ $path }
+overwrite-upload-target = 上传的目标文件已存在：{ $path }
+overwrite-size = 大小
+overwrite-modified = 修改时间
+overwrite-source = 源文件：
+overwrite-target = 目标文件：
+overwrite-apply-to-all = 应用于此队列中的所有文件
+overwrite-overwrite = 覆盖
+overwrite-if-newer = 如果较新则覆盖
+overwrite-if-size-differs = 如果大小不同则覆盖
+overwrite-resume = 续传
+overwrite-rename = 重命名
+overwrite-skip = 跳过
+certificate-title = 未知证书
+certificate-changed =
+    警告：{ $host }:{ $port } 的证书在您信任之后已经改变。可能有人正在截获此连接。
+    之前信任的指纹：{ $previous }
+    现在提供的指纹：{ $offered }
+certificate-unverified = 无法验证服务器的证书：{ $reason }。信任之前，请与服务器管理员核对证书指纹。
+certificate-host = 主机：
+certificate-subject = 主题：
+certificate-issuer = 颁发者：
+certificate-valid-from = 生效时间：
+certificate-valid-until = 过期时间：
+certificate-fingerprint = SHA-256 指纹：
+certificate-problem = 问题：
+certificate-trust-once = 信任一次
+certificate-trust-always = 总是信任该证书
+certificate-refuse = 拒绝
+picker-import-title = 导入 FileZilla 站点
+picker-import-filter = FileZilla 站点管理器
+picker-export-title = 导出站点
+picker-local-dir-title = 默认本地目录
+
+## Site Manager
+
+site-manager-title = 站点管理器
+site-connect = 连接
+site-correct-fields = 请先更正标出的字段（{ $fields }）
+site-invalid = 此站点的设置无效，请先更正
+site-select-entry = 选择项目：
+site-new-site = 新站点
+site-new-folder = 新文件夹
+site-rename = 重命名
+site-duplicate = 复制
+site-delete = 删除
+site-new-name = 新名称：
+site-apply = 应用
+site-select-hint = 请选择一个站点，或用“新站点”创建一个。
+site-unnamed = （未命名）
+site-tab-general = 通用
+site-tab-advanced = 高级
+site-tab-transfer = 传输设置
+site-tab-charset = 字符集
+site-encryption = 加密：
+site-encryption-if-available = 如果可用，使用显式的 FTP over TLS
+site-encryption-explicit = 要求显式的 FTP over TLS
+site-encryption-implicit = 要求隐式的 FTP over TLS
+site-encryption-plain = 只使用普通 FTP（不安全）
+site-plain-warning = 普通 FTP 以明文发送密码和文件
+site-host = 主机：
+site-port = 端口：
+site-logon = 登录类型：
+site-logon-anonymous = 匿名
+site-logon-normal = 正常
+site-logon-ask = 询问密码
+site-logon-account = 帐户
+site-user = 用户：
+site-password = 密码：
+site-password-unchanged = 未更改
+site-account = 帐户：
+site-folder = 文件夹：
+site-folder-top = （顶层）
+site-comments = 注释：
+site-server-type = 服务器类型：
+site-server-type-auto = 默认（自动检测）
+site-server-type-dos-virtual = 类 DOS，使用虚拟路径
+site-server-type-dos-slashes = DOS，使用正斜杠
+site-local-dir = 默认本地目录：
+site-browse = 浏览…
+site-remote-dir = 默认远程目录：
+site-timezone = 时区偏移（分钟）：
+site-transfer-mode = 传输模式：
+site-mode-default = 默认（被动）
+site-mode-active = 主动
+site-mode-passive = 被动
+site-passive-mode = 被动模式：
+site-trust-pasv = 信任服务器 PASV 回复中的地址
+site-active-ports = 主动模式端口：
+site-port-from = 起始
+site-port-to = 至
+site-external-ip = 主动模式外部 IP：
+site-connections = 连接：
+site-limit-connections = 限制并发连接数为
+site-charset = 字符集：
+site-charset-auto = 自动检测（服务器支持时使用 UTF-8）
+site-charset-custom = 使用自定义字符集
+site-error-minutes = 不是分钟数：{ $text }
+site-error-port-range = 两端都必须是 1 到 65535 之间的端口
+site-error-ip = 不是 IP 地址：{ $text }
+site-error-connections = 1 到 10 之间的数字
+
+## What the window writes in the log and under the panes
+
+note-picker-failed = 无法打开文件选择器：{ $error }
+note-no-config-for-import = 没有可导入站点的配置文件夹
+note-no-config-for-save = 没有配置文件夹：站点未保存
+note-sites-still-reading = 仍在读取已保存的站点
+note-connect-first = 请先连接到服务器：传输需要两边的文件夹
+note-drop-on-remote = 将文件拖放到远程窗格即可上传
+note-connect-then-drop = 请先连接到服务器，再拖放文件上传
+note-invalid-folder-name = 不是有效的文件夹名称：{ $name }
+note-invalid-name = 不是有效的名称：{ $name }
+note-unsafe-name = 未下载，该名称在这里不安全：{ $reason }：{ $name }
+note-certificate-refused = 已拒绝 { $host }:{ $port } 的证书
+note-certificate-trusted = 正在信任 { $host }:{ $port } 的证书 { $fingerprint }
+note-demo-serving = 演示服务器正在 ftp://{ $address } 提供示例文件夹
+note-demo-failed = 无法启动演示服务器：{ $error }
+note-no-saved-password = 没有保存 { $site } 的密码，请输入
+note-keyring-silent = 密钥环没有响应（{ $error }），请输入密码
+note-no-saved-site = 没有名为 { $path } 的已保存站点
+note-created = 已创建 { $path }
+note-renamed = 已将 { $from } 重命名为 { $to }
+note-trashed = 已将 { $count ->
+       *[other] { $count } 项
+    }移到回收站
+note-opened = 已打开 { $path }
+local-cannot-read-folder = 无法读取文件夹
+local-cannot-create-folder = 无法创建文件夹
+local-cannot-rename = 无法重命名
+local-cannot-open = 无法打开
+local-name-taken = 该名称已被使用：{ $path }
+local-cannot-trash = 无法移到回收站：{ $cause }
+local-cannot-save-trust = 无法保存信任的证书：{ $cause }
+local-cannot-save-sites = 无法保存站点：{ $cause }
+local-cannot-save-recent = 无法保存最近连接的服务器：{ $cause }
+local-cannot-export = 无法导出站点：{ $cause }
+local-password-not-saved = 密码未保存：{ $cause }；连接时会再询问
+
+## Settings dialog and transfer type
+
+transfer-type-ascii-warning = ASCII 模式会在途中转换换行符：不转换回来的服务器会让文件被改动。
+transfer-type-auto-warning = “自动”以 ASCII 模式传输文本文件（txt、html、php…）：途中会转换其换行符。
+settings-confirm-quit = 有传输正在进行时，关闭窗口前询问
+settings-fallback = 所选模式失败时改用另一种模式
+settings-log-no-passwords = 密码从不写入：日志只显示 PASS ****。
+settings-preserve-times = 保留所传输文件的修改时间
+exists-size-or-newer = 如果大小不同或源文件较新则覆盖
+settings-limit-ports = 限制主动模式使用的本地端口
+settings-log-to-file = 同时将消息日志写入文件
+settings-external-ip = 外部 IP 地址（NAT 之后）：
+settings-retry-delay = 重试间隔（秒）：
+exists-newer = 如果源文件较新则覆盖
+exists-rename = 保留两者（重命名新文件）
+settings-download-exists = 下载的目标文件已存在时：
+settings-limit-download = 限制下载速度（KiB/s）：
+settings-upload-exists = 上传的目标文件已存在时：
+exists-size = 如果大小不同则覆盖
+settings-keep-alive = 发出 FTP 保持连接指令
+settings-queue-done = 队列完成后：
+settings-log-file-default = 数据文件夹中的 skiff.log
+settings-limit-upload = 限制上传速度（KiB/s）：
+queue-done-notify = 显示桌面通知
+settings-log-max = 文件达到此大小（MiB）时新建：
+settings-retries = 失败后重试次数：
+settings-simultaneous = 同时传输数：
+settings-data-mode = 默认传输模式
+settings-passive = 被动模式（推荐）
+settings-transfer-type = 默认传输类型
+settings-timeout = 超时（秒）：
+settings-log-keep = 保留的旧文件数：
+settings-as-system = 跟随系统
+settings-active-mode = 主动模式
+queue-done-quit = 关闭 Skiff
+settings-page-connection = 连接
+settings-port-from = 起始端口：
+queue-done-nothing = 不执行任何操作
+settings-page-transfers = 传输
+settings-page-interface = 界面
+settings-language = 语言：
+exists-overwrite = 覆盖
+settings-title = 设置
+settings-port-to = 结束端口：
+settings-page-logging = 日志
+language-english = English
+settings-active = 主动模式
+settings-theme = 主题：
+transfer-type-binary = 二进制
+exists-resume = 续传
+settings-log-file = 文件：
+transfer-type-ascii = ASCII
+theme-light = 浅色
+settings-none = 无
+transfer-type-auto = 自动
+exists-skip = 跳过
+language-chinese = 简体中文
+theme-dark = 深色
+exists-ask = 询问
+settings-bad-ip = 外部地址不是 IP 地址：{ $address }
+menu-transfer-type = 传输类型
