@@ -939,6 +939,24 @@ fn settings_round_trip_and_drive_the_transfers() {
     let before = logins(&server);
     let started = Instant::now();
     double_click(&mut harness, "slow.bin");
+    // Quitting while it runs asks (Ctrl+Q); Cancel keeps the window and
+    // the transfer.
+    wait(&mut harness, "the transfer running", |app| {
+        app.model.queue_view.totals.running == 1
+    });
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    harness.run_steps(3);
+    assert!(
+        matches!(
+            app(&harness).dialog(),
+            Some(Dialog::ConfirmQuit { running: 1 })
+        ),
+        "quitting with a running transfer asks"
+    );
+    harness.get_by_label("Quit Skiff?");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(app(&harness).dialog().is_none());
     wait_file(&mut harness, &local.path().join("slow.bin"), &slow);
     let took = started.elapsed();
     assert!(

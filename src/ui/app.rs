@@ -235,6 +235,9 @@ impl SkiffApp {
         // news, which may have opened a dialog), so a shortcut's dialog or
         // cursor move shows in this frame and widgets never see the key.
         let mut msgs = Vec::new();
+        if ui.ctx().input(|i| i.viewport().close_requested()) {
+            msgs.push(Msg::CloseRequested);
+        }
         self.keys(ui.ctx(), &mut msgs);
         self.dropped_files(ui.ctx(), &mut msgs);
         self.run(msgs);

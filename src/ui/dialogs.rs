@@ -12,7 +12,7 @@ use super::side::Side;
 use crate::engine::CertInfo;
 use crate::engine::ExistsPolicy;
 use crate::engine::policy::FileFacts;
-use crate::engine::queue::{Direction, ItemId};
+use crate::engine::queue::{Direction, ItemId, SiteKey};
 
 /// The certificate dialog's answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,18 @@ pub enum Dialog {
         /// "Apply to all for this queue" is ticked.
         apply_to_all: bool,
     },
+    /// Quit while transfers run?
+    ConfirmQuit {
+        /// Transfers running now.
+        running: u64,
+    },
+    /// Resumed items belong to a site that is not connected: connect?
+    ConnectFor {
+        /// The site.
+        site: SiteKey,
+        /// How many of the resumed items are its.
+        count: usize,
+    },
     /// An untrusted certificate.
     Certificate {
         /// The host as configured.
@@ -146,6 +158,10 @@ pub enum DialogOutcome {
         /// The password.
         password: crate::secret::Secret,
     },
+    /// Quit although transfers run (they resume at the next start).
+    Quit,
+    /// Connect to this site, for its resumed items.
+    ConnectFor(SiteKey),
     /// Closed or cancelled.
     Closed,
 }
@@ -330,6 +346,32 @@ impl Dialog {
                     id: *id,
                     policy,
                     apply_to_all: *apply_to_all,
+                })
+            }
+            Dialog::ConfirmQuit { running } => {
+                ui.heading(tr!("quit-title"));
+                ui.label(tr!("quit-question", count = *running));
+                buttons_ui(ui, &tr!("quit-button"), enter).map(|quit| {
+                    if quit {
+                        DialogOutcome::Quit
+                    } else {
+                        DialogOutcome::Closed
+                    }
+                })
+            }
+            Dialog::ConnectFor { site, count } => {
+                ui.heading(tr!("connect-for-title"));
+                ui.label(tr!(
+                    "connect-for-question",
+                    count = *count,
+                    site = format!("{}@{}:{}", site.user, site.host, site.port)
+                ));
+                buttons_ui(ui, &tr!("connect-for-button"), enter).map(|connect| {
+                    if connect {
+                        DialogOutcome::ConnectFor(site.clone())
+                    } else {
+                        DialogOutcome::Closed
+                    }
                 })
             }
             Dialog::Certificate { host, port, info } => certificate_ui(ui, host, *port, info),

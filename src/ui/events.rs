@@ -35,6 +35,11 @@ impl Model {
             self.effects
                 .push(Effect::RepaintAfter(Duration::from_millis(300)));
         }
+        if self.queue_view.tick(now) {
+            // Drawn again without an event, so a stall shows within STALL_AFTER.
+            self.effects
+                .push(Effect::RepaintAfter(Duration::from_millis(500)));
+        }
         if self.modals.dialog.is_none()
             && let Some(ask) = self.modals.asks.pop_front()
         {

@@ -127,6 +127,9 @@ impl EngineLink {
             Effect::Disk(request) => self.disk(request),
             Effect::CopyText(text) => self.ctx.copy_text(text),
             Effect::CloseWindow => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Effect::CancelClose => self
+                .ctx
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose),
             Effect::RepaintAfter(after) => self.ctx.request_repaint_after(after),
             Effect::StartDemo => {
                 return Some(Msg::DemoStarted(match super::demo::start(&self.handle) {

@@ -20,6 +20,7 @@ pub mod fonts;
 pub mod i18n;
 pub mod icons;
 pub mod items;
+pub mod lifecycle;
 pub mod link;
 pub mod local;
 pub mod log;

@@ -7,13 +7,16 @@
 //! owns a transfer and never waits for one.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Label, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::files::format_size;
 use super::i18n::tr;
-use crate::engine::queue::{Direction, ItemId, ItemState, ItemView, QueueCommand, QueueEvent};
+use crate::engine::queue::{
+    Direction, ItemId, ItemState, ItemView, QueueCommand, QueueEvent, SiteKey,
+};
 
 /// Which tab is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,11 +43,71 @@ impl QueueTab {
     }
 }
 
-/// One item with its latest speed.
+/// One item with its latest speed and what the queue said of its moving.
 #[derive(Debug, Clone)]
 struct Row {
     view: ItemView,
     rate: f64,
+    /// Progress arrived since the last tick (stamped at the next tick,
+    /// since `update` does not read the clock).
+    fresh: bool,
+    /// When progress last arrived (at a tick's time).
+    last_progress: Option<Instant>,
+    /// The transfer failed and is tried again: the reason and when.
+    retrying: Option<(String, Instant)>,
+    /// A retry was reported since the last tick: (reason, delay).
+    retry_news: Option<(String, Duration)>,
+}
+
+impl Row {
+    fn new(view: ItemView) -> Self {
+        Row {
+            view,
+            rate: 0.0,
+            fresh: false,
+            last_progress: None,
+            retrying: None,
+            retry_news: None,
+        }
+    }
+
+    /// How the row is moving at `now`.
+    fn motion(&self, now: Option<Instant>) -> Motion {
+        if self.view.state != ItemState::Running {
+            return Motion::Still;
+        }
+        let Some(now) = now else {
+            return Motion::Moving;
+        };
+        if let Some((reason, at)) = &self.retrying {
+            return Motion::Reconnecting {
+                reason: reason.clone(),
+                in_secs: at.saturating_duration_since(now).as_secs(),
+            };
+        }
+        match self.last_progress {
+            Some(at) if now.saturating_duration_since(at) >= STALL_AFTER => Motion::Stalled {
+                for_secs: now.saturating_duration_since(at).as_secs(),
+            },
+            _ => Motion::Moving,
+        }
+    }
+}
+
+/// No data for this long and a running transfer is shown as stalled.
+pub const STALL_AFTER: Duration = Duration::from_secs(2);
+
+/// How a running row is moving.
+#[derive(Debug, Clone, PartialEq)]
+enum Motion {
+    /// Not running.
+    Still,
+    /// Data arrives.
+    Moving,
+    /// No data for `for_secs` seconds.
+    Stalled { for_secs: u64 },
+    /// Failed; the connection is made again in `in_secs` seconds.
+    Reconnecting { reason: String, in_secs: u64 },
 }
 
 /// The queue's totals, as last reported.
@@ -78,9 +141,69 @@ pub struct QueueView {
     /// Whether the queue takes new items.
     pub processing: bool,
     selected: Option<ItemId>,
+    /// The time of the last tick.
+    now: Option<Instant>,
 }
 
 impl QueueView {
+    /// The frame's clock: stamps the progress and retries that arrived
+    /// since the last tick. Returns whether a row is running (the window
+    /// then draws again soon, so a stall shows without an event).
+    pub fn tick(&mut self, now: Instant) -> bool {
+        self.now = Some(now);
+        let mut running = false;
+        for row in self.rows.values_mut() {
+            if std::mem::take(&mut row.fresh) {
+                row.last_progress = Some(now);
+                row.retrying = None;
+            }
+            if let Some((reason, delay)) = row.retry_news.take() {
+                row.retrying = Some((reason, now + delay));
+                row.rate = 0.0;
+            }
+            running |= row.view.state == ItemState::Running;
+        }
+        running
+    }
+
+    /// The sites of paused items (of `ids`, or all), each with its count.
+    pub fn paused_sites(&self, ids: Option<&[ItemId]>) -> Vec<(SiteKey, usize)> {
+        let mut sites: Vec<(SiteKey, usize)> = Vec::new();
+        let paused = self
+            .rows
+            .values()
+            .filter(|row| row.view.state == ItemState::Paused)
+            .filter(|row| ids.is_none_or(|ids| ids.contains(&row.view.id)));
+        for row in paused {
+            match sites.iter_mut().find(|(site, _)| *site == row.view.site) {
+                Some((_, count)) => *count += 1,
+                None => sites.push((row.view.site.clone(), 1)),
+            }
+        }
+        sites
+    }
+
+    /// The speed over all rows that move now (the header's).
+    pub fn rate(&self) -> f64 {
+        self.rows
+            .values()
+            .filter(|row| row.motion(self.now) == Motion::Moving)
+            .map(|row| row.rate)
+            .sum()
+    }
+
+    /// The bytes left: the waiting items' (the engine's count) plus what the
+    /// running ones have still to move.
+    pub fn left(&self) -> u64 {
+        let running: u64 = self
+            .rows
+            .values()
+            .filter(|row| row.view.state == ItemState::Running && !row.view.is_dir)
+            .filter_map(|row| Some(row.view.size?.saturating_sub(row.view.done)))
+            .sum();
+        self.totals.queued_bytes.saturating_add(running)
+    }
+
     /// An empty view of a queue that is processing (the engine's default).
     pub fn processing() -> Self {
         Self {
@@ -104,10 +227,22 @@ impl QueueView {
                         finished.push(view.clone());
                     }
                     match self.rows.get_mut(&view.id) {
-                        Some(row) => row.view = view,
+                        Some(row) => {
+                            if view.state != ItemState::Running {
+                                row.last_progress = None;
+                                row.retrying = None;
+                                row.rate = 0.0;
+                            } else if row.view.state != ItemState::Running {
+                                // Started: a stall counts from now.
+                                row.fresh = true;
+                            }
+                            row.view = view;
+                        }
                         None => {
                             self.order.push(view.id);
-                            self.rows.insert(view.id, Row { view, rate: 0.0 });
+                            let mut row = Row::new(view);
+                            row.fresh = row.view.state == ItemState::Running;
+                            self.rows.insert(row.view.id, row);
                         }
                     }
                 }
@@ -141,6 +276,13 @@ impl QueueView {
                         row.view.size = total;
                     }
                     row.rate = rate;
+                    row.fresh = true;
+                }
+            }
+            QueueEvent::Retrying { id, reason, delay } => {
+                if let Some(row) = self.rows.get_mut(&id) {
+                    row.retry_news = Some((reason, delay));
+                    row.fresh = false;
                 }
             }
             QueueEvent::Totals {
@@ -160,10 +302,7 @@ impl QueueView {
                     rate,
                 };
             }
-            QueueEvent::Ask { .. }
-            | QueueEvent::Retrying { .. }
-            | QueueEvent::Log(_)
-            | QueueEvent::Idle => {}
+            QueueEvent::Ask { .. } | QueueEvent::Log(_) | QueueEvent::Idle => {}
         }
         finished
     }
@@ -214,9 +353,9 @@ impl QueueView {
             ui.separator();
             let totals = self.totals;
             let count = totals.queued + totals.running;
-            let size = format_size(totals.queued_bytes);
+            let size = format_size(self.left());
             ui.label(if totals.running > 0 {
-                let rate = format_size(totals.rate as u64);
+                let rate = format_size(self.rate() as u64);
                 tr!(
                     "queue-summary-rate",
                     count = count,
@@ -231,6 +370,16 @@ impl QueueView {
             }
             if self.tab == QueueTab::Successful && ui.small_button(tr!("queue-clear")).clicked() {
                 commands.push(QueueCommand::ClearFinished);
+            }
+            let any_paused = self
+                .rows
+                .values()
+                .any(|row| row.view.state == ItemState::Paused);
+            if any_paused && ui.small_button(tr!("queue-resume-all")).clicked() {
+                commands.push(QueueCommand::ResumeAll);
+            }
+            if totals.running > 0 && ui.small_button(tr!("queue-pause-all")).clicked() {
+                commands.push(QueueCommand::PauseAll);
             }
             if self.tab == QueueTab::Failed && ui.small_button(tr!("queue-retry-all")).clicked() {
                 let ids = self.ids_in(QueueTab::Failed).to_vec();
@@ -280,7 +429,7 @@ impl QueueView {
                     };
                     let view = &item.view;
                     row.set_selected(self.selected == Some(view.id));
-                    let cells = describe(view, item.rate);
+                    let cells = describe(view, item.rate, &item.motion(self.now));
                     row.col(|ui| {
                         ui.add(Label::new(cells.direction).selectable(false));
                     });
@@ -380,15 +529,20 @@ struct Cells {
     status: String,
 }
 
-fn describe(view: &ItemView, rate: f64) -> Cells {
-    let running = view.state == ItemState::Running;
-    let fraction = match (view.size, view.is_dir) {
-        (Some(size), false) if size > 0 => {
+fn describe(view: &ItemView, rate: f64, motion: &Motion) -> Cells {
+    // Speed and time left only while data moves: a stalled or reconnecting
+    // row never shows the last speed it had.
+    let running = *motion == Motion::Moving;
+    // A bar only for what runs or is done: a waiting row has none, and a
+    // paused or restored one says how much is there in words.
+    let fraction = match (view.size, view.is_dir, &view.state) {
+        (Some(size), false, ItemState::Running) if size > 0 => {
             Some((view.done as f64 / size as f64).clamp(0.0, 1.0) as f32)
         }
-        (Some(0), false) if view.state == ItemState::Done => Some(1.0),
+        (Some(_), false, ItemState::Done) => Some(1.0),
         _ => None,
     };
+    let waiting = matches!(view.state, ItemState::Queued | ItemState::Paused);
     let eta = match (running, view.size, rate > 1.0) {
         (true, Some(size), true) => format_eta(size.saturating_sub(view.done) as f64 / rate),
         _ => String::new(),
@@ -401,7 +555,15 @@ fn describe(view: &ItemView, rate: f64) -> Cells {
         size: if view.is_dir {
             tr!("queue-folder")
         } else {
-            view.size.map(format_size).unwrap_or_default()
+            match view.size {
+                Some(size) if waiting && view.done > 0 => tr!(
+                    "queue-size-partial",
+                    done = format_size(view.done),
+                    size = format_size(size)
+                ),
+                Some(size) => format_size(size),
+                None => String::new(),
+            }
         },
         fraction,
         speed: if running && rate > 0.0 {
@@ -413,7 +575,15 @@ fn describe(view: &ItemView, rate: f64) -> Cells {
         status: match &view.state {
             ItemState::Queued => tr!("queue-state-queued"),
             ItemState::Paused => tr!("queue-state-paused"),
-            ItemState::Running => tr!("queue-state-transferring"),
+            ItemState::Running => match motion {
+                Motion::Stalled { for_secs } => tr!("queue-state-stalled", seconds = *for_secs),
+                Motion::Reconnecting { reason, in_secs } => tr!(
+                    "queue-state-reconnecting",
+                    seconds = *in_secs,
+                    reason = reason.as_str()
+                ),
+                Motion::Still | Motion::Moving => tr!("queue-state-transferring"),
+            },
             ItemState::Asking => tr!("queue-state-asking"),
             ItemState::Done => tr!("queue-state-done"),
             ItemState::Skipped(reason) => tr!("queue-state-skipped", reason = reason.as_str()),
@@ -495,8 +665,91 @@ mod tests {
         assert_eq!(format_eta(3909.0), "1:05:09");
         let mut running = item(1, ItemState::Running);
         running.done = 25;
-        let cells = describe(&running, 25.0);
+        let cells = describe(&running, 25.0, &Motion::Moving);
         assert_eq!(cells.fraction, Some(0.25));
         assert_eq!(cells.eta, "0:03");
+    }
+
+    #[test]
+    fn a_waiting_row_has_no_bar_and_a_paused_one_says_what_is_there() {
+        let _english =
+            crate::ui::i18n::LocaleOverride::on_this_thread(crate::ui::i18n::Locale::English);
+        let queued = describe(&item(1, ItemState::Queued), 0.0, &Motion::Still);
+        assert_eq!(queued.fraction, None);
+        let mut paused = item(2, ItemState::Paused);
+        paused.size = Some(1 << 30);
+        paused.done = 588 << 20;
+        let cells = describe(&paused, 0.0, &Motion::Still);
+        assert_eq!(cells.fraction, None);
+        assert!(
+            cells.size.contains("588") && cells.size.contains("1.0 GiB"),
+            "{}",
+            cells.size
+        );
+    }
+
+    #[test]
+    fn a_dead_server_shows_stalled_then_reconnecting_never_the_old_speed() {
+        let _english =
+            crate::ui::i18n::LocaleOverride::on_this_thread(crate::ui::i18n::Locale::English);
+        let mut view = QueueView::default();
+        let t0 = Instant::now();
+        let mut a = item(1, ItemState::Running);
+        a.size = Some(1000);
+        let mut b = item(2, ItemState::Running);
+        b.size = Some(1000);
+        view.apply(QueueEvent::Upsert(vec![a, b]));
+        view.tick(t0);
+        for (id, rate) in [(1, 300.0), (2, 100.0)] {
+            view.apply(QueueEvent::Progress {
+                id,
+                done: 100,
+                total: Some(1000),
+                rate,
+            });
+        }
+        assert!(view.tick(t0 + Duration::from_millis(100)), "running rows");
+        assert_eq!(view.rate(), 400.0, "the header's speed is the rows' sum");
+        assert_eq!(view.left(), 1800);
+
+        // Item 1's server went quiet: 2 s later it is stalled, and its
+        // speed no longer counts or shows.
+        view.apply(QueueEvent::Progress {
+            id: 2,
+            done: 200,
+            total: Some(1000),
+            rate: 100.0,
+        });
+        let later = t0 + Duration::from_millis(2200);
+        view.tick(later);
+        let row = &view.rows[&1];
+        let cells = describe(&row.view, row.rate, &row.motion(view.now));
+        assert!(cells.status.starts_with("Stalled"), "{}", cells.status);
+        assert!(cells.speed.is_empty() && cells.eta.is_empty());
+        assert_eq!(view.rate(), 100.0);
+
+        // The queue retries it: Reconnecting, with the reason.
+        view.apply(QueueEvent::Retrying {
+            id: 1,
+            reason: "the connection was closed".into(),
+            delay: Duration::from_secs(5),
+        });
+        view.tick(later + Duration::from_millis(50));
+        let row = &view.rows[&1];
+        let cells = describe(&row.view, row.rate, &row.motion(view.now));
+        assert!(
+            cells.status.contains("Reconnecting") && cells.status.contains("closed"),
+            "{}",
+            cells.status
+        );
+        // Data again: moving.
+        view.apply(QueueEvent::Progress {
+            id: 1,
+            done: 150,
+            total: Some(1000),
+            rate: 50.0,
+        });
+        view.tick(later + Duration::from_secs(6));
+        assert_eq!(view.rows[&1].motion(view.now), Motion::Moving);
     }
 }

@@ -80,6 +80,8 @@ pub enum Msg {
     Settings(super::settings::SettingsOutcome),
     /// Transfer → Transfer type: a new default, applied and saved at once.
     SetTransferType(crate::settings::TransferType),
+    /// The window's close button was pressed.
+    CloseRequested,
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -94,6 +96,8 @@ pub enum Effect {
     CopyText(String),
     /// Close the window.
     CloseWindow,
+    /// Keep the window open although its close button was pressed.
+    CancelClose,
     /// Draw again after this long (a stale folder waits for its second).
     RepaintAfter(Duration),
     /// Start the embedded demo server; answered by [`Msg::DemoStarted`].
@@ -127,6 +131,7 @@ impl std::fmt::Debug for Effect {
             Effect::Disk(_) => write!(f, "Disk(..)"),
             Effect::CopyText(text) => write!(f, "CopyText({text:?})"),
             Effect::CloseWindow => write!(f, "CloseWindow"),
+            Effect::CancelClose => write!(f, "CancelClose"),
             Effect::RepaintAfter(after) => write!(f, "RepaintAfter({after:?})"),
             Effect::StartDemo => write!(f, "StartDemo"),
             Effect::ImportSites { dir, .. } => write!(f, "ImportSites({})", dir.display()),
@@ -169,6 +174,8 @@ pub struct Model {
     pub settings: crate::settings::Settings,
     /// Where the settings are saved (`settings.toml` in the config folder).
     pub settings_path: Option<PathBuf>,
+    /// The user chose to quit although transfers run.
+    pub(super) quit_confirmed: bool,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
 }
@@ -199,6 +206,7 @@ impl Model {
             stale: Stale::default(),
             settings: crate::settings::Settings::default(),
             settings_path: None,
+            quit_confirmed: false,
             effects: Vec::new(),
         }
     }
@@ -226,7 +234,7 @@ impl Model {
         match msg {
             Msg::Action(action) => self.run_action(action),
             Msg::Pane(side, event) => self.on_pane_event(side, event),
-            Msg::QueuePane(command) => self.queue(command),
+            Msg::QueuePane(command) => self.queue_pane_command(command),
             Msg::Dialog(outcome) => self.on_dialog_outcome(outcome),
             Msg::SiteManager(outcome) => self.on_site_manager(outcome),
             Msg::Quickconnect => self.quickconnect(),
@@ -263,6 +271,7 @@ impl Model {
                 .status(LogKind::Error, tr!("note-picker-failed", error = error)),
             Msg::Tick(now) => self.on_tick(now),
             Msg::Settings(outcome) => self.on_settings(outcome),
+            Msg::CloseRequested => self.quit(true),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -416,7 +425,7 @@ impl Model {
                 }
             }
             Action::ClearLog => self.log.clear(),
-            Action::Quit => self.effects.push(Effect::CloseWindow),
+            Action::Quit => self.quit(false),
         }
     }
 
@@ -618,6 +627,8 @@ impl Model {
             DialogOutcome::Password { site, password } => {
                 self.connect_site(*site, Some(password));
             }
+            DialogOutcome::Quit => self.quit_confirmed(),
+            DialogOutcome::ConnectFor(site) => self.connect_for(site),
             DialogOutcome::Closed => {}
         }
     }

@@ -367,3 +367,21 @@ theme-dark = Dark
 exists-ask = Ask
 settings-bad-ip = The external address is not an IP address: { $address }
 menu-transfer-type = Transfer type
+queue-size-partial = { $done } of { $size }
+queue-state-stalled = Stalled: no data for { $seconds } s
+queue-state-reconnecting = Reconnecting in { $seconds } s: { $reason }
+quit-title = Quit Skiff?
+quit-question = { $count ->
+    [one] A transfer is running.
+   *[other] { $count } transfers are running.
+} Quit anyway? What was transferred is kept, and the queue resumes the next time Skiff starts.
+quit-button = Quit
+connect-for-title = Connect to the site?
+connect-for-question = { $count ->
+    [one] The resumed item is for { $site }, which is not connected.
+   *[other] { $count } resumed items are for { $site }, which is not connected.
+} Connect to it now? The items wait until it is.
+connect-for-button = Connect
+queue-resume-all = Resume all
+queue-pause-all = Pause all
+note-connect-for-unknown = No saved site matches { $site }: enter its password in the quickconnect bar and press Quickconnect.

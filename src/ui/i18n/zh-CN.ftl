@@ -362,3 +362,19 @@ theme-dark = 深色
 exists-ask = 询问
 settings-bad-ip = 外部地址不是 IP 地址：{ $address }
 menu-transfer-type = 传输类型
+queue-size-partial = 已有 { $done }，共 { $size }
+queue-state-stalled = 停滞：{ $seconds } 秒没有数据
+queue-state-reconnecting = { $seconds } 秒后重新连接：{ $reason }
+quit-title = 退出 Skiff？
+quit-question = { $count ->
+   *[other] 有 { $count } 个传输正在进行。
+}仍要退出吗？已传输的部分会保留，下次启动 Skiff 时队列会继续。
+quit-button = 退出
+connect-for-title = 连接到该站点？
+connect-for-question = { $count ->
+   *[other] { $count } 个续传的项目属于 { $site }，该站点尚未连接。
+}现在连接吗？这些项目会等到连接后再传输。
+connect-for-button = 连接
+queue-resume-all = 全部继续
+queue-pause-all = 全部暂停
+note-connect-for-unknown = 没有与 { $site } 相符的已保存站点：请在快速连接工具栏中输入其密码并点击“快速连接”。
