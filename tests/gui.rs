@@ -944,6 +944,9 @@ fn settings_round_trip_and_drive_the_transfers() {
     wait(&mut harness, "the transfer running", |app| {
         app.model.queue_view.totals.running == 1
     });
+    wait(&mut harness, "the title's progress", |app| {
+        app.title().ends_with("% 127.0.0.1 - Skiff")
+    });
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Q);
     harness.run_steps(3);
     assert!(

@@ -79,6 +79,8 @@ pub struct SkiffApp {
     /// Passes drawn (a frame a click changed is drawn twice), for tests
     /// and the frame-time benchmark.
     pub frames: u64,
+    /// The window title last set.
+    title: String,
 }
 
 impl std::fmt::Debug for SkiffApp {
@@ -131,6 +133,7 @@ impl SkiffApp {
             link,
             remote_rect: egui::Rect::NOTHING,
             frames: 0,
+            title: String::new(),
         };
         app.model.settings_path = settings_path;
         app.model.use_settings(settings);
@@ -241,6 +244,7 @@ impl SkiffApp {
         self.keys(ui.ctx(), &mut msgs);
         self.dropped_files(ui.ctx(), &mut msgs);
         self.run(msgs);
+        self.update_title(ui.ctx());
         let mut msgs = Vec::new();
         self.panels_ui(ui, &mut msgs);
         if !msgs.is_empty() {
@@ -254,6 +258,24 @@ impl SkiffApp {
                 ctx.request_repaint();
             }
         }
+    }
+
+    /// The window title: the site, and while files move how far they are
+    /// (`42% ftp.example.org - Skiff`), so a minimised window still tells.
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = window_title(
+            self.model.connection.site.as_ref().map(|s| s.host.as_str()),
+            self.model.queue_view.running_fraction(),
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The title the window shows now.
+    pub fn title(&self) -> &str {
+        &self.title
     }
 
     fn panels_ui(&mut self, ui: &mut egui::Ui, msgs: &mut Vec<Msg>) {
@@ -380,6 +402,19 @@ impl SkiffApp {
             paths,
             on_remote: pointer.is_none_or(|p| self.remote_rect.contains(p)),
         });
+    }
+}
+
+/// `Skiff`, `host - Skiff`, or `42% host - Skiff` while files move.
+fn window_title(host: Option<&str>, progress: Option<f32>) -> String {
+    match (host, progress) {
+        (Some(host), Some(p)) => tr!(
+            "window-title-progress",
+            percent = (p * 100.0).floor() as u32,
+            host = host
+        ),
+        (Some(host), None) => tr!("window-title-site", host = host),
+        (None, _) => "Skiff".to_string(),
     }
 }
 

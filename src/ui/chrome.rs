@@ -130,7 +130,7 @@ fn quickconnect_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
     go |= field(ui, &tr!("quick-host"), &mut quick.host, 180.0, false);
     go |= field(ui, &tr!("quick-user"), &mut quick.user, 110.0, false);
     go |= field(ui, &tr!("quick-password"), &mut quick.password, 110.0, true);
-    go |= field(ui, &tr!("quick-port"), &mut quick.port, 45.0, false);
+    go |= field(ui, &tr!("quick-port"), &mut quick.port, 60.0, false);
     if ui.button(tr!("quick-connect")).clicked() || go {
         msgs.push(Msg::Quickconnect);
     }

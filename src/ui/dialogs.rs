@@ -39,6 +39,8 @@ pub enum Dialog {
     MakeDir {
         /// In which pane.
         side: Side,
+        /// The folder it acts in, for display.
+        folder: String,
         /// The name typed so far.
         name: String,
     },
@@ -46,6 +48,8 @@ pub enum Dialog {
     Rename {
         /// In which pane.
         side: Side,
+        /// The folder it acts in, for display.
+        folder: String,
         /// The row being renamed.
         row: Box<FileRow>,
         /// The name typed so far.
@@ -55,6 +59,8 @@ pub enum Dialog {
     ConfirmDelete {
         /// In which pane.
         side: Side,
+        /// The folder it acts in, for display.
+        folder: String,
         /// What would be deleted.
         rows: Vec<FileRow>,
     },
@@ -198,8 +204,9 @@ impl Dialog {
                     .clicked()
                     .then_some(DialogOutcome::Closed)
             }
-            Dialog::MakeDir { side, name } => {
+            Dialog::MakeDir { side, folder, name } => {
                 ui.heading(tr!("dialog-make-dir-title"));
+                where_ui(ui, *side, folder);
                 let ok = name_field_ui(ui, &tr!("dialog-make-dir-prompt"), name, enter);
                 let create = tr!("dialog-make-dir-create");
                 buttons_ui(ui, &create, ok && !name.trim().is_empty()).map(|create| {
@@ -213,8 +220,14 @@ impl Dialog {
                     }
                 })
             }
-            Dialog::Rename { side, row, name } => {
+            Dialog::Rename {
+                side,
+                folder,
+                row,
+                name,
+            } => {
                 ui.heading(tr!("dialog-rename-title"));
+                where_ui(ui, *side, folder);
                 let prompt = tr!("dialog-rename-prompt", name = row.name.as_str());
                 let ok = name_field_ui(ui, &prompt, name, enter);
                 let rename = tr!("dialog-rename-ok");
@@ -230,8 +243,9 @@ impl Dialog {
                     }
                 })
             }
-            Dialog::ConfirmDelete { side, rows } => {
+            Dialog::ConfirmDelete { side, folder, rows } => {
                 ui.heading(tr!("dialog-delete-title"));
+                where_ui(ui, *side, folder);
                 let count = rows.len();
                 let name = rows.first().map_or("", |r| r.name.as_str());
                 ui.label(match side {
@@ -308,12 +322,7 @@ impl Dialog {
                             (tr!("overwrite-target"), target),
                         ] {
                             ui.label(label);
-                            ui.label(
-                                facts
-                                    .size
-                                    .map(super::files::format_size)
-                                    .unwrap_or_else(|| "?".into()),
-                            );
+                            ui.label(facts.size.map(exact_size).unwrap_or_else(|| "?".into()));
                             ui.label(
                                 facts
                                     .modified
@@ -377,6 +386,44 @@ impl Dialog {
             Dialog::Certificate { host, port, info } => certificate_ui(ui, host, *port, info),
         }
     }
+}
+
+/// A size as the overwrite question shows it: `1.2 MiB (1,234,567 bytes)`,
+/// so two files a few bytes apart never look the same.
+fn exact_size(bytes: u64) -> String {
+    tr!(
+        "overwrite-size-exact",
+        size = super::files::format_size(bytes),
+        bytes = group_digits(bytes),
+        count = bytes
+    )
+}
+
+/// `1234567` as `1,234,567`.
+fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Which side and folder a dialog acts on, in the side's colour, so a
+/// rename on the server is never mistaken for one on this computer.
+fn where_ui(ui: &mut egui::Ui, side: Side, folder: &str) {
+    let text = match side {
+        Side::Local => tr!("dialog-where-local", folder = folder),
+        Side::Remote => tr!("dialog-where-remote", folder = folder),
+    };
+    ui.label(
+        RichText::new(text)
+            .color(super::side::tint(side, ui.visuals().dark_mode))
+            .strong(),
+    );
 }
 
 /// A labelled text field that has the focus; true when Enter was pressed in it.
@@ -466,4 +513,24 @@ fn certificate_ui(
         info: Box::new(info.clone()),
         choice,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_exact_to_the_byte() {
+        let _english =
+            crate::ui::i18n::LocaleOverride::on_this_thread(crate::ui::i18n::Locale::English);
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+        assert_eq!(exact_size(1), "1 (1 byte)");
+        assert!(
+            exact_size(1_234_567).ends_with("(1,234,567 bytes)"),
+            "{}",
+            exact_size(1_234_567)
+        );
+    }
 }

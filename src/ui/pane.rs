@@ -354,23 +354,40 @@ impl Pane {
             Side::Local => "local",
             Side::Remote => "remote",
         };
-        ui.horizontal(|ui| {
-            let title = ui.label(RichText::new(self.title()).strong());
-            let edit = ui.add(
-                egui::TextEdit::singleline(&mut self.path_edit)
-                    .id_salt((side_id, "path"))
-                    .desired_width(f32::INFINITY),
-            );
-            let edit = edit.labelled_by(title.id);
-            if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                let text = self.path_edit.trim().to_string();
-                if !text.is_empty() {
-                    events.push(PaneEvent::Go(match self.side {
-                        Side::Local => Loc::Local(PathBuf::from(text)),
-                        Side::Remote => Loc::Remote(text.into_bytes()),
-                    }));
+        let dark = ui.visuals().dark_mode;
+        let header = egui::Frame::new()
+            .fill(if focused {
+                super::side::header_fill(self.side, dark)
+            } else {
+                egui::Color32::TRANSPARENT
+            })
+            .inner_margin(egui::Margin::symmetric(4, 3))
+            .corner_radius(3.0);
+        header.show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let mut title = RichText::new(self.title())
+                    .strong()
+                    .color(super::side::tint(self.side, dark));
+                if focused {
+                    title = title.underline();
                 }
-            }
+                let title = ui.label(title);
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.path_edit)
+                        .id_salt((side_id, "path"))
+                        .desired_width(f32::INFINITY),
+                );
+                let edit = edit.labelled_by(title.id);
+                if edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    let text = self.path_edit.trim().to_string();
+                    if !text.is_empty() {
+                        events.push(PaneEvent::Go(match self.side {
+                            Side::Local => Loc::Local(PathBuf::from(text)),
+                            Side::Remote => Loc::Remote(text.into_bytes()),
+                        }));
+                    }
+                }
+            })
         });
         let root = self
             .location
@@ -462,6 +479,38 @@ impl Pane {
         if let Some(payload) = shown.response.dnd_release_payload::<DragRows>() {
             events.push(PaneEvent::Dropped(payload.0));
         }
+        self.drag_label_ui(ui);
         events
+    }
+
+    /// While this pane's rows are dragged, what is dragged, under the
+    /// pointer: the name, or how many items and the first names.
+    fn drag_label_ui(&self, ui: &egui::Ui) {
+        let ctx = ui.ctx();
+        let dragging =
+            egui::DragAndDrop::payload::<DragRows>(ctx).is_some_and(|p| p.0 == self.side);
+        let Some(pointer) = ctx.pointer_latest_pos().filter(|_| dragging) else {
+            return;
+        };
+        let rows = self.list.selected_rows();
+        let text = match rows.as_slice() {
+            [] => return,
+            [one] => one.name.clone(),
+            [first, second, ..] => tr!(
+                "pane-dragging",
+                count = rows.len(),
+                first = first.name.as_str(),
+                second = second.name.as_str()
+            ),
+        };
+        egui::Area::new(egui::Id::unique(("drag-label", self.side == Side::Local)))
+            .order(egui::Order::Tooltip)
+            .fixed_pos(pointer + egui::vec2(14.0, 10.0))
+            .interactable(false)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label(text);
+                });
+            });
     }
 }

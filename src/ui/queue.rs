@@ -166,6 +166,20 @@ impl QueueView {
         running
     }
 
+    /// How far the running files are, together (bytes done over their
+    /// sizes); `None` when nothing with a known size runs.
+    pub fn running_fraction(&self) -> Option<f32> {
+        let (done, size) = self
+            .rows
+            .values()
+            .filter(|row| row.view.state == ItemState::Running && !row.view.is_dir)
+            .filter_map(|row| Some((row.view.done, row.view.size?)))
+            .fold((0u64, 0u64), |(d, s), (done, size)| {
+                (d.saturating_add(done.min(size)), s.saturating_add(size))
+            });
+        (size > 0).then(|| (done as f64 / size as f64) as f32)
+    }
+
     /// The sites of paused items (of `ids`, or all), each with its count.
     pub fn paused_sites(&self, ids: Option<&[ItemId]>) -> Vec<(SiteKey, usize)> {
         let mut sites: Vec<(SiteKey, usize)> = Vec::new();

@@ -397,6 +397,7 @@ impl Model {
                 if self.pane(side).location.is_some() {
                     self.modals.dialog = Some(Dialog::MakeDir {
                         side,
+                        folder: self.pane(side).path_edit.clone(),
                         name: String::new(),
                     });
                 }
@@ -405,6 +406,7 @@ impl Model {
                 if let [row] = self.selected_rows(side).as_slice() {
                     self.modals.dialog = Some(Dialog::Rename {
                         side,
+                        folder: self.pane(side).path_edit.clone(),
                         name: row.name.clone(),
                         row: Box::new(row.clone()),
                     });
@@ -413,7 +415,8 @@ impl Model {
             Action::Delete => {
                 let rows = self.selected_rows(side);
                 if !rows.is_empty() {
-                    self.modals.dialog = Some(Dialog::ConfirmDelete { side, rows });
+                    let folder = self.pane(side).path_edit.clone();
+                    self.modals.dialog = Some(Dialog::ConfirmDelete { side, folder, rows });
                 }
             }
             Action::SelectAll => self.pane(side).list.select_all(),
@@ -1049,7 +1052,7 @@ mod tests {
         model.update(Msg::Action(Action::SelectAll));
         model.update(Msg::Action(Action::Delete));
         assert!(model.take_effects().is_empty(), "nothing before the answer");
-        let Some(Dialog::ConfirmDelete { side, rows }) = model.modals.dialog.take() else {
+        let Some(Dialog::ConfirmDelete { side, rows, .. }) = model.modals.dialog.take() else {
             panic!("the confirmation: {:?}", model.modals)
         };
         assert_eq!(side, Side::Remote);
@@ -1084,7 +1087,7 @@ mod tests {
         model.focus = Side::Local;
         select(&mut model, Side::Local, "notes.md");
         model.update(Msg::Action(Action::Delete));
-        let Some(Dialog::ConfirmDelete { side, rows }) = model.modals.dialog.take() else {
+        let Some(Dialog::ConfirmDelete { side, rows, .. }) = model.modals.dialog.take() else {
             panic!("the confirmation")
         };
         model.update(Msg::Dialog(DialogOutcome::Delete { side, rows }));
@@ -1109,7 +1112,10 @@ mod tests {
         let shown = String::from_utf8_lossy(b"caf\xe9").into_owned();
         select(&mut model, Side::Remote, &shown);
         model.update(Msg::Action(Action::Rename));
-        let Some(Dialog::Rename { side, row, name }) = model.modals.dialog.take() else {
+        let Some(Dialog::Rename {
+            side, row, name, ..
+        }) = model.modals.dialog.take()
+        else {
             panic!("the rename dialog")
         };
         assert_eq!((side, name.as_str()), (Side::Remote, shown.as_str()));

@@ -385,3 +385,15 @@ connect-for-button = Connect
 queue-resume-all = Resume all
 queue-pause-all = Pause all
 note-connect-for-unknown = No saved site matches { $site }: enter its password in the quickconnect bar and press Quickconnect.
+dialog-where-local = On this computer, in { $folder }
+dialog-where-remote = On the server, in { $folder }
+overwrite-size-exact = { $size } ({ $count ->
+    [one] { $bytes } byte
+   *[other] { $bytes } bytes
+})
+pane-dragging = { $count ->
+    [one] { $first }
+   *[other] { $count } items: { $first }, { $second }…
+}
+window-title-site = { $host } - Skiff
+window-title-progress = { $percent }% { $host } - Skiff

@@ -378,3 +378,13 @@ connect-for-button = 连接
 queue-resume-all = 全部继续
 queue-pause-all = 全部暂停
 note-connect-for-unknown = 没有与 { $site } 相符的已保存站点：请在快速连接工具栏中输入其密码并点击“快速连接”。
+dialog-where-local = 在本地计算机的 { $folder } 中
+dialog-where-remote = 在服务器的 { $folder } 中
+overwrite-size-exact = { $size }（{ $count ->
+   *[other] { $bytes } 字节
+}）
+pane-dragging = { $count ->
+   *[other] { $count } 项：{ $first }、{ $second }…
+}
+window-title-site = { $host } - Skiff
+window-title-progress = { $percent }% { $host } - Skiff
