@@ -241,6 +241,10 @@ impl SkiffApp {
         if ui.ctx().input(|i| i.viewport().close_requested()) {
             msgs.push(Msg::CloseRequested);
         }
+        let focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
+        if focused != self.model.window_focused {
+            msgs.push(Msg::WindowFocused(focused));
+        }
         self.keys(ui.ctx(), &mut msgs);
         self.dropped_files(ui.ctx(), &mut msgs);
         self.run(msgs);

@@ -133,9 +133,17 @@ impl Model {
             }),
             QueueEvent::Idle => {
                 self.stale.local |= self.local.location.is_some();
+                self.queue_finished();
             }
             other => {
-                for item in self.queue_view.apply(other) {
+                let failed_before = self.queue_view.totals.failed;
+                let finished = self.queue_view.apply(other);
+                self.queue_moved();
+                let failed = self.queue_view.totals.failed;
+                if failed > failed_before {
+                    self.transfers_failed(failed - failed_before);
+                }
+                for item in finished {
                     if item.state != ItemState::Done {
                         continue;
                     }

@@ -10,6 +10,7 @@ use super::i18n::tr;
 use super::update::{Effect, Model};
 use crate::engine::LogKind;
 use crate::engine::queue::{QueueCommand, SiteKey};
+use crate::settings::QueueDone;
 
 impl Model {
     /// The user asked to quit: from the menu (`by_close_button` false) or
@@ -31,6 +32,53 @@ impl Model {
         self.quit_confirmed = true;
         if !by_close_button {
             self.effects.push(Effect::CloseWindow);
+        }
+    }
+
+    /// Notes that the queue moved files, so its end is worth telling.
+    pub(super) fn queue_moved(&mut self) {
+        if self.queue_view.totals.running > 0 {
+            self.queue_worked = true;
+        }
+    }
+
+    /// The queue has nothing left: as Settings → Interface says, a desktop
+    /// notification (when the window is not in front) or closing Skiff.
+    pub(super) fn queue_finished(&mut self) {
+        if !std::mem::take(&mut self.queue_worked) {
+            return;
+        }
+        let totals = self.queue_view.totals;
+        match self.settings.interface.when_queue_done {
+            QueueDone::Nothing => {}
+            QueueDone::Notify => {
+                if !self.window_focused {
+                    self.effects.push(Effect::Notify {
+                        summary: tr!("notify-done-title"),
+                        body: tr!(
+                            "notify-done-body",
+                            done = totals.done,
+                            failed = totals.failed
+                        ),
+                    });
+                }
+            }
+            QueueDone::Quit => {
+                if totals.failed == 0 {
+                    self.quit(false);
+                }
+            }
+        }
+    }
+
+    /// `count` more transfers failed: a desktop notification when the
+    /// window is not in front (and notifications are on).
+    pub(super) fn transfers_failed(&mut self, count: u64) {
+        if !self.window_focused && self.settings.interface.when_queue_done == QueueDone::Notify {
+            self.effects.push(Effect::Notify {
+                summary: tr!("notify-failed-title"),
+                body: tr!("notify-failed-body", count = count),
+            });
         }
     }
 
@@ -186,5 +234,44 @@ mod tests {
         model.update(Msg::Dialog(DialogOutcome::ConnectFor(site)));
         assert_eq!(model.quick.host, "old.example");
         assert_eq!(model.quick.user, "u");
+    }
+
+    #[test]
+    fn a_finished_queue_notifies_when_the_window_is_behind_or_quits() {
+        let totals = |running, done, failed| {
+            Msg::QueueEvent(QueueEvent::Totals {
+                queued: 0,
+                queued_bytes: 0,
+                running,
+                done,
+                failed,
+                rate: 0.0,
+            })
+        };
+        let mut model = new_model();
+        model.update(Msg::WindowFocused(false));
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        assert!(model.take_effects().is_empty(), "nothing moved: nothing to tell");
+        model.update(totals(1, 0, 0));
+        model.update(totals(0, 3, 1));
+        let effects = format!("{:?}", model.take_effects());
+        assert!(effects.contains("Notify"), "a failure is told: {effects}");
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        let effects = format!("{:?}", model.take_effects());
+        assert!(effects.contains("Notify") && effects.contains('3'), "{effects}");
+
+        // In front: no notification.
+        model.update(Msg::WindowFocused(true));
+        model.update(totals(1, 3, 1));
+        model.update(totals(0, 4, 1));
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        assert!(!format!("{:?}", model.take_effects()).contains("Notify"));
+
+        // "Close Skiff" when done, and nothing failed.
+        model.settings.interface.when_queue_done = QueueDone::Quit;
+        model.update(totals(1, 4, 0));
+        model.update(totals(0, 5, 0));
+        model.update(Msg::QueueEvent(QueueEvent::Idle));
+        assert!(has_close(&model.take_effects()));
     }
 }

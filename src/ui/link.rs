@@ -53,6 +53,28 @@ impl std::fmt::Debug for EngineLink {
     }
 }
 
+/// Shows a desktop notification on a thread of its own (D-Bus on Linux
+/// may take a moment, and no notification service is not an error worth
+/// more than a line in the tracing log).
+fn notify(summary: String, body: String) {
+    let spawned = std::thread::Builder::new()
+        .name("skiff-notify".to_string())
+        .spawn(move || {
+            let shown = notify_rust::Notification::new()
+                .appname("Skiff")
+                .summary(&summary)
+                .body(&body)
+                .icon("skiff")
+                .show();
+            if let Err(e) = shown {
+                tracing::info!("no desktop notification ({e}): {summary}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::info!("cannot start the notification thread: {e}");
+    }
+}
+
 impl EngineLink {
     /// Starts a runtime with the browsing connection and the transfer queue
     /// (its journal in `data_dir`, or the platform's data folder); both wake
@@ -127,6 +149,7 @@ impl EngineLink {
             Effect::Disk(request) => self.disk(request),
             Effect::CopyText(text) => self.ctx.copy_text(text),
             Effect::CloseWindow => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Effect::Notify { summary, body } => notify(summary, body),
             Effect::CancelClose => self
                 .ctx
                 .send_viewport_cmd(egui::ViewportCommand::CancelClose),

@@ -82,6 +82,8 @@ pub enum Msg {
     SetTransferType(crate::settings::TransferType),
     /// The window's close button was pressed.
     CloseRequested,
+    /// The window came to the front (true) or went behind others.
+    WindowFocused(bool),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -98,6 +100,13 @@ pub enum Effect {
     CloseWindow,
     /// Keep the window open although its close button was pressed.
     CancelClose,
+    /// A desktop notification.
+    Notify {
+        /// Its title.
+        summary: String,
+        /// Its text.
+        body: String,
+    },
     /// Draw again after this long (a stale folder waits for its second).
     RepaintAfter(Duration),
     /// Start the embedded demo server; answered by [`Msg::DemoStarted`].
@@ -132,6 +141,7 @@ impl std::fmt::Debug for Effect {
             Effect::CopyText(text) => write!(f, "CopyText({text:?})"),
             Effect::CloseWindow => write!(f, "CloseWindow"),
             Effect::CancelClose => write!(f, "CancelClose"),
+            Effect::Notify { summary, body } => write!(f, "Notify({summary:?}, {body:?})"),
             Effect::RepaintAfter(after) => write!(f, "RepaintAfter({after:?})"),
             Effect::StartDemo => write!(f, "StartDemo"),
             Effect::ImportSites { dir, .. } => write!(f, "ImportSites({})", dir.display()),
@@ -176,6 +186,10 @@ pub struct Model {
     pub settings_path: Option<PathBuf>,
     /// The user chose to quit although transfers run.
     pub(super) quit_confirmed: bool,
+    /// The window is in front (notifications are for when it is not).
+    pub window_focused: bool,
+    /// Files moved since the queue was last idle.
+    pub(super) queue_worked: bool,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
 }
@@ -207,6 +221,8 @@ impl Model {
             settings: crate::settings::Settings::default(),
             settings_path: None,
             quit_confirmed: false,
+            window_focused: true,
+            queue_worked: false,
             effects: Vec::new(),
         }
     }
@@ -272,6 +288,7 @@ impl Model {
             Msg::Tick(now) => self.on_tick(now),
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::CloseRequested => self.quit(true),
+            Msg::WindowFocused(focused) => self.window_focused = focused,
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;

@@ -397,3 +397,17 @@ pane-dragging = { $count ->
 }
 window-title-site = { $host } - Skiff
 window-title-progress = { $percent }% { $host } - Skiff
+notify-done-title = Transfers finished
+notify-done-body = { $done ->
+    [one] One item transferred
+   *[other] { $done } items transferred
+}{ $failed ->
+    [0] .
+    [one] , one failed.
+   *[other] , { $failed } failed.
+}
+notify-failed-title = A transfer failed
+notify-failed-body = { $count ->
+    [one] A transfer failed: see the Failed tab.
+   *[other] { $count } transfers failed: see the Failed tab.
+}

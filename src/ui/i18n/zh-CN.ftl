@@ -388,3 +388,14 @@ pane-dragging = { $count ->
 }
 window-title-site = { $host } - Skiff
 window-title-progress = { $percent }% { $host } - Skiff
+notify-done-title = 传输已完成
+notify-done-body = { $done ->
+   *[other] 已传输 { $done } 项
+}{ $failed ->
+    [0] 。
+   *[other] ，{ $failed } 项失败。
+}
+notify-failed-title = 传输失败
+notify-failed-body = { $count ->
+   *[other] { $count } 个传输失败：请查看“传输失败”标签页。
+}
