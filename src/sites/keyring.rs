@@ -45,6 +45,9 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, id: &SiteId, secret: &Secret) -> Result<(), KeyringError>;
     /// Forgets a site's password; forgetting a missing one is not an error.
     fn delete(&self, id: &SiteId) -> Result<(), KeyringError>;
+    /// Whether a keyring answers here: [`KeyringError::Unavailable`] when
+    /// none does (passwords are then asked for at connect).
+    fn probe(&self) -> Result<(), KeyringError>;
 }
 
 /// Saves what a site's logon type keeps: the password for normal and account
@@ -113,17 +116,16 @@ impl OsKeyring {
     fn entry(&self, id: &SiteId) -> Result<keyring::Entry, KeyringError> {
         keyring::Entry::new(&self.service, id.as_str()).map_err(map_error)
     }
+}
 
-    /// Whether a keyring answers: `Ok` when one does (even with no Skiff
-    /// entries yet), [`KeyringError::Unavailable`] when none is here.
-    pub fn probe(&self) -> Result<(), KeyringError> {
+impl SecretStore for OsKeyring {
+    /// `Ok` when a keyring answers (even with no Skiff entries yet).
+    fn probe(&self) -> Result<(), KeyringError> {
         let probe = SiteId::from_text("skiff-availability-probe")
             .ok_or_else(|| KeyringError::Failed("bad probe id".into()))?;
         self.get(&probe).map(|_| ())
     }
-}
 
-impl SecretStore for OsKeyring {
     fn get(&self, id: &SiteId) -> Result<Option<Secret>, KeyringError> {
         off_thread(|| match self.entry(id)?.get_password() {
             Ok(password) => Ok(Some(Secret::new(password))),
@@ -201,6 +203,10 @@ impl MemoryStore {
 }
 
 impl SecretStore for MemoryStore {
+    fn probe(&self) -> Result<(), KeyringError> {
+        self.check()
+    }
+
     fn get(&self, id: &SiteId) -> Result<Option<Secret>, KeyringError> {
         self.check()?;
         Ok(self.lock().get(id).cloned())

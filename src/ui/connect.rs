@@ -79,6 +79,11 @@ impl Model {
     /// Opens a saved site: its password comes from the keyring (off the UI
     /// thread) or is asked for, by its logon type.
     pub(super) fn open_site(&mut self, site: Site) {
+        if site.logon != LogonType::Anonymous
+            && let Some(password) = self.sites.session_passwords.get(&site.id).cloned()
+        {
+            return self.connect_site(site, Some(password));
+        }
         match site.logon {
             LogonType::Anonymous => self.connect_site(site, None),
             LogonType::Ask => self.ask_password(Box::new(site)),
@@ -121,6 +126,15 @@ impl Model {
             Some((site, typed))
         });
         self.sites.sites = Some(saved.sites.clone());
+        if self.sites.keyring_missing.is_some() {
+            // Without a keyring a typed password lives for this session.
+            for (id, password) in &saved.passwords {
+                match password {
+                    Some(p) => self.sites.session_passwords.insert(id.clone(), p.clone()),
+                    None => self.sites.session_passwords.remove(id),
+                };
+            }
+        }
         match self.sites.config_dir.clone() {
             Some(dir) => self.disk(LocalRequest::SaveSites {
                 dir,

@@ -210,6 +210,14 @@ impl Model {
                 }
             },
             LocalResult::Dropped(dropped) => self.upload_dropped(dropped),
+            LocalResult::Keyring(Ok(())) => self.sites.keyring_missing = None,
+            LocalResult::Keyring(Err(error)) => {
+                self.log.status(
+                    LogKind::Warning,
+                    tr!("note-no-keyring", error = error.to_string()),
+                );
+                self.sites.keyring_missing = Some(error.to_string());
+            }
             LocalResult::Saved(errors) => {
                 for error in errors {
                     self.log.status(LogKind::Error, error.to_string());
@@ -250,7 +258,12 @@ impl Model {
             }
         }
         if std::mem::take(&mut self.sites.open_manager_when_loaded) {
-            self.modals.site_manager = self.sites.sites.clone().map(SiteManager::new);
+            let note = self.sites.keyring_missing.clone();
+            self.modals.site_manager = self
+                .sites
+                .sites
+                .clone()
+                .map(|sites| SiteManager::new(sites).with_keyring_note(note));
         }
         if let Some(path) = self.sites.pending_site.take() {
             match self

@@ -251,14 +251,20 @@ mod tests {
         let mut model = new_model();
         model.update(Msg::WindowFocused(false));
         model.update(Msg::QueueEvent(QueueEvent::Idle));
-        assert!(model.take_effects().is_empty(), "nothing moved: nothing to tell");
+        assert!(
+            model.take_effects().is_empty(),
+            "nothing moved: nothing to tell"
+        );
         model.update(totals(1, 0, 0));
         model.update(totals(0, 3, 1));
         let effects = format!("{:?}", model.take_effects());
         assert!(effects.contains("Notify"), "a failure is told: {effects}");
         model.update(Msg::QueueEvent(QueueEvent::Idle));
         let effects = format!("{:?}", model.take_effects());
-        assert!(effects.contains("Notify") && effects.contains('3'), "{effects}");
+        assert!(
+            effects.contains("Notify") && effects.contains('3'),
+            "{effects}"
+        );
 
         // In front: no notification.
         model.update(Msg::WindowFocused(true));

@@ -69,6 +69,8 @@ pub enum LocalRequest {
     },
     /// Write the recent servers.
     SaveRecent(Box<Recent>),
+    /// Ask whether a keyring answers here.
+    ProbeKeyring(Arc<dyn SecretStore>),
     /// Files dropped from the desktop: find which are folders, to upload them.
     Dropped(Vec<PathBuf>),
     /// Write the settings (atomically) to this file.
@@ -113,6 +115,8 @@ pub enum LocalResult {
     /// A write that needs no refresh finished, with what went wrong (none:
     /// it worked).
     Saved(Vec<LocalError>),
+    /// Whether a keyring answers here.
+    Keyring(Result<(), KeyringError>),
     /// A change finished; the folder should be listed again.
     Changed {
         /// What was done, for the log.
@@ -289,6 +293,7 @@ fn run(request: LocalRequest) -> LocalResult {
             }
             LocalResult::Saved(problems)
         }
+        LocalRequest::ProbeKeyring(secrets) => LocalResult::Keyring(secrets.probe()),
         LocalRequest::GetPassword { site, secrets } => LocalResult::Password {
             password: secrets.get(&site.id),
             site,

@@ -67,6 +67,8 @@ pub struct SiteManager {
     passwords: HashMap<SiteId, Option<Secret>>,
     rename: Option<String>,
     message: Option<String>,
+    /// Why no keyring answers, shown beside the password field.
+    keyring_note: Option<String>,
 }
 
 /// The Site Manager's words for a server type; the list is [`ServerType::ALL`].
@@ -124,6 +126,12 @@ fn logons() -> [(LogonType, String); 4] {
 }
 
 impl SiteManager {
+    /// Says beside the password field that no keyring answers (`why`).
+    pub fn with_keyring_note(mut self, why: Option<String>) -> Self {
+        self.keyring_note = why;
+        self
+    }
+
     /// Opens on a copy of `sites`, with the first site selected.
     pub fn new(sites: Sites) -> Self {
         let mut manager = Self {
@@ -135,6 +143,7 @@ impl SiteManager {
             passwords: HashMap::new(),
             rename: None,
             message: None,
+            keyring_note: None,
         };
         if let Some(id) = manager.sites.sites.first().map(|s| s.id.clone()) {
             manager.select(Selected::Site(id));
@@ -219,6 +228,9 @@ impl SiteManager {
                 // A steady height, so the centred dialog does not jump as tabs change.
                 .min_scrolled_height((max_height - 110.0).min(420.0))
                 .show(ui, |ui| {
+                    // Content never shorter than the area: a short tab
+                    // (Charset) keeps the dialog the size of a long one.
+                    ui.set_min_height((max_height - 110.0).min(420.0));
                     ui.horizontal_top(|ui| {
                         ui.vertical(|ui| {
                             ui.set_width(230.0);
@@ -436,6 +448,7 @@ impl SiteManager {
         ui.separator();
         let errors = self.errors.clone();
         let folders = self.sites.folders.clone();
+        let keyring_note = self.keyring_note.clone();
         let Some(site) = self.sites.get_mut(&id) else {
             return;
         };
@@ -476,6 +489,14 @@ impl SiteManager {
                             form.password_changed = true;
                         }
                         ui.end_row();
+                        if let Some(why) = &keyring_note {
+                            ui.label("");
+                            ui.colored_label(
+                                ui.visuals().warn_fg_color,
+                                tr!("site-no-keyring", reason = why.as_str()),
+                            );
+                            ui.end_row();
+                        }
                     }
                     if site.logon == LogonType::Account {
                         text_row(

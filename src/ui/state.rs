@@ -140,6 +140,12 @@ pub struct SiteState {
     pub secrets: Arc<dyn SecretStore>,
     /// Trusted certificates, once read.
     pub trust: Option<TrustStore>,
+    /// Why no keyring answers here, when none does (the Site Manager says
+    /// so beside the password field).
+    pub keyring_missing: Option<String>,
+    /// Passwords typed in this session (at connect, or in the Site Manager
+    /// without a keyring), by site: asked once, never written anywhere.
+    pub session_passwords: std::collections::HashMap<crate::sites::SiteId, crate::secret::Secret>,
     /// Certificates trusted "once": for the rest of this run of the window,
     /// by `host:port`, never written anywhere.
     pub trusted_once: Vec<(String, u16, crate::engine::Fingerprint)>,
@@ -166,6 +172,8 @@ impl SiteState {
             config_dir,
             secrets,
             trust: None,
+            keyring_missing: None,
+            session_passwords: std::collections::HashMap::new(),
             trusted_once: Vec::new(),
             sites: None,
             recent: None,

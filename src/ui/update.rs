@@ -234,6 +234,7 @@ impl Model {
             self.disk(LocalRequest::LoadTrust(dir.clone()));
             self.disk(LocalRequest::LoadSites(dir));
         }
+        self.disk(LocalRequest::ProbeKeyring(Arc::clone(&self.sites.secrets)));
         self.list_local(Loc::Local(local_dir), false);
         if demo {
             self.effects.push(Effect::StartDemo);
@@ -355,7 +356,12 @@ impl Model {
         let side = self.focus;
         match action {
             Action::SiteManager => match &self.sites.sites {
-                Some(sites) => self.modals.site_manager = Some(SiteManager::new(sites.clone())),
+                Some(sites) => {
+                    self.modals.site_manager = Some(
+                        SiteManager::new(sites.clone())
+                            .with_keyring_note(self.sites.keyring_missing.clone()),
+                    )
+                }
                 // Opening on an empty list before the file is read could
                 // save over it; open once it is read.
                 None => self.sites.open_manager_when_loaded = true,
@@ -645,6 +651,10 @@ impl Model {
                 }
             }
             DialogOutcome::Password { site, password } => {
+                // Asked once: kept for this session's later connects.
+                self.sites
+                    .session_passwords
+                    .insert(site.id.clone(), password.clone());
                 self.connect_site(*site, Some(password));
             }
             DialogOutcome::Quit => self.quit_confirmed(),

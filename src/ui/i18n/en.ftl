@@ -411,3 +411,5 @@ notify-failed-body = { $count ->
     [one] A transfer failed: see the Failed tab.
    *[other] { $count } transfers failed: see the Failed tab.
 }
+note-no-keyring = No keyring is available, so passwords are not saved: each is asked for once per session ({ $error }).
+site-no-keyring = No keyring is available on this computer, so this password is not saved: Skiff keeps it until it closes and asks again next time ({ $reason }).

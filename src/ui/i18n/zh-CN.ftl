@@ -399,3 +399,5 @@ notify-failed-title = 传输失败
 notify-failed-body = { $count ->
    *[other] { $count } 个传输失败：请查看“传输失败”标签页。
 }
+note-no-keyring = 没有可用的密钥环，密码不会保存：每次会话只询问一次（{ $error }）。
+site-no-keyring = 此计算机上没有可用的密钥环，此密码不会保存：Skiff 在关闭前会记住它，下次启动时会再次询问（{ $reason }）。
