@@ -397,17 +397,24 @@ impl Pane {
             .resizable(true)
             .default_size(140.0)
             .min_size(40.0)
-            .show(ui, |ui| match &root {
-                Some(root) => {
-                    if let Some(event) = self.tree.ui(ui, root, self.location.as_ref()) {
-                        events.push(match event {
-                            TreeEvent::Go(loc) => PaneEvent::Go(loc),
-                            TreeEvent::Expand(loc) => PaneEvent::Expand(loc),
-                        });
+            .show(ui, |ui| {
+                // Fill the panel: egui keeps a panel's height as its
+                // content's, so a pane first drawn with a one-line
+                // placeholder (the remote one, before connecting) would keep
+                // a tree 2.5 rows high.
+                ui.set_min_height(ui.available_height());
+                match &root {
+                    Some(root) => {
+                        if let Some(event) = self.tree.ui(ui, root, self.location.as_ref()) {
+                            events.push(match event {
+                                TreeEvent::Go(loc) => PaneEvent::Go(loc),
+                                TreeEvent::Expand(loc) => PaneEvent::Expand(loc),
+                            });
+                        }
                     }
-                }
-                None => {
-                    ui.weak(placeholder.unwrap_or(""));
+                    None => {
+                        ui.weak(placeholder.unwrap_or(""));
+                    }
                 }
             });
         ui.horizontal(|ui| {
