@@ -1159,3 +1159,46 @@ fn without_a_keyring_the_password_is_asked_once_per_session() {
         "the password was asked for again in the same session"
     );
 }
+
+/// Settings → Logging: the message log also goes to a file, which holds
+/// every command sent and never the password.
+#[test]
+fn the_log_file_holds_every_command_and_no_password() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::write(server.root.join("a.txt"), b"a").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    let config = tempfile::tempdir().expect("config dir");
+    let log_path = config.path().join("logs/skiff.log");
+    std::fs::write(
+        config.path().join("settings.toml"),
+        format!(
+            "[logging]\nto_file = true\nfile = \"{}\"\n",
+            log_path.display()
+        ),
+    )
+    .expect("settings");
+    let mut harness = harness_with(local.path(), config.path());
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app) == ["a.txt"]
+    });
+    let sent: Vec<String> = app(&harness)
+        .model
+        .log
+        .lines()
+        .filter(|l| l.kind == LogKind::Command)
+        .map(|l| l.text.clone())
+        .collect();
+    drop(harness); // closes the writer, which writes what it has
+    let file = std::fs::read_to_string(&log_path).expect("the log file");
+    assert!(!file.contains(unftp::PASSWORD), "{file}");
+    assert!(file.contains("PASS ****"), "{file}");
+    assert!(sent.len() >= 5, "{sent:?}");
+    for command in &sent {
+        assert!(
+            file.contains(command.as_str()),
+            "{command} missing from:\n{file}"
+        );
+    }
+}
