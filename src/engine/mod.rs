@@ -23,6 +23,7 @@ pub mod entry;
 pub mod error;
 pub mod event;
 pub mod limit;
+pub mod ops;
 pub mod policy;
 pub mod queue;
 pub mod session;

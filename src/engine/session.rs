@@ -349,6 +349,41 @@ impl Session {
         Ok(())
     }
 
+    /// `SITE CHMOD mode path`: sets a path's Unix permissions (`mode` in
+    /// octal, at most 0o7777). A refusal is [`EngineError::Refused`].
+    pub async fn chmod(&mut self, path: &[u8], mode: u32) -> Result<()> {
+        let mut argument = format!("CHMOD {:o} ", mode & 0o7777).into_bytes();
+        argument.extend_from_slice(path);
+        self.control.expect_ok(&Command::Site(argument)).await?;
+        Ok(())
+    }
+
+    /// A command the user typed, checked by [`crate::protocol::custom_command`]
+    /// before anything is sent (no data connection, no change to the
+    /// session's login, encryption or type, no line break); returns the
+    /// server's reply, whatever its code.
+    pub async fn quote(&mut self, line: &[u8]) -> Result<Reply> {
+        let command = crate::protocol::custom_command(line)?;
+        self.control.command(&command).await
+    }
+
+    /// A harmless command that keeps an idle connection open: `NOOP`,
+    /// `PWD` or `TYPE I` by `turn` (servers that count only some commands
+    /// as activity see a mix, as FileZilla sends).
+    pub async fn keep_alive(&mut self, turn: u32) -> Result<()> {
+        match turn % 3 {
+            0 => self.noop().await,
+            1 => self.pwd().await.map(drop),
+            _ => {
+                self.control
+                    .expect_ok(&Command::Type(TransferType::Binary))
+                    .await?;
+                self.transfer_type = Some(TransferType::Binary);
+                Ok(())
+            }
+        }
+    }
+
     /// `NOOP`: keeps the connection alive and proves it is in sync.
     pub async fn noop(&mut self) -> Result<()> {
         self.control.expect_ok(&Command::Noop).await?;
