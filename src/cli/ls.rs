@@ -46,7 +46,7 @@ pub(super) async fn ls(
 }
 
 /// An entry kind as `ls --json` spells it.
-fn kind_name(kind: EntryKind) -> &'static str {
+pub(super) fn kind_name(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::File => "file",
         EntryKind::Dir => "dir",
@@ -61,7 +61,7 @@ fn kind_name(kind: EntryKind) -> &'static str {
 /// bytes are not text in the site's charset, `name` is the escaped display
 /// form and `name_bytes` holds the exact bytes as hexadecimal.
 #[derive(serde::Serialize)]
-struct JsonEntry<'a> {
+pub(super) struct JsonEntry<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     name_bytes: Option<String>,
@@ -74,7 +74,7 @@ struct JsonEntry<'a> {
 }
 
 impl<'a> JsonEntry<'a> {
-    fn new(item: &'a RemoteEntry) -> Self {
+    pub(super) fn new(item: &'a RemoteEntry) -> Self {
         Self {
             name: item.text().unwrap_or(&item.name),
             name_bytes: item
@@ -94,7 +94,13 @@ impl<'a> JsonEntry<'a> {
 }
 
 /// One `ls` line: kind, size, time, name, and ` -> target` for a link.
-fn entry_line(item: &RemoteEntry) -> String {
+pub(super) fn entry_line(item: &RemoteEntry) -> String {
+    entry_line_named(item, &item.name)
+}
+
+/// [`entry_line`] with `shown` (escaped already) in the name's place: `find`
+/// shows the full path.
+pub(super) fn entry_line_named(item: &RemoteEntry, shown: &str) -> String {
     let kind = match item.kind() {
         EntryKind::File => '-',
         EntryKind::Dir => 'd',
@@ -108,7 +114,7 @@ fn entry_line(item: &RemoteEntry) -> String {
         .unwrap_or_default();
     // `name` is escaped already (control characters, bidi overrides, bytes
     // that do not decode): no server byte reaches the terminal raw.
-    let mut line = format!("{kind} {size:>12} {modified:>16} {}", item.name);
+    let mut line = format!("{kind} {size:>12} {modified:>16} {shown}");
     if let Some(target) = &item.entry.target {
         line.push_str(" -> ");
         line.push_str(&escape_bytes(target));

@@ -416,6 +416,17 @@ impl Session {
         self.list_with(ListFormat::List, today).await
     }
 
+    /// Lists a folder with `LIST` even where MLSD is offered: a Unix
+    /// server's `ls -l` shows a link as a link, where some MLSD
+    /// implementations (proftpd's default) give the type of what it points
+    /// to. Walks that delete or change what they find use this, so that
+    /// they never enter a link. The session stays in that folder.
+    pub async fn list_showing_links(&mut self, dir: &[u8]) -> Result<RemoteListing> {
+        self.cwd(dir).await?;
+        let today = chrono::Local::now().date_naive();
+        self.list_with(ListFormat::List, today).await
+    }
+
     async fn list_with(
         &mut self,
         format: ListFormat,

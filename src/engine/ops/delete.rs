@@ -13,12 +13,16 @@ use std::task::Poll;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{OpEvent, OpFailure, OpSink, failure, walk};
+use super::walk::{self, Listing};
+use super::{OpEvent, OpFailure, OpSink, failure};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::EventSink;
 use crate::engine::session::Session;
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
+
+/// A future on the heap, so futures of different types share a list.
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a recursive delete will remove, counted before anything is deleted.
 #[derive(Debug, Clone, Default)]
@@ -98,7 +102,7 @@ pub async fn plan_delete(
     if name.is_empty() || !super::is_plain_name(name) {
         return Err(EngineError::DeleteTop(session.decode(root)));
     }
-    let parent = session.list(Some(&path::parent(root))).await?;
+    let parent = session.list_showing_links(&path::parent(root)).await?;
     let Some(listed) = parent.entries.into_iter().find(|e| e.entry.name == name) else {
         return Err(EngineError::NotFound(session.decode(root)));
     };
@@ -117,6 +121,7 @@ pub async fn plan_delete(
     walk::walk(
         session,
         root,
+        Listing::ShowingLinks,
         cancel,
         sink,
         &mut failures,
@@ -172,7 +177,7 @@ pub async fn delete_planned(
     let config = session.config().clone();
     let mut extras: Vec<Option<Session>> = join_all(
         (0..extra)
-            .map(|_| -> Pin<Box<dyn Future<Output = _>>> {
+            .map(|_| -> BoxFuture<'_, _> {
                 Box::pin(Session::connect(config.clone(), events.clone()))
             })
             .collect(),
@@ -244,7 +249,7 @@ async fn run_phase(
     let total = items.len();
     let queue = Mutex::new(items);
     let found = Mutex::new(Vec::new());
-    let mut workers: Vec<Pin<Box<dyn Future<Output = (bool, u64)> + '_>>> = Vec::new();
+    let mut workers: Vec<BoxFuture<'_, (bool, u64)>> = Vec::new();
     let (queue_ref, found_ref) = (&queue, &found);
     let first_alive = first.is_some();
     if let Some(session) = first.as_deref_mut() {
@@ -345,7 +350,7 @@ async fn worker(
 /// Polls every future on this task until all are done: the connections of
 /// a phase wait on the network at the same time without a task each, so
 /// they may borrow the caller's session.
-async fn join_all<T>(futures: Vec<Pin<Box<dyn Future<Output = T> + '_>>>) -> Vec<T> {
+async fn join_all<T>(futures: Vec<BoxFuture<'_, T>>) -> Vec<T> {
     let mut futures: Vec<Option<_>> = futures.into_iter().map(Some).collect();
     let mut outputs: Vec<Option<T>> = futures.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {

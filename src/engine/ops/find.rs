@@ -6,7 +6,8 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Found, OpEvent, OpFailure, OpReport, OpSink, walk};
+use super::walk::{self, Listing};
+use super::{Found, OpEvent, OpFailure, OpReport, OpSink};
 use crate::engine::entry::RemoteEntry;
 use crate::engine::error::Result;
 use crate::engine::session::Session;
@@ -100,6 +101,7 @@ pub async fn find(
     walk::walk(
         session,
         root,
+        Listing::Best,
         cancel,
         sink,
         &mut failures,

@@ -11,7 +11,9 @@
 //! **Safety against a hostile listing:** a walk only ever joins names that
 //! are plain names (not empty, `.`, `..`, nor holding `/` or NUL) to the
 //! folder it listed, so every path it touches lies under the folder the user
-//! chose; it never enters a symbolic link (a link is deleted with `DELE` as
+//! chose; it never enters a symbolic link (walks that delete or change list
+//! with `LIST`, which shows links as links where proftpd's MLSD reports a
+//! link to a folder as a folder) (a link is deleted with `DELE` as
 //! the link it is, and skipped by a recursive chmod, since `SITE CHMOD`
 //! follows links), and it stops [`MAX_DEPTH`] levels down.
 
@@ -160,6 +162,7 @@ pub async fn chmod(
     walk::walk(
         session,
         root,
+        walk::Listing::ShowingLinks,
         cancel,
         sink,
         &mut failures,

@@ -9,11 +9,21 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{MAX_DEPTH, OpEvent, OpFailure, OpSink, failure, is_plain_name};
-use crate::engine::entry::RemoteEntry;
+use crate::engine::entry::{RemoteEntry, RemoteListing};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::session::Session;
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
+
+/// How a walk lists folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Listing {
+    /// The session's best listing (MLSD where offered): for searching.
+    Best,
+    /// `LIST`, which shows links as links on Unix servers: for walks that
+    /// delete or change what they find.
+    ShowingLinks,
+}
 
 /// Walks the tree under `root` (a folder). `visit` gets each listed folder's
 /// path, its depth (`root` is 0) and its plain entries. A folder below the
@@ -22,6 +32,7 @@ use crate::protocol::path;
 pub(super) async fn walk(
     session: &mut Session,
     root: &[u8],
+    how: Listing,
     cancel: &CancellationToken,
     sink: &OpSink,
     failures: &mut Vec<OpFailure>,
@@ -33,7 +44,7 @@ pub(super) async fn walk(
             return Err(EngineError::Cancelled);
         }
         let listing = tokio::select! {
-            listing = session.list(Some(&dir)) => listing,
+            listing = list(session, &dir, how) => listing,
             () = cancel.cancelled() => return Err(EngineError::Cancelled),
         };
         let listing = match listing {
@@ -83,4 +94,11 @@ pub(super) async fn walk(
         visit(&dir, depth, plain);
     }
     Ok(())
+}
+
+async fn list(session: &mut Session, dir: &[u8], how: Listing) -> Result<RemoteListing> {
+    match how {
+        Listing::Best => session.list(Some(dir)).await,
+        Listing::ShowingLinks => session.list_showing_links(dir).await,
+    }
 }
