@@ -294,3 +294,122 @@ fn proftpd_chmod_and_recursive_delete() {
         text(&out.stdout)
     );
 }
+
+// ---- A hostile listing, from a scripted server ----
+
+use std::time::Duration;
+
+use skiff::engine::event::EventSink;
+use skiff::engine::ops;
+use skiff::engine::{Credentials, Session, SessionConfig};
+use support::fake::{self, Conn};
+use tokio_util::sync::CancellationToken;
+
+/// `ls -l` listings of a tree whose names try to leave it: a `..` path, a
+/// name with a slash, and a link to `/etc`.
+fn hostile_list(dir: &str) -> String {
+    let line = |kind: &str, name: &str| format!("{kind}rw-r--r-- 1 u g 3 Jan 01  2026 {name}\r\n");
+    match dir {
+        "/" => line("d", "top"),
+        "/top" => [
+            line("-", "ok.txt"),
+            line("-", "../../etc/passwd"),
+            line("d", "a/b"),
+            line("l", "link -> /etc"),
+            line("d", "sub"),
+            line("d", "."),
+            line("d", ".."),
+        ]
+        .concat(),
+        "/top/sub" => line("-", "x.txt"),
+        _ => String::new(),
+    }
+}
+
+/// Serves `hostile_list` for LIST (no MLSD offered) and 250 for DELE/RMD.
+async fn serve_hostile(mut conn: Conn) {
+    conn.send("220 Fake FTP").await;
+    let mut cwd = String::from("/");
+    while let Some(line) = conn.recv().await {
+        if let Some(dir) = line.strip_prefix("CWD ") {
+            cwd = dir.to_string();
+            conn.send("250 ok").await;
+        } else if line == "FEAT" {
+            conn.send("211-Features:\r\n SIZE\r\n211 End").await;
+        } else if line.starts_with("DELE ") || line.starts_with("RMD ") {
+            conn.send("250 gone").await;
+        } else if line == "EPSV" {
+            let cwd = cwd.clone();
+            conn.serve_data(|_| hostile_list(&cwd).into_bytes()).await;
+        } else {
+            conn.routine(&line).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
+    let server = fake::start(serve_hostile).await;
+    let mut config = SessionConfig::new("127.0.0.1", server.addr.port(), Credentials::anonymous());
+    config.timeout = Duration::from_secs(5);
+    let mut session = Session::connect(config, EventSink::none())
+        .await
+        .expect("login");
+    let cancel = CancellationToken::new();
+    let sink = ops::no_events();
+    let plan = ops::plan_delete(&mut session, b"/top", &cancel, &sink)
+        .await
+        .expect("plan");
+    assert_eq!(plan.summary(), "2 folders, 3 files, 6 B");
+    let refused: Vec<&str> = plan
+        .failures
+        .iter()
+        .map(|f| f.display_path.as_str())
+        .collect();
+    assert_eq!(
+        refused,
+        ["/top/../../etc/passwd", "/top/a/b"],
+        "{:?}",
+        plan.failures
+    );
+    let report =
+        ops::delete_planned(&mut session, plan, 3, &cancel, &sink, &EventSink::none()).await;
+    assert_eq!((report.files, report.folders), (3, 2));
+    assert_eq!(report.failures.len(), 2);
+    session.quit().await;
+
+    let commands = server.commands();
+    let mut changes: Vec<&str> = commands
+        .iter()
+        .map(String::as_str)
+        .filter(|c| c.starts_with("DELE") || c.starts_with("RMD"))
+        .collect();
+    changes.sort();
+    assert_eq!(
+        changes,
+        [
+            "DELE /top/link",
+            "DELE /top/ok.txt",
+            "DELE /top/sub/x.txt",
+            "RMD /top",
+            "RMD /top/sub"
+        ]
+    );
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.starts_with("CWD /top/link") || c.contains("..") || c.contains("a/b")),
+        "{commands:?}"
+    );
+    // The files went over more than one connection; folders after files.
+    assert!(server.connections.load(std::sync::atomic::Ordering::SeqCst) >= 2);
+    let last_dele = commands
+        .iter()
+        .rposition(|c| c.starts_with("DELE"))
+        .expect("DELE");
+    let first_rmd = commands
+        .iter()
+        .position(|c| c.starts_with("RMD"))
+        .expect("RMD");
+    assert!(last_dele < first_rmd, "{commands:?}");
+}
