@@ -168,6 +168,10 @@ impl EngineError {
 
     /// Whether the control connection is still usable after this error.
     pub fn keeps_connection(&self) -> bool {
+        // 421 is the server closing the connection (RFC 959), whatever the command.
+        if let EngineError::Refused { code: 421, .. } = self {
+            return false;
+        }
         matches!(
             self,
             EngineError::Refused { .. }
