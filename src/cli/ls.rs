@@ -12,6 +12,7 @@ use crate::protocol::path;
 use crate::protocol::text::escape_bytes;
 
 /// `skiff ls URL`: the folder's entries, or the one entry a file path names.
+/// A folder's entries are printed as they are parsed, never held whole.
 pub(super) async fn ls(
     text: &str,
     json: bool,
@@ -20,9 +21,14 @@ pub(super) async fn ls(
 ) -> Result<Finish, CliError> {
     let (url, config) = blocking_target(text, options).await?;
     let (mut session, dir) = open(&url, &config, &events).await?;
-    let listing = match session.list(Some(&dir)).await {
-        Ok(listing) => listing.entries,
-        Err(EngineError::Refused { .. }) if !url.trailing_slash => {
+    let mut printer = Printer::new(json);
+    let listed = session
+        .list_each(Some(&dir), &mut |entry| printer.entry(&entry))
+        .await;
+    let single = match listed {
+        Ok(_) => None,
+        // A refused CWD comes before any entry: nothing was printed.
+        Err(EngineError::Refused { .. }) if !url.trailing_slash && printer.count == 0 => {
             // Not a folder: list its parent and show just this entry, as `ls FILE` does.
             let name = path::file_name(&dir).to_vec();
             let parent = session.list(Some(&path::parent(&dir))).await?;
@@ -37,12 +43,89 @@ pub(super) async fn ls(
                     session.decode(&dir)
                 )));
             }
-            found
+            Some(found)
         }
         Err(e) => return Err(e.into()),
     };
     session.quit().await;
-    print_list(&listing, json, JsonEntry::new, entry_line)
+    if let Some(found) = single {
+        return print_list(&found, json, JsonEntry::new, entry_line);
+    }
+    printer.finish()
+}
+
+/// Prints entries as they come, in exactly the bytes [`print_list`] would
+/// write for all of them at once (for JSON: the pretty array, element by
+/// element). A closed pipe (`skiff ls | head`) stops the printing quietly.
+struct Printer<W: std::io::Write = std::io::Stdout> {
+    out: std::io::BufWriter<W>,
+    json: bool,
+    count: usize,
+    error: Option<std::io::Error>,
+}
+
+impl Printer {
+    fn new(json: bool) -> Self {
+        Printer::to(std::io::stdout(), json)
+    }
+}
+
+impl<W: std::io::Write> Printer<W> {
+    fn to(out: W, json: bool) -> Self {
+        Self {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            json,
+            count: 0,
+            error: None,
+        }
+    }
+
+    fn entry(&mut self, item: &RemoteEntry) {
+        use std::io::Write;
+        if self.error.is_some() {
+            return;
+        }
+        let written = if self.json {
+            let first = self.count == 0;
+            serde_json::to_string_pretty(&JsonEntry::new(item))
+                .map_err(std::io::Error::from)
+                .and_then(|element| {
+                    self.out.write_all(if first { b"[\n" } else { b",\n" })?;
+                    // An array's element is its own pretty form indented by two spaces.
+                    for (i, line) in element.split('\n').enumerate() {
+                        if i > 0 {
+                            self.out.write_all(b"\n")?;
+                        }
+                        write!(self.out, "  {line}")?;
+                    }
+                    Ok(())
+                })
+        } else {
+            writeln!(self.out, "{}", entry_line(item))
+        };
+        self.count += 1;
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(mut self) -> Result<Finish, CliError> {
+        use std::io::Write;
+        let written = match self.error.take() {
+            Some(e) => Err(e),
+            None if !self.json => Ok(()),
+            None if self.count == 0 => self.out.write_all(b"[]\n"),
+            None => self.out.write_all(b"\n]\n"),
+        };
+        match written.and_then(|()| self.out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(EngineError::Local {
+                path: "standard output".into(),
+                source: e,
+            }
+            .into()),
+            _ => Ok(Finish::Ok),
+        }
+    }
 }
 
 /// An entry kind as `ls --json` spells it.
@@ -120,4 +203,57 @@ pub(super) fn entry_line_named(item: &RemoteEntry, shown: &str) -> String {
         line.push_str(&escape_bytes(target));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::listing::ListEntry;
+
+    fn entry(name: &str, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
+        let listed = ListEntry {
+            name: name.as_bytes().to_vec(),
+            kind,
+            size,
+            modified: None,
+            permissions: Some("rw-r--r--".to_string()),
+            owner: None,
+            group: None,
+            target: None,
+        };
+        RemoteEntry::new(name.to_string(), Some(name.to_string()), listed)
+    }
+
+    #[test]
+    fn streamed_json_is_the_pretty_array_byte_for_byte() {
+        for items in [
+            vec![],
+            vec![entry("a \"b\"\n", EntryKind::File, Some(5))],
+            vec![
+                entry("a", EntryKind::File, None),
+                entry("dir", EntryKind::Dir, Some(4096)),
+                entry("z", EntryKind::Symlink, Some(1)),
+            ],
+        ] {
+            let mut expected = Vec::new();
+            let all: Vec<JsonEntry> = items.iter().map(JsonEntry::new).collect();
+            serde_json::to_writer_pretty(&mut expected, &all).expect("json");
+            expected.push(b'\n');
+            let mut printer = Printer::to(Vec::new(), true);
+            for item in &items {
+                printer.entry(item);
+            }
+            assert!(printer.error.is_none());
+            use std::io::Write;
+            printer
+                .out
+                .write_all(if items.is_empty() { b"[]\n" } else { b"\n]\n" })
+                .expect("end");
+            let streamed = printer.out.into_inner().expect("flush");
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
 }

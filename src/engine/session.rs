@@ -399,12 +399,33 @@ impl Session {
     /// Lists a folder (the current one when `dir` is `None`): `CWD` there, then
     /// MLSD where offered, else LIST. The session stays in that folder.
     pub async fn list(&mut self, dir: Option<&[u8]>) -> Result<RemoteListing> {
+        let mut entries = Vec::new();
+        let skipped_lines = self
+            .list_each(dir, &mut |entry| entries.push(entry))
+            .await?;
+        Ok(RemoteListing {
+            entries,
+            skipped_lines,
+        })
+    }
+
+    /// [`Session::list`] handing each entry to `each` as soon as it is
+    /// parsed, while the rest of the listing arrives: a listing of any size
+    /// costs the memory of one chunk (`ls` prints as it parses). Returns how
+    /// many lines could not be parsed. An error after some entries were
+    /// handed on means the listing is incomplete.
+    pub async fn list_each(
+        &mut self,
+        dir: Option<&[u8]>,
+        each: &mut (dyn FnMut(RemoteEntry) + Send),
+    ) -> Result<usize> {
         if let Some(dir) = dir {
             self.cwd(dir).await?;
         }
         let today = chrono::Local::now().date_naive();
         if self.use_mlsd {
-            match self.list_with(ListFormat::Mlsd, today).await {
+            match self.list_with(ListFormat::Mlsd, today, each).await {
+                // A refusal comes before any data: nothing was handed on.
                 Err(EngineError::Refused { code, .. }) if (500..=504).contains(&code) => {
                     self.control
                         .log(LogKind::Status, "MLSD refused; using LIST from now on");
@@ -413,7 +434,7 @@ impl Session {
                 other => return other,
             }
         }
-        self.list_with(ListFormat::List, today).await
+        self.list_with(ListFormat::List, today, each).await
     }
 
     /// Lists a folder with `LIST` even where MLSD is offered: a Unix
@@ -424,14 +445,22 @@ impl Session {
     pub async fn list_showing_links(&mut self, dir: &[u8]) -> Result<RemoteListing> {
         self.cwd(dir).await?;
         let today = chrono::Local::now().date_naive();
-        self.list_with(ListFormat::List, today).await
+        let mut entries = Vec::new();
+        let skipped_lines = self
+            .list_with(ListFormat::List, today, &mut |entry| entries.push(entry))
+            .await?;
+        Ok(RemoteListing {
+            entries,
+            skipped_lines,
+        })
     }
 
     async fn list_with(
         &mut self,
         format: ListFormat,
         today: chrono::NaiveDate,
-    ) -> Result<RemoteListing> {
+        each: &mut (dyn FnMut(RemoteEntry) + Send),
+    ) -> Result<usize> {
         let command = match format {
             ListFormat::Mlsd => Command::Mlsd(None),
             ListFormat::List => Command::List(None),
@@ -443,11 +472,20 @@ impl Session {
             .with_server_type(self.server_type);
         let mut sink = ListingSink {
             parser: Some(parser),
+            charset: self.control.charset,
+            shift: match format {
+                ListFormat::List => self.config.timezone_offset_minutes,
+                ListFormat::Mlsd => 0,
+            },
+            foreign: Vec::new(),
+            delivered: 0,
+            each,
         };
         let token = CancellationToken::new();
         self.receive(&command, None, &mut sink, None, "", &token)
             .await?;
         let listing = sink.parser.take().ok_or(EngineError::Cancelled)?.finish()?;
+        sink.deliver(listing.entries);
         let charset = self.control.charset;
         for line in listing.skipped.iter().take(10) {
             self.control.log(
@@ -455,7 +493,7 @@ impl Session {
                 format!("Unparsed listing line: {}", charset.decode(line)),
             );
         }
-        if listing.entries.is_empty() && !listing.skipped.is_empty() {
+        if sink.delivered == 0 && !listing.skipped.is_empty() {
             self.control.log(
                 LogKind::Error,
                 format!(
@@ -464,44 +502,22 @@ impl Session {
                 ),
             );
         }
-        let shift = match format {
-            ListFormat::List => self.config.timezone_offset_minutes,
-            ListFormat::Mlsd => 0,
-        };
-        let entries: Vec<RemoteEntry> = listing
-            .entries
-            .into_iter()
-            .map(|mut entry| {
-                if shift != 0 {
-                    entry.modified = entry.modified.map(|t| shift_time(t, shift));
-                }
-                RemoteEntry::decoded(entry, charset)
-            })
-            .collect();
         if matches!(self.config.charset, CharsetChoice::Auto) {
-            self.suggest_charset(&entries);
+            self.suggest_charset(&sink.foreign);
         }
-        Ok(RemoteListing {
-            entries,
-            skipped_lines: listing.skipped.len(),
-        })
+        Ok(listing.skipped.len())
     }
 
     /// With no charset chosen for the site, names that are not UTF-8 are shown
     /// with `\xNN` escapes (and still sent back as the exact bytes): the log
     /// says so once per listing and names the legacy charset they most likely
     /// are in (chardetng, Firefox's detector, fed only those names).
-    fn suggest_charset(&self, entries: &[RemoteEntry]) {
-        let foreign: Vec<&[u8]> = entries
-            .iter()
-            .filter(|e| e.text().is_none())
-            .map(|e| &e.entry.name[..])
-            .collect();
+    fn suggest_charset(&self, foreign: &[Vec<u8>]) {
         if foreign.is_empty() {
             return;
         }
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        for name in &foreign {
+        for name in foreign {
             detector.feed(name, false);
             detector.feed(b"\n", false);
         }
