@@ -336,6 +336,8 @@ async fn serve_hostile(mut conn: Conn) {
             conn.send("250 ok").await;
         } else if line == "FEAT" {
             conn.send("211-Features:\r\n SIZE\r\n211 End").await;
+        } else if line == "DELE /top/ok.txt" {
+            conn.send("550 Permission denied").await;
         } else if line.starts_with("DELE ") || line.starts_with("RMD ") {
             conn.send("250 gone").await;
         } else if line == "EPSV" {
@@ -372,10 +374,17 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         "{:?}",
         plan.failures
     );
-    let report =
-        ops::delete_planned(&mut session, plan, 3, &cancel, &sink, &EventSink::none()).await;
-    assert_eq!((report.files, report.folders), (3, 2));
-    assert_eq!(report.failures.len(), 2);
+    let helpers = ops::connect_helpers(session.config(), 3, &EventSink::none()).await;
+    assert_eq!(helpers.len(), 2);
+    let report = ops::delete_planned(&mut session, helpers, plan, &cancel, &sink).await;
+    // One refusal inside a pipelined batch is that path's failure alone.
+    assert_eq!((report.files, report.folders), (2, 2));
+    let failed: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert_eq!(
+        failed[2],
+        "server refused DELE /top/ok.txt: 550 Permission denied: /top/ok.txt"
+    );
     session.quit().await;
 
     let commands = server.commands();

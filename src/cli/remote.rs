@@ -69,7 +69,21 @@ async fn rm_tree(
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<Finish, CliError> {
     let sink = failures_to_stderr();
-    let plan = ops::plan_delete(session, target, cancel, &sink).await?;
+    // The extra connections log in while the tree is listed.
+    let config = session.config().clone();
+    let (plan, helpers) = tokio::join!(
+        ops::plan_delete(session, target, cancel, &sink),
+        ops::connect_helpers(&config, usize::from(options.parallel), events),
+    );
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(e) => {
+            for helper in helpers {
+                helper.quit().await;
+            }
+            return Err(e.into());
+        }
+    };
     if options.verbose {
         eprintln!(
             "skiff: deleting {}: {}",
@@ -77,15 +91,7 @@ async fn rm_tree(
             scrub(&session.decode(target))
         );
     }
-    let report = ops::delete_planned(
-        session,
-        plan,
-        usize::from(options.parallel),
-        cancel,
-        &sink,
-        events,
-    )
-    .await;
+    let report = ops::delete_planned(session, helpers, plan, cancel, &sink).await;
     if cancel.is_cancelled() {
         return Err(EngineError::Cancelled.into());
     }

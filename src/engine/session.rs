@@ -338,6 +338,53 @@ impl Session {
         Ok(())
     }
 
+    /// `DELE` (or `RMD` when `folders`) of every path, sent in one write
+    /// and answered in order (pipelined: one round trip for the batch, not
+    /// one per path). Returns one slot per path: its result, or `None` when
+    /// no answer came because the connection failed, with that error. A
+    /// path that cannot be encoded (CR, LF, NUL) is refused alone, unsent.
+    pub async fn delete_pipelined(
+        &mut self,
+        paths: &[Vec<u8>],
+        folders: bool,
+    ) -> (Vec<Option<Result<()>>>, Option<EngineError>) {
+        let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(paths.len());
+        let mut sent = Vec::new();
+        for (index, target) in paths.iter().enumerate() {
+            let command = if folders {
+                Command::Rmd(target.clone())
+            } else {
+                Command::Dele(target.clone())
+            };
+            match command.encode() {
+                Ok(_) => {
+                    results.push(None);
+                    sent.push((index, command));
+                }
+                Err(e) => results.push(Some(Err(e.into()))),
+            }
+        }
+        let commands: Vec<Command> = sent.iter().map(|(_, c)| c.clone()).collect();
+        if let Err(e) = self.control.send_batch(&commands).await {
+            return (results, Some(e));
+        }
+        for (index, command) in sent {
+            match self.control.final_reply().await {
+                Ok(reply) if reply.is_success() => results[index] = Some(Ok(())),
+                Ok(reply) => {
+                    let refused = self.control.refused(&command, &reply);
+                    if !refused.keeps_connection() {
+                        results[index] = Some(Err(self.control.refused(&command, &reply)));
+                        return (results, Some(refused));
+                    }
+                    results[index] = Some(Err(refused));
+                }
+                Err(e) => return (results, Some(e)),
+            }
+        }
+        (results, None)
+    }
+
     /// `RNFR` + `RNTO`: renames or moves.
     pub async fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
         let rnfr = Command::Rnfr(from.to_vec());

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::walk::{self, Listing};
 use super::{OpEvent, OpFailure, OpSink, failure};
+use crate::engine::config::SessionConfig;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::EventSink;
 use crate::engine::session::Session;
@@ -152,30 +153,18 @@ fn file_bytes(kind: EntryKind, size: Option<u64>) -> u64 {
     }
 }
 
-/// Deletes what `plan` lists on `connections` connections (at most the
-/// site's `max_connections`): `session` and up to `connections - 1` more
-/// logged in with its settings (their log lines go to `events`). Files and
-/// links go first, all at once; then folders, one depth level at a time
-/// from the deepest. A path that fails is reported (`sink` and the report)
-/// and the rest goes on; a connection that is lost stops only its own
-/// share. Cancelling stops before the next command.
-pub async fn delete_planned(
-    session: &mut Session,
-    plan: DeletePlan,
+/// Logs in the extra connections a parallel delete uses: `connections - 1`
+/// of them, capped by the site's `max_connections` (their log lines go to
+/// `events`). A front end opens them while the plan is made or confirmed,
+/// so the logins cost no time of their own; one that fails is left out.
+pub async fn connect_helpers(
+    config: &SessionConfig,
     connections: usize,
-    cancel: &CancellationToken,
-    sink: &OpSink,
     events: &EventSink,
-) -> DeleteReport {
-    let limit = session
-        .config()
-        .max_connections
-        .map_or(usize::MAX, usize::from);
-    let wanted = connections.min(limit).max(1);
-    let work = plan.files.len().max(plan.folders.len());
-    let extra = wanted.min(work).saturating_sub(1);
-    let config = session.config().clone();
-    let mut extras: Vec<Option<Session>> = join_all(
+) -> Vec<Session> {
+    let limit = config.max_connections.map_or(usize::MAX, usize::from);
+    let extra = connections.min(limit).max(1) - 1;
+    join_all(
         (0..extra)
             .map(|_| -> BoxFuture<'_, _> {
                 Box::pin(Session::connect(config.clone(), events.clone()))
@@ -184,8 +173,24 @@ pub async fn delete_planned(
     )
     .await
     .into_iter()
-    .map(Result::ok)
-    .collect();
+    .filter_map(Result::ok)
+    .collect()
+}
+
+/// Deletes what `plan` lists on `session` and the `helpers`
+/// ([`connect_helpers`]), which it closes at the end. Files and links go
+/// first, pipelined on every connection at once; then folders, one depth
+/// level at a time from the deepest. A path that fails is reported (`sink`
+/// and the report) and the rest goes on; a connection that is lost stops
+/// only its own share. Cancelling stops before the next batch.
+pub async fn delete_planned(
+    session: &mut Session,
+    helpers: Vec<Session>,
+    plan: DeletePlan,
+    cancel: &CancellationToken,
+    sink: &OpSink,
+) -> DeleteReport {
+    let mut extras: Vec<Option<Session>> = helpers.into_iter().map(Some).collect();
     let mut report = DeleteReport {
         failures: plan.failures,
         ..DeleteReport::default()
@@ -299,9 +304,14 @@ async fn run_phase(
     done
 }
 
-/// One connection's share of a phase: takes the next path until none is
-/// left; returns whether the connection is still usable and how many paths
-/// it deleted.
+/// Paths sent in one pipelined batch: enough to hide the round trip, few
+/// enough that the other connections still get a share of a small phase.
+const BATCH: usize = 32;
+
+/// One connection's share of a phase: takes up to [`BATCH`] paths at a time
+/// and deletes them pipelined, until none is left; returns whether the
+/// connection is still usable and how many paths it deleted. Paths left
+/// unanswered by a lost connection go back to the others.
 async fn worker(
     session: &mut Session,
     queue: &Mutex<Vec<Vec<u8>>>,
@@ -315,34 +325,42 @@ async fn worker(
         if cancel.is_cancelled() {
             return (true, done);
         }
-        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let Some(target) = next else {
+        let batch: Vec<Vec<u8>> = {
+            let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+            let keep = queue.len().saturating_sub(BATCH);
+            queue.split_off(keep)
+        };
+        if batch.is_empty() {
             return (true, done);
-        };
-        let result = if folders {
-            session.rmdir(&target).await
-        } else {
-            session.delete(&target).await
-        };
-        match result {
-            Ok(()) => {
-                done += 1;
-                sink(OpEvent::Done {
-                    path: target,
-                    is_folder: folders,
-                });
-            }
-            Err(e) => {
-                let failed = failure(session, &target, &e);
-                sink(OpEvent::Failed(failed.clone()));
-                failures
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(failed);
-                if !e.keeps_connection() {
-                    return (false, done);
+        }
+        let (results, lost) = session.delete_pipelined(&batch, folders).await;
+        let mut unanswered = Vec::new();
+        for (target, result) in batch.into_iter().zip(results) {
+            match result {
+                Some(Ok(())) => {
+                    done += 1;
+                    sink(OpEvent::Done {
+                        path: target,
+                        is_folder: folders,
+                    });
                 }
+                Some(Err(e)) => {
+                    let failed = failure(session, &target, &e);
+                    sink(OpEvent::Failed(failed.clone()));
+                    failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(failed);
+                }
+                None => unanswered.push(target),
             }
+        }
+        if lost.is_some() {
+            queue
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(unanswered);
+            return (false, done);
         }
     }
 }

@@ -32,7 +32,9 @@ use super::session::{Session, Transfer};
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
 
-pub use delete::{DeletePlan, DeleteReport, delete_planned, plan_delete};
+pub use delete::{
+    DeletePlan, DeleteReport, connect_helpers, delete_planned, human_bytes, plan_delete,
+};
 pub use find::{FindFilter, NameMatch, find};
 
 /// How deep a walk goes before it stops: a server can invent an endless tree.
