@@ -62,6 +62,8 @@ struct Printer<W: std::io::Write = std::io::Stdout> {
     json: bool,
     count: usize,
     error: Option<std::io::Error>,
+    /// The line being written, reused entry after entry.
+    line: String,
 }
 
 impl Printer {
@@ -77,6 +79,7 @@ impl<W: std::io::Write> Printer<W> {
             json,
             count: 0,
             error: None,
+            line: String::new(),
         }
     }
 
@@ -101,7 +104,10 @@ impl<W: std::io::Write> Printer<W> {
                     Ok(())
                 })
         } else {
-            writeln!(self.out, "{}", entry_line(item))
+            self.line.clear();
+            write_entry_line(&mut self.line, item, &item.name);
+            self.line.push('\n');
+            self.out.write_all(self.line.as_bytes())
         };
         self.count += 1;
         if let Err(e) = written {
@@ -184,25 +190,52 @@ pub(super) fn entry_line(item: &RemoteEntry) -> String {
 /// [`entry_line`] with `shown` (escaped already) in the name's place: `find`
 /// shows the full path.
 pub(super) fn entry_line_named(item: &RemoteEntry, shown: &str) -> String {
+    let mut line = String::with_capacity(48 + shown.len());
+    write_entry_line(&mut line, item, shown);
+    line
+}
+
+/// Appends one `ls` line (without its newline) to `out`: written field by
+/// field, since `ls` of a large folder formats one line per entry.
+fn write_entry_line(out: &mut String, item: &RemoteEntry, shown: &str) {
+    use std::fmt::Write;
     let kind = match item.kind() {
         EntryKind::File => '-',
         EntryKind::Dir => 'd',
         EntryKind::Symlink => 'l',
         EntryKind::Other => '?',
     };
-    let size = item.size().map(|s| s.to_string()).unwrap_or_default();
-    let modified = item
-        .modified()
-        .map(|t| t.at.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default();
-    // `name` is escaped already (control characters, bidi overrides, bytes
+    // Writing to a String cannot fail.
+    let _ = match item.size() {
+        Some(size) => write!(out, "{kind} {size:>12} "),
+        None => write!(out, "{kind} {:>12} ", ""),
+    };
+    let _ = match item.modified() {
+        Some(t) if !(0..=9999).contains(&chrono::Datelike::year(&t.at)) => {
+            write!(out, "{:>16} ", t.at.format("%Y-%m-%d %H:%M"))
+        }
+        Some(t) => {
+            use chrono::{Datelike, Timelike};
+            let at = t.at;
+            write!(
+                out,
+                "{:04}-{:02}-{:02} {:02}:{:02} ",
+                at.year(),
+                at.month(),
+                at.day(),
+                at.hour(),
+                at.minute()
+            )
+        }
+        None => write!(out, "{:>16} ", ""),
+    };
+    // `shown` is escaped already (control characters, bidi overrides, bytes
     // that do not decode): no server byte reaches the terminal raw.
-    let mut line = format!("{kind} {size:>12} {modified:>16} {shown}");
+    out.push_str(shown);
     if let Some(target) = &item.entry.target {
-        line.push_str(" -> ");
-        line.push_str(&escape_bytes(target));
+        out.push_str(" -> ");
+        out.push_str(&escape_bytes(target));
     }
-    line
 }
 
 #[cfg(test)]
@@ -225,12 +258,36 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_the_columns_they_always_were() {
+        use crate::protocol::listing::{ListTime, TimePrecision};
+        let at = |text: &str| ListTime {
+            at: chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("time"),
+            precision: TimePrecision::Minute,
+        };
+        let mut dated = entry("a b", EntryKind::File, Some(1234));
+        dated.entry.modified = Some(at("2026-03-04 05:06"));
+        let mut old = entry("x", EntryKind::Dir, None);
+        old.entry.modified = Some(at("0999-12-31 23:59"));
+        let mut link = entry("l", EntryKind::Symlink, None);
+        link.entry.target = Some(b"/t\x1b".to_vec());
+        let cases = [
+            (dated, "-         1234 2026-03-04 05:06 a b"),
+            (old, "d              0999-12-31 23:59 x"),
+            (link, "l                               l -> /t\\x1b"),
+        ];
+        for (item, expected) in cases {
+            assert_eq!(entry_line(&item), expected);
+        }
+    }
+
+    #[test]
     fn streamed_json_is_the_pretty_array_byte_for_byte() {
         for items in [
             vec![],
             vec![entry("a \"b\"\n", EntryKind::File, Some(5))],
             vec![
                 entry("a", EntryKind::File, None),
+                entry("b", EntryKind::File, Some(7)),
                 entry("dir", EntryKind::Dir, Some(4096)),
                 entry("z", EntryKind::Symlink, Some(1)),
             ],

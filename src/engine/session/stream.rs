@@ -332,7 +332,7 @@ impl Session {
                             {
                                 limit.take(n).await;
                             }
-                            if buf.len() >= CHUNK / 2
+                            if buf.len() >= S::HANDOFF
                                 && let Err(e) = sink.write(&mut buf).await
                             {
                                 // A full disk or a listing over its cap: stop the
@@ -587,6 +587,10 @@ fn transfer_failed(got: u64, reply: &Reply) -> EngineError {
 pub(super) trait DataSink {
     /// Whether bytes received count as transfer progress.
     const REPORTS_PROGRESS: bool;
+    /// Bytes gathered before they are handed over: large for files (few
+    /// system calls), small for listings, whose parsing then keeps pace with
+    /// the transfer instead of starting on its last half megabyte at the end.
+    const HANDOFF: usize = CHUNK / 2;
     /// Takes `buf`'s bytes and leaves it empty.
     async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()>;
     /// Waits until everything taken is stored.
@@ -670,6 +674,7 @@ impl ListingSink<'_> {
 
 impl DataSink for ListingSink<'_> {
     const REPORTS_PROGRESS: bool = false;
+    const HANDOFF: usize = 64 * 1024;
 
     async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
         let fed = match self.parser.as_mut() {
