@@ -169,3 +169,139 @@ async fn a_lost_connection_is_reported_and_the_next_command_reconnects() {
     assert_eq!(wait_for(&mut events, names).await.1, vec!["x"]);
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
 }
+
+/// Connects a browsing actor with `options` to `server` and waits for the
+/// home folder's listing.
+async fn browse_real(
+    server: &support::servers::RealServer,
+    options: skiff::engine::BrowserOptions,
+) -> (BrowserHandle, UnboundedReceiver<Event>) {
+    let (handle, mut events) =
+        BrowserHandle::start_with(&tokio::runtime::Handle::current(), Arc::new(|| {}), options);
+    let credentials = Credentials {
+        user: support::servers::USER.to_string(),
+        password: Secret::new(support::servers::PASSWORD),
+        account: None,
+    };
+    let config = SessionConfig::new("127.0.0.1", server.port, credentials);
+    assert!(handle.send(BrowseCommand::Connect(Box::new(config))));
+    wait_for(&mut events, names).await;
+    (handle, events)
+}
+
+/// Keep-alive: vsftpd drops a session idle for 3 s; with a beat every
+/// second, the connection idles for three times that long and the next
+/// listing runs on it, without a second login. Without the beat, the same
+/// wait loses the connection (so the test can fail).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alive_holds_an_idle_connection_past_the_servers_timeout() {
+    use skiff::engine::{BrowserOptions, KeepAlive};
+    use support::servers::{Options, RealServer, ServerKind};
+    let options = Options {
+        idle_timeout: Some(3),
+        ..Options::default()
+    };
+    let Some(server) = RealServer::start_with(ServerKind::Vsftpd, 31_300, options) else {
+        return;
+    };
+    server.put_file("a.txt", b"a");
+    let beating = BrowserOptions {
+        keep_alive: Some(KeepAlive {
+            interval: Duration::from_secs(1),
+            stop_after: Duration::from_secs(60),
+        }),
+    };
+    let silent = BrowserOptions { keep_alive: None };
+    let ((kept, mut kept_events), (lost, mut lost_events)) =
+        tokio::join!(browse_real(&server, beating), browse_real(&server, silent));
+    tokio::time::sleep(Duration::from_secs(9)).await;
+
+    assert!(kept.send(BrowseCommand::Refresh));
+    let mut reconnected = false;
+    let listing = wait_for(&mut kept_events, |e| match e {
+        Event::State(ConnectionState::Connecting { .. } | ConnectionState::Disconnected { .. }) => {
+            reconnected = true;
+            None
+        }
+        other => names(other),
+    })
+    .await;
+    assert_eq!(listing.1, vec!["a.txt".to_string()]);
+    assert!(!reconnected, "the kept connection was lost and made again");
+
+    assert!(lost.send(BrowseCommand::Refresh));
+    let dropped = wait_for(&mut lost_events, |e| match e {
+        Event::State(ConnectionState::Disconnected { .. } | ConnectionState::Connecting { .. }) => {
+            Some(true)
+        }
+        Event::Listing { .. } => Some(false),
+        _ => None,
+    })
+    .await;
+    assert!(
+        dropped,
+        "without keep-alive vsftpd should have dropped the idle session"
+    );
+
+    // Two browsers, two logins; the kept one's beats mixed NOOP, PWD and TYPE I.
+    let commands = server.commands();
+    let logins = commands.iter().filter(|c| c.starts_with("USER")).count();
+    assert_eq!(logins, 2, "{commands:?}");
+    for beat in ["NOOP", "PWD", "TYPE I"] {
+        assert!(commands.iter().any(|c| c == beat), "{beat}: {commands:?}");
+    }
+}
+
+/// A probe (what the window sends when a transfer lost its connection)
+/// finds a dead browsing connection at once and reports it lost, without a
+/// user command and without reconnecting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_probe_reports_a_dead_connection_at_once() {
+    // One listing, then the server goes away (closes the control connection).
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line == "EPSV" {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let port = listener.local_addr().expect("addr").port();
+                conn.send(&format!("229 ok (|||{port}|)")).await;
+                conn.recv().await;
+                conn.send("150 here").await;
+                let mut data = fake::accept(&listener).await;
+                let _ = data.write_all(b"type=file;size=1; x\r\n").await;
+                drop(data);
+                conn.send("226 done").await;
+                return;
+            }
+            conn.routine(&line).await;
+        }
+    })
+    .await;
+    let (handle, mut events) = BrowserHandle::start_with(
+        &tokio::runtime::Handle::current(),
+        Arc::new(|| {}),
+        skiff::engine::BrowserOptions { keep_alive: None },
+    );
+    let mut config = SessionConfig::new("127.0.0.1", server.addr.port(), Credentials::anonymous());
+    config.timeout = Duration::from_secs(5);
+    handle.send(BrowseCommand::Connect(Box::new(config)));
+    assert_eq!(wait_for(&mut events, names).await.1, vec!["x"]);
+
+    let asked = tokio::time::Instant::now();
+    handle.send(BrowseCommand::Probe);
+    let reason = wait_for(&mut events, |e| match e {
+        Event::State(ConnectionState::Disconnected { reason }) => Some(reason.clone()),
+        Event::State(ConnectionState::Connecting { .. }) => panic!("a probe never reconnects"),
+        _ => None,
+    })
+    .await;
+    assert!(reason.is_some(), "the reason is given");
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "reported within 2 s: {:?}",
+        asked.elapsed()
+    );
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}

@@ -242,6 +242,82 @@ pub enum CliCommand {
         /// ftp://[user[:password]@]host[:port]/path
         url: String,
     },
+    /// Delete a file or link, or a folder and everything in it with -r
+    /// (links are deleted, never followed).
+    Rm {
+        /// Delete a folder and everything in it.
+        #[arg(short, long)]
+        recursive: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Create a folder, and its missing parents with -p.
+    Mkdir {
+        /// Create missing parent folders; an existing folder is fine.
+        #[arg(short, long)]
+        parents: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Rename or move a file or folder on the server.
+    Mv {
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+        /// A URL on the same server, an absolute path, or a bare name (a
+        /// rename in the same folder).
+        target: String,
+    },
+    /// Change permissions (SITE CHMOD), of everything under a folder with -R.
+    Chmod {
+        /// Also everything under the folder.
+        #[arg(short = 'R', long)]
+        recursive: bool,
+        /// With -R: change only files or only folders.
+        #[arg(long, value_name = "WHICH", default_value = "all",
+              value_parser = ["all", "files", "folders"], requires = "recursive")]
+        only: String,
+        /// The mode in octal, e.g. 755 or 0640.
+        #[arg(value_parser = parse_mode)]
+        mode: u32,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Search a folder and everything under it (links are not followed).
+    Find {
+        /// Names matching this glob (`*.log`, `report-??.csv`).
+        #[arg(long, value_name = "GLOB")]
+        name: Option<String>,
+        /// Names containing this text (case-insensitive).
+        #[arg(long, value_name = "TEXT", conflicts_with = "name")]
+        contains: Option<String>,
+        /// Files of at least this size (bytes; K, M, G suffixes).
+        #[arg(long, value_name = "N", value_parser = parse_size)]
+        min_size: Option<u64>,
+        /// Files of at most this size (bytes; K, M, G suffixes).
+        #[arg(long, value_name = "N", value_parser = parse_size)]
+        max_size: Option<u64>,
+        /// Modified after this date: YYYY-MM-DD, `YYYY-MM-DD HH:MM[:SS]` (UTC) or RFC 3339.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        newer: Option<chrono::NaiveDateTime>,
+        /// One JSON object per line (the fields of `ls --json` and `path`).
+        #[arg(long)]
+        json: bool,
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
+    /// Send one command on the control connection and print the reply
+    /// (commands that need a data connection are refused).
+    Quote {
+        /// ftp://[user[:password]@]host[:port]/
+        url: String,
+        /// The command, e.g. "SITE HELP".
+        command: String,
+    },
+    /// Print a remote file on standard output.
+    Cat {
+        /// ftp://[user[:password]@]host[:port]/path
+        url: String,
+    },
     /// Saved sites: list them, import FileZilla's.
     Sites {
         /// What to do.
@@ -305,6 +381,53 @@ fn parse_transfer_type(text: &str) -> Result<TransferType, String> {
 /// `--trust-fingerprint`: `SHA256:` and 64 hex digits.
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
     Fingerprint::parse(text).ok_or_else(|| "expected SHA256: and 64 hex digits".to_string())
+}
+
+/// A chmod mode: octal digits, at most 7777.
+fn parse_mode(text: &str) -> Result<u32, String> {
+    u32::from_str_radix(text, 8)
+        .ok()
+        .filter(|mode| *mode <= 0o7777 && !text.is_empty() && text.len() <= 5)
+        .ok_or_else(|| "expected an octal mode such as 755 or 0640".to_string())
+}
+
+/// A size in bytes, with an optional K, M or G (1024-based) suffix.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, factor) = match text.chars().last() {
+        Some('k' | 'K') => (&text[..text.len() - 1], 1u64 << 10),
+        Some('m' | 'M') => (&text[..text.len() - 1], 1 << 20),
+        Some('g' | 'G') => (&text[..text.len() - 1], 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| "expected a size such as 1500, 10K or 2M".to_string())
+}
+
+/// A date for `--newer`: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (or with a
+/// `T`), taken as UTC, or RFC 3339 with its offset.
+fn parse_date(text: &str) -> Result<chrono::NaiveDateTime, String> {
+    let text = text.trim();
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(time.naive_utc());
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(time) = chrono::NaiveDateTime::parse_from_str(text, format) {
+            return Ok(time);
+        }
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .ok_or_else(|| "expected a date such as 2026-01-31 or 2026-01-31 12:00".to_string())
 }
 
 /// `--active-ports`: `LOW-HIGH`, with 1 <= LOW <= HIGH.
@@ -399,6 +522,48 @@ mod tests {
         assert_eq!(options.transfer_type(), TransferType::Binary);
         assert_eq!(options.overwrite(Direction::Upload), ExistsPolicy::Resume);
         assert!(!options.active_mode());
+    }
+
+    #[test]
+    fn remote_operation_values_parse() {
+        assert_eq!(parse_mode("755"), Ok(0o755));
+        assert_eq!(parse_mode("0640"), Ok(0o640));
+        for bad in ["", "8", "rwx", "77777", "-1"] {
+            assert!(parse_mode(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_size("1500"), Ok(1500));
+        assert_eq!(parse_size("10K"), Ok(10 * 1024));
+        assert!(parse_size("x").is_err());
+        let day = parse_date("2026-01-31").expect("date");
+        assert_eq!(day.to_string(), "2026-01-31 00:00:00");
+        assert_eq!(
+            parse_date("2026-01-31T12:00:00+02:00")
+                .expect("rfc3339")
+                .to_string(),
+            "2026-01-31 10:00:00"
+        );
+        assert!(parse_date("yesterday").is_err());
+        let cli = Cli::try_parse_from([
+            "skiff",
+            "chmod",
+            "-R",
+            "--only",
+            "files",
+            "640",
+            "ftp://h/d",
+        ])
+        .expect("valid");
+        assert!(matches!(
+            cli.command,
+            Some(CliCommand::Chmod {
+                mode: 0o640,
+                recursive: true,
+                ..
+            })
+        ));
+        assert!(
+            Cli::try_parse_from(["skiff", "chmod", "--only", "files", "640", "ftp://h/d"]).is_err()
+        );
     }
 
     #[test]

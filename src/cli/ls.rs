@@ -12,6 +12,7 @@ use crate::protocol::path;
 use crate::protocol::text::escape_bytes;
 
 /// `skiff ls URL`: the folder's entries, or the one entry a file path names.
+/// A folder's entries are printed as they are parsed, never held whole.
 pub(super) async fn ls(
     text: &str,
     json: bool,
@@ -20,9 +21,14 @@ pub(super) async fn ls(
 ) -> Result<Finish, CliError> {
     let (url, mut config) = blocking_target(text, options).await?;
     let (mut session, dir) = open(&url, &mut config, &events).await?;
-    let listing = match session.list(Some(&dir)).await {
-        Ok(listing) => listing.entries,
-        Err(EngineError::Refused { .. }) if !url.trailing_slash => {
+    let mut printer = Printer::new(json);
+    let listed = session
+        .list_each(Some(&dir), &mut |entry| printer.entry(&entry))
+        .await;
+    let single = match listed {
+        Ok(_) => None,
+        // A refused CWD comes before any entry: nothing was printed.
+        Err(EngineError::Refused { .. }) if !url.trailing_slash && printer.count == 0 => {
             // Not a folder: list its parent and show just this entry, as `ls FILE` does.
             let name = path::file_name(&dir).to_vec();
             let parent = session.list(Some(&path::parent(&dir))).await?;
@@ -37,16 +43,99 @@ pub(super) async fn ls(
                     session.decode(&dir)
                 )));
             }
-            found
+            Some(found)
         }
         Err(e) => return Err(e.into()),
     };
     session.quit().await;
-    print_list(&listing, json, JsonEntry::new, entry_line)
+    if let Some(found) = single {
+        return print_list(&found, json, JsonEntry::new, entry_line);
+    }
+    printer.finish()
+}
+
+/// Prints entries as they come, in exactly the bytes [`print_list`] would
+/// write for all of them at once (for JSON: the pretty array, element by
+/// element). A closed pipe (`skiff ls | head`) stops the printing quietly.
+struct Printer<W: std::io::Write = std::io::Stdout> {
+    out: std::io::BufWriter<W>,
+    json: bool,
+    count: usize,
+    error: Option<std::io::Error>,
+    /// The line being written, reused entry after entry.
+    line: String,
+}
+
+impl Printer {
+    fn new(json: bool) -> Self {
+        Printer::to(std::io::stdout(), json)
+    }
+}
+
+impl<W: std::io::Write> Printer<W> {
+    fn to(out: W, json: bool) -> Self {
+        Self {
+            out: std::io::BufWriter::with_capacity(64 * 1024, out),
+            json,
+            count: 0,
+            error: None,
+            line: String::new(),
+        }
+    }
+
+    fn entry(&mut self, item: &RemoteEntry) {
+        use std::io::Write;
+        if self.error.is_some() {
+            return;
+        }
+        let written = if self.json {
+            let first = self.count == 0;
+            serde_json::to_string_pretty(&JsonEntry::new(item))
+                .map_err(std::io::Error::from)
+                .and_then(|element| {
+                    self.out.write_all(if first { b"[\n" } else { b",\n" })?;
+                    // An array's element is its own pretty form indented by two spaces.
+                    for (i, line) in element.split('\n').enumerate() {
+                        if i > 0 {
+                            self.out.write_all(b"\n")?;
+                        }
+                        write!(self.out, "  {line}")?;
+                    }
+                    Ok(())
+                })
+        } else {
+            self.line.clear();
+            write_entry_line(&mut self.line, item, &item.name);
+            self.line.push('\n');
+            self.out.write_all(self.line.as_bytes())
+        };
+        self.count += 1;
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(mut self) -> Result<Finish, CliError> {
+        use std::io::Write;
+        let written = match self.error.take() {
+            Some(e) => Err(e),
+            None if !self.json => Ok(()),
+            None if self.count == 0 => self.out.write_all(b"[]\n"),
+            None => self.out.write_all(b"\n]\n"),
+        };
+        match written.and_then(|()| self.out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(EngineError::Local {
+                path: "standard output".into(),
+                source: e,
+            }
+            .into()),
+            _ => Ok(Finish::Ok),
+        }
+    }
 }
 
 /// An entry kind as `ls --json` spells it.
-fn kind_name(kind: EntryKind) -> &'static str {
+pub(super) fn kind_name(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::File => "file",
         EntryKind::Dir => "dir",
@@ -61,7 +150,7 @@ fn kind_name(kind: EntryKind) -> &'static str {
 /// bytes are not text in the site's charset, `name` is the escaped display
 /// form and `name_bytes` holds the exact bytes as hexadecimal.
 #[derive(serde::Serialize)]
-struct JsonEntry<'a> {
+pub(super) struct JsonEntry<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     name_bytes: Option<String>,
@@ -74,7 +163,7 @@ struct JsonEntry<'a> {
 }
 
 impl<'a> JsonEntry<'a> {
-    fn new(item: &'a RemoteEntry) -> Self {
+    pub(super) fn new(item: &'a RemoteEntry) -> Self {
         Self {
             name: item.text().unwrap_or(&item.name),
             name_bytes: item
@@ -94,24 +183,134 @@ impl<'a> JsonEntry<'a> {
 }
 
 /// One `ls` line: kind, size, time, name, and ` -> target` for a link.
-fn entry_line(item: &RemoteEntry) -> String {
+pub(super) fn entry_line(item: &RemoteEntry) -> String {
+    entry_line_named(item, &item.name)
+}
+
+/// [`entry_line`] with `shown` (escaped already) in the name's place: `find`
+/// shows the full path.
+pub(super) fn entry_line_named(item: &RemoteEntry, shown: &str) -> String {
+    let mut line = String::with_capacity(48 + shown.len());
+    write_entry_line(&mut line, item, shown);
+    line
+}
+
+/// Appends one `ls` line (without its newline) to `out`: written field by
+/// field, since `ls` of a large folder formats one line per entry.
+fn write_entry_line(out: &mut String, item: &RemoteEntry, shown: &str) {
+    use std::fmt::Write;
     let kind = match item.kind() {
         EntryKind::File => '-',
         EntryKind::Dir => 'd',
         EntryKind::Symlink => 'l',
         EntryKind::Other => '?',
     };
-    let size = item.size().map(|s| s.to_string()).unwrap_or_default();
-    let modified = item
-        .modified()
-        .map(|t| t.at.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default();
-    // `name` is escaped already (control characters, bidi overrides, bytes
+    // Writing to a String cannot fail.
+    let _ = match item.size() {
+        Some(size) => write!(out, "{kind} {size:>12} "),
+        None => write!(out, "{kind} {:>12} ", ""),
+    };
+    let _ = match item.modified() {
+        Some(t) if !(0..=9999).contains(&chrono::Datelike::year(&t.at)) => {
+            write!(out, "{:>16} ", t.at.format("%Y-%m-%d %H:%M"))
+        }
+        Some(t) => {
+            use chrono::{Datelike, Timelike};
+            let at = t.at;
+            write!(
+                out,
+                "{:04}-{:02}-{:02} {:02}:{:02} ",
+                at.year(),
+                at.month(),
+                at.day(),
+                at.hour(),
+                at.minute()
+            )
+        }
+        None => write!(out, "{:>16} ", ""),
+    };
+    // `shown` is escaped already (control characters, bidi overrides, bytes
     // that do not decode): no server byte reaches the terminal raw.
-    let mut line = format!("{kind} {size:>12} {modified:>16} {}", item.name);
+    out.push_str(shown);
     if let Some(target) = &item.entry.target {
-        line.push_str(" -> ");
-        line.push_str(&escape_bytes(target));
+        out.push_str(" -> ");
+        out.push_str(&escape_bytes(target));
     }
-    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::listing::ListEntry;
+
+    fn entry(name: &str, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
+        let listed = ListEntry {
+            name: name.as_bytes().to_vec(),
+            kind,
+            size,
+            modified: None,
+            permissions: Some("rw-r--r--".to_string()),
+            owner: None,
+            group: None,
+            target: None,
+        };
+        RemoteEntry::new(name.to_string(), Some(name.to_string()), listed)
+    }
+
+    #[test]
+    fn lines_are_the_columns_they_always_were() {
+        use crate::protocol::listing::{ListTime, TimePrecision};
+        let at = |text: &str| ListTime {
+            at: chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").expect("time"),
+            precision: TimePrecision::Minute,
+        };
+        let mut dated = entry("a b", EntryKind::File, Some(1234));
+        dated.entry.modified = Some(at("2026-03-04 05:06"));
+        let mut old = entry("x", EntryKind::Dir, None);
+        old.entry.modified = Some(at("0999-12-31 23:59"));
+        let mut link = entry("l", EntryKind::Symlink, None);
+        link.entry.target = Some(b"/t\x1b".to_vec());
+        let cases = [
+            (dated, "-         1234 2026-03-04 05:06 a b"),
+            (old, "d              0999-12-31 23:59 x"),
+            (link, "l                               l -> /t\\x1b"),
+        ];
+        for (item, expected) in cases {
+            assert_eq!(entry_line(&item), expected);
+        }
+    }
+
+    #[test]
+    fn streamed_json_is_the_pretty_array_byte_for_byte() {
+        for items in [
+            vec![],
+            vec![entry("a \"b\"\n", EntryKind::File, Some(5))],
+            vec![
+                entry("a", EntryKind::File, None),
+                entry("b", EntryKind::File, Some(7)),
+                entry("dir", EntryKind::Dir, Some(4096)),
+                entry("z", EntryKind::Symlink, Some(1)),
+            ],
+        ] {
+            let mut expected = Vec::new();
+            let all: Vec<JsonEntry> = items.iter().map(JsonEntry::new).collect();
+            serde_json::to_writer_pretty(&mut expected, &all).expect("json");
+            expected.push(b'\n');
+            let mut printer = Printer::to(Vec::new(), true);
+            for item in &items {
+                printer.entry(item);
+            }
+            assert!(printer.error.is_none());
+            use std::io::Write;
+            printer
+                .out
+                .write_all(if items.is_empty() { b"[]\n" } else { b"\n]\n" })
+                .expect("end");
+            let streamed = printer.out.into_inner().expect("flush");
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
 }

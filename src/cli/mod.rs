@@ -1,4 +1,5 @@
-//! The command line: `skiff ls|get|put|sites|queue`, headless, over the
+//! The command line: `skiff ls|get|put|rm|mkdir|mv|chmod|find|quote|cat|sites|queue`,
+//! headless, over the
 //! same engine as the GUI.
 //!
 //! Scripts, tests and benchmarks depend on its flags, output and exit codes,
@@ -13,6 +14,7 @@
 mod args;
 mod ls;
 mod queue;
+mod remote;
 mod sites;
 mod target;
 mod transfer;
@@ -116,6 +118,29 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
             src,
             url,
         } => transfer::put(&src, &url, recursive, &options, events).await,
+        CliCommand::Rm { recursive, url } => remote::rm(&url, recursive, &options, events).await,
+        CliCommand::Mkdir { parents, url } => remote::mkdir(&url, parents, &options, events).await,
+        CliCommand::Mv { url, target } => remote::mv(&url, &target, &options, events).await,
+        CliCommand::Chmod {
+            recursive,
+            only,
+            mode,
+            url,
+        } => remote::chmod(&url, mode, recursive, &only, &options, events).await,
+        CliCommand::Find {
+            name,
+            contains,
+            min_size,
+            max_size,
+            newer,
+            json,
+            url,
+        } => match remote::find_filter(name.as_deref(), contains, min_size, max_size, newer) {
+            Ok(filter) => remote::find(&url, filter, json, &options, events).await,
+            Err(e) => Err(e),
+        },
+        CliCommand::Quote { url, command } => remote::quote(&url, &command, &options, events).await,
+        CliCommand::Cat { url } => remote::cat(&url, &options, events).await,
         CliCommand::Sites { .. } => Ok(Finish::Ok),
         CliCommand::Queue { action } => queue::queue_command(action, &options, events).await,
     };

@@ -361,18 +361,24 @@ pub(super) async fn open(
     if session.tls_info().is_some() && !config.tls.offered_before {
         remember_tls(&config.host, config.port);
     }
+    let full = remote_path(&mut session, url).await?;
+    Ok((session, full))
+}
+
+/// The URL's path as an absolute remote path: a relative one starts at the
+/// session's current folder (the login's home, before any CWD).
+pub(super) async fn remote_path(session: &mut Session, url: &FtpUrl) -> Result<Vec<u8>, CliError> {
     let mut relative = url.path.clone();
     // A user-typed UTF-8 path is re-encoded for a server in another charset.
     if let Ok(text) = std::str::from_utf8(&url.path) {
         relative = session.encode(text)?;
     }
-    let full = if url.absolute {
+    Ok(if url.absolute {
         path::join(b"/", &relative)
     } else if relative.is_empty() {
         session.pwd().await?
     } else {
         let home = session.pwd().await?;
         path::join(&home, &relative)
-    };
-    Ok((session, full))
+    })
 }

@@ -6,10 +6,18 @@
 //! repaints. One task owns the site's browsing [`Session`] and runs commands
 //! in order; transfers use connections of their own. A lost connection is an
 //! event, not a panic: the next command reconnects with the same settings.
+//!
+//! While idle, the connection is kept alive ([`KeepAlive`], on by default):
+//! after about 30 s without a command it sends `NOOP`, `PWD` or `TYPE I` in
+//! turn (FileZilla's way: some servers count only some commands as
+//! activity), and it stops doing so 30 minutes after the user's last
+//! command, so a forgotten window does not hold a login forever.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use super::config::SessionConfig;
 use super::error::EngineError;
@@ -64,6 +72,49 @@ pub enum BrowseCommand {
         /// A folder (RMD) rather than a file (DELE).
         is_dir: bool,
     },
+    /// Change the keep-alive (`None`: off), e.g. from a Settings switch.
+    /// Not a user action: it does not restart the 30 minutes.
+    SetKeepAlive(Option<KeepAlive>),
+    /// Check the idle connection now with a keep-alive command, as when a
+    /// transfer found the server gone: a dead connection is reported as
+    /// lost at once (the status bar stops saying Connected). Not a user
+    /// action; nothing happens without a connection.
+    Probe,
+}
+
+/// When the idle browsing connection sends a harmless command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepAlive {
+    /// Idle time before a keep-alive command; each wait is this plus up to
+    /// a fifth more, varied so that many clients do not beat in step.
+    pub interval: Duration,
+    /// No keep-alive once the user has sent no command for this long.
+    pub stop_after: Duration,
+}
+
+impl Default for KeepAlive {
+    /// FileZilla's: 30 s idle, for at most 30 minutes without user action.
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(30),
+            stop_after: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// How the browsing actor behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrowserOptions {
+    /// The keep-alive; `None`: off.
+    pub keep_alive: Option<KeepAlive>,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        Self {
+            keep_alive: Some(KeepAlive::default()),
+        }
+    }
 }
 
 /// Wakes a sleeping front end (egui's `request_repaint`).
@@ -82,16 +133,26 @@ impl std::fmt::Debug for BrowserHandle {
 }
 
 impl BrowserHandle {
-    /// Starts the actor on `runtime`; events arrive on the returned receiver,
-    /// and `waker` is called after each one.
+    /// Starts the actor on `runtime` with the default options (keep-alive
+    /// on); events arrive on the returned receiver, and `waker` is called
+    /// after each one.
     pub fn start(
         runtime: &tokio::runtime::Handle,
         waker: Waker,
     ) -> (Self, mpsc::UnboundedReceiver<Event>) {
+        Self::start_with(runtime, waker, BrowserOptions::default())
+    }
+
+    /// [`BrowserHandle::start`] with chosen options.
+    pub fn start_with(
+        runtime: &tokio::runtime::Handle,
+        waker: Waker,
+        options: BrowserOptions,
+    ) -> (Self, mpsc::UnboundedReceiver<Event>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
         let (event_tx, events) = mpsc::unbounded_channel();
         let sink = EventSink::with_waker(event_tx, waker);
-        runtime.spawn(run(command_rx, sink));
+        runtime.spawn(run(command_rx, sink, options));
         (Self { commands }, events)
     }
 
@@ -106,24 +167,100 @@ struct Browser {
     config: Option<SessionConfig>,
     session: Option<Session>,
     current: Option<Vec<u8>>,
+    keep_alive: Option<KeepAlive>,
+    /// When the user's last command came.
+    last_user: Instant,
+    /// When the connection last carried a command (the user's or ours).
+    last_activity: Instant,
+    /// How many keep-alive commands were sent (picks the next one).
+    beats: u32,
 }
 
-async fn run(mut commands: mpsc::UnboundedReceiver<BrowseCommand>, events: EventSink) {
+async fn run(
+    mut commands: mpsc::UnboundedReceiver<BrowseCommand>,
+    events: EventSink,
+    options: BrowserOptions,
+) {
+    let now = Instant::now();
     let mut browser = Browser {
         events,
         config: None,
         session: None,
         current: None,
+        keep_alive: options.keep_alive,
+        last_user: now,
+        last_activity: now,
+        beats: 0,
     };
-    while let Some(command) = commands.recv().await {
-        browser.handle(command).await;
+    loop {
+        let beat = browser.next_beat();
+        tokio::select! {
+            command = commands.recv() => {
+                let Some(command) = command else { break };
+                if let BrowseCommand::SetKeepAlive(keep_alive) = command {
+                    browser.keep_alive = keep_alive;
+                    continue;
+                }
+                if let BrowseCommand::Probe = command {
+                    browser.beat().await;
+                    continue;
+                }
+                browser.last_user = Instant::now();
+                browser.handle(command).await;
+                browser.last_activity = Instant::now();
+            }
+            () = sleep_until(beat), if beat.is_some() => browser.beat().await,
+        }
     }
     if let Some(session) = browser.session.take() {
         session.quit().await;
     }
 }
 
+/// Sleeps until `at`; never returns for `None` (the select arm is off then).
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
 impl Browser {
+    /// When the next keep-alive command is due: `None` with no connection,
+    /// with keep-alive off, or once the user has been away too long.
+    fn next_beat(&self) -> Option<Instant> {
+        let keep_alive = self.keep_alive?;
+        self.session.as_ref()?;
+        let due =
+            self.last_activity + keep_alive.interval + jitter(keep_alive.interval, self.beats);
+        (due <= self.last_user + keep_alive.stop_after).then_some(due)
+    }
+
+    /// Sends one keep-alive command. A connection found dead is reported as
+    /// lost (the next command reconnects), not as a failed user action.
+    async fn beat(&mut self) {
+        let turn = self.beats;
+        self.beats = self.beats.wrapping_add(1);
+        self.last_activity = Instant::now();
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if let Err(error) = session.keep_alive(turn).await
+            && !error.keeps_connection()
+            && self.session.take().is_some()
+        {
+            self.events.log(
+                0,
+                LogKind::Status,
+                format!("The idle connection was lost: {error}"),
+            );
+            self.events
+                .send(Event::State(ConnectionState::Disconnected {
+                    reason: Some(error.to_string()),
+                }));
+        }
+    }
+
     async fn handle(&mut self, command: BrowseCommand) {
         let what = describe(&command);
         let result = match command {
@@ -165,6 +302,14 @@ impl Browser {
             },
             BrowseCommand::Delete { path, is_dir } => {
                 self.then_refresh(Op::Delete(path, is_dir)).await
+            }
+            BrowseCommand::SetKeepAlive(keep_alive) => {
+                self.keep_alive = keep_alive;
+                Ok(())
+            }
+            BrowseCommand::Probe => {
+                self.beat().await;
+                Ok(())
             }
         };
         if let Err(error) = result {
@@ -279,6 +424,14 @@ impl Browser {
     }
 }
 
+/// Up to a fifth of `interval`, varied from beat to beat (a fixed sequence:
+/// what matters is that clients do not all beat in step, and tests stay
+/// repeatable).
+fn jitter(interval: Duration, beat: u32) -> Duration {
+    const STEPS: [u32; 7] = [3, 17, 9, 20, 1, 12, 6];
+    interval * STEPS[beat as usize % STEPS.len()] / 100
+}
+
 enum Op {
     Mkdir(Vec<u8>),
     Rename(Vec<u8>, Vec<u8>),
@@ -299,5 +452,7 @@ fn describe(command: &BrowseCommand) -> String {
         BrowseCommand::Rename { from, to } => format!("rename {} to {}", text(from), text(to)),
         BrowseCommand::RenameTo { from, name } => format!("rename {} to {name}", text(from)),
         BrowseCommand::Delete { path, .. } => format!("delete {}", text(path)),
+        BrowseCommand::SetKeepAlive(_) => "change the keep-alive".to_string(),
+        BrowseCommand::Probe => "check the connection".to_string(),
     }
 }

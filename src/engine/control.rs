@@ -138,6 +138,30 @@ impl Control {
         }
     }
 
+    /// Sends several commands in one write: pipelining, which RFC 959
+    /// allows (a server reads commands in order and answers each in turn),
+    /// and which saves a round trip per command. Every command must encode.
+    pub(crate) async fn send_batch(&mut self, commands: &[Command]) -> Result<()> {
+        let mut bytes = Vec::new();
+        let charset = self.charset;
+        for command in commands {
+            bytes.extend_from_slice(&command.encode()?);
+            self.log(LogKind::Command, command.log_text(|b| charset.decode(b)));
+        }
+        let write = async {
+            self.stream.write_all(&bytes).await?;
+            self.stream.flush().await
+        };
+        match tokio::time::timeout(self.timeout, write).await {
+            Err(_) => Err(EngineError::Timeout {
+                phase: "sending a command",
+                secs: self.timeout.as_secs(),
+            }),
+            Ok(Err(e)) => Err(EngineError::Network(e)),
+            Ok(Ok(())) => Ok(()),
+        }
+    }
+
     /// Reads the next reply, waiting at most the idle timeout.
     pub(crate) async fn read_reply(&mut self) -> Result<Reply> {
         let timeout = self.timeout;

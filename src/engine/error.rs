@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::protocol::listing::ListingError;
-use crate::protocol::{AddressError, CommandError, PathError, ReplyError};
+use crate::protocol::{AddressError, CommandError, CustomCommandError, PathError, ReplyError};
 
 /// Everything that can go wrong in a session or a transfer.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,17 @@ pub enum EngineError {
     /// A command could not be encoded (a name holds CR, LF or NUL).
     #[error("{0}")]
     Command(#[from] CommandError),
+    /// A typed command was not sent (it needs a data connection, changes
+    /// the session, or holds a line break).
+    #[error("{0}")]
+    CustomCommand(#[from] CustomCommandError),
+    /// A path the user named is not in its folder's listing.
+    #[error("no such file or folder: {0}")]
+    NotFound(String),
+    /// A recursive delete of the server's top folder (or of a path whose
+    /// last component is not a plain name) is refused.
+    #[error("refusing to delete a server's top folder or a path ending in `.` or `..`: {0}")]
+    DeleteTop(String),
     /// A name the user typed cannot be a file name on the server.
     #[error("not a valid name (empty, `.`, `..` or with `/`): {0}")]
     InvalidName(String),
@@ -157,10 +168,18 @@ impl EngineError {
 
     /// Whether the control connection is still usable after this error.
     pub fn keeps_connection(&self) -> bool {
+        // 421 is the server closing the connection (RFC 959), whatever the command.
+        if let EngineError::Refused { code: 421, .. } = self {
+            return false;
+        }
         matches!(
             self,
             EngineError::Refused { .. }
                 | EngineError::Command(_)
+                | EngineError::CustomCommand(_)
+                | EngineError::NotFound(_)
+                | EngineError::DeleteTop(_)
+                | EngineError::Cancelled
                 | EngineError::InvalidName(_)
                 | EngineError::Encoding { .. }
                 | EngineError::Local { .. }

@@ -23,6 +23,7 @@ pub mod entry;
 pub mod error;
 pub mod event;
 pub mod limit;
+pub mod ops;
 pub mod policy;
 pub mod queue;
 pub mod session;
@@ -30,7 +31,7 @@ pub mod tls;
 pub mod transfer;
 pub mod tree;
 
-pub use browser::{BrowseCommand, BrowserHandle};
+pub use browser::{BrowseCommand, BrowserHandle, BrowserOptions, KeepAlive};
 pub use certs::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
 pub use charset::Charset;
 pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};

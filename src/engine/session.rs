@@ -338,6 +338,53 @@ impl Session {
         Ok(())
     }
 
+    /// `DELE` (or `RMD` when `folders`) of every path, sent in one write
+    /// and answered in order (pipelined: one round trip for the batch, not
+    /// one per path). Returns one slot per path: its result, or `None` when
+    /// no answer came because the connection failed, with that error. A
+    /// path that cannot be encoded (CR, LF, NUL) is refused alone, unsent.
+    pub async fn delete_pipelined(
+        &mut self,
+        paths: &[Vec<u8>],
+        folders: bool,
+    ) -> (Vec<Option<Result<()>>>, Option<EngineError>) {
+        let mut results: Vec<Option<Result<()>>> = Vec::with_capacity(paths.len());
+        let mut sent = Vec::new();
+        for (index, target) in paths.iter().enumerate() {
+            let command = if folders {
+                Command::Rmd(target.clone())
+            } else {
+                Command::Dele(target.clone())
+            };
+            match command.encode() {
+                Ok(_) => {
+                    results.push(None);
+                    sent.push((index, command));
+                }
+                Err(e) => results.push(Some(Err(e.into()))),
+            }
+        }
+        let commands: Vec<Command> = sent.iter().map(|(_, c)| c.clone()).collect();
+        if let Err(e) = self.control.send_batch(&commands).await {
+            return (results, Some(e));
+        }
+        for (index, command) in sent {
+            match self.control.final_reply().await {
+                Ok(reply) if reply.is_success() => results[index] = Some(Ok(())),
+                Ok(reply) => {
+                    let refused = self.control.refused(&command, &reply);
+                    if !refused.keeps_connection() {
+                        results[index] = Some(Err(self.control.refused(&command, &reply)));
+                        return (results, Some(refused));
+                    }
+                    results[index] = Some(Err(refused));
+                }
+                Err(e) => return (results, Some(e)),
+            }
+        }
+        (results, None)
+    }
+
     /// `RNFR` + `RNTO`: renames or moves.
     pub async fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<()> {
         let rnfr = Command::Rnfr(from.to_vec());
@@ -347,6 +394,41 @@ impl Session {
         }
         self.control.expect_ok(&Command::Rnto(to.to_vec())).await?;
         Ok(())
+    }
+
+    /// `SITE CHMOD mode path`: sets a path's Unix permissions (`mode` in
+    /// octal, at most 0o7777). A refusal is [`EngineError::Refused`].
+    pub async fn chmod(&mut self, path: &[u8], mode: u32) -> Result<()> {
+        let mut argument = format!("CHMOD {:o} ", mode & 0o7777).into_bytes();
+        argument.extend_from_slice(path);
+        self.control.expect_ok(&Command::Site(argument)).await?;
+        Ok(())
+    }
+
+    /// A command the user typed, checked by [`crate::protocol::custom_command`]
+    /// before anything is sent (no data connection, no change to the
+    /// session's login, encryption or type, no line break); returns the
+    /// server's reply, whatever its code.
+    pub async fn quote(&mut self, line: &[u8]) -> Result<Reply> {
+        let command = crate::protocol::custom_command(line)?;
+        self.control.command(&command).await
+    }
+
+    /// A harmless command that keeps an idle connection open: `NOOP`,
+    /// `PWD` or `TYPE I` by `turn` (servers that count only some commands
+    /// as activity see a mix, as FileZilla sends).
+    pub async fn keep_alive(&mut self, turn: u32) -> Result<()> {
+        match turn % 3 {
+            0 => self.noop().await,
+            1 => self.pwd().await.map(drop),
+            _ => {
+                self.control
+                    .expect_ok(&Command::Type(TransferType::Binary))
+                    .await?;
+                self.transfer_type = Some(TransferType::Binary);
+                Ok(())
+            }
+        }
     }
 
     /// `NOOP`: keeps the connection alive and proves it is in sync.
@@ -364,12 +446,33 @@ impl Session {
     /// Lists a folder (the current one when `dir` is `None`): `CWD` there, then
     /// MLSD where offered, else LIST. The session stays in that folder.
     pub async fn list(&mut self, dir: Option<&[u8]>) -> Result<RemoteListing> {
+        let mut entries = Vec::new();
+        let skipped_lines = self
+            .list_each(dir, &mut |entry| entries.push(entry))
+            .await?;
+        Ok(RemoteListing {
+            entries,
+            skipped_lines,
+        })
+    }
+
+    /// [`Session::list`] handing each entry to `each` as soon as it is
+    /// parsed, while the rest of the listing arrives: a listing of any size
+    /// costs the memory of one chunk (`ls` prints as it parses). Returns how
+    /// many lines could not be parsed. An error after some entries were
+    /// handed on means the listing is incomplete.
+    pub async fn list_each(
+        &mut self,
+        dir: Option<&[u8]>,
+        each: &mut (dyn FnMut(RemoteEntry) + Send),
+    ) -> Result<usize> {
         if let Some(dir) = dir {
             self.cwd(dir).await?;
         }
         let today = chrono::Local::now().date_naive();
         if self.use_mlsd {
-            match self.list_with(ListFormat::Mlsd, today).await {
+            match self.list_with(ListFormat::Mlsd, today, each).await {
+                // A refusal comes before any data: nothing was handed on.
                 Err(EngineError::Refused { code, .. }) if (500..=504).contains(&code) => {
                     self.control
                         .log(LogKind::Status, "MLSD refused; using LIST from now on");
@@ -378,14 +481,33 @@ impl Session {
                 other => return other,
             }
         }
-        self.list_with(ListFormat::List, today).await
+        self.list_with(ListFormat::List, today, each).await
+    }
+
+    /// Lists a folder with `LIST` even where MLSD is offered: a Unix
+    /// server's `ls -l` shows a link as a link, where some MLSD
+    /// implementations (proftpd's default) give the type of what it points
+    /// to. Walks that delete or change what they find use this, so that
+    /// they never enter a link. The session stays in that folder.
+    pub async fn list_showing_links(&mut self, dir: &[u8]) -> Result<RemoteListing> {
+        self.cwd(dir).await?;
+        let today = chrono::Local::now().date_naive();
+        let mut entries = Vec::new();
+        let skipped_lines = self
+            .list_with(ListFormat::List, today, &mut |entry| entries.push(entry))
+            .await?;
+        Ok(RemoteListing {
+            entries,
+            skipped_lines,
+        })
     }
 
     async fn list_with(
         &mut self,
         format: ListFormat,
         today: chrono::NaiveDate,
-    ) -> Result<RemoteListing> {
+        each: &mut (dyn FnMut(RemoteEntry) + Send),
+    ) -> Result<usize> {
         let command = match format {
             ListFormat::Mlsd => Command::Mlsd(None),
             ListFormat::List => Command::List(None),
@@ -397,11 +519,20 @@ impl Session {
             .with_server_type(self.server_type);
         let mut sink = ListingSink {
             parser: Some(parser),
+            charset: self.control.charset,
+            shift: match format {
+                ListFormat::List => self.config.timezone_offset_minutes,
+                ListFormat::Mlsd => 0,
+            },
+            foreign: Vec::new(),
+            delivered: 0,
+            each,
         };
         let token = CancellationToken::new();
         self.receive(&command, None, &mut sink, None, "", &token)
             .await?;
         let listing = sink.parser.take().ok_or(EngineError::Cancelled)?.finish()?;
+        sink.deliver(listing.entries);
         let charset = self.control.charset;
         for line in listing.skipped.iter().take(10) {
             self.control.log(
@@ -409,7 +540,7 @@ impl Session {
                 format!("Unparsed listing line: {}", charset.decode(line)),
             );
         }
-        if listing.entries.is_empty() && !listing.skipped.is_empty() {
+        if sink.delivered == 0 && !listing.skipped.is_empty() {
             self.control.log(
                 LogKind::Error,
                 format!(
@@ -418,44 +549,22 @@ impl Session {
                 ),
             );
         }
-        let shift = match format {
-            ListFormat::List => self.config.timezone_offset_minutes,
-            ListFormat::Mlsd => 0,
-        };
-        let entries: Vec<RemoteEntry> = listing
-            .entries
-            .into_iter()
-            .map(|mut entry| {
-                if shift != 0 {
-                    entry.modified = entry.modified.map(|t| shift_time(t, shift));
-                }
-                RemoteEntry::decoded(entry, charset)
-            })
-            .collect();
         if matches!(self.config.charset, CharsetChoice::Auto) {
-            self.suggest_charset(&entries);
+            self.suggest_charset(&sink.foreign);
         }
-        Ok(RemoteListing {
-            entries,
-            skipped_lines: listing.skipped.len(),
-        })
+        Ok(listing.skipped.len())
     }
 
     /// With no charset chosen for the site, names that are not UTF-8 are shown
     /// with `\xNN` escapes (and still sent back as the exact bytes): the log
     /// says so once per listing and names the legacy charset they most likely
     /// are in (chardetng, Firefox's detector, fed only those names).
-    fn suggest_charset(&self, entries: &[RemoteEntry]) {
-        let foreign: Vec<&[u8]> = entries
-            .iter()
-            .filter(|e| e.text().is_none())
-            .map(|e| &e.entry.name[..])
-            .collect();
+    fn suggest_charset(&self, foreign: &[Vec<u8>]) {
         if foreign.is_empty() {
             return;
         }
         let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        for name in &foreign {
+        for name in foreign {
             detector.feed(name, false);
             detector.feed(b"\n", false);
         }

@@ -105,6 +105,11 @@ pub enum Command {
     Rnfr(Vec<u8>),
     /// `RNTO path`.
     Rnto(Vec<u8>),
+    /// `SITE arguments` (e.g. `SITE CHMOD 755 path`).
+    Site(Vec<u8>),
+    /// A line the user typed (`skiff quote`), sent as it is once
+    /// [`custom_command`] has accepted it; its verb is the line's first word.
+    Custom(Vec<u8>),
     /// `NOOP`.
     Noop,
     /// `ABOR`.
@@ -149,6 +154,8 @@ impl Command {
             Command::Dele(_) => "DELE",
             Command::Rnfr(_) => "RNFR",
             Command::Rnto(_) => "RNTO",
+            Command::Site(_) => "SITE",
+            Command::Custom(_) => "the custom command",
             Command::Noop => "NOOP",
             Command::Abor => "ABOR",
             Command::Quit => "QUIT",
@@ -200,7 +207,8 @@ impl Command {
             | Command::Rmd(p)
             | Command::Dele(p)
             | Command::Rnfr(p)
-            | Command::Rnto(p) => Some(p.clone()),
+            | Command::Rnto(p)
+            | Command::Site(p) => Some(p.clone()),
             Command::Mlsd(p) | Command::Mlst(p) | Command::List(p) => p.clone(),
             Command::Syst
             | Command::Feat
@@ -211,18 +219,24 @@ impl Command {
             | Command::Noop
             | Command::Abor
             | Command::Quit => None,
+            Command::Custom(line) => Some(line.clone()),
         }
     }
 
     /// The full command line, CRLF included, or an error when an argument
     /// would smuggle a line ending or NUL onto the wire.
     pub fn encode(&self) -> Result<Vec<u8>, CommandError> {
-        let mut out = self.verb().as_bytes().to_vec();
+        let mut out = match self {
+            Command::Custom(_) => Vec::new(),
+            _ => self.verb().as_bytes().to_vec(),
+        };
         if let Some(arg) = self.argument() {
             if arg.iter().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
                 return Err(CommandError::ForbiddenByte { verb: self.verb() });
             }
-            out.push(b' ');
+            if !out.is_empty() {
+                out.push(b' ');
+            }
             out.extend_from_slice(&arg);
         }
         out.extend_from_slice(b"\r\n");
@@ -233,6 +247,7 @@ impl Command {
     pub fn log_text(&self, decode: impl Fn(&[u8]) -> String) -> String {
         match self {
             Command::Pass(_) | Command::Acct(_) => format!("{} ****", self.verb()),
+            Command::Custom(line) => custom_log_text(line, decode),
             _ => match self.argument() {
                 Some(arg) => format!("{} {}", self.verb(), decode(&arg)),
                 None => self.verb().to_string(),
@@ -245,6 +260,84 @@ impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.log_text(|b| String::from_utf8_lossy(b).into_owned()))
     }
+}
+
+/// Why a typed command is not sent (`skiff quote`, "Enter custom command").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CustomCommandError {
+    /// Nothing but spaces was typed.
+    #[error("the command is empty")]
+    Empty,
+    /// The command would open a data connection, which a custom command
+    /// cannot read or feed; the session would wait for it and lose sync.
+    #[error(
+        "{verb} needs a data connection, which a custom command cannot use: use ls, get or put instead"
+    )]
+    NeedsData {
+        /// The verb, upper-cased.
+        verb: String,
+    },
+    /// The command would change what the session relies on (login, TLS,
+    /// transfer type): later commands would then misread the connection.
+    #[error(
+        "{verb} would change the connection's login, encryption or transfer settings, so it is not sent"
+    )]
+    ChangesSession {
+        /// The verb, upper-cased.
+        verb: String,
+    },
+    /// The line holds CR, LF or NUL.
+    #[error(transparent)]
+    Encoding(#[from] CommandError),
+}
+
+/// Verbs that open (or announce) a data connection.
+const DATA_VERBS: [&str; 14] = [
+    "LIST", "NLST", "MLSD", "RETR", "STOR", "STOU", "APPE", "PORT", "PASV", "EPSV", "EPRT", "LPRT",
+    "LPSV", "SPSV",
+];
+
+/// Verbs that change the session's login, protection or representation.
+const SESSION_VERBS: [&str; 12] = [
+    "USER", "PASS", "ACCT", "REIN", "AUTH", "PBSZ", "PROT", "CCC", "TYPE", "MODE", "STRU", "REST",
+];
+
+/// A line the user typed as a command, checked before anything is sent:
+/// a verb that needs a data connection or would change the session's
+/// settings is refused, and so is a CR, LF or NUL anywhere in the line
+/// (it would smuggle a second command). Leading and trailing spaces go.
+pub fn custom_command(line: &[u8]) -> Result<Command, CustomCommandError> {
+    let start = line.iter().position(|b| *b != b' ').unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| *b != b' ')
+        .map_or(start, |i| i + 1);
+    let line = &line[start..end];
+    let verb_end = line.iter().position(|b| *b == b' ').unwrap_or(line.len());
+    let verb = String::from_utf8_lossy(&line[..verb_end]).to_ascii_uppercase();
+    if verb.is_empty() {
+        return Err(CustomCommandError::Empty);
+    }
+    let command = Command::Custom(line.to_vec());
+    command.encode()?;
+    if DATA_VERBS.contains(&verb.as_str()) {
+        return Err(CustomCommandError::NeedsData { verb });
+    }
+    if SESSION_VERBS.contains(&verb.as_str()) {
+        return Err(CustomCommandError::ChangesSession { verb });
+    }
+    Ok(command)
+}
+
+/// A custom command for the log: a typed `PASS` or `ACCT` never shows its
+/// argument (they are refused before sending, but the refusal may be logged).
+fn custom_log_text(line: &[u8], decode: impl Fn(&[u8]) -> String) -> String {
+    let verb_end = line.iter().position(|b| *b == b' ').unwrap_or(line.len());
+    let verb = String::from_utf8_lossy(&line[..verb_end]).to_ascii_uppercase();
+    if matches!(verb.as_str(), "PASS" | "ACCT") {
+        return format!("{verb} ****");
+    }
+    decode(line)
 }
 
 /// `h1,h2,h3,h4,p1,p2` for `PORT`.
@@ -324,6 +417,75 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn custom_commands_are_checked_before_sending() {
+        let ok = |line: &[u8], wire: &[u8]| {
+            let command = custom_command(line).expect("accepted");
+            assert_eq!(command.encode().expect("encodes"), wire, "{command:?}");
+        };
+        ok(b"SYST", b"SYST\r\n");
+        ok(b"  site help  ", b"site help\r\n");
+        ok(b"SITE CHMOD 640 /a b", b"SITE CHMOD 640 /a b\r\n");
+        for line in [
+            &b"LIST"[..],
+            b"list -a",
+            b"Nlst",
+            b"MLSD /",
+            b"RETR x",
+            b"STOR x",
+            b"STOU",
+        ]
+        .into_iter()
+        .chain([
+            &b"APPE x"[..],
+            b"PASV",
+            b"EPSV",
+            b"PORT 1,2,3,4,5,6",
+            b"EPRT |1|h|1|",
+        ]) {
+            assert!(
+                matches!(
+                    custom_command(line),
+                    Err(CustomCommandError::NeedsData { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        for line in [&b"TYPE A"[..], b"USER x", b"AUTH TLS", b"PROT C", b"REST 5"] {
+            assert!(
+                matches!(
+                    custom_command(line),
+                    Err(CustomCommandError::ChangesSession { .. })
+                ),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+        for line in [&b"NOOP\r\nDELE x"[..], b"SITE a\nb", b"SYST\0"] {
+            assert!(matches!(
+                custom_command(line),
+                Err(CustomCommandError::Encoding(_))
+            ));
+        }
+        assert_eq!(custom_command(b"   "), Err(CustomCommandError::Empty));
+        assert_eq!(
+            custom_command(b"list").map_err(|e| e.to_string()),
+            Err("LIST needs a data connection, which a custom command cannot use: use ls, get or put instead".to_string())
+        );
+        let decode = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        assert_eq!(
+            Command::Custom(b"pass x".to_vec()).log_text(decode),
+            "PASS ****"
+        );
+        assert_eq!(
+            Command::Site(b"CHMOD 755 /f".to_vec())
+                .encode()
+                .expect("ok"),
+            b"SITE CHMOD 755 /f\r\n"
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub mod reply;
 pub mod text;
 
 pub use address::{AddressError, parse_epsv, parse_pasv};
-pub use command::{Command, CommandError, ProtectionLevel, TransferType};
+pub use command::{
+    Command, CommandError, CustomCommandError, ProtectionLevel, TransferType, custom_command,
+};
 pub use feat::Features;
 pub use path::PathError;
 pub use reply::{Reply, ReplyDecoder, ReplyError, ReplyLimits};

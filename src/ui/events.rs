@@ -18,7 +18,7 @@ use super::side::Side;
 use super::site_manager::SiteManager;
 use super::update::{Effect, Model};
 use crate::engine::queue::{Direction, ItemState, QueueEvent};
-use crate::engine::{ConnectionState, Credentials, Event, LogKind, SessionConfig};
+use crate::engine::{BrowseCommand, ConnectionState, Credentials, Event, LogKind, SessionConfig};
 use crate::sites::{Site, Sites};
 
 impl Model {
@@ -134,6 +134,19 @@ impl Model {
             QueueEvent::Idle => {
                 self.stale.local |= self.local.location.is_some();
                 self.queue_finished();
+            }
+            QueueEvent::Retrying { id, .. } => {
+                // A transfer lost its connection: is the browsing one alive?
+                // If the server went away the status bar says so now, not
+                // at the next click.
+                let ours = self
+                    .queue_view
+                    .item(id)
+                    .is_some_and(|item| Some(&item.site) == self.connection.queue_site.as_ref());
+                if ours && matches!(self.connection.state, ConnectionState::Connected { .. }) {
+                    self.browse(BrowseCommand::Probe);
+                }
+                self.queue_view.apply(event);
             }
             other => {
                 let failed_before = self.queue_view.totals.failed;

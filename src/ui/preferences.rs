@@ -7,7 +7,9 @@
 
 use super::settings::SettingsOutcome;
 use super::update::{Effect, Model};
+use crate::engine::BrowseCommand;
 use crate::engine::SessionConfig;
+use crate::engine::browser::KeepAlive;
 use crate::engine::queue::QueueCommand;
 use crate::logfile::Rotation;
 use crate::settings::Settings;
@@ -57,6 +59,12 @@ impl Model {
                 preserve_times: t.preserve_times,
                 retry: now.connection.retry(),
             });
+        }
+        let c = &now.connection;
+        if previous.is_none_or(|p| p.connection.keep_alive != c.keep_alive) {
+            self.browse(BrowseCommand::SetKeepAlive(
+                c.keep_alive.then(KeepAlive::default),
+            ));
         }
         let i = &now.interface;
         if previous

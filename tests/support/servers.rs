@@ -196,6 +196,10 @@ pub struct Options {
     /// `local_max_rate`; ignored by the other servers), so a test can cut a
     /// transfer in its middle.
     pub max_rate: Option<u32>,
+    /// Seconds an idle control connection is kept (vsftpd's
+    /// `idle_session_timeout`; ignored by the other servers), so a test can
+    /// see a keep-alive hold a connection open.
+    pub idle_timeout: Option<u32>,
 }
 
 /// One running real FTP server. See the module documentation.
@@ -521,6 +525,9 @@ impl RealServer {
                 let mut tls_lines = tls_lines;
                 if let Some(rate) = self.options.max_rate {
                     tls_lines.push_str(&format!("local_max_rate={rate}\n"));
+                }
+                if let Some(secs) = self.options.idle_timeout {
+                    tls_lines.push_str(&format!("idle_session_timeout={secs}\n"));
                 }
                 let conf = self.subst(&VSFTPD_CONF.replace("@TLS@", &tls_lines));
                 write(&st.join("vsftpd.conf"), &conf, 0o600);

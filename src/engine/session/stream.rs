@@ -13,13 +13,15 @@ use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
 use super::Session;
+use crate::engine::charset::Charset;
 use crate::engine::config::DataMode;
 use crate::engine::data::{DataFailure, channel_error, prepare_active, prepare_passive};
 use crate::engine::disk::FileWriter;
+use crate::engine::entry::RemoteEntry;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{LogKind, ProgressThrottle};
 use crate::engine::tls::{DATA_READ_BUFFER, NetStream, describe};
-use crate::protocol::listing::ListingParser;
+use crate::protocol::listing::{ListEntry, ListingParser};
 use crate::protocol::{Command, Reply, TransferType};
 
 /// Bytes gathered from a data connection before they are handed on; large,
@@ -330,7 +332,7 @@ impl Session {
                             {
                                 limit.take(n).await;
                             }
-                            if buf.len() >= CHUNK / 2
+                            if buf.len() >= S::HANDOFF
                                 && let Err(e) = sink.write(&mut buf).await
                             {
                                 // A full disk or a listing over its cap: stop the
@@ -585,6 +587,10 @@ fn transfer_failed(got: u64, reply: &Reply) -> EngineError {
 pub(super) trait DataSink {
     /// Whether bytes received count as transfer progress.
     const REPORTS_PROGRESS: bool;
+    /// Bytes gathered before they are handed over: large for files (few
+    /// system calls), small for listings, whose parsing then keeps pace with
+    /// the transfer instead of starting on its last half megabyte at the end.
+    const HANDOFF: usize = CHUNK / 2;
     /// Takes `buf`'s bytes and leaves it empty.
     async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()>;
     /// Waits until everything taken is stored.
@@ -631,21 +637,53 @@ fn local_write_error(source: std::io::Error) -> EngineError {
     }
 }
 
-/// Feeds a listing's bytes to its parser as they arrive.
-pub(super) struct ListingSink {
+/// How many names that do not decode a listing keeps for the charset hint.
+const MAX_FOREIGN_NAMES: usize = 1000;
+
+/// Feeds a listing's bytes to its parser as they arrive and hands each
+/// parsed entry on at once (its time shifted, its name decoded), so a
+/// listing is never held whole unless the caller keeps it.
+pub(super) struct ListingSink<'a> {
     pub(super) parser: Option<ListingParser>,
+    pub(super) charset: Charset,
+    /// Minutes added to listed times (a `LIST` in the server's zone).
+    pub(super) shift: i32,
+    /// Names that do not decode in `charset` (at most [`MAX_FOREIGN_NAMES`]).
+    pub(super) foreign: Vec<Vec<u8>>,
+    /// Entries handed on so far.
+    pub(super) delivered: usize,
+    pub(super) each: &'a mut (dyn FnMut(RemoteEntry) + Send),
 }
 
-impl DataSink for ListingSink {
+impl ListingSink<'_> {
+    /// Hands `entries` on, in order.
+    pub(super) fn deliver(&mut self, entries: Vec<ListEntry>) {
+        for mut entry in entries {
+            if self.shift != 0 {
+                entry.modified = entry.modified.map(|t| super::shift_time(t, self.shift));
+            }
+            let entry = RemoteEntry::decoded(entry, self.charset);
+            if entry.text().is_none() && self.foreign.len() < MAX_FOREIGN_NAMES {
+                self.foreign.push(entry.entry.name.clone());
+            }
+            self.delivered += 1;
+            (self.each)(entry);
+        }
+    }
+}
+
+impl DataSink for ListingSink<'_> {
     const REPORTS_PROGRESS: bool = false;
+    const HANDOFF: usize = 64 * 1024;
 
     async fn write(&mut self, buf: &mut Vec<u8>) -> Result<()> {
         let fed = match self.parser.as_mut() {
-            Some(parser) => parser.feed(buf),
-            None => Ok(()),
+            Some(parser) => parser.feed(buf).map(|()| parser.take_entries()),
+            None => Ok(Vec::new()),
         };
         buf.clear();
-        Ok(fed?)
+        self.deliver(fed?);
+        Ok(())
     }
 
     async fn flush(&mut self) -> Result<()> {

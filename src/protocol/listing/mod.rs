@@ -402,6 +402,8 @@ pub struct ListingParser {
     /// MLSD lines that ended in a bare LF while `crlf` is unknown, each with
     /// its overlong flag: one name's pieces, or lines of an LF-only listing.
     held: Vec<(Vec<u8>, bool)>,
+    /// Entries handed over by [`ListingParser::take_entries`] (they still count against the cap).
+    taken: usize,
     listing: Listing,
 }
 
@@ -427,6 +429,7 @@ impl ListingParser {
             full: false,
             crlf: None,
             held: Vec::new(),
+            taken: 0,
             listing: Listing::default(),
         }
     }
@@ -516,6 +519,14 @@ impl ListingParser {
         Ok(())
     }
 
+    /// Hands over the entries parsed so far, so a caller can use them while
+    /// the rest arrives; [`ListingParser::finish`] returns only the later
+    /// ones. They still count against the entry cap.
+    pub fn take_entries(&mut self) -> Vec<ListEntry> {
+        self.taken += self.listing.entries.len();
+        mem::take(&mut self.listing.entries)
+    }
+
     /// Parses a last line that had no LF and returns the listing.
     pub fn finish(mut self) -> Result<Listing, ListingError> {
         self.check_room()?;
@@ -600,7 +611,7 @@ impl ListingParser {
             // Whatever the format, "." and ".." are never entries (one check for all families).
             Parsed::Entry(entry) if is_dot_name(&entry.name) => {}
             Parsed::Entry(entry) => {
-                if self.listing.entries.len() >= self.max_entries {
+                if self.taken + self.listing.entries.len() >= self.max_entries {
                     self.full = true;
                     return self.check_room();
                 }
@@ -1118,6 +1129,14 @@ mod tests {
 
     #[test]
     fn entry_cap_fails_the_listing() {
+        let mut parser = ListingParser::new(ListFormat::Mlsd, ctx()).with_max_entries(3);
+        parser
+            .feed(b"type=file; a\r\ntype=file; b\r\ntype=fi")
+            .expect("room");
+        let names: Vec<_> = parser.take_entries().into_iter().map(|e| e.name).collect();
+        assert_eq!(names, [b"a".to_vec(), b"b".to_vec()]);
+        // Taken entries still count: the fourth passes the cap of three.
+        assert!(parser.feed(b"le; c\r\ntype=file; d\r\n").is_err());
         let mut parser = ListingParser::new(ListFormat::Mlsd, ctx()).with_max_entries(2);
         parser
             .feed(b"type=file; a\r\ntype=file; b\r\ntype=cdir; .\r\njunk\r\n")
