@@ -12,7 +12,7 @@ use crate::protocol::{AddressError, CommandError, CustomCommandError, PathError,
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     /// The TCP connection to the server could not be made.
-    #[error("could not connect: {source}: {host}")]
+    #[error("could not connect: {}: {host}", io_sentence(source))]
     Connect {
         /// `host:port` as given.
         host: String,
@@ -31,7 +31,7 @@ pub enum EngineError {
     #[error("the server closed the connection")]
     Closed,
     /// A network error on the control or data connection.
-    #[error("network error: {0}")]
+    #[error("network error: {}", io_sentence(.0))]
     Network(#[source] std::io::Error),
     /// The server's reply could not be decoded (hostile or broken server).
     #[error("bad reply from server: {0}")]
@@ -189,6 +189,22 @@ impl EngineError {
     }
 }
 
+/// An I/O error as a sentence for a person: what the system or a crate
+/// says, without a link to a crate's documentation (rustls ends its
+/// "no close_notify" error with one).
+pub fn io_sentence(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    if text.contains("close_notify") {
+        return "the server closed the connection without ending TLS (no close_notify)".to_string();
+    }
+    match text.find("https://").or_else(|| text.find("http://")) {
+        Some(at) => text[..at]
+            .trim_end_matches([' ', ':', ';', ',', '('])
+            .to_string(),
+        None => text,
+    }
+}
+
 fn certificate_message(info: &super::certs::CertInfo, host: &str) -> String {
     match info.previously_trusted {
         Some(old) => format!(
@@ -204,3 +220,24 @@ fn certificate_message(info: &super::certs::CertInfo, host: &str) -> String {
 
 /// The engine's result type.
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_never_carry_a_crates_doc_link() {
+        let rustls = std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "peer closed connection without sending TLS close_notify: \
+             https://docs.rs/rustls/latest/rustls/manual/_03_howto/index.html#unexpected-eof",
+        );
+        let message = EngineError::Network(rustls).to_string();
+        assert!(!message.contains("http"), "{message}");
+        assert!(message.contains("without ending TLS"), "{message}");
+        let other = std::io::Error::other("it broke: see https://example.org/why");
+        assert_eq!(io_sentence(&other), "it broke: see");
+        let plain = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(io_sentence(&plain), plain.to_string());
+    }
+}
