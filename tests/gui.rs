@@ -1202,3 +1202,65 @@ fn the_log_file_holds_every_command_and_no_password() {
         );
     }
 }
+
+/// A download paused mid-file and restored by the next window shows what is
+/// already on disk ("… of 1.1 MiB"), not 0, and no progress bar while it waits.
+#[test]
+fn a_restored_partial_download_shows_its_bytes() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    let body: Vec<u8> = (0..1_200_000u32).map(|i| (i % 241) as u8).collect();
+    std::fs::write(server.root.join("big.bin"), &body).expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    let config = tempfile::tempdir().expect("config dir");
+    // Slow enough to pause mid-file.
+    std::fs::write(
+        config.path().join("settings.toml"),
+        "[transfers]\nlimit_download = true\ndownload_kib = 150\n",
+    )
+    .expect("settings");
+    {
+        let mut harness = harness_with(local.path(), config.path());
+        quickconnect(&mut harness, &server);
+        wait(&mut harness, "the listing", |app| {
+            remote_names(app) == ["big.bin"]
+        });
+        double_click(&mut harness, "big.bin");
+        wait(&mut harness, "some bytes", |app| {
+            app.model
+                .queue_view
+                .running_fraction()
+                .is_some_and(|f| f > 0.1)
+        });
+        harness.get_by_label("Pause all").click();
+        harness.run_steps(2);
+        wait(&mut harness, "paused", |app| {
+            app.model.queue_view.totals.running == 0 && app.model.queue_view.totals.queued == 1
+        });
+    }
+    let part = local.path().join("big.bin.skiffpart");
+    let kept = std::fs::metadata(&part)
+        .expect("the partial file is kept")
+        .len();
+    assert!(kept > 0 && kept < body.len() as u64, "{kept}");
+
+    let mut harness = harness_with(local.path(), config.path());
+    wait(&mut harness, "the restored item", |app| {
+        app.model.queue_view.totals.queued == 1
+    });
+    harness.run_steps(2);
+    // The size cell says what is there, in the user's units.
+    harness.get_by_label_contains("of 1.1 MiB");
+    let left = app(&harness).model.queue_view.left();
+    assert_eq!(
+        left,
+        body.len() as u64 - kept,
+        "left counts only what is missing"
+    );
+    assert!(
+        harness
+            .query_by_role(egui::accesskit::Role::ProgressIndicator)
+            .is_none(),
+        "a waiting row has no progress bar"
+    );
+}

@@ -394,22 +394,9 @@ fn exact_size(bytes: u64) -> String {
     tr!(
         "overwrite-size-exact",
         size = super::files::format_size(bytes),
-        bytes = group_digits(bytes),
+        bytes = super::files::group_digits(bytes),
         count = bytes
     )
-}
-
-/// `1234567` as `1,234,567`.
-fn group_digits(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// Which side and folder a dialog acts on, in the side's colour, so a
@@ -523,9 +510,6 @@ mod tests {
     fn sizes_are_exact_to_the_byte() {
         let _english =
             crate::ui::i18n::LocaleOverride::on_this_thread(crate::ui::i18n::Locale::English);
-        assert_eq!(group_digits(0), "0");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(1_234_567), "1,234,567");
         assert_eq!(exact_size(1), "1 (1 byte)");
         assert!(
             exact_size(1_234_567).ends_with("(1,234,567 bytes)"),

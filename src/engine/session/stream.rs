@@ -300,20 +300,39 @@ impl Session {
         let mut final_reply: Option<Reply> = None;
         let mut data_error: Option<std::io::Error> = None;
         let mut throttle = ProgressThrottle::new(offset);
+        // Under a speed limit, reads are small: a read of everything the
+        // socket holds (a megabyte on loopback) would arrive at once and
+        // then wait, so progress would jump and a pause would come late.
+        let limited = S::REPORTS_PROGRESS && self.config.download_limit.is_some();
+        let mut scratch = if limited {
+            vec![0u8; LIMITED_READ]
+        } else {
+            Vec::new()
+        };
         loop {
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => {
                     drop(data);
-                    // Settle the control connection first, so any error below leaves it in sync.
-                    if final_reply.is_none() {
-                        self.abort().await?;
-                    }
+                    // Settle the control connection first, so a disk error
+                    // below leaves it in sync; but what arrived is written
+                    // whatever the abort gave, so a pause keeps every byte
+                    // (a server that answers ABOR badly costs the
+                    // connection, never the partial file).
+                    let settled = if final_reply.is_none() {
+                        self.abort().await
+                    } else {
+                        Ok(())
+                    };
                     sink.write(&mut buf).await?;
                     sink.flush().await?;
+                    settled?;
                     return Err(EngineError::Cancelled);
                 }
-                read = tokio::time::timeout(timeout, data.read_buf(&mut buf)) => {
+                read = tokio::time::timeout(
+                    timeout,
+                    read_some(&mut data, &mut buf, limited.then_some(&mut scratch[..])),
+                ) => {
                     match read {
                         Err(_) => {
                             drop(data);
@@ -330,7 +349,11 @@ impl Session {
                             if S::REPORTS_PROGRESS
                                 && let Some(limit) = &self.config.download_limit
                             {
-                                limit.take(n).await;
+                                // A pause or cancel does not wait out the limit.
+                                tokio::select! {
+                                    () = limit.take(n) => {}
+                                    () = cancel.cancelled() => {}
+                                }
                             }
                             if buf.len() >= S::HANDOFF
                                 && let Err(e) = sink.write(&mut buf).await
@@ -563,6 +586,25 @@ impl Session {
             "the server did not settle after ABOR".to_string(),
         ))
     }
+}
+
+/// The bytes of a limited read: at most this many per read.
+const LIMITED_READ: usize = 64 * 1024;
+
+/// Reads what `data` has into `buf`'s free capacity; with a `scratch`
+/// buffer (a speed limit), at most its size, through it. Cancel-safe: a
+/// read dropped before it completes (a pause) leaves `buf` as it was.
+async fn read_some(
+    data: &mut NetStream,
+    buf: &mut Vec<u8>,
+    scratch: Option<&mut [u8]>,
+) -> std::io::Result<usize> {
+    let Some(scratch) = scratch else {
+        return data.read_buf(buf).await;
+    };
+    let n = data.read(scratch).await?;
+    buf.extend_from_slice(&scratch[..n]);
+    Ok(n)
 }
 
 fn mode_name(mode: DataMode) -> &'static str {
