@@ -11,6 +11,7 @@
 //! - [`trust`]: trusted certificates and hosts that offered TLS.
 //! - [`sites`]: saved sites, their file, the keyring, FileZilla import.
 //! - [`settings`]: the user's settings (`settings.toml`), shared by the window and the CLI.
+//! - [`sync`]: compare and synchronize folders: the pure planner, time comparison, two-way state.
 //! - [`url`]: `ftp://` URLs parsed and written, percent-decoding and -encoding.
 
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod protocol;
 pub mod secret;
 pub mod settings;
 pub mod sites;
+pub mod sync;
 pub mod trust;
 #[cfg(feature = "gui")]
 pub mod ui;
