@@ -2,7 +2,7 @@
 //!
 //! [`plan`] is the pure planner (trees in, steps out); [`clock`] compares
 //! times at the precision each side gave and finds a server's `LIST` offset
-//! from one MDTM; [`state`] keeps what both sides held after the last
+//! from one MDTM; [`tree`] holds the two trees; [`state`] keeps what both sides held after the last
 //! two-way sync. None of them opens a socket: the CLI (and later the
 //! window) walk both sides, ask the planner, and run the steps through the
 //! transfer queue.
@@ -10,6 +10,7 @@
 pub mod clock;
 pub mod plan;
 pub mod state;
+pub mod tree;
 
 pub use clock::Stamp;
 pub use plan::{

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use sha2::Digest;
 
 use super::clock::Stamp;
-use super::plan::{Entry, Kind, Tree};
+use super::tree::{Entry, Kind, Tree};
 
 /// The state file's format version.
 const VERSION: u32 = 1;
