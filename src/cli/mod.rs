@@ -1,4 +1,4 @@
-//! The command line: `skiff ls|get|put|sites|queue`, headless, over the
+//! The command line: `skiff ls|get|put|sync|sites|queue`, headless, over the
 //! same engine as the GUI.
 //!
 //! Scripts, tests and benchmarks depend on its flags, output and exit codes,
@@ -14,6 +14,7 @@ mod args;
 mod ls;
 mod queue;
 mod sites;
+mod sync;
 mod target;
 mod transfer;
 
@@ -21,6 +22,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use args::{Cli, CliCommand, Options, QueueAction, SitesAction};
+pub use sync::SyncArgs;
 pub use target::{SITE_PREFIX, session_config, split_site_target};
 
 use crate::engine::event::{EventSink, LogLine};
@@ -116,6 +118,7 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
             src,
             url,
         } => transfer::put(&src, &url, recursive, &options, events).await,
+        CliCommand::Sync(args) => sync::sync(&args, &options, events).await,
         CliCommand::Sites { .. } => Ok(Finish::Ok),
         CliCommand::Queue { action } => queue::queue_command(action, &options, events).await,
     };

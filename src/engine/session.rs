@@ -224,6 +224,13 @@ impl Session {
         &self.features
     }
 
+    /// Whether listings come from MLSD (times in UTC) rather than LIST
+    /// (times as the server's clock prints them). A refused MLSD turns it
+    /// off at the first listing.
+    pub fn uses_mlsd(&self) -> bool {
+        self.use_mlsd
+    }
+
     /// The listing format family in use (the site's choice, or SYST's).
     pub fn server_type(&self) -> ServerType {
         self.server_type

@@ -1,0 +1,40 @@
+//! `skiff sync`'s own flags (the connection options are the global ones).
+//!
+//! Owns what `skiff sync --help` shows; must not connect or decide anything.
+
+use clap::Args;
+
+use crate::sync::Compare;
+
+/// `skiff sync [OPTIONS] SRC DEST`.
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// The source: a local folder or a URL (exactly one side is a URL).
+    pub src: String,
+    /// The destination, made like the source: a URL or a local folder.
+    pub dest: String,
+    /// Delete what DEST has and SRC has not (one way).
+    #[arg(long, conflicts_with = "two_way")]
+    pub delete: bool,
+    /// Sync both ways, remembering the last sync: a deletion since then
+    /// propagates, a change on both sides is a conflict (both kept).
+    #[arg(long)]
+    pub two_way: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object per action, then a summary object.
+    #[arg(long)]
+    pub json: bool,
+    /// How files are found equal.
+    #[arg(long, value_enum, default_value = "size-time")]
+    pub compare: Compare,
+    /// Leave paths matching this glob alone (repeatable; a glob without `/`
+    /// matches a name at any depth).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Minutes to add to the server's LIST times to make them UTC (default:
+    /// the site's offset, else found with MDTM when the server has it).
+    #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
+    pub list_offset: Option<i32>,
+}

@@ -1,0 +1,313 @@
+//! `skiff sync` against real servers: vsftpd (LIST, minute times, MDTM) and
+//! proftpd (MLSD, UTC to the second). One way up and down with `--delete`,
+//! `--dry-run --json` that changes nothing, a second run that plans nothing,
+//! excludes left alone, and two-way with memory: deletions propagate, a file
+//! changed on both sides is a conflict with both versions kept, and the
+//! first two-way sync deletes nothing.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use support::servers::{RealServer, ServerKind};
+
+/// Runs the binary with its data folder under `data`.
+fn skiff(args: &[&str], data: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skiff"))
+        .args(args)
+        .env_remove("SKIFF_PASSWORD")
+        .env("SKIFF_CONFIG_DIR", "/nonexistent-skiff-test")
+        .env("SKIFF_DATA_DIR", data)
+        .output()
+        .expect("run skiff")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every file below `root` (relative path to bytes), folders as `None`.
+fn files(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for item in std::fs::read_dir(&dir).expect("read_dir") {
+            let path = item.expect("entry").path();
+            let rel = path
+                .strip_prefix(root)
+                .expect("below")
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                stack.push(path);
+                out.insert(rel, None);
+            } else {
+                out.insert(rel, Some(std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+/// The JSON lines of a run: the actions as `action path reason` (sorted),
+/// and the summary object.
+fn plan(out: &Output) -> (Vec<String>, serde_json::Value) {
+    let mut actions = Vec::new();
+    let mut summary = serde_json::Value::Null;
+    for line in text(&out.stdout).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+        if let Some(s) = value.get("summary") {
+            summary = s.clone();
+            continue;
+        }
+        let object = value.as_object().expect("object");
+        let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["action", "path", "reason", "size"], "{line}");
+        assert!(value["size"].is_u64() || value["size"].is_null(), "{line}");
+        actions.push(format!(
+            "{} {} {}",
+            value["action"].as_str().expect("action"),
+            value["path"].as_str().expect("path"),
+            value["reason"].as_str().expect("reason")
+        ));
+    }
+    actions.sort();
+    (actions, summary)
+}
+
+fn sorted(list: &[&str]) -> Vec<String> {
+    let mut list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+    list.sort();
+    list
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+/// One way, up then down, on one server.
+fn one_way(kind: ServerKind, port: u16) {
+    let Some(server) = RealServer::start(kind, port) else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    let url = format!("{}pub", server.url());
+    write(local.path(), "a.txt", b"alpha");
+    write(local.path(), "d/b.bin", &[7u8; 3000]);
+    write(local.path(), "d/e/c.txt", b"see");
+    write(local.path(), "skip.log", b"never sent");
+    server.put_file("pub/old.txt", b"extraneous");
+    server.put_file("pub/keep.log", b"excluded, so never deleted");
+    server.put_file("pub/d/b.bin", b"shorter");
+    let dir = local.path().to_str().expect("utf-8");
+    let before = files(&server.path("pub"));
+
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            "--json",
+            "--delete",
+            "--exclude",
+            "*.log",
+            dir,
+            &url,
+        ];
+        args.extend_from_slice(extra);
+        skiff(&args, data.path())
+    };
+    let out = run(&["--dry-run"]);
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    let (actions, summary) = plan(&out);
+    assert_eq!(
+        actions,
+        sorted(&[
+            "delete-remote old.txt missing",
+            "mkdir-remote d/e missing",
+            "skip keep.log excluded",
+            "skip skip.log excluded",
+            "upload a.txt missing",
+            "upload d/b.bin size",
+            "upload d/e/c.txt missing",
+        ]),
+        "{kind}"
+    );
+    assert_eq!(summary["upload"], 3, "{kind}: {summary}");
+    assert_eq!(summary["upload_bytes"], 5 + 3000 + 3, "{kind}: {summary}");
+    assert_eq!(summary["delete_remote"], 1, "{kind}: {summary}");
+    assert_eq!(
+        files(&server.path("pub")),
+        before,
+        "{kind}: a dry run changes nothing"
+    );
+
+    let out = run(&[]);
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    let mut want = files(local.path());
+    want.remove("skip.log");
+    want.insert(
+        "keep.log".into(),
+        Some(b"excluded, so never deleted".to_vec()),
+    );
+    assert_eq!(
+        files(&server.path("pub")),
+        want,
+        "{kind}: the remote is like the local"
+    );
+
+    let out = run(&[]);
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    let (actions, _) = plan(&out);
+    assert_eq!(
+        actions,
+        sorted(&["skip keep.log excluded", "skip skip.log excluded"]),
+        "{kind}: a second run plans nothing"
+    );
+
+    // Down, into a folder that does not exist yet; then --delete removes
+    // what only the local side has.
+    let down = tempfile::tempdir().expect("tmp");
+    let target = down.path().join("copy");
+    let target_text = target.to_str().expect("utf-8");
+    let out = skiff(&["sync", &url, target_text], data.path());
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    assert_eq!(files(&target), files(&server.path("pub")), "{kind}: down");
+    let out = skiff(&["sync", "--json", &url, target_text], data.path());
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    assert_eq!(plan(&out).0, Vec::<String>::new(), "{kind}: nothing to do");
+    write(&target, "d/stray.txt", b"local only");
+    let out = skiff(&["sync", "--json", &url, target_text], data.path());
+    assert_eq!(
+        plan(&out).0,
+        Vec::<String>::new(),
+        "{kind}: kept without --delete"
+    );
+    assert!(target.join("d/stray.txt").exists());
+    let out = skiff(
+        &["sync", "--json", "--delete", &url, target_text],
+        data.path(),
+    );
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    assert_eq!(plan(&out).0, sorted(&["delete-local d/stray.txt missing"]));
+    assert_eq!(
+        files(&target),
+        files(&server.path("pub")),
+        "{kind}: --delete"
+    );
+}
+
+#[test]
+fn one_way_on_vsftpd() {
+    one_way(ServerKind::Vsftpd, 29_100);
+}
+
+#[test]
+fn one_way_on_proftpd() {
+    one_way(ServerKind::Proftpd, 29_200);
+}
+
+/// Two-way with memory on one server.
+fn two_way(kind: ServerKind, port: u16) {
+    let Some(server) = RealServer::start(kind, port) else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    let url = format!("{}both", server.url());
+    write(local.path(), "a.txt", b"local a");
+    write(local.path(), "c.txt", b"shared c");
+    write(local.path(), "d/x.txt", b"local x");
+    server.put_file("both/b.txt", b"remote b");
+    server.put_file("both/only-remote/y.txt", b"remote y");
+    let dir = local.path().to_str().expect("utf-8");
+    let run = || skiff(&["sync", "--two-way", "--json", dir, &url], data.path());
+
+    let out = run();
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    let (actions, summary) = plan(&out);
+    assert_eq!(
+        actions,
+        sorted(&[
+            "download b.txt missing",
+            "download only-remote/y.txt missing",
+            "mkdir-local only-remote missing",
+            "mkdir-remote d missing",
+            "upload a.txt missing",
+            "upload c.txt missing",
+            "upload d/x.txt missing",
+        ]),
+        "{kind}: the first two-way sync deletes nothing"
+    );
+    assert_eq!(summary["delete_local"], 0);
+    assert_eq!(files(local.path()), files(&server.path("both")), "{kind}");
+
+    // One deletion on each side, one file changed on both.
+    std::fs::remove_file(local.path().join("a.txt")).expect("rm");
+    std::fs::remove_file(server.path("both/b.txt")).expect("rm");
+    write(local.path(), "c.txt", b"changed here, locally");
+    server.put_file("both/c.txt", b"changed there");
+    let out = run();
+    assert_eq!(
+        code(&out),
+        3,
+        "{kind}: a conflict exits 3: {}",
+        text(&out.stderr)
+    );
+    let (actions, _) = plan(&out);
+    assert_eq!(
+        actions,
+        sorted(&[
+            "conflict c.txt changed-both",
+            "delete-local b.txt deleted",
+            "delete-remote a.txt deleted",
+        ]),
+        "{kind}"
+    );
+    let here = files(local.path());
+    assert!(
+        !here.contains_key("a.txt") && !here.contains_key("b.txt"),
+        "{kind}: {here:?}"
+    );
+    assert_eq!(
+        here["c.txt"].as_deref(),
+        Some(&b"changed here, locally"[..])
+    );
+    let copies: Vec<&String> = here
+        .keys()
+        .filter(|k| k.starts_with("c (remote "))
+        .collect();
+    assert_eq!(copies.len(), 1, "{kind}: {here:?}");
+    assert_eq!(here[copies[0]].as_deref(), Some(&b"changed there"[..]));
+    assert!(
+        text(&out.stderr).contains("conflict"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        files(&server.path("both")),
+        here,
+        "{kind}: both sides keep both"
+    );
+
+    let out = run();
+    assert_eq!(code(&out), 0, "{kind}: {}", text(&out.stderr));
+    assert_eq!(plan(&out).0, Vec::<String>::new(), "{kind}: nothing after");
+}
+
+#[test]
+fn two_way_on_vsftpd() {
+    two_way(ServerKind::Vsftpd, 29_300);
+}
+
+#[test]
+fn two_way_on_proftpd() {
+    two_way(ServerKind::Proftpd, 29_400);
+}
