@@ -311,3 +311,80 @@ fn two_way_on_vsftpd() {
 fn two_way_on_proftpd() {
     two_way(ServerKind::Proftpd, 29_400);
 }
+
+/// A LIST-only server whose clock prints UTC+8, to the minute, and whose
+/// MDTM answers in UTC (as RFC 3659 says): the offset is found and reported,
+/// and a file that is the same on both sides is not "newer".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_offset_is_found_with_mdtm() {
+    use support::fake::{self, Conn};
+    // Ten days ago, so the listing prints a time of day (not a year).
+    let utc = chrono::Utc::now().naive_utc() - chrono::TimeDelta::days(10);
+    let utc = chrono::NaiveDateTime::parse_from_str(
+        &utc.format("%Y-%m-%d %H:%M:42").to_string(),
+        "%Y-%m-%d %H:%M:%S",
+    )
+    .expect("time");
+    let shown = (utc + chrono::TimeDelta::hours(8))
+        .format("%b %e %H:%M")
+        .to_string();
+    let mdtm = utc.format("%Y%m%d%H%M%S").to_string();
+    let server = fake::start(move |mut conn: Conn| {
+        let (shown, mdtm) = (shown.clone(), mdtm.clone());
+        async move {
+            conn.greet().await;
+            while let Some(line) = conn.recv().await {
+                if line == "FEAT" {
+                    conn.send("211-Features:\r\n MDTM\r\n SIZE\r\n211 End")
+                        .await;
+                } else if line == "MDTM /clock/a.txt" {
+                    conn.send(&format!("213 {mdtm}")).await;
+                } else if line == "EPSV" {
+                    let listing = format!("-rw-r--r-- 1 u g 5 {shown} a.txt\r\n");
+                    conn.serve_data(|_| listing.into_bytes()).await;
+                } else {
+                    conn.routine(&line).await;
+                }
+            }
+        }
+    })
+    .await;
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    write(local.path(), "a.txt", b"hello");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(local.path().join("a.txt"))
+        .expect("open");
+    let at = std::time::SystemTime::UNIX_EPOCH
+        + std::time::Duration::from_secs(utc.and_utc().timestamp().try_into().expect("after 1970"));
+    file.set_modified(at).expect("set time");
+    drop(file);
+    let url = format!("ftp://{}/clock", server.addr);
+    let dir = local.path().to_str().expect("utf-8").to_string();
+    let run = move |extra: &'static [&'static str]| {
+        let (url, dir, data) = (url.clone(), dir.clone(), data.path().to_path_buf());
+        tokio::task::spawn_blocking(move || {
+            let mut args = vec!["sync", "--dry-run", "--json"];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&[&url, &dir]);
+            skiff(&args, &data)
+        })
+    };
+    let out = run(&[]).await.expect("join");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(plan(&out).0, Vec::<String>::new(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("+08:00") && stderr.contains("MDTM"),
+        "{stderr}"
+    );
+    // Without the offset, the same file looks eight hours newer there.
+    let out = run(&["--list-offset", "0"]).await.expect("join");
+    assert_eq!(
+        plan(&out).0,
+        sorted(&["download a.txt newer"]),
+        "{}",
+        text(&out.stderr)
+    );
+}
