@@ -388,3 +388,92 @@ async fn a_list_offset_is_found_with_mdtm() {
         text(&out.stderr)
     );
 }
+
+/// `--compare checksum` and `--verify` with proftpd's mod_digest (HASH,
+/// SHA-1 selected), and plainly said when a server (vsftpd) offers none.
+#[test]
+fn checksums_compare_and_verify() {
+    let data = tempfile::tempdir().expect("tmp");
+    if let Some(server) = RealServer::start(ServerKind::Proftpd, 29_500) {
+        server.put_file("sums/same.txt", b"hello");
+        server.put_file("sums/diff.txt", b"abcde");
+        let local = tempfile::tempdir().expect("tmp");
+        write(local.path(), "same.txt", b"hello");
+        write(local.path(), "diff.txt", b"vwxyz");
+        let url = format!("{}sums", server.url());
+        let dir = local.path().to_str().expect("utf-8");
+        let args = [
+            "sync",
+            "--json",
+            "--compare",
+            "checksum",
+            "--verify",
+            &url,
+            dir,
+        ];
+        let out = skiff(&[&args[..], &["--dry-run"]].concat(), data.path());
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(
+            plan(&out).0,
+            sorted(&["download diff.txt checksum"]),
+            "{}",
+            text(&out.stderr)
+        );
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("compared 2 files by SHA-1 (HASH)"),
+            "{stderr}"
+        );
+        let out = skiff(&args, data.path());
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("verified 1 transferred files by SHA-1 (HASH)"),
+            "{stderr}"
+        );
+        assert_eq!(files(local.path()), files(&server.path("sums")));
+        // Without checksums the same-size files look alike.
+        write(local.path(), "diff.txt", b"vwxyz");
+        let out = skiff(
+            &[
+                "sync",
+                "--json",
+                "--compare",
+                "size",
+                "--dry-run",
+                &url,
+                dir,
+            ],
+            data.path(),
+        );
+        assert_eq!(plan(&out).0, Vec::<String>::new());
+    }
+    if let Some(server) = RealServer::start(ServerKind::Vsftpd, 29_600) {
+        server.put_file("sums/a.txt", b"abcde");
+        let local = tempfile::tempdir().expect("tmp");
+        write(local.path(), "a.txt", b"vwxyz");
+        let url = format!("{}sums", server.url());
+        let dir = local.path().to_str().expect("utf-8");
+        let out = skiff(
+            &[
+                "sync",
+                "--json",
+                "--compare",
+                "checksum",
+                "--dry-run",
+                &url,
+                dir,
+            ],
+            data.path(),
+        );
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        assert_eq!(plan(&out).0, Vec::<String>::new(), "compared by size");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("offers no checksum command"), "{stderr}");
+        std::fs::remove_file(local.path().join("a.txt")).expect("rm");
+        let out = skiff(&["sync", "--verify", &url, dir], data.path());
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("were not verified"), "{stderr}");
+    }
+}

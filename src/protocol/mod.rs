@@ -7,6 +7,7 @@
 pub mod address;
 pub mod command;
 pub mod feat;
+pub mod hash;
 pub mod listing;
 pub mod path;
 pub mod reply;
@@ -15,5 +16,6 @@ pub mod text;
 pub use address::{AddressError, parse_epsv, parse_pasv};
 pub use command::{Command, CommandError, ProtectionLevel, TransferType};
 pub use feat::Features;
+pub use hash::{HashAlgorithm, HashCommand};
 pub use path::PathError;
 pub use reply::{Reply, ReplyDecoder, ReplyError, ReplyLimits};

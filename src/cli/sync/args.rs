@@ -29,6 +29,10 @@ pub struct SyncArgs {
     /// How files are found equal.
     #[arg(long, value_enum, default_value = "size-time")]
     pub compare: Compare,
+    /// After the transfers, check each transferred file's checksum on the
+    /// server (HASH, XSHA256, XSHA1, XMD5 or XCRC) against the local file's.
+    #[arg(long)]
+    pub verify: bool,
     /// Leave paths matching this glob alone (repeatable; a glob without `/`
     /// matches a name at any depth).
     #[arg(long, value_name = "GLOB")]

@@ -55,7 +55,11 @@ impl<'a> Places<'a> {
 
     /// The remote path of `rel`: as listed, else its folder's and its name
     /// in the site's charset.
-    fn remote_path(&mut self, session: &Session, rel: &str) -> Result<Vec<u8>, EngineError> {
+    pub(super) fn remote_path(
+        &mut self,
+        session: &Session,
+        rel: &str,
+    ) -> Result<Vec<u8>, EngineError> {
         if let Some(bytes) = self.remote.paths.get(rel).or_else(|| self.made.get(rel)) {
             return Ok(bytes.clone());
         }

@@ -11,6 +11,7 @@
 //! (its record would hide what is still out of sync).
 
 pub mod args;
+mod check;
 mod exec;
 mod walk;
 
@@ -23,7 +24,7 @@ use super::{CliError, Finish, Options};
 use crate::engine::event::EventSink;
 use crate::engine::{EngineError, ExistsPolicy};
 use crate::protocol::text::scrub;
-use crate::sync::{Direction, Excludes, Plan, PlanOptions, SyncState, Tree, plan};
+use crate::sync::{Action, Compare, Direction, Excludes, Plan, PlanOptions, SyncState, Tree, plan};
 use crate::url::FtpUrl;
 pub use args::SyncArgs;
 use exec::Places;
@@ -91,7 +92,7 @@ pub(super) async fn sync(
             source,
         })?;
     }
-    let (local, remote) = walk_both(
+    let (mut local, mut remote) = walk_both(
         &mut session,
         &local_root,
         &remote_root,
@@ -105,6 +106,17 @@ pub(super) async fn sync(
     .await?;
     if let Some(note) = &remote.clock_note {
         eprintln!("skiff: note: {}", scrub(note));
+    }
+    if args.compare == Compare::Checksum {
+        let (walked_local, walked_remote) = (local.clone(), remote.clone());
+        let mut places = Places::new(
+            local_root.clone(),
+            remote_root.clone(),
+            &walked_local,
+            &walked_remote,
+        );
+        let note = check::fill(&mut local, &mut remote.tree, &mut places, &mut session).await?;
+        eprintln!("skiff: note: {}", scrub(&note));
     }
     let pair = (
         local_root.display().to_string(),
@@ -163,24 +175,44 @@ pub(super) async fn sync(
     if transferred == Finish::Failed {
         failures += 1;
     }
-    if let (Some(path), 0) = (&state_file, failures) {
-        // Both sides as they are now, so the next sync sees only what
-        // changes after this one.
+    let mut moved: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s.action, Action::Upload | Action::Download))
+        .map(|s| s.path.clone())
+        .collect();
+    for (path, copy) in &prepared.kept {
+        moved.extend([path.clone(), copy.clone()]);
+    }
+    let verify = args.verify && !moved.is_empty();
+    if verify || (state_file.is_some() && failures == 0) {
         let (mut session, _) = open(&url, &mut config, &events).await?;
-        let (local, remote) = walk_both(
-            &mut session,
-            &local_root,
-            &remote_root,
-            (true, true),
-            &excludes,
-            offset,
-        )
-        .await?;
+        if verify {
+            let (note, failed) = check::verify(&moved, &mut places, &mut session).await;
+            eprintln!("skiff: note: {}", scrub(&note));
+            for failed in &failed {
+                eprintln!("skiff: failed: {}", scrub(failed));
+            }
+            failures += failed.len();
+        }
+        if let (Some(path), 0) = (&state_file, failures) {
+            // Both sides as they are now, so the next sync sees only what
+            // changes after this one.
+            let (local, remote) = walk_both(
+                &mut session,
+                &local_root,
+                &remote_root,
+                (true, true),
+                &excludes,
+                offset,
+            )
+            .await?;
+            let state = SyncState::of(&pair.0, &pair.1, &local, &remote.tree);
+            state
+                .save(path)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+        }
         session.quit().await;
-        let state = SyncState::of(&pair.0, &pair.1, &local, &remote.tree);
-        state
-            .save(path)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     print_summary(&plan, args.json, failures)?;
     Ok(if failures > 0 {

@@ -24,6 +24,7 @@ use crate::sync::{Entry, Excludes, Kind, Stamp, Tree};
 const PART_SUFFIX: &str = ".skiffpart";
 
 /// A walked remote folder.
+#[derive(Clone)]
 pub(super) struct RemoteTree {
     /// Every path below the root.
     pub tree: Tree,
