@@ -477,3 +477,85 @@ fn checksums_compare_and_verify() {
         assert!(stderr.contains("were not verified"), "{stderr}");
     }
 }
+
+/// A hostile server: names that would escape the folder or carry control
+/// characters are skipped and reported, never written; a file that arrives
+/// shorter than listed is a failure (exit 1), never a finished file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_server_cannot_escape_or_pass_off_a_short_file() {
+    use support::fake::{self, Conn};
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if let Some(path) = line.strip_prefix("CWD ") {
+                let known = matches!(path, "/" | "/h");
+                conn.send(if known { "250 ok" } else { "550 no" }).await;
+            } else if let Some(path) = line.strip_prefix("SIZE ") {
+                match path {
+                    "/h/ok.txt" => conn.send("213 2").await,
+                    "/h/short.txt" => conn.send("213 10").await,
+                    _ => conn.send("550 no").await,
+                }
+            } else if line.starts_with("MDTM") {
+                conn.send("550 no").await;
+            } else if line == "EPSV" {
+                conn.serve_data(|command| match command {
+                    "MLSD" | "MLSD /h" => concat!(
+                        "type=file;size=2;modify=20261101000000; ok.txt\r\n",
+                        "type=file;size=10;modify=20261101000000; short.txt\r\n",
+                        "type=file;size=1;modify=20261101000000; ../escape.txt\r\n",
+                        "type=file;size=1;modify=20261101000000; bell\x07.txt\r\n",
+                    )
+                    .as_bytes()
+                    .to_vec(),
+                    "RETR /h/ok.txt" => b"ok".to_vec(),
+                    "RETR /h/short.txt" => b"abc".to_vec(),
+                    _ => b"x".to_vec(),
+                })
+                .await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let data = tempfile::tempdir().expect("tmp");
+    let outer = tempfile::tempdir().expect("tmp");
+    let local = outer.path().join("in");
+    let url = format!("ftp://{}/%2Fh", server.addr);
+    let dir = local.to_str().expect("utf-8").to_string();
+    let data_dir = data.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        skiff(&["sync", "--json", "--retries", "0", &url, &dir], &data_dir)
+    })
+    .await
+    .expect("join");
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 1, "a short file is a failure: {stderr}");
+    let (actions, _) = plan(&out);
+    let unsafe_names = actions
+        .iter()
+        .filter(|a| a.ends_with(" unsafe-name"))
+        .count();
+    assert_eq!(unsafe_names, 2, "{actions:?}");
+    assert!(
+        actions.contains(&"download ok.txt missing".to_string()),
+        "{actions:?}"
+    );
+    assert_eq!(std::fs::read(local.join("ok.txt")).expect("ok.txt"), b"ok");
+    assert!(
+        !local.join("short.txt").exists(),
+        "a short file never has its name"
+    );
+    let outside: Vec<_> = std::fs::read_dir(outer.path())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(outside, ["in"], "nothing beside the folder");
+    let inside: Vec<String> = std::fs::read_dir(&local)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".skiffpart"))
+        .collect();
+    assert_eq!(inside, ["ok.txt"], "{stderr}");
+}
