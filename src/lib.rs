@@ -2,7 +2,7 @@
 //!
 //! - [`protocol`]: pure FTP codecs (replies, commands, addresses, listings); no I/O.
 //! - [`engine`]: the only code that owns sockets: control and data connections, transfers.
-//! - [`cli`]: the headless `skiff ls|get|put|sites|queue` front end over the engine.
+//! - [`cli`]: the headless `skiff ls|get|put|sync|sites|queue` front end over the engine.
 //! - [`ui`]: the desktop window.
 //! - [`logfile`]: the message log written to a rotated file.
 //! - [`names`]: whether a remote name is safe as a local file name.
