@@ -144,6 +144,7 @@ pub(super) async fn sync(
     );
     print_plan(&plan, args.json)?;
     if args.dry_run {
+        session.quit().await;
         print_summary(&plan, args.json, 0)?;
         return Ok(Finish::Ok);
     }
