@@ -1,9 +1,11 @@
-//! `skiff sync` against real servers: vsftpd (LIST, minute times, MDTM) and
-//! proftpd (MLSD, UTC to the second). One way up and down with `--delete`,
-//! `--dry-run --json` that changes nothing, a second run that plans nothing,
-//! excludes left alone, and two-way with memory: deletions propagate, a file
-//! changed on both sides is a conflict with both versions kept, and the
-//! first two-way sync deletes nothing.
+//! `skiff sync` against real servers: vsftpd (LIST, minute times, MDTM),
+//! proftpd and pure-ftpd (MLSD, UTC to the second). One way up and down
+//! with `--delete`, `--dry-run --json` that changes nothing, a second run
+//! that plans nothing, excludes left alone, and two-way with memory:
+//! deletions propagate, a file changed on both sides is a conflict with both
+//! versions kept, and the first two-way sync deletes nothing. Then
+//! checksums (proftpd's mod_digest), a server clock eight hours off, and a
+//! hostile server.
 
 mod support;
 
@@ -310,6 +312,16 @@ fn two_way_on_vsftpd() {
 #[test]
 fn two_way_on_proftpd() {
     two_way(ServerKind::Proftpd, 29_400);
+}
+
+#[test]
+fn one_way_on_pure_ftpd() {
+    one_way(ServerKind::PureFtpd, 29_700);
+}
+
+#[test]
+fn two_way_on_pure_ftpd() {
+    two_way(ServerKind::PureFtpd, 29_800);
 }
 
 /// A LIST-only server whose clock prints UTC+8, to the minute, and whose
