@@ -42,3 +42,52 @@ pub struct SyncArgs {
     #[arg(long, value_name = "MINUTES", allow_hyphen_values = true)]
     pub list_offset: Option<i32>,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, CliCommand};
+    use clap::Parser;
+
+    #[test]
+    fn sync_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "skiff",
+            "sync",
+            "--exclude",
+            "*.log",
+            "--exclude",
+            "cache/",
+            "--compare",
+            "size",
+            "--delete",
+            "--dry-run",
+            "--parallel",
+            "4",
+            "dir",
+            "ftp://h/x",
+        ])
+        .expect("valid");
+        let Some(CliCommand::Sync(args)) = cli.command else {
+            panic!("not sync");
+        };
+        assert_eq!(args.exclude, ["*.log", "cache/"]);
+        assert_eq!(args.compare, crate::sync::Compare::Size);
+        assert!(args.delete && args.dry_run && !args.two_way);
+        assert_eq!(
+            (args.src.as_str(), args.dest.as_str()),
+            ("dir", "ftp://h/x")
+        );
+        assert_eq!(cli.options.parallel(), 4);
+        let offset =
+            Cli::try_parse_from(["skiff", "sync", "--list-offset", "-480", "ftp://h/", "d"])
+                .expect("a negative offset");
+        assert!(matches!(offset.command, Some(CliCommand::Sync(a)) if a.list_offset == Some(-480)));
+        assert!(
+            Cli::try_parse_from(["skiff", "sync", "--delete", "--two-way", "d", "ftp://h/"])
+                .is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["skiff", "sync", "--compare", "bytes", "d", "ftp://h/"]).is_err()
+        );
+    }
+}

@@ -24,7 +24,9 @@ use super::{CliError, Finish, Options};
 use crate::engine::event::EventSink;
 use crate::engine::{EngineError, ExistsPolicy};
 use crate::protocol::text::scrub;
-use crate::sync::{Action, Compare, Direction, Excludes, Plan, PlanOptions, SyncState, Tree, plan};
+use crate::sync::{
+    Action, Compare, Direction, Excludes, Plan, PlanOptions, Reason, SyncState, Tree, plan,
+};
 use crate::url::FtpUrl;
 pub use args::SyncArgs;
 use exec::Places;
@@ -143,6 +145,7 @@ pub(super) async fn sync(
         last.as_ref(),
     );
     print_plan(&plan, args.json)?;
+    report_left(&plan);
     if args.dry_run {
         session.quit().await;
         print_summary(&plan, args.json, 0)?;
@@ -277,6 +280,24 @@ fn load_state(path: &Path) -> Option<SyncState> {
             eprintln!("skiff: warning: {}", scrub(&e.to_string()));
             None
         }
+    }
+}
+
+/// Says on standard error what the plan leaves alone that the user did
+/// not ask for (an exclusion is asked for), cause first, path last.
+fn report_left(plan: &Plan) {
+    for step in &plan.steps {
+        let why = match (step.action, step.reason) {
+            (Action::Skip, Reason::UnsafeName) => {
+                "skipped: the name is not safe as a local file name"
+            }
+            (Action::Skip, Reason::Link) => "skipped: a link, which sync does not follow",
+            (Action::Conflict, Reason::Kind) => {
+                "conflict: a file on one side and a folder on the other; neither is touched"
+            }
+            _ => continue,
+        };
+        eprintln!("skiff: {why}: {}", scrub(&step.path));
     }
 }
 
