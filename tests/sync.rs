@@ -550,7 +550,11 @@ async fn a_hostile_server_cannot_escape_or_pass_off_a_short_file() {
         .filter(|a| a.ends_with(" unsafe-name"))
         .count();
     assert_eq!(unsafe_names, 2, "{actions:?}");
-    assert_eq!(stderr.matches("not safe as a local file name").count(), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("not safe as a local file name").count(),
+        2,
+        "{stderr}"
+    );
     assert!(
         actions.contains(&"download ok.txt missing".to_string()),
         "{actions:?}"

@@ -201,14 +201,14 @@ pub(super) async fn sync(
         }
         if let (Some(path), 0) = (&state_file, failures) {
             // Both sides as they are now, so the next sync sees only what
-            // changes after this one.
+            // changes after this one; LIST times read as the first walk did.
             let (local, remote) = walk_both(
                 &mut session,
                 &local_root,
                 &remote_root,
                 (true, true),
                 &excludes,
-                offset,
+                Some(offset.unwrap_or(remote.shift)),
             )
             .await?;
             let state = SyncState::of(&pair.0, &pair.1, &local, &remote.tree);
@@ -255,6 +255,7 @@ async fn walk_both(
                 tree: Tree::new(),
                 paths: Default::default(),
                 clock_note: None,
+                shift: offset.unwrap_or(0),
             })
         }
     };

@@ -32,6 +32,9 @@ pub(super) struct RemoteTree {
     pub paths: HashMap<String, Vec<u8>>,
     /// What was found about the server's clock, for the user.
     pub clock_note: Option<String>,
+    /// The minutes added to LIST times (given or found), so a later walk of
+    /// the same server reads its times the same way.
+    pub shift: i32,
 }
 
 /// One listed entry before its time is known to be UTC.
@@ -133,6 +136,7 @@ pub(super) async fn walk_remote(
         tree,
         paths,
         clock_note,
+        shift,
     })
 }
 
