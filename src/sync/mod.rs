@@ -1,6 +1,6 @@
 //! Compare and synchronize a local folder with a remote one.
 //!
-//! [`plan`] is the pure planner (trees in, steps out); [`clock`] compares
+//! [`mod@plan`] is the pure planner (trees in, steps out); [`clock`] compares
 //! times at the precision each side gave and finds a server's `LIST` offset
 //! from one MDTM; [`tree`] holds the two trees; [`state`] keeps what both sides held after the last
 //! two-way sync. None of them opens a socket: the CLI (and later the
