@@ -37,36 +37,40 @@ pub(super) struct RemoteTree {
     pub shift: i32,
 }
 
-/// One listed entry before its time is known to be UTC.
-struct Listed {
-    rel: String,
-    kind: Kind,
-    size: Option<u64>,
-    time: Option<ListTime>,
-    /// From MLSD: the time is UTC already.
-    utc: bool,
-    unsafe_name: bool,
-}
-
-/// Walks the remote folder `root` (breadth first, at most
-/// [`MAX_DEPTH`] levels). LIST times are made UTC with `offset` (minutes,
-/// the user's or the site's), or else with the offset found by comparing
-/// one file's LIST time with its MDTM when the server has MDTM.
+/// Walks the remote folder `root`, folder by folder, at most
+/// [`MAX_DEPTH`] levels down. LIST times are made UTC with `offset`
+/// (minutes, the user's or the site's), or else with the offset found at the
+/// first LIST listing that shows a file's time of day: that file's LIST time
+/// against its MDTM, when the server has MDTM. Entries go into the tree as
+/// they are listed (100,000 a side must fit in 100 MB).
 pub(super) async fn walk_remote(
     session: &mut Session,
     root: &[u8],
     excludes: &Excludes,
     offset: Option<i32>,
 ) -> Result<RemoteTree, EngineError> {
-    let mut listed: Vec<Listed> = Vec::new();
+    let mut tree = Tree::new();
     let mut paths = HashMap::new();
     let mut folders: Vec<(String, Vec<u8>, usize)> = vec![(String::new(), root.to_vec(), 0)];
-    let mut probe: Option<(Vec<u8>, ListTime)> = None;
-    let mut any_list = false;
+    let mut shift = offset;
+    let mut clock_note = None;
     while let Some((rel, remote, depth)) = folders.pop() {
         let listing = session.list(Some(&remote)).await?;
         let utc = session.uses_mlsd();
-        any_list |= !utc;
+        if !utc && shift.is_none() {
+            // Listings before this one showed no time of day (only dates,
+            // which are never shifted), so nothing read so far changes.
+            let probe = listing.entries.iter().find_map(|e| {
+                let time = e.modified().filter(|t| t.precision != TimePrecision::Day)?;
+                (e.kind() == EntryKind::File).then(|| (path::join(&remote, &e.entry.name), time))
+            });
+            if probe.is_some() {
+                let (found, note) = detect_offset(session, probe).await?;
+                (shift, clock_note) = (Some(found), note);
+            }
+        }
+        // MLSD's times are UTC already; LIST's are moved by the offset.
+        let minutes = if utc { 0 } else { shift.unwrap_or(0) };
         for item in listing.entries {
             let raw = &item.entry.name;
             let full = path::join(&remote, raw);
@@ -78,21 +82,14 @@ pub(super) async fn walk_remote(
             let safe = local_name(item.text(), raw)
                 .ok()
                 .and_then(|name| name.into_string().ok());
-            let name = safe.clone().unwrap_or_else(|| item.name.clone());
+            let unsafe_name = safe.is_none();
+            let name = safe.unwrap_or_else(|| item.name.clone());
             let child = if rel.is_empty() {
                 name
             } else {
                 format!("{rel}/{name}")
             };
-            let time = item.modified();
-            if !utc
-                && probe.is_none()
-                && kind == Kind::File
-                && time.is_some_and(|t| t.precision != TimePrecision::Day)
-            {
-                probe = time.map(|t| (full.clone(), t));
-            }
-            let walk = safe.is_some()
+            let walk = !unsafe_name
                 && kind == Kind::Folder
                 && depth + 1 < MAX_DEPTH
                 && !excludes.matches(&child);
@@ -100,43 +97,23 @@ pub(super) async fn walk_remote(
                 folders.push((child.clone(), full.clone(), depth + 1));
             }
             paths.insert(child.clone(), full);
-            listed.push(Listed {
-                rel: child,
-                kind,
-                size: item.size(),
-                time,
-                utc,
-                unsafe_name: safe.is_none(),
-            });
+            tree.insert(
+                child,
+                Entry {
+                    kind,
+                    size: item.size(),
+                    modified: item.modified().map(|t| stamp(t, minutes)),
+                    checksum: None,
+                    unsafe_name,
+                },
+            );
         }
-    }
-    // MLSD's times are UTC already; LIST's are moved by the offset.
-    let (shift, clock_note) = match (any_list, offset) {
-        (false, _) => (0, None),
-        (true, Some(minutes)) => (minutes, None),
-        (true, None) => detect_offset(session, probe).await?,
-    };
-    let mut tree = Tree::new();
-    for item in listed {
-        let modified = item
-            .time
-            .map(|t| stamp(t, if item.utc { 0 } else { shift }));
-        tree.insert(
-            item.rel,
-            Entry {
-                kind: item.kind,
-                size: item.size,
-                modified,
-                checksum: None,
-                unsafe_name: item.unsafe_name,
-            },
-        );
     }
     Ok(RemoteTree {
         tree,
         paths,
         clock_note,
-        shift,
+        shift: shift.unwrap_or(0),
     })
 }
 
