@@ -318,6 +318,9 @@ pub enum CliCommand {
         /// ftp://[user[:password]@]host[:port]/path
         url: String,
     },
+    /// Make DEST like SRC (a local folder and a URL, either way), or both
+    /// like each other with --two-way.
+    Sync(super::sync::SyncArgs),
     /// Saved sites: list them, import FileZilla's.
     Sites {
         /// What to do.

@@ -1,4 +1,4 @@
-//! The command line: `skiff ls|get|put|rm|mkdir|mv|chmod|find|quote|cat|sites|queue`,
+//! The command line: `skiff ls|get|put|sync|rm|mkdir|mv|chmod|find|quote|cat|sites|queue`,
 //! headless, over the
 //! same engine as the GUI.
 //!
@@ -16,6 +16,7 @@ mod ls;
 mod queue;
 mod remote;
 mod sites;
+mod sync;
 mod target;
 mod transfer;
 
@@ -23,6 +24,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use args::{Cli, CliCommand, Options, QueueAction, SitesAction};
+pub use sync::SyncArgs;
 pub use target::{SITE_PREFIX, session_config, split_site_target};
 
 use crate::engine::event::{EventSink, LogLine};
@@ -141,6 +143,7 @@ pub async fn run(command: CliCommand, options: Options) -> Result<Finish, CliErr
         },
         CliCommand::Quote { url, command } => remote::quote(&url, &command, &options, events).await,
         CliCommand::Cat { url } => remote::cat(&url, &options, events).await,
+        CliCommand::Sync(args) => sync::sync(&args, &options, events).await,
         CliCommand::Sites { .. } => Ok(Finish::Ok),
         CliCommand::Queue { action } => queue::queue_command(action, &options, events).await,
     };

@@ -21,7 +21,7 @@ use super::tls::TlsContext;
 use crate::protocol::listing::{
     ListContext, ListFormat, ListTime, ListingParser, ServerType, TimePrecision,
 };
-use crate::protocol::{Command, Features, ProtectionLevel, Reply, TransferType, path};
+use crate::protocol::{Command, Features, HashCommand, ProtectionLevel, Reply, TransferType, path};
 
 mod stream;
 
@@ -224,6 +224,13 @@ impl Session {
         &self.features
     }
 
+    /// Whether listings come from MLSD (times in UTC) rather than LIST
+    /// (times as the server's clock prints them). A refused MLSD turns it
+    /// off at the first listing.
+    pub fn uses_mlsd(&self) -> bool {
+        self.use_mlsd
+    }
+
     /// The listing format family in use (the site's choice, or SYST's).
     pub fn server_type(&self) -> ServerType {
         self.server_type
@@ -303,6 +310,31 @@ impl Session {
         } else {
             None
         })
+    }
+
+    /// The server's checksum of a file, with the best command FEAT offers
+    /// (`HASH` in its selected algorithm, else `XSHA256`, `XSHA1`, `XMD5`,
+    /// `XCRC`): `None` when it offers none, refuses, or answers with
+    /// something that is not a digest.
+    pub async fn checksum(&mut self, file: &[u8]) -> Result<Option<(HashCommand, String)>> {
+        let Some(how) = HashCommand::choose(&self.features) else {
+            return Ok(None);
+        };
+        let command = match how {
+            HashCommand::Hash(_) => Command::Hash(file.to_vec()),
+            HashCommand::X(algorithm) => Command::XHash(algorithm, file.to_vec()),
+        };
+        let reply = self.control.command(&command).await?;
+        if !reply.is_success() {
+            return Ok(None);
+        }
+        // proftpd says "213-Computing SHA-1 digest" first: the digest may be
+        // on any line of the reply.
+        let digest = reply
+            .lines
+            .iter()
+            .find_map(|line| how.parse_reply(line.get(4..).unwrap_or_default()));
+        Ok(digest.map(|digest| (how, digest)))
     }
 
     /// `MFMT`: sets a remote file's modification time (UTC) when the server

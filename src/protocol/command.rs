@@ -7,6 +7,7 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr, SocketAddrV4};
 
+use super::hash::HashAlgorithm;
 use crate::secret::Secret;
 
 /// Why a command could not be encoded.
@@ -95,6 +96,10 @@ pub enum Command {
     Mdtm(Vec<u8>),
     /// `MFMT YYYYMMDDHHMMSS path`: sets a file's modification time (UTC).
     Mfmt(chrono::NaiveDateTime, Vec<u8>),
+    /// `HASH path`: the file's checksum in the server's selected algorithm.
+    Hash(Vec<u8>),
+    /// `XSHA256 path`, `XSHA1`, `XMD5`, `XCRC`: the file's checksum.
+    XHash(HashAlgorithm, Vec<u8>),
     /// `MKD path`.
     Mkd(Vec<u8>),
     /// `RMD path`.
@@ -149,6 +154,8 @@ impl Command {
             Command::Size(_) => "SIZE",
             Command::Mdtm(_) => "MDTM",
             Command::Mfmt(..) => "MFMT",
+            Command::Hash(_) => "HASH",
+            Command::XHash(algorithm, _) => algorithm.x_verb(),
             Command::Mkd(_) => "MKD",
             Command::Rmd(_) => "RMD",
             Command::Dele(_) => "DELE",
@@ -203,6 +210,8 @@ impl Command {
             | Command::Appe(p)
             | Command::Size(p)
             | Command::Mdtm(p)
+            | Command::Hash(p)
+            | Command::XHash(_, p)
             | Command::Mkd(p)
             | Command::Rmd(p)
             | Command::Dele(p)

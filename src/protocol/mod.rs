@@ -7,6 +7,7 @@
 pub mod address;
 pub mod command;
 pub mod feat;
+pub mod hash;
 pub mod listing;
 pub mod path;
 pub mod reply;
@@ -17,5 +18,6 @@ pub use command::{
     Command, CommandError, CustomCommandError, ProtectionLevel, TransferType, custom_command,
 };
 pub use feat::Features;
+pub use hash::{HashAlgorithm, HashCommand};
 pub use path::PathError;
 pub use reply::{Reply, ReplyDecoder, ReplyError, ReplyLimits};
