@@ -158,6 +158,19 @@ fn vsftpd_remote_operations() {
     assert_eq!(mode(&server.path("perm/a.txt")), 0o600);
     assert_eq!(mode(&server.path("perm/sub")), dir_mode);
     assert_eq!(mode(&server.path("perm")), dir_mode);
+    // A link named with -R is neither followed nor changed.
+    server.put_file("target-dir/t.txt", b"t");
+    let target_mode = mode(&server.path("target-dir/t.txt"));
+    std::os::unix::fs::symlink("target-dir", server.path("perm-link")).expect("symlink");
+    server.fix_permissions();
+    let out = skiff(&["chmod", "-R", "600", &url("perm-link")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not follow"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(mode(&server.path("target-dir/t.txt")), target_mode);
 
     // find: exactly the expected paths, with ls's JSON fields and the path.
     server.put_file("tree/a.log", b"12345");

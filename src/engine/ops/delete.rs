@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use super::walk::{self, Listing};
 use super::{OpEvent, OpFailure, OpSink, failure};
 use crate::engine::config::SessionConfig;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::error::Result;
 use crate::engine::event::EventSink;
 use crate::engine::session::Session;
 use crate::protocol::listing::EntryKind;
@@ -99,14 +99,7 @@ pub async fn plan_delete(
     cancel: &CancellationToken,
     sink: &OpSink,
 ) -> Result<DeletePlan> {
-    let name = path::file_name(root);
-    if name.is_empty() || !super::is_plain_name(name) {
-        return Err(EngineError::DeleteTop(session.decode(root)));
-    }
-    let parent = session.list_showing_links(&path::parent(root)).await?;
-    let Some(listed) = parent.entries.into_iter().find(|e| e.entry.name == name) else {
-        return Err(EngineError::NotFound(session.decode(root)));
-    };
+    let listed = walk::kind_of(session, root).await?;
     let mut plan = DeletePlan {
         root: root.to_vec(),
         ..DeletePlan::default()

@@ -136,8 +136,9 @@ fn failure(session: &Session, path: &[u8], error: &EngineError) -> OpFailure {
 }
 
 /// `SITE CHMOD` on `root` and, when `recursive`, everything under it the
-/// filter selects (`root` counts as a folder). Symbolic links are never
-/// changed (the server would change what they point to). Folders are
+/// filter selects (`root` counts as a folder; a file root is changed alone).
+/// With `recursive`, links are never changed (the server would change what
+/// they point to), a link as the root included. Folders are
 /// changed after the walk, deepest first, so a mode without `x` cannot stop
 /// the walk halfway.
 pub async fn chmod(
@@ -158,6 +159,22 @@ pub async fn chmod(
         });
         return Ok(report);
     };
+    let listed = walk::kind_of(session, root).await?;
+    match listed.kind() {
+        EntryKind::Dir => {}
+        EntryKind::File => return Box::pin(chmod(session, root, mode, None, cancel, sink)).await,
+        // SITE CHMOD would change what the link points to, and -R would walk there.
+        EntryKind::Symlink | EntryKind::Other => {
+            let failed = OpFailure {
+                path: root.to_vec(),
+                display_path: session.decode(root),
+                message: "a recursive chmod does not follow or change a link".to_string(),
+            };
+            sink(OpEvent::Failed(failed.clone()));
+            report.failures.push(failed);
+            return Ok(report);
+        }
+    }
     let mut files = Vec::new();
     let mut folders = vec![(root.to_vec(), 0usize)];
     let mut failures = Vec::new();

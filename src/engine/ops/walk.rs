@@ -102,3 +102,20 @@ async fn list(session: &mut Session, dir: &[u8], how: Listing) -> Result<RemoteL
         Listing::ShowingLinks => session.list_showing_links(dir).await,
     }
 }
+
+/// What `path` is, as its parent's listing (with `LIST`, so a link shows as
+/// a link) says: a recursive operation enters only a real folder, never a
+/// link the user named. The server's top folder and a path whose last
+/// component is not a plain name are refused.
+pub(super) async fn kind_of(session: &mut Session, path: &[u8]) -> Result<RemoteEntry> {
+    let name = path::file_name(path);
+    if name.is_empty() || !is_plain_name(name) {
+        return Err(EngineError::DeleteTop(session.decode(path)));
+    }
+    let parent = session.list_showing_links(&path::parent(path)).await?;
+    parent
+        .entries
+        .into_iter()
+        .find(|e| e.entry.name == name)
+        .ok_or_else(|| EngineError::NotFound(session.decode(path)))
+}
