@@ -72,6 +72,21 @@ fn vsftpd_remote_operations() {
 
     // rm -r: a 3-level tree of 500 files and two links leaving it.
     plant_tree(&server, 500);
+    // Listed on four connections at once, every file is found once, and
+    // nothing through the link to the outside.
+    let out = skiff(&["--parallel", "4", "find", "--name", "*.txt", &url("d")]);
+    ok(&out);
+    let stdout = text(&out.stdout);
+    let mut found: Vec<&str> = stdout.lines().collect();
+    found.sort();
+    let listed = found.len();
+    found.dedup();
+    assert_eq!((listed, found.len()), (501, 501), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|l| l.contains("keep.txt") || l.contains("to-outside/"))
+    );
     let started = Instant::now();
     let out = skiff(&["--parallel", "4", "rm", "-r", &url("d")]);
     let took = started.elapsed();
@@ -372,7 +387,9 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         .expect("login");
     let cancel = CancellationToken::new();
     let sink = ops::no_events();
-    let plan = ops::plan_delete(&mut session, b"/top", &cancel, &sink)
+    let mut helpers = ops::connect_helpers(session.config(), 3, &EventSink::none()).await;
+    assert_eq!(helpers.len(), 2);
+    let plan = ops::plan_delete(&mut session, &mut helpers, b"/top", &cancel, &sink)
         .await
         .expect("plan");
     assert_eq!(plan.summary(), "2 folders, 3 files, 6 B");
@@ -387,8 +404,6 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         "{:?}",
         plan.failures
     );
-    let helpers = ops::connect_helpers(session.config(), 3, &EventSink::none()).await;
-    assert_eq!(helpers.len(), 2);
     let report = ops::delete_planned(&mut session, helpers, plan, &cancel, &sink).await;
     // One refusal inside a pipelined batch is that path's failure alone.
     assert_eq!((report.files, report.folders), (2, 2));
