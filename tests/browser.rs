@@ -252,6 +252,67 @@ async fn keep_alive_holds_an_idle_connection_past_the_servers_timeout() {
     }
 }
 
+/// Keep-alive stops `stop_after` past the user's last command (a forgotten
+/// window must not hold a login forever), a user command starts it again,
+/// and `SetKeepAlive(None)` turns it off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_alive_stops_after_the_user_is_gone_and_can_be_turned_off() {
+    use skiff::engine::{BrowserOptions, KeepAlive};
+    let server = fake::start(|mut conn: Conn| async move {
+        conn.greet().await;
+        while let Some(line) = conn.recv().await {
+            if line == "EPSV" {
+                conn.serve_data(|_| b"type=file;size=1; x\r\n".to_vec())
+                    .await;
+            } else {
+                conn.routine(&line).await;
+            }
+        }
+    })
+    .await;
+    let options = BrowserOptions {
+        keep_alive: Some(KeepAlive {
+            interval: Duration::from_millis(100),
+            stop_after: Duration::from_millis(800),
+        }),
+    };
+    let (handle, mut events) =
+        BrowserHandle::start_with(&tokio::runtime::Handle::current(), Arc::new(|| {}), options);
+    let config = SessionConfig::new("127.0.0.1", server.addr.port(), Credentials::anonymous());
+    handle.send(BrowseCommand::Connect(Box::new(config)));
+    wait_for(&mut events, names).await;
+    let beats = || {
+        server
+            .commands()
+            .iter()
+            .filter(|c| matches!(c.as_str(), "NOOP" | "PWD" | "TYPE I"))
+            .count()
+    };
+    // Login and the first listing sent one PWD and one TYPE I.
+    let at_start = beats();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stopped = beats();
+    assert!(
+        (at_start + 3..=at_start + 9).contains(&stopped),
+        "about one beat per 100-120 ms for 800 ms: {at_start} then {stopped}"
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(beats(), stopped, "no beat after stop_after");
+
+    // A user command starts the beats again; turning keep-alive off stops them.
+    handle.send(BrowseCommand::Refresh);
+    wait_for(&mut events, names).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = beats();
+    assert!(again > stopped + 2, "{stopped} then {again}");
+    handle.send(BrowseCommand::SetKeepAlive(None));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let off = beats();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(beats(), off, "keep-alive turned off");
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
 /// A probe (what the window sends when a transfer lost its connection)
 /// finds a dead browsing connection at once and reports it lost, without a
 /// user command and without reconnecting.

@@ -587,10 +587,10 @@ async fn account_is_sent_when_asked() {
 /// instead of exhausting memory, and the connection stays usable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listing_over_the_cap_is_a_clear_error() {
-    // Small: the cap trips when the data has all arrived. Large (over the
-    // 512 KiB hand-off): it trips mid-transfer, which takes an ABOR.
+    // Small (under a listing's 64 KiB hand-off): the cap trips when the data
+    // has all arrived. Large: it trips mid-transfer, which takes an ABOR.
     let small: fn(&str) -> String = |_| {
-        (0..5_000)
+        (0..2_000)
             .map(|i| format!("type=file;size=1; f{i}\r\n"))
             .collect()
     };

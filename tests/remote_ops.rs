@@ -72,6 +72,21 @@ fn vsftpd_remote_operations() {
 
     // rm -r: a 3-level tree of 500 files and two links leaving it.
     plant_tree(&server, 500);
+    // Listed on four connections at once, every file is found once, and
+    // nothing through the link to the outside.
+    let out = skiff(&["--parallel", "4", "find", "--name", "*.txt", &url("d")]);
+    ok(&out);
+    let stdout = text(&out.stdout);
+    let mut found: Vec<&str> = stdout.lines().collect();
+    found.sort();
+    let listed = found.len();
+    found.dedup();
+    assert_eq!((listed, found.len()), (501, 501), "{found:?}");
+    assert!(
+        !found
+            .iter()
+            .any(|l| l.contains("keep.txt") || l.contains("to-outside/"))
+    );
     let started = Instant::now();
     let out = skiff(&["--parallel", "4", "rm", "-r", &url("d")]);
     let took = started.elapsed();
@@ -158,6 +173,19 @@ fn vsftpd_remote_operations() {
     assert_eq!(mode(&server.path("perm/a.txt")), 0o600);
     assert_eq!(mode(&server.path("perm/sub")), dir_mode);
     assert_eq!(mode(&server.path("perm")), dir_mode);
+    // A link named with -R is neither followed nor changed.
+    server.put_file("target-dir/t.txt", b"t");
+    let target_mode = mode(&server.path("target-dir/t.txt"));
+    std::os::unix::fs::symlink("target-dir", server.path("perm-link")).expect("symlink");
+    server.fix_permissions();
+    let out = skiff(&["chmod", "-R", "600", &url("perm-link")]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not follow"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(mode(&server.path("target-dir/t.txt")), target_mode);
 
     // find: exactly the expected paths, with ls's JSON fields and the path.
     server.put_file("tree/a.log", b"12345");
@@ -359,7 +387,9 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         .expect("login");
     let cancel = CancellationToken::new();
     let sink = ops::no_events();
-    let plan = ops::plan_delete(&mut session, b"/top", &cancel, &sink)
+    let mut helpers = ops::connect_helpers(session.config(), 3, &EventSink::none()).await;
+    assert_eq!(helpers.len(), 2);
+    let plan = ops::plan_delete(&mut session, &mut helpers, b"/top", &cancel, &sink)
         .await
         .expect("plan");
     assert_eq!(plan.summary(), "2 folders, 3 files, 6 B");
@@ -374,8 +404,6 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         "{:?}",
         plan.failures
     );
-    let helpers = ops::connect_helpers(session.config(), 3, &EventSink::none()).await;
-    assert_eq!(helpers.len(), 2);
     let report = ops::delete_planned(&mut session, helpers, plan, &cancel, &sink).await;
     // One refusal inside a pipelined batch is that path's failure alone.
     assert_eq!((report.files, report.folders), (2, 2));

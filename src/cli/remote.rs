@@ -69,13 +69,10 @@ async fn rm_tree(
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<Finish, CliError> {
     let sink = failures_to_stderr();
-    // The extra connections log in while the tree is listed.
+    // The extra connections list the tree with this one, then delete with it.
     let config = session.config().clone();
-    let (plan, helpers) = tokio::join!(
-        ops::plan_delete(session, target, cancel, &sink),
-        ops::connect_helpers(&config, usize::from(options.parallel()), events),
-    );
-    let plan = match plan {
+    let mut helpers = ops::connect_helpers(&config, usize::from(options.parallel()), events).await;
+    let plan = match ops::plan_delete(session, &mut helpers, target, cancel, &sink).await {
         Ok(plan) => plan,
         Err(e) => {
             for helper in helpers {
@@ -235,7 +232,12 @@ pub(super) async fn find(
         OpEvent::Failed(failed) => eprintln!("skiff: failed: {}", scrub(&failed.to_string())),
         _ => {}
     });
-    let result = ops::find(&mut session, &root, &filter, &cancel, &sink).await;
+    let config = session.config().clone();
+    let mut helpers = ops::connect_helpers(&config, usize::from(options.parallel()), &events).await;
+    let result = ops::find(&mut session, &mut helpers, &root, &filter, &cancel, &sink).await;
+    for helper in helpers {
+        helper.quit().await;
+    }
     session.quit().await;
     match result {
         Ok(report) => Ok(finish(&report.failures, Finish::Skipped)),

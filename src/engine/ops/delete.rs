@@ -6,24 +6,18 @@
 //! touch a path outside the planned root, or stop at the first failure:
 //! every path that could not be deleted is reported and the rest goes on.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Mutex;
-use std::task::Poll;
 
 use tokio_util::sync::CancellationToken;
 
 use super::walk::{self, Listing};
-use super::{OpEvent, OpFailure, OpSink, failure};
+use super::{BoxFuture, OpEvent, OpFailure, OpSink, failure, join_all};
 use crate::engine::config::SessionConfig;
-use crate::engine::error::{EngineError, Result};
+use crate::engine::error::Result;
 use crate::engine::event::EventSink;
 use crate::engine::session::Session;
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
-
-/// A future on the heap, so futures of different types share a list.
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a recursive delete will remove, counted before anything is deleted.
 #[derive(Debug, Clone, Default)]
@@ -91,22 +85,17 @@ pub struct DeleteReport {
 }
 
 /// Plans deleting `root`: looks it up in its parent's listing (a link or a
-/// file is one `DELE`, never entered), and walks it when it is a folder.
+/// file is one `DELE`, never entered), and walks it when it is a folder, on
+/// `session` and the `helpers` ([`connect_helpers`]) at once.
 /// The server's top folder (`/`) is refused.
 pub async fn plan_delete(
     session: &mut Session,
+    helpers: &mut [Session],
     root: &[u8],
     cancel: &CancellationToken,
     sink: &OpSink,
 ) -> Result<DeletePlan> {
-    let name = path::file_name(root);
-    if name.is_empty() || !super::is_plain_name(name) {
-        return Err(EngineError::DeleteTop(session.decode(root)));
-    }
-    let parent = session.list_showing_links(&path::parent(root)).await?;
-    let Some(listed) = parent.entries.into_iter().find(|e| e.entry.name == name) else {
-        return Err(EngineError::NotFound(session.decode(root)));
-    };
+    let listed = walk::kind_of(session, root).await?;
     let mut plan = DeletePlan {
         root: root.to_vec(),
         ..DeletePlan::default()
@@ -119,8 +108,10 @@ pub async fn plan_delete(
     plan.folders.push((root.to_vec(), 0));
     let (mut files, mut folders, mut bytes) = (Vec::new(), Vec::new(), 0u64);
     let mut failures = Vec::new();
-    walk::walk(
-        session,
+    let mut sessions = vec![session];
+    sessions.extend(helpers.iter_mut());
+    walk::walk_on(
+        sessions,
         root,
         Listing::ShowingLinks,
         cancel,
@@ -363,35 +354,6 @@ async fn worker(
             return (false, done);
         }
     }
-}
-
-/// Polls every future on this task until all are done: the connections of
-/// a phase wait on the network at the same time without a task each, so
-/// they may borrow the caller's session.
-async fn join_all<T>(futures: Vec<BoxFuture<'_, T>>) -> Vec<T> {
-    let mut futures: Vec<Option<_>> = futures.into_iter().map(Some).collect();
-    let mut outputs: Vec<Option<T>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if let Some(future) = slot {
-                match future.as_mut().poll(cx) {
-                    Poll::Ready(value) => {
-                        *output = Some(value);
-                        *slot = None;
-                    }
-                    Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            Poll::Pending
-        } else {
-            Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -85,11 +85,13 @@ impl FindFilter {
     }
 }
 
-/// Searches the tree under `root` (a folder): each match goes to `sink` as
+/// Searches the tree under `root` (a folder), listing on `session` and the
+/// `helpers` ([`super::connect_helpers`]) at once: each match goes to `sink` as
 /// [`OpEvent::Match`] when its folder has been listed. The report counts
 /// the matches and holds the folders that could not be listed.
 pub async fn find(
     session: &mut Session,
+    helpers: &mut [Session],
     root: &[u8],
     filter: &FindFilter,
     cancel: &CancellationToken,
@@ -98,8 +100,10 @@ pub async fn find(
     let mut failures: Vec<OpFailure> = Vec::new();
     let mut done = 0u64;
     let charset = session.charset();
-    walk::walk(
-        session,
+    let mut sessions = vec![session];
+    sessions.extend(helpers.iter_mut());
+    walk::walk_on(
+        sessions,
         root,
         Listing::Best,
         cancel,

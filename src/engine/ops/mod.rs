@@ -21,7 +21,10 @@ mod delete;
 mod find;
 mod walk;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 
 use tokio::io::AsyncWrite;
 use tokio_util::sync::CancellationToken;
@@ -127,6 +130,38 @@ pub fn is_plain_name(name: &[u8]) -> bool {
     !name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/') && !name.contains(&0)
 }
 
+/// A future on the heap, so futures of different types share a list.
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Polls every future on this task until all are done: the connections of
+/// a phase wait on the network at the same time without a task each, so
+/// they may borrow the caller's session.
+async fn join_all<T>(futures: Vec<BoxFuture<'_, T>>) -> Vec<T> {
+    let mut futures: Vec<Option<_>> = futures.into_iter().map(Some).collect();
+    let mut outputs: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => {
+                        *output = Some(value);
+                        *slot = None;
+                    }
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
 fn failure(session: &Session, path: &[u8], error: &EngineError) -> OpFailure {
     OpFailure {
         path: path.to_vec(),
@@ -136,8 +171,9 @@ fn failure(session: &Session, path: &[u8], error: &EngineError) -> OpFailure {
 }
 
 /// `SITE CHMOD` on `root` and, when `recursive`, everything under it the
-/// filter selects (`root` counts as a folder). Symbolic links are never
-/// changed (the server would change what they point to). Folders are
+/// filter selects (`root` counts as a folder; a file root is changed alone).
+/// With `recursive`, links are never changed (the server would change what
+/// they point to), a link as the root included. Folders are
 /// changed after the walk, deepest first, so a mode without `x` cannot stop
 /// the walk halfway.
 pub async fn chmod(
@@ -158,6 +194,22 @@ pub async fn chmod(
         });
         return Ok(report);
     };
+    let listed = walk::kind_of(session, root).await?;
+    match listed.kind() {
+        EntryKind::Dir => {}
+        EntryKind::File => return Box::pin(chmod(session, root, mode, None, cancel, sink)).await,
+        // SITE CHMOD would change what the link points to, and -R would walk there.
+        EntryKind::Symlink | EntryKind::Other => {
+            let failed = OpFailure {
+                path: root.to_vec(),
+                display_path: session.decode(root),
+                message: "a recursive chmod does not follow or change a link".to_string(),
+            };
+            sink(OpEvent::Failed(failed.clone()));
+            report.failures.push(failed);
+            return Ok(report);
+        }
+    }
     let mut files = Vec::new();
     let mut folders = vec![(root.to_vec(), 0usize)];
     let mut failures = Vec::new();
