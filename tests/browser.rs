@@ -105,7 +105,7 @@ async fn browse_create_rename_delete_through_commands() {
     // A refused command is a Failed event; the connection stays up.
     handle.send(BrowseCommand::List(b"/missing".to_vec()));
     let failed = wait_for(&mut events, |e| match e {
-        Event::Failed { what, message } => Some(format!("{what}: {message}")),
+        Event::Failed { what, message, .. } => Some(format!("{what}: {message}")),
         Event::State(ConnectionState::Disconnected { .. }) => Some("disconnected".to_string()),
         _ => None,
     })

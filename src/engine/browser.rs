@@ -23,6 +23,7 @@ use super::config::SessionConfig;
 use super::error::EngineError;
 use super::event::{ConnectionState, Event, EventSink, LogKind};
 use super::session::Session;
+use super::wording::UserMessage;
 use crate::protocol::path;
 
 /// What a front end can ask of the browsing connection.
@@ -263,6 +264,7 @@ impl Browser {
 
     async fn handle(&mut self, command: BrowseCommand) {
         let what = describe(&command);
+        let action = action_message(&command);
         let result = match command {
             BrowseCommand::Connect(config) => {
                 self.config = Some(*config);
@@ -313,7 +315,7 @@ impl Browser {
             }
         };
         if let Err(error) = result {
-            self.failed(&what, error);
+            self.failed(&what, action, error);
         }
     }
 
@@ -326,7 +328,7 @@ impl Browser {
         self.session().await?.encode(name)
     }
 
-    fn failed(&mut self, what: &str, error: EngineError) {
+    fn failed(&mut self, what: &str, action: UserMessage, error: EngineError) {
         let message = error.to_string();
         if let EngineError::Certificate { info, .. } = &error
             && let Some(config) = &self.config
@@ -348,6 +350,8 @@ impl Browser {
         self.events.send(Event::Failed {
             what: what.to_string(),
             message,
+            action,
+            error: error.user_message(),
         });
     }
 
@@ -436,6 +440,37 @@ enum Op {
     Mkdir(Vec<u8>),
     Rename(Vec<u8>, Vec<u8>),
     Delete(Vec<u8>, bool),
+}
+
+/// What a browse command asked, as a catalog key and its arguments.
+pub(crate) fn action_message(command: &BrowseCommand) -> UserMessage {
+    let text = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
+    let m = UserMessage::new;
+    match command {
+        BrowseCommand::Connect(config) => m(
+            "engine-action-connect",
+            &[("host", format!("{}:{}", config.host, config.port))],
+        ),
+        BrowseCommand::Reconnect => m("engine-action-reconnect", &[]),
+        BrowseCommand::Disconnect => m("engine-action-disconnect", &[]),
+        BrowseCommand::List(dir) => m("engine-action-list", &[("path", text(dir))]),
+        BrowseCommand::Refresh => m("engine-action-refresh", &[]),
+        BrowseCommand::Parent => m("engine-action-parent", &[]),
+        BrowseCommand::MakeDir(dir) => m("engine-action-mkdir", &[("path", text(dir))]),
+        BrowseCommand::MakeDirNamed { name, .. } => {
+            m("engine-action-mkdir", &[("path", name.clone())])
+        }
+        BrowseCommand::Rename { from, to } => m(
+            "engine-action-rename",
+            &[("from", text(from)), ("to", text(to))],
+        ),
+        BrowseCommand::RenameTo { from, name } => m(
+            "engine-action-rename",
+            &[("from", text(from)), ("to", name.clone())],
+        ),
+        BrowseCommand::Delete { path, .. } => m("engine-action-delete", &[("path", text(path))]),
+        BrowseCommand::SetKeepAlive(_) | BrowseCommand::Probe => m("engine-action-settings", &[]),
+    }
 }
 
 fn describe(command: &BrowseCommand) -> String {

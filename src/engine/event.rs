@@ -114,6 +114,10 @@ pub enum Event {
         what: String,
         /// Why it failed.
         message: String,
+        /// What was asked, for a front end's own words.
+        action: super::wording::UserMessage,
+        /// Why it failed, for a front end's own words.
+        error: super::wording::UserMessage,
     },
 }
 

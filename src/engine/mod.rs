@@ -30,6 +30,7 @@ pub mod session;
 pub mod tls;
 pub mod transfer;
 pub mod tree;
+pub mod wording;
 
 pub use browser::{BrowseCommand, BrowserHandle, BrowserOptions, KeepAlive};
 pub use certs::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};

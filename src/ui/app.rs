@@ -320,7 +320,11 @@ impl SkiffApp {
                 ConnectionState::Connected { .. } => tr!("pane-reading"),
                 ConnectionState::Disconnected {
                     reason: Some(reason),
-                } => tr!("pane-not-connected-because", reason = reason.as_str()),
+                } => tr!(
+                    "pane-not-connected-because",
+                    // The failure in the window's words when it was one.
+                    reason = model.connection.failure.as_deref().unwrap_or(reason)
+                ),
                 ConnectionState::Disconnected { reason: None } => tr!("pane-not-connected"),
             };
             *remote_rect = ui.max_rect();

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::dialogs::Dialog;
-use super::i18n::tr;
+use super::i18n::{message, tr};
 use super::items;
 use super::local::{LocalError, LocalRequest, LocalResult};
 use super::pane::Loc;
@@ -87,6 +87,9 @@ impl Model {
                     let store = Box::new(trust.clone());
                     self.disk(LocalRequest::SaveTrust(store));
                 }
+                if !matches!(state, ConnectionState::Disconnected { .. }) {
+                    self.connection.failure = None;
+                }
                 self.connection.state = state;
             }
             Event::Listing {
@@ -104,9 +107,15 @@ impl Model {
             Event::Certificate { host, port, info } => {
                 self.modals.dialog = Some(Dialog::Certificate { host, port, info });
             }
-            Event::Failed { what, message } => {
+            Event::Failed { action, error, .. } => {
                 self.remote.busy = false;
-                self.remote.error = Some(format!("{what}: {message}"));
+                let error = message(&error);
+                self.remote.error = Some(tr!(
+                    "pane-failed",
+                    action = message(&action),
+                    error = error.as_str()
+                ));
+                self.connection.failure = Some(error);
             }
             Event::Progress(_) | Event::Retrying { .. } => {}
         }

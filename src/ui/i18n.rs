@@ -25,6 +25,8 @@ use std::sync::{LazyLock, Mutex};
 
 /// The arguments of a message (what `tr!` builds).
 pub use fluent_bundle::FluentArgs;
+
+use crate::engine::wording::UserMessage;
 use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
 use unic_langid::{LanguageIdentifier, langid};
@@ -197,6 +199,16 @@ fn log_once(what: String) {
     if first {
         tracing::warn!("{what}");
     }
+}
+
+/// An engine message (an error or an action, [`UserMessage`]) in the
+/// current language; its keys are `engine::wording::KEYS`.
+pub fn message(message: &UserMessage) -> String {
+    let mut args = FluentArgs::new();
+    for (name, value) in &message.args {
+        args.set(*name, value.clone());
+    }
+    text(message.key, Some(&args))
 }
 
 /// Message `key` in the current language (see [`locale`]).
@@ -576,6 +588,18 @@ mod tests {
                         "{key}: Unicode isolation marks would show as boxes"
                     );
                 }
+            }
+        }
+        // The engine's messages are looked up by `message`, with their
+        // arguments as `engine::wording::KEYS` lists them.
+        for (key, names) in crate::engine::wording::KEYS {
+            used.insert(key.to_string());
+            let names: BTreeSet<String> = names.iter().map(|n| n.to_string()).collect();
+            for locale in Locale::ALL {
+                let Some(variables) = messages(locale).get(*key).cloned() else {
+                    panic!("engine message {key} is missing in {}", locale.code());
+                };
+                assert_eq!(variables, names, "{key} in {}", locale.code());
             }
         }
         let unused: Vec<_> = english.keys().filter(|k| !used.contains(*k)).collect();

@@ -173,6 +173,7 @@ mod tests {
             size: Some(10),
             done: 0,
             state,
+            failure: None,
         }
     }
 

@@ -601,7 +601,11 @@ fn describe(view: &ItemView, rate: f64, motion: &Motion) -> Cells {
             ItemState::Asking => tr!("queue-state-asking"),
             ItemState::Done => tr!("queue-state-done"),
             ItemState::Skipped(reason) => tr!("queue-state-skipped", reason = reason.as_str()),
-            ItemState::Failed(reason) => reason.clone(),
+            // In the window's words when the engine gave them.
+            ItemState::Failed(reason) => view
+                .failure
+                .as_ref()
+                .map_or_else(|| reason.clone(), super::i18n::message),
         },
     }
 }
@@ -639,6 +643,7 @@ mod tests {
             size: Some(100),
             done: 0,
             state,
+            failure: None,
         }
     }
 

@@ -119,6 +119,8 @@ pub struct Connection {
     pub site: Option<SessionConfig>,
     /// The site whose settings the queue has.
     pub queue_site: Option<SiteKey>,
+    /// Why the last browse command failed, in the window's words.
+    pub failure: Option<String>,
 }
 
 impl Default for Connection {
@@ -127,6 +129,7 @@ impl Default for Connection {
             state: ConnectionState::Disconnected { reason: None },
             site: None,
             queue_site: None,
+            failure: None,
         }
     }
 }

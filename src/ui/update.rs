@@ -892,6 +892,47 @@ mod tests {
     }
 
     #[test]
+    fn an_engine_failure_is_shown_in_the_windows_language() {
+        let error = crate::engine::EngineError::Connect {
+            host: "ftp.example.org:21".into(),
+            source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        };
+        let action = crate::engine::wording::UserMessage::new(
+            "engine-action-connect",
+            &[("host", "ftp.example.org:21".to_string())],
+        );
+        let failed = || {
+            Msg::Browse(Event::Failed {
+                what: "connect to ftp.example.org:21".into(),
+                message: error.to_string(),
+                action: action.clone(),
+                error: error.user_message(),
+            })
+        };
+        let _chinese = crate::ui::i18n::LocaleOverride::on_this_thread(
+            crate::ui::i18n::Locale::ChineseSimplified,
+        );
+        let mut model = model();
+        model.update(failed());
+        let shown = model.remote.error.clone().unwrap_or_default();
+        assert!(
+            shown.contains("无法连接") && shown.contains("ftp.example.org:21"),
+            "{shown}"
+        );
+        assert!(!shown.contains("could not connect"), "{shown}");
+        drop(_chinese);
+        let _english =
+            crate::ui::i18n::LocaleOverride::on_this_thread(crate::ui::i18n::Locale::English);
+        let mut model = super::tests::model();
+        model.update(failed());
+        let shown = model.remote.error.clone().unwrap_or_default();
+        assert!(
+            shown.starts_with("Could not connect to ftp.example.org:21: could not connect"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn a_certificate_trusted_once_reconnects_with_its_fingerprint() {
         let mut model = model();
         model.update(Msg::Connect(Box::new(site())));

@@ -601,6 +601,9 @@ impl Queue {
                     Err(EngineError::Cancelled) if running => self.set_state(id, ItemState::Paused),
                     Err(e) if running => {
                         self.log(LogKind::Error, format!("{e}"));
+                        if let Some(item) = self.table.get_mut(id) {
+                            item.live.failure = Some(e.user_message());
+                        }
                         self.set_state(id, ItemState::Failed(e.to_string()));
                     }
                     _ => {}
@@ -641,6 +644,7 @@ impl Queue {
             Err(EngineError::Cancelled) => {}
             Err(e) => {
                 let what = item.display();
+                item.live.failure = Some(e.user_message());
                 self.log(LogKind::Error, format!("{e}: {what}"));
                 self.set_state(id, ItemState::Failed(e.to_string()));
             }

@@ -252,6 +252,9 @@ pub struct ItemView {
     pub done: u64,
     /// Its state.
     pub state: ItemState,
+    /// Why it failed, for a front end's own words (this run only; a
+    /// restored failure has only its English reason in `state`).
+    pub failure: Option<crate::engine::wording::UserMessage>,
 }
 
 /// How a queue starts.

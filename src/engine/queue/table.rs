@@ -58,6 +58,8 @@ pub(super) struct Live {
     pub hint: Hint,
     /// Paused only because its site has no settings yet.
     pub waiting_site: bool,
+    /// Why it failed, worded for a front end (this run only).
+    pub failure: Option<crate::engine::wording::UserMessage>,
     /// The minor of a folder's next child.
     pub next_minor: u64,
 }
@@ -71,6 +73,7 @@ impl Live {
             answer: None,
             hint,
             waiting_site: false,
+            failure: None,
             next_minor: 1,
         }
     }
@@ -135,6 +138,10 @@ impl Item {
             size: self.size,
             done: self.live.done,
             state: self.state.clone(),
+            failure: match self.state {
+                ItemState::Failed(_) => self.live.failure.clone(),
+                _ => None,
+            },
         }
     }
 }

@@ -413,3 +413,45 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = No keyring is available, so passwords are not saved: each is asked for once per session ({ $error }).
 site-no-keyring = No keyring is available on this computer, so this password is not saved: Skiff keeps it until it closes and asks again next time ({ $reason }).
+
+## The engine's errors and actions (keys from engine::wording::KEYS)
+
+pane-failed = Could not { $action }: { $error }
+engine-error-connect = could not connect ({ $cause }): { $host }
+engine-error-timeout-connecting = no answer for { $secs } s while connecting
+engine-error-timeout-tls = no answer for { $secs } s while setting up TLS
+engine-error-timeout-receiving = no data for { $secs } s while receiving
+engine-error-timeout-sending-data = no progress for { $secs } s while sending data
+engine-error-timeout-command = no progress for { $secs } s while sending a command
+engine-error-timeout-reply = no reply for { $secs } s
+engine-error-timeout = timed out after { $secs } s while { $phase }
+engine-error-closed = the server closed the connection
+engine-error-network = network error: { $cause }
+engine-error-bad-reply = the server's reply could not be read: { $detail }
+engine-error-not-found = no such file or folder: { $path }
+engine-error-delete-top = refusing to delete a server's top folder or a path ending in . or ..: { $path }
+engine-error-invalid-name = not a valid name (empty, ., .. or with /): { $name }
+engine-error-refused = the server refused { $command }: { $code } { $reply }
+engine-error-login-refused = the login was refused: { $code } { $reply }
+engine-error-account-required = the server asks for an account (ACCT) and none is set
+engine-error-data-channel = no data connection could be opened: { $detail }
+engine-error-truncated = the transfer is incomplete: { $got } of { $expected } bytes arrived
+engine-error-transfer-failed = the transfer failed after { $got } bytes: { $code } { $reply }
+engine-error-encoding = the name cannot be written in { $charset }: { $name }
+engine-error-local = { $cause }: { $path }
+engine-error-tls = TLS failed: { $detail }
+engine-error-tls-refused = the server refused TLS ({ $code } { $reply }); nothing was sent in clear text
+engine-error-certificate = the certificate is not trusted ({ $reason }), fingerprint { $fingerprint }: { $host }
+engine-error-cancelled = cancelled
+engine-error-internal = an internal error in Skiff (please report it): { $detail }
+engine-error-detail = { $detail }
+engine-action-connect = connect to { $host }
+engine-action-reconnect = reconnect
+engine-action-disconnect = disconnect
+engine-action-list = list { $path }
+engine-action-refresh = refresh
+engine-action-parent = open the parent folder
+engine-action-mkdir = create the folder { $path }
+engine-action-rename = rename { $from } to { $to }
+engine-action-delete = delete { $path }
+engine-action-settings = change the connection's settings

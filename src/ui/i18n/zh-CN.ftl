@@ -401,3 +401,45 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = 没有可用的密钥环，密码不会保存：每次会话只询问一次（{ $error }）。
 site-no-keyring = 此计算机上没有可用的密钥环，此密码不会保存：Skiff 在关闭前会记住它，下次启动时会再次询问（{ $reason }）。
+
+## The engine's errors and actions (keys from engine::wording::KEYS)
+
+pane-failed = 无法{ $action }：{ $error }
+engine-error-connect = 无法连接（{ $cause }）：{ $host }
+engine-error-timeout-connecting = 连接时 { $secs } 秒无响应
+engine-error-timeout-tls = 建立 TLS 时 { $secs } 秒无响应
+engine-error-timeout-receiving = 接收时 { $secs } 秒没有数据
+engine-error-timeout-sending-data = 发送数据时 { $secs } 秒没有进展
+engine-error-timeout-command = 发送命令时 { $secs } 秒没有进展
+engine-error-timeout-reply = { $secs } 秒没有收到回复
+engine-error-timeout = { $secs } 秒后超时（{ $phase }）
+engine-error-closed = 服务器关闭了连接
+engine-error-network = 网络错误：{ $cause }
+engine-error-bad-reply = 无法读取服务器的回复：{ $detail }
+engine-error-not-found = 没有这个文件或文件夹：{ $path }
+engine-error-delete-top = 拒绝删除服务器的顶层文件夹或以 . 或 .. 结尾的路径：{ $path }
+engine-error-invalid-name = 名称无效（为空、.、.. 或含有 /）：{ $name }
+engine-error-refused = 服务器拒绝了 { $command }：{ $code } { $reply }
+engine-error-login-refused = 登录被拒绝：{ $code } { $reply }
+engine-error-account-required = 服务器要求账户（ACCT），但没有设置
+engine-error-data-channel = 无法打开数据连接：{ $detail }
+engine-error-truncated = 传输不完整：只收到 { $expected } 字节中的 { $got } 字节
+engine-error-transfer-failed = 传输在 { $got } 字节后失败：{ $code } { $reply }
+engine-error-encoding = 名称无法用 { $charset } 表示：{ $name }
+engine-error-local = { $cause }：{ $path }
+engine-error-tls = TLS 失败：{ $detail }
+engine-error-tls-refused = 服务器拒绝了 TLS（{ $code } { $reply }）；没有以明文发送任何内容
+engine-error-certificate = 证书不受信任（{ $reason }），指纹 { $fingerprint }：{ $host }
+engine-error-cancelled = 已取消
+engine-error-internal = Skiff 内部错误（请报告）：{ $detail }
+engine-error-detail = { $detail }
+engine-action-connect = 连接到 { $host }
+engine-action-reconnect = 重新连接
+engine-action-disconnect = 断开连接
+engine-action-list = 列出 { $path }
+engine-action-refresh = 刷新
+engine-action-parent = 打开上级文件夹
+engine-action-mkdir = 创建文件夹 { $path }
+engine-action-rename = 将 { $from } 重命名为 { $to }
+engine-action-delete = 删除 { $path }
+engine-action-settings = 更改连接设置
