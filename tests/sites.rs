@@ -142,6 +142,16 @@ fn filezilla_fixture_imports_exactly() {
     assert_eq!(s.charset, CharsetChoice::Auto);
     assert_eq!(s.local_dir.as_deref(), Some(Path::new("/home/alice/nas")));
     assert_eq!(s.remote_dir.as_deref(), Some("/home/alice"));
+    // Its bookmark comes along (the empty one is skipped, with a note).
+    assert_eq!(
+        s.bookmarks,
+        [skiff::sites::Bookmark {
+            name: "Photos".into(),
+            local_dir: Some("/home/alice/Pictures".into()),
+            remote_dir: Some("/home/alice/photos".into()),
+            sync_browsing: true,
+        }]
+    );
     assert_eq!(s.max_connections, Some(2));
     assert_eq!(s.comments, "Behind the router & firewall\nline two");
     assert_eq!(s.server_type, ServerType::Auto);
@@ -233,6 +243,10 @@ fn filezilla_fixture_imports_exactly() {
     assert_eq!(
         notes,
         [
+            (
+                "Home NAS",
+                "bookmark \"Nothing in it\" has no usable folder: skipped"
+            ),
             (
                 "Work/Master password",
                 "password encrypted with FileZilla's master password: it will be asked for"

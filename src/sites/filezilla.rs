@@ -27,7 +27,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::SitesError;
 use super::keyring::{KeyringError, SecretStore};
 use super::model::{
-    LogonType, MAX_CONNECTIONS, MAX_TIMEZONE_OFFSET_MINUTES, Site, Sites, TransferMode,
+    Bookmark, LogonType, MAX_CONNECTIONS, MAX_TIMEZONE_OFFSET_MINUTES, Site, Sites, TransferMode,
 };
 use crate::engine::CharsetChoice;
 use crate::engine::Encryption;
@@ -84,6 +84,8 @@ pub fn default_path() -> Option<PathBuf> {
 #[derive(Debug, Default)]
 struct RawServer {
     fields: Vec<(String, String)>,
+    /// Each `<Bookmark>`'s children.
+    bookmarks: Vec<Vec<(String, String)>>,
     pass_encoding: Option<String>,
     own_text: String,
 }
@@ -139,6 +141,10 @@ enum Frame {
     Server(RawServer),
     /// A direct child of `<Server>`: its name and text so far.
     Field(String, String),
+    /// A `<Bookmark>` of the server: its children so far.
+    Bookmark(Vec<(String, String)>),
+    /// A child of `<Bookmark>`: its name and text so far.
+    BookmarkField(String, String),
     /// Anything else (Bookmark, PostLoginCommands, FileZilla3, Servers...).
     Other,
 }
@@ -205,6 +211,16 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                             server.fields.push((name, value));
                         }
                     }
+                    Some(Frame::Bookmark(fields)) => {
+                        if let Some(Frame::Server(server)) = stack.last_mut() {
+                            server.bookmarks.push(fields);
+                        }
+                    }
+                    Some(Frame::BookmarkField(name, value)) => {
+                        if let Some(Frame::Bookmark(fields)) = stack.last_mut() {
+                            fields.push((name, value));
+                        }
+                    }
                     Some(Frame::Other) | None => {}
                 }
                 continue;
@@ -215,8 +231,10 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
             match stack.last_mut() {
                 Some(Frame::Folder { name, .. }) => name.push_str(&text),
                 Some(Frame::Server(server)) => server.own_text.push_str(&text),
-                Some(Frame::Field(_, value)) => value.push_str(&text),
-                Some(Frame::Other) | None => {}
+                Some(Frame::Field(_, value) | Frame::BookmarkField(_, value)) => {
+                    value.push_str(&text)
+                }
+                Some(Frame::Bookmark(_) | Frame::Other) | None => {}
             }
             continue;
         }
@@ -244,7 +262,9 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                 }
                 Frame::Field(tag, String::new())
             }
+            (Some(Frame::Server(_)), "Bookmark") => Frame::Bookmark(Vec::new()),
             (Some(Frame::Server(_)), _) => Frame::Field(tag, String::new()),
+            (Some(Frame::Bookmark(_)), _) => Frame::BookmarkField(tag, String::new()),
             (_, "Folder")
                 if in_servers_tree || matches!(stack.last(), Some(Frame::Folder { .. })) =>
             {
@@ -270,7 +290,12 @@ fn parse(xml: &str) -> Result<Vec<Item>, String> {
                     }
                 }
                 Frame::Server(server) => items.push(Item::Server(folder_path(&stack), server)),
-                Frame::Folder { .. } | Frame::Other => {}
+                Frame::BookmarkField(name, value) => {
+                    if let Some(Frame::Bookmark(fields)) = stack.last_mut() {
+                        fields.push((name, value));
+                    }
+                }
+                Frame::Folder { .. } | Frame::Bookmark(_) | Frame::Other => {}
             }
         } else {
             stack.push(frame);
@@ -557,6 +582,34 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         match decode_safe_path(remote) {
             Some(path) => site.remote_dir = Some(path),
             None => notes.push(format!("unreadable remote folder {remote:?}: not set")),
+        }
+    }
+    for fields in &raw.bookmarks {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.trim())
+                .unwrap_or("")
+        };
+        let remote = field("RemoteDir");
+        let bookmark = Bookmark {
+            name: clean_name(field("Name")),
+            local_dir: (!field("LocalDir").is_empty()).then(|| PathBuf::from(field("LocalDir"))),
+            remote_dir: if remote.is_empty() {
+                None
+            } else {
+                decode_safe_path(remote)
+            },
+            sync_browsing: field("SyncBrowsing") == "1",
+        };
+        if bookmark.is_valid() {
+            site.bookmarks.push(bookmark);
+        } else {
+            notes.push(format!(
+                "bookmark {:?} has no usable folder: skipped",
+                bookmark.name
+            ));
         }
     }
     if let Err(errors) = site.validate() {

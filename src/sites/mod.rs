@@ -22,7 +22,7 @@ pub mod store;
 use std::path::PathBuf;
 
 pub use keyring::{KeyringError, MemoryStore, OsKeyring, SecretStore, store_password};
-pub use model::{FieldError, LogonType, Site, SiteId, Sites, TransferMode};
+pub use model::{Bookmark, FieldError, LogonType, Site, SiteId, Sites, TransferMode};
 
 /// What working with saved sites can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -132,6 +132,34 @@ pub struct Site {
     /// Charset of remote names.
     #[serde(with = "charset_text")]
     pub charset: CharsetChoice,
+    /// This site's bookmarks (FileZilla's site-specific bookmarks).
+    #[serde(rename = "bookmark", skip_serializing_if = "Vec::is_empty")]
+    pub bookmarks: Vec<Bookmark>,
+}
+
+/// A bookmark: a local folder, a remote folder or both, opened together;
+/// with synchronized browsing on, the panes then move together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bookmark {
+    /// The name in the Bookmarks menu.
+    pub name: String,
+    /// The local folder, if any.
+    pub local_dir: Option<PathBuf>,
+    /// The remote folder (absolute, as typed), if any.
+    pub remote_dir: Option<String>,
+    /// Turn synchronized browsing on when it is opened.
+    pub sync_browsing: bool,
+}
+
+impl Bookmark {
+    /// Whether it can be saved: a name without control characters and at
+    /// least one folder.
+    pub fn is_valid(&self) -> bool {
+        !self.name.trim().is_empty()
+            && !has_control(&self.name)
+            && (self.local_dir.is_some() || self.remote_dir.is_some())
+    }
 }
 
 impl Default for Site {
@@ -157,6 +185,7 @@ impl Default for Site {
             external_ip: None,
             max_connections: None,
             charset: CharsetChoice::Auto,
+            bookmarks: Vec::new(),
         }
     }
 }
@@ -405,6 +434,8 @@ pub struct Sites {
     pub folders: Vec<Vec<String>>,
     /// Every site, in the order the user sees them.
     pub sites: Vec<Site>,
+    /// Bookmarks for every site (FileZilla's global bookmarks).
+    pub bookmarks: Vec<Bookmark>,
 }
 
 impl Sites {

@@ -24,6 +24,16 @@
 //! transfer_mode = "active"
 //! charset = "auto"
 //! server_type = "auto"
+//!
+//! [[site.bookmark]]          # the site's own bookmarks
+//! name = "logs"
+//! local_dir = "/home/alice/logs"
+//! remote_dir = "/var/log/app"
+//! sync_browsing = true
+//!
+//! [[bookmark]]               # bookmarks for every site
+//! name = "downloads"
+//! local_dir = "/home/alice/Downloads"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -31,7 +41,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::SitesError;
-use super::model::{Site, Sites};
+use super::model::{Bookmark, Site, Sites};
 use crate::paths::{config_dir, set_aside, write_atomic};
 
 /// The format version this code writes.
@@ -44,6 +54,9 @@ struct SitesFile {
     folders: Vec<Vec<String>>,
     #[serde(default)]
     site: Vec<Site>,
+    /// Global bookmarks (a site's own are under it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    bookmark: Vec<Bookmark>,
 }
 
 /// `config_dir/sites.toml`.
@@ -70,6 +83,7 @@ pub fn from_toml(text: &str) -> Result<Sites, String> {
     let mut sites = Sites {
         folders: file.folders,
         sites: file.site,
+        bookmarks: file.bookmark,
     };
     sites.check_consistent()?;
     sites.repair_folders();
@@ -96,6 +110,7 @@ pub fn to_toml(sites: &Sites) -> Result<String, SitesError> {
         version: VERSION,
         folders: sites.folders.clone(),
         site: sites.sites.clone(),
+        bookmark: sites.bookmarks.clone(),
     };
     toml::to_string_pretty(&file).map_err(|e| SitesError::Invalid {
         site: e.to_string(),
@@ -148,6 +163,35 @@ pub fn export(sites: &Sites, path: &Path) -> Result<(), SitesError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bookmarks_round_trip_per_site_and_global() {
+        let mut sites = Sites::new();
+        let mut site = Site::new("web", "ftp.example.org");
+        site.logon = crate::sites::LogonType::Anonymous;
+        site.bookmarks.push(Bookmark {
+            name: "logs".into(),
+            local_dir: Some("/home/alice/logs".into()),
+            remote_dir: Some("/var/log/app".into()),
+            sync_browsing: true,
+        });
+        sites.add(site).expect("valid");
+        sites.bookmarks.push(Bookmark {
+            name: "downloads".into(),
+            local_dir: Some("/home/alice/Downloads".into()),
+            remote_dir: None,
+            sync_browsing: false,
+        });
+        let text = to_toml(&sites).expect("writes");
+        assert!(
+            text.contains("[[site.bookmark]]") && text.contains("[[bookmark]]"),
+            "{text}"
+        );
+        assert_eq!(from_toml(&text).expect("reads"), sites);
+        // A file without bookmarks (an older Skiff's) still reads.
+        let plain = to_toml(&Sites::new()).expect("writes");
+        assert!(!plain.contains("bookmark"));
+    }
     use crate::engine::CharsetChoice;
     use crate::engine::Encryption;
     use crate::protocol::listing::ServerType;
