@@ -1264,3 +1264,55 @@ fn a_restored_partial_download_shows_its_bytes() {
         "a waiting row has no progress bar"
     );
 }
+
+/// Ctrl+B adds a bookmark for the panes' folders (kept in sites.toml); the
+/// Bookmarks menu opens it again.
+#[test]
+fn ctrl_b_adds_a_bookmark_and_the_menu_opens_it() {
+    let local = tempfile::tempdir().expect("local dir");
+    let inner = local.path().join("inner");
+    std::fs::create_dir_all(&inner).expect("mkdir");
+    std::fs::write(inner.join("marked.txt"), b"x").expect("seed");
+    let config = tempfile::tempdir().expect("config dir");
+    let mut harness = harness_with(&inner, config.path());
+    wait(
+        &mut harness,
+        "the sites read and the folder listed",
+        |app| {
+            app.model.sites.sites.is_some() && local_names(app).contains(&"marked.txt".to_string())
+        },
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::B);
+    harness.run_steps(4);
+    harness.get_by_label("Add bookmark");
+    harness.get_by_label("Name:").click();
+    harness.step();
+    harness.get_by_label("Name:").type_text("inner place");
+    harness.run_steps(2);
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    let sites_file = config.path().join("sites.toml");
+    wait(&mut harness, "sites.toml with the bookmark", |_| {
+        std::fs::read_to_string(&sites_file).is_ok_and(|t| t.contains("inner place"))
+    });
+    let saved = std::fs::read_to_string(&sites_file).expect("sites.toml");
+    assert!(saved.contains("[[bookmark]]"), "{saved}");
+
+    // Elsewhere, then back through the menu.
+    if let Some(app) = harness.state_mut() {
+        app.model.update(skiff::ui::update::Msg::Pane(
+            Side::Local,
+            skiff::ui::pane::PaneEvent::Go(skiff::ui::pane::Loc::Local(local.path().to_path_buf())),
+        ));
+    }
+    wait(&mut harness, "the parent folder", |app| {
+        local_names(app).contains(&"inner".to_string())
+    });
+    harness.get_by_label("Bookmarks").click();
+    harness.run_steps(2);
+    harness.get_by_label("inner place").click();
+    harness.run_steps(2);
+    wait(&mut harness, "the bookmarked folder", |app| {
+        local_names(app).contains(&"marked.txt".to_string())
+    });
+}

@@ -54,13 +54,15 @@ pub enum Action {
     ExportSites,
     /// Open the Settings dialog.
     Settings,
+    /// Add a bookmark for the panes' folders.
+    AddBookmark,
     /// Leave Skiff.
     Quit,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -82,6 +84,7 @@ impl Action {
         Action::ImportSites,
         Action::ExportSites,
         Action::Settings,
+        Action::AddBookmark,
         Action::Quit,
     ];
 
@@ -110,6 +113,7 @@ impl Action {
             Action::ImportSites => tr!("action-import-sites"),
             Action::ExportSites => tr!("action-export-sites"),
             Action::Settings => tr!("action-settings"),
+            Action::AddBookmark => tr!("action-add-bookmark"),
             Action::Quit => tr!("action-quit"),
         }
     }
@@ -140,6 +144,7 @@ impl Action {
             Action::SelectAll => key(Modifiers::COMMAND, Key::A),
             Action::SwitchPane => key(Modifiers::NONE, Key::Tab),
             Action::Quit => key(Modifiers::COMMAND, Key::Q),
+            Action::AddBookmark => key(Modifiers::COMMAND, Key::B),
             Action::CancelAll
             | Action::Transfer
             | Action::AddToQueue

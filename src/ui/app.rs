@@ -352,6 +352,12 @@ impl SkiffApp {
             modals.settings = None;
             msgs.push(Msg::Settings(outcome));
         }
+        if let Some(bookmark) = &mut modals.bookmark
+            && let Some(outcome) = bookmark.ui(ui.ctx())
+        {
+            modals.bookmark = None;
+            msgs.push(Msg::Bookmark(outcome));
+        }
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's

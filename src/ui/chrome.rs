@@ -69,6 +69,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 }
             });
         }
+        super::bookmarks::menu_ui(ui, model, msgs);
     });
     ui.horizontal(|ui| {
         for action in [

@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod app;
+pub mod bookmarks;
 pub mod chrome;
 pub mod connect;
 pub mod demo;

@@ -209,6 +209,8 @@ pub struct Modals {
     pub site_manager: Option<SiteManager>,
     /// The Settings dialog, while open.
     pub settings: Option<super::settings::SettingsDialog>,
+    /// The Add bookmark dialog, while open.
+    pub bookmark: Option<super::bookmarks::BookmarkDialog>,
 }
 
 impl std::fmt::Debug for Modals {
@@ -226,7 +228,10 @@ impl std::fmt::Debug for Modals {
 impl Modals {
     /// A dialog or the Site Manager has the keyboard.
     pub fn any_open(&self) -> bool {
-        self.dialog.is_some() || self.site_manager.is_some() || self.settings.is_some()
+        self.dialog.is_some()
+            || self.site_manager.is_some()
+            || self.settings.is_some()
+            || self.bookmark.is_some()
     }
 }
 

@@ -84,6 +84,10 @@ pub enum Msg {
     CloseRequested,
     /// The window came to the front (true) or went behind others.
     WindowFocused(bool),
+    /// The Add bookmark dialog closed.
+    Bookmark(super::bookmarks::BookmarkOutcome),
+    /// A bookmark was picked from the Bookmarks menu.
+    OpenBookmark(crate::sites::Bookmark),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -290,6 +294,8 @@ impl Model {
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::CloseRequested => self.quit(true),
             Msg::WindowFocused(focused) => self.window_focused = focused,
+            Msg::Bookmark(outcome) => self.on_bookmark(outcome),
+            Msg::OpenBookmark(bookmark) => self.open_bookmark(bookmark),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -388,6 +394,7 @@ impl Model {
                 }
             }
             Action::Disconnect => self.browse(BrowseCommand::Disconnect),
+            Action::AddBookmark => self.add_bookmark(),
             Action::Settings => {
                 self.modals.settings = Some(super::settings::SettingsDialog::new(&self.settings));
             }

@@ -455,3 +455,19 @@ engine-action-mkdir = create the folder { $path }
 engine-action-rename = rename { $from } to { $to }
 engine-action-delete = delete { $path }
 engine-action-settings = change the connection's settings
+
+## Bookmarks
+
+menu-bookmarks = Bookmarks
+action-add-bookmark = Add bookmark…
+bookmark-add-title = Add bookmark
+bookmark-name = Name:
+bookmark-local = Local folder:
+bookmark-remote = Remote folder:
+bookmark-sync-browsing = Use synchronized browsing
+bookmark-site-specific = Site-specific bookmark (for { $site })
+bookmark-global = Global bookmark
+bookmark-global-only = A global bookmark (no saved site is connected).
+bookmark-needs = A bookmark needs a name and a local or a remote folder.
+note-bookmark-not-connected = The bookmark's remote folder opens once you are connected.
+note-sites-not-read = The saved sites are still being read; try again in a moment.

@@ -443,3 +443,19 @@ engine-action-mkdir = 创建文件夹 { $path }
 engine-action-rename = 将 { $from } 重命名为 { $to }
 engine-action-delete = 删除 { $path }
 engine-action-settings = 更改连接设置
+
+## Bookmarks
+
+menu-bookmarks = 书签
+action-add-bookmark = 添加书签…
+bookmark-add-title = 添加书签
+bookmark-name = 名称：
+bookmark-local = 本地文件夹：
+bookmark-remote = 远程文件夹：
+bookmark-sync-browsing = 使用同步浏览
+bookmark-site-specific = 特定站点书签（{ $site }）
+bookmark-global = 全局书签
+bookmark-global-only = 全局书签（没有连接已保存的站点）。
+bookmark-needs = 书签需要名称以及本地或远程文件夹。
+note-bookmark-not-connected = 连接后才会打开书签的远程文件夹。
+note-sites-not-read = 仍在读取已保存的站点，请稍后再试。
