@@ -56,11 +56,23 @@ pub enum Action {
     Settings,
     /// Leave Skiff.
     Quit,
+    /// View → Directory comparison: mark what differs in both panes.
+    ToggleComparison,
+    /// Compare files by size and time.
+    CompareSizeTime,
+    /// Compare files by size only.
+    CompareSize,
+    /// Compare files by time only.
+    CompareTime,
+    /// Hide the files that are the same in both panes.
+    HideIdentical,
+    /// View → Synchronized browsing: the other pane follows folder changes.
+    SyncBrowsing,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 28] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -83,6 +95,12 @@ impl Action {
         Action::ExportSites,
         Action::Settings,
         Action::Quit,
+        Action::ToggleComparison,
+        Action::CompareSizeTime,
+        Action::CompareSize,
+        Action::CompareTime,
+        Action::HideIdentical,
+        Action::SyncBrowsing,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -111,6 +129,12 @@ impl Action {
             Action::ExportSites => tr!("action-export-sites"),
             Action::Settings => tr!("action-settings"),
             Action::Quit => tr!("action-quit"),
+            Action::ToggleComparison => tr!("action-compare"),
+            Action::CompareSizeTime => tr!("action-compare-size-time"),
+            Action::CompareSize => tr!("action-compare-size"),
+            Action::CompareTime => tr!("action-compare-time"),
+            Action::HideIdentical => tr!("action-hide-identical"),
+            Action::SyncBrowsing => tr!("action-sync-browsing"),
         }
     }
 
@@ -140,6 +164,9 @@ impl Action {
             Action::SelectAll => key(Modifiers::COMMAND, Key::A),
             Action::SwitchPane => key(Modifiers::NONE, Key::Tab),
             Action::Quit => key(Modifiers::COMMAND, Key::Q),
+            // FileZilla's keys for the two View toggles.
+            Action::ToggleComparison => key(Modifiers::COMMAND, Key::O),
+            Action::SyncBrowsing => key(Modifiers::COMMAND, Key::Y),
             Action::CancelAll
             | Action::Transfer
             | Action::AddToQueue
@@ -148,7 +175,11 @@ impl Action {
             | Action::ClearLog
             | Action::ImportSites
             | Action::ExportSites
-            | Action::Settings => None,
+            | Action::Settings
+            | Action::CompareSizeTime
+            | Action::CompareSize
+            | Action::CompareTime
+            | Action::HideIdentical => None,
         }
     }
 

@@ -69,6 +69,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 }
             });
         }
+        super::view_menu::view_menu_ui(ui, model, msgs);
     });
     ui.horizontal(|ui| {
         for action in [
@@ -87,6 +88,8 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 msgs.push(Msg::Action(action));
             }
         }
+        ui.separator();
+        super::view_menu::view_toggles_ui(ui, model, msgs);
     });
     ui.horizontal(|ui| quickconnect_ui(ui, model, msgs));
 }

@@ -34,6 +34,12 @@ pub mod site_manager;
 pub mod state;
 pub mod table;
 pub mod update;
+// Directory comparison and synchronized browsing (issue 16).
+pub mod compare;
+pub mod follow;
+pub mod mark;
+pub mod view;
+pub mod view_menu;
 
 pub use app::{SkiffApp, StartOptions};
 pub use state::UiState;

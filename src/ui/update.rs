@@ -192,6 +192,8 @@ pub struct Model {
     pub(super) queue_worked: bool,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
+    /// Directory comparison and synchronized browsing (the View menu).
+    pub view: super::view::ViewState,
 }
 
 impl Model {
@@ -224,6 +226,7 @@ impl Model {
             window_focused: true,
             queue_worked: false,
             effects: Vec::new(),
+            view: super::view::ViewState::default(),
         }
     }
 
@@ -296,6 +299,7 @@ impl Model {
                 self.on_settings(super::settings::SettingsOutcome::Save(Box::new(settings)));
             }
         }
+        self.after_update();
     }
 
     pub(super) fn browse(&mut self, command: BrowseCommand) {
@@ -333,7 +337,7 @@ impl Model {
         self.disk(LocalRequest::List { path, for_tree });
     }
 
-    fn go(&mut self, side: Side, loc: Loc) {
+    pub(super) fn go(&mut self, side: Side, loc: Loc) {
         match side {
             Side::Local => self.list_local(loc, false),
             Side::Remote => {
@@ -452,6 +456,12 @@ impl Model {
             }
             Action::ClearLog => self.log.clear(),
             Action::Quit => self.quit(false),
+            Action::ToggleComparison
+            | Action::CompareSizeTime
+            | Action::CompareSize
+            | Action::CompareTime
+            | Action::HideIdentical
+            | Action::SyncBrowsing => self.run_view_action(action),
         }
     }
 

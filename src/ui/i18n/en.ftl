@@ -413,3 +413,19 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = No keyring is available, so passwords are not saved: each is asked for once per session ({ $error }).
 site-no-keyring = No keyring is available on this computer, so this password is not saved: Skiff keeps it until it closes and asks again next time ({ $reason }).
+
+## Directory comparison and synchronized browsing (issue 16)
+menu-view = View
+action-compare = Directory comparison
+action-compare-size-time = Compare size and time
+action-compare-size = Compare size only
+action-compare-time = Compare time only
+action-hide-identical = Hide identical files
+action-sync-browsing = Synchronized browsing
+compare-tag-lone = only here
+compare-tag-newer = newer
+compare-tag-older = older
+compare-tag-size = size differs
+compare-tag-kind = file/folder
+note-sync-browsing-needs-both = Synchronized browsing needs a folder in both panes: connect first
+note-sync-browsing-missing = Synchronized browsing is off: the folder does not exist on the other side: { $folder }

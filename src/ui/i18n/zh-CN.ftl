@@ -401,3 +401,19 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = 没有可用的密钥环，密码不会保存：每次会话只询问一次（{ $error }）。
 site-no-keyring = 此计算机上没有可用的密钥环，此密码不会保存：Skiff 在关闭前会记住它，下次启动时会再次询问（{ $reason }）。
+
+## 目录比较与同步浏览（issue 16）
+menu-view = 查看
+action-compare = 目录比较
+action-compare-size-time = 比较大小和时间
+action-compare-size = 仅比较大小
+action-compare-time = 仅比较时间
+action-hide-identical = 隐藏相同的文件
+action-sync-browsing = 同步浏览
+compare-tag-lone = 仅此侧
+compare-tag-newer = 较新
+compare-tag-older = 较旧
+compare-tag-size = 大小不同
+compare-tag-kind = 文件/目录
+note-sync-browsing-needs-both = 同步浏览需要两侧都显示目录：请先连接
+note-sync-browsing-missing = 同步浏览已关闭：另一侧不存在该目录：{ $folder }
