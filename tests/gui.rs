@@ -1405,3 +1405,50 @@ fn directory_comparison_marks_both_panes_and_browsing_follows() {
             >= 1
     );
 }
+
+#[test]
+fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::write(server.root.join("old.txt"), b"o").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    std::fs::write(local.path().join("a.txt"), b"abc").expect("seed");
+    let mut harness = harness(local.path());
+    wait(&mut harness, "the local listing", |app| {
+        local_names(app) == ["a.txt"]
+    });
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the remote listing", |app| {
+        remote_names(app) == ["old.txt"]
+    });
+
+    harness.get_by_label("Transfer").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Synchronize…").click();
+    for _ in 0..2 {
+        harness.step();
+    }
+    harness.get_by_label("Upload one file (3)");
+    harness.get_by_label("Upload: a.txt");
+    assert!(harness.query_by_label("Delete one item").is_none());
+    harness
+        .get_by_label("Delete what the source folder does not have")
+        .click();
+    for _ in 0..2 {
+        harness.step();
+    }
+    harness.get_by_label("Delete one item");
+    harness.get_by_label("Delete: old.txt");
+    assert!(server.root.join("old.txt").exists(), "nothing before Run");
+
+    harness.get_by_label("Run").click();
+    harness.step();
+    wait(&mut harness, "the sync to finish", |app| {
+        app.model.view.sync_dialog.is_none()
+    });
+    wait_file(&mut harness, &server.root.join("a.txt"), b"abc");
+    let gone = server.root.join("old.txt");
+    wait(&mut harness, "old.txt deleted", |_| !gone.exists());
+}

@@ -68,11 +68,13 @@ pub enum Action {
     HideIdentical,
     /// View → Synchronized browsing: the other pane follows folder changes.
     SyncBrowsing,
+    /// Transfer → Synchronize…: plan and run a sync of the two folders.
+    Synchronize,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -101,6 +103,7 @@ impl Action {
         Action::CompareTime,
         Action::HideIdentical,
         Action::SyncBrowsing,
+        Action::Synchronize,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -135,6 +138,7 @@ impl Action {
             Action::CompareTime => tr!("action-compare-time"),
             Action::HideIdentical => tr!("action-hide-identical"),
             Action::SyncBrowsing => tr!("action-sync-browsing"),
+            Action::Synchronize => tr!("action-synchronize"),
         }
     }
 
@@ -179,7 +183,8 @@ impl Action {
             | Action::CompareSizeTime
             | Action::CompareSize
             | Action::CompareTime
-            | Action::HideIdentical => None,
+            | Action::HideIdentical
+            | Action::Synchronize => None,
         }
     }
 

@@ -43,7 +43,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             (
                 tr!("menu-transfer"),
                 false,
-                &[Action::ToggleQueue, Action::CancelAll],
+                &[Action::ToggleQueue, Action::CancelAll, Action::Synchronize],
             ),
             (
                 tr!("menu-edit"),

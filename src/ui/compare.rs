@@ -18,12 +18,12 @@ use crate::sync::{Compare, Difference, Entry, Kind, difference};
 
 /// The name two panes' rows are matched by: the remote name's exact text
 /// when it has one, else the name shown.
-fn match_name(row: &FileRow) -> &str {
+pub fn match_name(row: &FileRow) -> &str {
     row.text.as_deref().unwrap_or(&row.name)
 }
 
 /// A row as the planner sees a file or folder.
-fn entry(row: &FileRow) -> Entry {
+pub fn entry(row: &FileRow) -> Entry {
     match row.kind {
         RowKind::Folder => Entry::folder(),
         RowKind::File | RowKind::Link => Entry {

@@ -38,6 +38,8 @@ pub mod update;
 pub mod compare;
 pub mod follow;
 pub mod mark;
+pub mod sync_dialog;
+pub mod synchronize;
 pub mod view;
 pub mod view_menu;
 

@@ -84,6 +84,8 @@ pub enum Msg {
     CloseRequested,
     /// The window came to the front (true) or went behind others.
     WindowFocused(bool),
+    /// The Synchronize dialog changed an option, ran or closed.
+    Synchronize(super::sync_dialog::SyncOutcome),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -293,6 +295,7 @@ impl Model {
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::CloseRequested => self.quit(true),
             Msg::WindowFocused(focused) => self.window_focused = focused,
+            Msg::Synchronize(outcome) => self.on_synchronize(outcome),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -462,6 +465,7 @@ impl Model {
             | Action::CompareTime
             | Action::HideIdentical
             | Action::SyncBrowsing => self.run_view_action(action),
+            Action::Synchronize => self.open_synchronize(),
         }
     }
 
@@ -494,7 +498,7 @@ impl Model {
     /// Queues `rows` of `side` for the other pane's folder; `start` also
     /// switches queue processing on (Download/Upload, double-click, drag),
     /// while Add to queue leaves it as it is.
-    fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, start: bool) {
+    pub(super) fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, start: bool) {
         let (Some(Loc::Local(local_dir)), Some(Loc::Remote(remote_dir)), Some(site)) = (
             self.local.location.clone(),
             self.remote.location.clone(),

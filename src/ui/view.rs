@@ -1,6 +1,6 @@
 //! What the View menu switches: directory comparison (on or off, by what,
 //! identical files hidden) and synchronized browsing with the folder change
-//! it waits for.
+//! it waits for; and the Synchronize dialog while it is open.
 //!
 //! Plain data kept in the [`super::update::Model`]; the arms that change it
 //! are in [`super::compare`].
@@ -28,4 +28,6 @@ pub struct ViewState {
     pub(super) seen: (Option<Loc>, Option<Loc>),
     /// The pane sent to follow the other, and where.
     pub(super) follow: Option<(Side, Loc)>,
+    /// Transfer → Synchronize…, while open.
+    pub sync_dialog: Option<super::sync_dialog::SyncDialog>,
 }
