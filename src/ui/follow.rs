@@ -13,6 +13,7 @@ use super::pane::{Loc, Pane};
 use super::side::Side;
 use super::update::Model;
 use crate::engine::LogKind;
+use crate::engine::queue::SiteKey;
 use crate::protocol::path as remote_path;
 
 /// A move from one folder to another: levels up, then names down.
@@ -84,6 +85,7 @@ impl Model {
         }
         self.view.sync_browsing = true;
         self.view.follow = None;
+        self.view.sync_site = self.connection.site.as_ref().map(SiteKey::of);
         self.view.seen = (self.local.location.clone(), self.remote.location.clone());
     }
 
@@ -118,6 +120,14 @@ impl Model {
     /// stopped waiting without moving (the folder is missing there).
     pub(super) fn follow_browsing(&mut self) {
         if !self.view.sync_browsing {
+            return;
+        }
+        if self.connection.site.as_ref().map(SiteKey::of) != self.view.sync_site {
+            // Another server: its folders have nothing to do with these.
+            self.view.sync_browsing = false;
+            self.view.follow = None;
+            self.log
+                .status(LogKind::Status, tr!("note-sync-browsing-new-site"));
             return;
         }
         if let Some((side, target)) = self.view.follow.clone() {
@@ -328,6 +338,21 @@ mod tests {
         }));
         assert!(!model.view.sync_browsing);
         assert!(warnings(&model)[0].contains("/pub/pics"));
+    }
+
+    #[test]
+    fn connecting_to_another_server_turns_it_off() {
+        let mut model = synced();
+        let other = crate::engine::SessionConfig::new(
+            "other.example.org".to_string(),
+            21,
+            crate::engine::Credentials::anonymous(),
+        );
+        model.update(Msg::Connect(Box::new(other)));
+        assert!(!model.view.sync_browsing);
+        model.take_effects();
+        remote_listed(&mut model, "/home/other", &[]);
+        assert!(moves(&mut model).is_empty(), "the local pane stays");
     }
 
     #[test]

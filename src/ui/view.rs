@@ -26,6 +26,9 @@ pub struct ViewState {
     /// The folders each pane showed when last looked at (local, remote), to
     /// see which pane moved and how.
     pub(super) seen: (Option<Loc>, Option<Loc>),
+    /// The site synchronized browsing was switched on with: another one
+    /// switches it off.
+    pub(super) sync_site: Option<crate::engine::queue::SiteKey>,
     /// The pane sent to follow the other, and where.
     pub(super) follow: Option<(Side, Loc)>,
     /// Transfer → Synchronize…, while open.

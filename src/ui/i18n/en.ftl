@@ -469,3 +469,4 @@ note-sync-running = Synchronizing: { $count ->
     [one] one step
    *[other] { $count } steps
 } queued
+note-sync-browsing-new-site = Synchronized browsing is off: connected to another server

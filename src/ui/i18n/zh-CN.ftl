@@ -449,3 +449,4 @@ sync-count-skip = { $count ->
 sync-nothing = 无需操作：两个目录已同步
 sync-run = 运行
 note-sync-running = 正在同步：已将 { $count } 个步骤加入队列
+note-sync-browsing-new-site = 同步浏览已关闭：已连接到另一台服务器
