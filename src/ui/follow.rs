@@ -147,6 +147,14 @@ impl Model {
             }
         }
         for side in [Side::Local, Side::Remote] {
+            // Runs after every message, frames included: clone only on a change.
+            let seen = match side {
+                Side::Local => &self.view.seen.0,
+                Side::Remote => &self.view.seen.1,
+            };
+            if self.pane_of(side).location == *seen {
+                continue;
+            }
             let now = self.pane_of(side).location.clone();
             let before = std::mem::replace(self.seen_mut(side), now.clone());
             let (Some(before), Some(now)) = (before, now) else {
