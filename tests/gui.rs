@@ -1316,3 +1316,191 @@ fn ctrl_b_adds_a_bookmark_and_the_menu_opens_it() {
         local_names(app).contains(&"marked.txt".to_string())
     });
 }
+
+/// Sets a file's modification time.
+fn set_mtime(path: &Path, at: std::time::SystemTime) {
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open to set its time");
+    file.set_modified(at).expect("set the time");
+}
+
+#[test]
+fn directory_comparison_marks_both_panes_and_browsing_follows() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    let local = tempfile::tempdir().expect("local dir");
+    // Two days ago, on a whole minute plus 10 s: the server's LIST gives
+    // the minute, the disk the second, and they count as the same time.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
+    let t = std::time::UNIX_EPOCH + Duration::from_secs((now - 2 * 86_400) / 60 * 60 + 10);
+    let hour = Duration::from_secs(3600);
+    type Content = Option<(&'static [u8], std::time::SystemTime)>;
+    let files: [(&str, Content, Content); 5] = [
+        ("same.txt", Some((b"abc", t)), Some((b"abc", t))),
+        ("newer.txt", Some((b"abc", t + 2 * hour)), Some((b"abc", t))),
+        ("size.txt", Some((b"abcd", t)), Some((b"abc", t))),
+        ("mine.txt", Some((b"abc", t)), None),
+        ("theirs.txt", None, Some((b"abc", t))),
+    ];
+    for (name, here, there) in files {
+        for (root, side) in [(local.path(), here), (server.root.as_path(), there)] {
+            if let Some((bytes, at)) = side {
+                std::fs::write(root.join(name), bytes).expect("seed");
+                set_mtime(&root.join(name), at);
+            }
+        }
+    }
+    for root in [local.path(), server.root.as_path()] {
+        std::fs::create_dir(root.join("sub")).expect("seed");
+    }
+    std::fs::create_dir(local.path().join("sub/deeper")).expect("seed");
+
+    let mut harness = harness(local.path());
+    wait(&mut harness, "the local listing", |app| {
+        local_names(app).len() == 5
+    });
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the remote listing", |app| {
+        remote_names(app).len() == 5
+    });
+    assert_eq!(harness.query_all_by_label("only here").count(), 0);
+
+    // The toolbar's toggle: each pane tags what differs, in words.
+    harness.get_by_label("Directory comparison").click();
+    harness.step();
+    harness.step();
+    let tags = |harness: &Harness<'static, App>, tag: &str| harness.query_all_by_label(tag).count();
+    assert_eq!(
+        tags(&harness, "only here"),
+        2,
+        "mine.txt here, theirs.txt there"
+    );
+    assert_eq!(tags(&harness, "size differs"), 2, "size.txt in both panes");
+    assert_eq!(tags(&harness, "newer"), 1, "newer.txt here");
+    assert_eq!(tags(&harness, "older"), 1, "newer.txt there");
+    let marks = |app: &SkiffApp, side: Side| {
+        let pane = match side {
+            Side::Local => &app.model.local,
+            Side::Remote => &app.model.remote,
+        };
+        let mut out: Vec<(String, Option<String>)> = pane
+            .list
+            .view()
+            .iter()
+            .filter_map(|&i| {
+                pane.list
+                    .row(i)
+                    .map(|r| (r.name.clone(), pane.list.mark(i).tag()))
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let tagged = |name: &str, tag: Option<&str>| (name.to_string(), tag.map(str::to_string));
+    assert_eq!(
+        marks(app(&harness), Side::Local),
+        [
+            tagged("mine.txt", Some("only here")),
+            tagged("newer.txt", Some("newer")),
+            tagged("same.txt", None),
+            tagged("size.txt", Some("size differs")),
+            tagged("sub", None),
+        ]
+    );
+    assert_eq!(
+        marks(app(&harness), Side::Remote),
+        [
+            tagged("newer.txt", Some("older")),
+            tagged("same.txt", None),
+            tagged("size.txt", Some("size differs")),
+            tagged("sub", None),
+            tagged("theirs.txt", Some("only here")),
+        ]
+    );
+
+    // View → Hide identical files: same.txt leaves both panes.
+    harness.get_by_label("View").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Hide identical files").click();
+    harness.step();
+    harness.step();
+    assert!(!local_names(app(&harness)).contains(&"same.txt".to_string()));
+    assert!(!remote_names(app(&harness)).contains(&"same.txt".to_string()));
+    assert_eq!(harness.query_all_by_label("same.txt").count(), 0);
+    assert_eq!(local_names(app(&harness)).len(), 4);
+
+    // Synchronized browsing: entering sub on the server enters it here too.
+    harness.get_by_label("Synchronized browsing").click();
+    harness.step();
+    double_click(&mut harness, "sub");
+    wait(&mut harness, "the local pane to follow", |app| {
+        app.model.local.path_edit.ends_with("sub") && remote_dir(app) == "/sub"
+    });
+    assert!(app(&harness).model.view.sync_browsing);
+    // deeper exists only here: entering it turns synchronized browsing off.
+    double_click(&mut harness, "deeper");
+    wait(&mut harness, "synchronized browsing to stop", |app| {
+        !app.model.view.sync_browsing
+    });
+    assert_eq!(remote_dir(app(&harness)), "/sub");
+    assert!(
+        harness
+            .query_all_by_label_contains("the folder does not exist on the other side")
+            .count()
+            >= 1
+    );
+}
+
+#[test]
+fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    std::fs::write(server.root.join("old.txt"), b"o").expect("seed");
+    let local = tempfile::tempdir().expect("local dir");
+    std::fs::write(local.path().join("a.txt"), b"abc").expect("seed");
+    let mut harness = harness(local.path());
+    wait(&mut harness, "the local listing", |app| {
+        local_names(app) == ["a.txt"]
+    });
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the remote listing", |app| {
+        remote_names(app) == ["old.txt"]
+    });
+
+    harness.get_by_label("Transfer").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Synchronize…").click();
+    for _ in 0..2 {
+        harness.step();
+    }
+    harness.get_by_label("Upload one file (3)");
+    harness.get_by_label("Upload: a.txt");
+    assert!(harness.query_by_label("Delete one item").is_none());
+    harness
+        .get_by_label("Delete what the source folder does not have")
+        .click();
+    for _ in 0..2 {
+        harness.step();
+    }
+    harness.get_by_label("Delete one item");
+    harness.get_by_label("Delete: old.txt");
+    assert!(server.root.join("old.txt").exists(), "nothing before Run");
+
+    harness.get_by_label("Run").click();
+    harness.step();
+    wait(&mut harness, "the sync to finish", |app| {
+        app.model.view.sync_dialog.is_none()
+    });
+    wait_file(&mut harness, &server.root.join("a.txt"), b"abc");
+    let gone = server.root.join("old.txt");
+    wait(&mut harness, "old.txt deleted", |_| !gone.exists());
+}

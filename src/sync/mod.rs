@@ -14,8 +14,8 @@ pub mod tree;
 
 pub use clock::Stamp;
 pub use plan::{
-    Action, Compare, Direction, Entry, Excludes, Kind, Plan, PlanOptions, Reason, Step, Summary,
-    Tree, plan,
+    Action, Compare, Difference, Direction, Entry, Excludes, Kind, Plan, PlanOptions, Reason, Step,
+    Summary, Tree, difference, plan,
 };
 pub use state::SyncState;
 

@@ -431,6 +431,31 @@ fn differs(s: &Entry, d: &Entry, compare: Compare) -> Option<Reason> {
     }
 }
 
+/// How one file compares with the file of the same path on the other side,
+/// by the planner's own rules (times at the coarser precision of the two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difference {
+    /// Equal under the comparison asked for.
+    Same,
+    /// The sizes (or, with checksums, the contents) differ.
+    Size,
+    /// This side's file is newer.
+    Newer,
+    /// The other side's file is newer.
+    Older,
+}
+
+/// How file `this` compares with `other` under `compare`; a size
+/// difference wins over a time difference, as in the planner.
+pub fn difference(this: &Entry, other: &Entry, compare: Compare) -> Difference {
+    match (differs(this, other, compare), differs(other, this, compare)) {
+        (Some(Reason::Newer), None) => Difference::Newer,
+        (None, Some(Reason::Newer)) => Difference::Older,
+        (None, None) => Difference::Same,
+        _ => Difference::Size,
+    }
+}
+
 /// Whether two files are the same under `compare`, either way round.
 fn same(a: &Entry, b: &Entry, compare: Compare) -> bool {
     differs(a, b, compare).is_none() && differs(b, a, compare).is_none()

@@ -571,3 +571,33 @@ fn a_hundred_thousand_entries_plan_quickly() {
     // Debug builds are slow; this catches a quadratic walk, not a few percent.
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn difference_tells_how_two_files_compare() {
+    use Compare::{Size, SizeTime, Time};
+    let cases = [
+        // (this, other, compare, want)
+        ("3@09:15:42", "3@09:15:42", SizeTime, Difference::Same),
+        ("3@09:15:59", "3@09:15", SizeTime, Difference::Same),
+        ("3@09:16:01", "3@09:15", SizeTime, Difference::Newer),
+        ("3@09:14:59", "3@09:15", SizeTime, Difference::Older),
+        ("3@09:15:42", "4@09:15:42", SizeTime, Difference::Size),
+        ("3@10:00:00", "4@09:00:00", SizeTime, Difference::Size),
+        ("3@10:00:00", "3@09:00:00", Size, Difference::Same),
+        ("3@09:00:00", "4@09:00:00", Time, Difference::Same),
+        ("3@10:00:00", "4@09:00:00", Time, Difference::Newer),
+        ("3@23:59:59", "3@12-06", SizeTime, Difference::Same),
+        ("3", "3@09:00:00", SizeTime, Difference::Same),
+    ];
+    for (this, other, compare, want) in cases {
+        let entry = |spec: &str| {
+            let t = tree(&[("f", spec)]);
+            t.get("f").cloned().expect("entry")
+        };
+        assert_eq!(
+            difference(&entry(this), &entry(other), compare),
+            want,
+            "{this} vs {other} by {compare:?}"
+        );
+    }
+}

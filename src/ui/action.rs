@@ -58,11 +58,25 @@ pub enum Action {
     AddBookmark,
     /// Leave Skiff.
     Quit,
+    /// View → Directory comparison: mark what differs in both panes.
+    ToggleComparison,
+    /// Compare files by size and time.
+    CompareSizeTime,
+    /// Compare files by size only.
+    CompareSize,
+    /// Compare files by time only.
+    CompareTime,
+    /// Hide the files that are the same in both panes.
+    HideIdentical,
+    /// View → Synchronized browsing: the other pane follows folder changes.
+    SyncBrowsing,
+    /// Transfer → Synchronize…: plan and run a sync of the two folders.
+    Synchronize,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 30] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -86,6 +100,13 @@ impl Action {
         Action::Settings,
         Action::AddBookmark,
         Action::Quit,
+        Action::ToggleComparison,
+        Action::CompareSizeTime,
+        Action::CompareSize,
+        Action::CompareTime,
+        Action::HideIdentical,
+        Action::SyncBrowsing,
+        Action::Synchronize,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -115,6 +136,13 @@ impl Action {
             Action::Settings => tr!("action-settings"),
             Action::AddBookmark => tr!("action-add-bookmark"),
             Action::Quit => tr!("action-quit"),
+            Action::ToggleComparison => tr!("action-compare"),
+            Action::CompareSizeTime => tr!("action-compare-size-time"),
+            Action::CompareSize => tr!("action-compare-size"),
+            Action::CompareTime => tr!("action-compare-time"),
+            Action::HideIdentical => tr!("action-hide-identical"),
+            Action::SyncBrowsing => tr!("action-sync-browsing"),
+            Action::Synchronize => tr!("action-synchronize"),
         }
     }
 
@@ -145,6 +173,9 @@ impl Action {
             Action::SwitchPane => key(Modifiers::NONE, Key::Tab),
             Action::Quit => key(Modifiers::COMMAND, Key::Q),
             Action::AddBookmark => key(Modifiers::COMMAND, Key::B),
+            // FileZilla's keys for the two View toggles.
+            Action::ToggleComparison => key(Modifiers::COMMAND, Key::O),
+            Action::SyncBrowsing => key(Modifiers::COMMAND, Key::Y),
             Action::CancelAll
             | Action::Transfer
             | Action::AddToQueue
@@ -153,7 +184,12 @@ impl Action {
             | Action::ClearLog
             | Action::ImportSites
             | Action::ExportSites
-            | Action::Settings => None,
+            | Action::Settings
+            | Action::CompareSizeTime
+            | Action::CompareSize
+            | Action::CompareTime
+            | Action::HideIdentical
+            | Action::Synchronize => None,
         }
     }
 

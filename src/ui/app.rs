@@ -358,12 +358,15 @@ impl SkiffApp {
             modals.bookmark = None;
             msgs.push(Msg::Bookmark(outcome));
         }
+        if let Some(outcome) = model.view.sync_dialog.as_ref().and_then(|d| d.ui(ui.ctx())) {
+            msgs.push(Msg::Synchronize(outcome));
+        }
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's
     /// cursor. Nothing while a dialog has the keyboard.
     fn keys(&self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
-        if self.model.modals.any_open() {
+        if self.model.modals.any_open() || self.model.view.sync_dialog.is_some() {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();

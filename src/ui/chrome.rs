@@ -43,7 +43,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             (
                 tr!("menu-transfer"),
                 false,
-                &[Action::ToggleQueue, Action::CancelAll],
+                &[Action::ToggleQueue, Action::CancelAll, Action::Synchronize],
             ),
             (
                 tr!("menu-edit"),
@@ -70,6 +70,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             });
         }
         super::bookmarks::menu_ui(ui, model, msgs);
+        super::view_menu::view_menu_ui(ui, model, msgs);
     });
     ui.horizontal(|ui| {
         for action in [
@@ -88,6 +89,8 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 msgs.push(Msg::Action(action));
             }
         }
+        ui.separator();
+        super::view_menu::view_toggles_ui(ui, model, msgs);
     });
     ui.horizontal(|ui| quickconnect_ui(ui, model, msgs));
 }

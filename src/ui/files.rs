@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDateTime;
 
 use super::i18n::tr;
+use super::mark::Mark;
 
 /// What a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +45,9 @@ pub struct FileRow {
     pub owner: String,
     /// The link target, for links.
     pub target: Option<String>,
+    /// The modification time as UTC with the precision the listing gave,
+    /// for directory comparison (`modified` is for display).
+    pub stamp: Option<crate::sync::Stamp>,
     /// Lower-cased name, the sort key.
     key: String,
 }
@@ -62,6 +66,7 @@ impl FileRow {
             permissions: String::new(),
             owner: String::new(),
             target: None,
+            stamp: None,
             key,
         }
     }
@@ -140,6 +145,12 @@ pub struct FileList {
     cursor: Option<u32>,
     filter: String,
     sort: Sort,
+    /// Bumped whenever the rows are replaced, so comparison runs only then.
+    generation: u64,
+    /// Each row's comparison with the other pane (empty: not compared).
+    marks: Vec<Mark>,
+    /// Rows marked the same as the other pane's are left out of `view`.
+    hide_same: bool,
 }
 
 impl FileList {
@@ -151,7 +162,27 @@ impl FileList {
         self.anchor = None;
         self.cursor = None;
         self.rows = rows;
+        self.marks.clear();
+        self.generation += 1;
         self.rebuild();
+    }
+
+    /// Which set of rows this is: changes whenever [`Self::set_rows`] runs.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Sets each row's comparison mark (indexed as [`Self::rows`]; empty
+    /// clears them) and whether rows marked the same are hidden.
+    pub fn set_marks(&mut self, marks: Vec<Mark>, hide_same: bool) {
+        self.marks = marks;
+        self.hide_same = hide_same;
+        self.rebuild();
+    }
+
+    /// The comparison mark of a row (an index into [`Self::rows`]).
+    pub fn mark(&self, index: u32) -> Mark {
+        self.marks.get(index as usize).copied().unwrap_or_default()
     }
 
     /// All rows, unsorted.
@@ -209,8 +240,10 @@ impl FileList {
     fn rebuild(&mut self) {
         let needle = self.filter.to_lowercase();
         let rows = &self.rows;
+        let hidden = |i: u32| self.hide_same && self.marks.get(i as usize) == Some(&Mark::Same);
         let mut view: Vec<u32> = (0..rows.len() as u32)
             .filter(|&i| needle.is_empty() || rows[i as usize].key.contains(&needle))
+            .filter(|&i| !hidden(i))
             .collect();
         let sort = self.sort;
         view.sort_unstable_by(|&a, &b| compare(&rows[a as usize], &rows[b as usize], sort));

@@ -124,6 +124,11 @@ pub fn remote_row(entry: RemoteEntry) -> FileRow {
     let mut row = FileRow::new(entry.name, kind);
     row.size = entry.entry.size.filter(|_| kind != RowKind::Folder);
     row.modified = entry.entry.modified.map(|t| t.at);
+    // MLSD times are UTC; LIST times arrive moved by the site's offset.
+    row.stamp = entry.entry.modified.map(|t| crate::sync::Stamp {
+        at: t.at,
+        precision: t.precision,
+    });
     row.permissions = shown(&entry.entry.permissions.unwrap_or_default());
     row.owner = shown(&match (entry.entry.owner, entry.entry.group) {
         (Some(o), Some(g)) => format!("{o} {g}"),

@@ -370,6 +370,10 @@ pub fn list(path: &Path) -> std::io::Result<Vec<FileRow>> {
             .modified()
             .ok()
             .map(|t| DateTime::<Local>::from(t).naive_local());
+        row.stamp = effective
+            .modified()
+            .ok()
+            .map(|t| crate::sync::Stamp::seconds(DateTime::<chrono::Utc>::from(t).naive_utc()));
         row.permissions = permissions(effective);
         if is_link {
             row.target = std::fs::read_link(entry.path())

@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod app;
+pub mod bookmark_dialog;
 pub mod bookmarks;
 pub mod chrome;
 pub mod connect;
@@ -35,6 +36,14 @@ pub mod site_manager;
 pub mod state;
 pub mod table;
 pub mod update;
+// Directory comparison and synchronized browsing (issue 16).
+pub mod compare;
+pub mod follow;
+pub mod mark;
+pub mod sync_dialog;
+pub mod synchronize;
+pub mod view;
+pub mod view_menu;
 
 pub use app::{SkiffApp, StartOptions};
 pub use state::UiState;

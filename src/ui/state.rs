@@ -210,7 +210,7 @@ pub struct Modals {
     /// The Settings dialog, while open.
     pub settings: Option<super::settings::SettingsDialog>,
     /// The Add bookmark dialog, while open.
-    pub bookmark: Option<super::bookmarks::BookmarkDialog>,
+    pub bookmark: Option<super::bookmark_dialog::BookmarkDialog>,
 }
 
 impl std::fmt::Debug for Modals {

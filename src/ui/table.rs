@@ -12,6 +12,7 @@ use super::action::Action;
 use super::files::{FileList, RowKind, SortColumn, format_size};
 use super::i18n::tr;
 use super::icons::{file_icon_ui, paint_triangle};
+use super::mark::mark_tag_ui;
 use super::side::{DragRows, Side};
 
 /// What the user did in the table.
@@ -156,9 +157,15 @@ pub fn file_table_ui(
                 entry.owner.clone(),
             ];
             let target = entry.target.clone();
+            let mark = list.mark(index);
             row.col(|ui| {
                 file_icon_ui(ui, kind);
-                let label = ui.add(Label::new(cells[0].as_str()).selectable(false).truncate());
+                mark_tag_ui(ui, mark);
+                let mut name = RichText::new(cells[0].as_str());
+                if let Some(color) = mark.color(ui.visuals().dark_mode) {
+                    name = name.color(color);
+                }
+                let label = ui.add(Label::new(name).selectable(false).truncate());
                 if let Some(target) = &target {
                     label.on_hover_text(format!("→ {target}"));
                 }

@@ -85,9 +85,11 @@ pub enum Msg {
     /// The window came to the front (true) or went behind others.
     WindowFocused(bool),
     /// The Add bookmark dialog closed.
-    Bookmark(super::bookmarks::BookmarkOutcome),
+    Bookmark(super::bookmark_dialog::BookmarkOutcome),
     /// A bookmark was picked from the Bookmarks menu.
     OpenBookmark(crate::sites::Bookmark),
+    /// The Synchronize dialog changed an option, ran or closed.
+    Synchronize(super::sync_dialog::SyncOutcome),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -196,6 +198,8 @@ pub struct Model {
     pub(super) queue_worked: bool,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
+    /// Directory comparison and synchronized browsing (the View menu).
+    pub view: super::view::ViewState,
 }
 
 impl Model {
@@ -228,6 +232,7 @@ impl Model {
             window_focused: true,
             queue_worked: false,
             effects: Vec::new(),
+            view: super::view::ViewState::default(),
         }
     }
 
@@ -296,12 +301,14 @@ impl Model {
             Msg::WindowFocused(focused) => self.window_focused = focused,
             Msg::Bookmark(outcome) => self.on_bookmark(outcome),
             Msg::OpenBookmark(bookmark) => self.open_bookmark(bookmark),
+            Msg::Synchronize(outcome) => self.on_synchronize(outcome),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
                 self.on_settings(super::settings::SettingsOutcome::Save(Box::new(settings)));
             }
         }
+        self.after_update();
     }
 
     pub(super) fn browse(&mut self, command: BrowseCommand) {
@@ -339,7 +346,7 @@ impl Model {
         self.disk(LocalRequest::List { path, for_tree });
     }
 
-    fn go(&mut self, side: Side, loc: Loc) {
+    pub(super) fn go(&mut self, side: Side, loc: Loc) {
         match side {
             Side::Local => self.list_local(loc, false),
             Side::Remote => {
@@ -459,6 +466,13 @@ impl Model {
             }
             Action::ClearLog => self.log.clear(),
             Action::Quit => self.quit(false),
+            Action::ToggleComparison
+            | Action::CompareSizeTime
+            | Action::CompareSize
+            | Action::CompareTime
+            | Action::HideIdentical
+            | Action::SyncBrowsing => self.run_view_action(action),
+            Action::Synchronize => self.open_synchronize(),
         }
     }
 
@@ -491,7 +505,7 @@ impl Model {
     /// Queues `rows` of `side` for the other pane's folder; `start` also
     /// switches queue processing on (Download/Upload, double-click, drag),
     /// while Add to queue leaves it as it is.
-    fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, start: bool) {
+    pub(super) fn transfer_rows(&mut self, side: Side, rows: Vec<FileRow>, start: bool) {
         let (Some(Loc::Local(local_dir)), Some(Loc::Remote(remote_dir)), Some(site)) = (
             self.local.location.clone(),
             self.remote.location.clone(),

@@ -471,3 +471,59 @@ bookmark-global-only = A global bookmark (no saved site is connected).
 bookmark-needs = A bookmark needs a name and a local or a remote folder.
 note-bookmark-not-connected = The bookmark's remote folder opens once you are connected.
 note-sites-not-read = The saved sites are still being read; try again in a moment.
+## Directory comparison and synchronized browsing (issue 16)
+menu-view = View
+action-compare = Directory comparison
+action-compare-size-time = Compare size and time
+action-compare-size = Compare size only
+action-compare-time = Compare time only
+action-hide-identical = Hide identical files
+action-sync-browsing = Synchronized browsing
+compare-tag-lone = only here
+compare-tag-newer = newer
+compare-tag-older = older
+compare-tag-size = size differs
+compare-tag-kind = file/folder
+note-sync-browsing-needs-both = Synchronized browsing needs a folder in both panes: connect first
+note-sync-browsing-missing = Synchronized browsing is off: the folder does not exist on the other side: { $folder }
+action-synchronize = Synchronize…
+sync-title = Synchronize
+sync-direction-upload = Upload: make the server's folder like the local one
+sync-direction-download = Download: make the local folder like the server's
+sync-delete = Delete what the source folder does not have
+sync-compare-by = Compare by:
+sync-one-level = Only the two folders shown are compared: a folder only the source has is copied whole; inside folders both have, nothing is compared.
+sync-action-upload = Upload
+sync-action-download = Download
+sync-action-folder = Copy folder
+sync-action-delete = Delete
+sync-action-conflict = Conflict, left alone
+sync-action-skip = Left alone
+sync-step = { $action }: { $path }
+sync-count-upload = { $count ->
+    [one] Upload one file ({ $size })
+   *[other] Upload { $count } files ({ $size })
+}
+sync-count-download = { $count ->
+    [one] Download one file ({ $size })
+   *[other] Download { $count } files ({ $size })
+}
+sync-count-folder = { $count ->
+    [one] Copy one folder whole
+   *[other] Copy { $count } folders whole
+}
+sync-count-delete = { $count ->
+    [one] Delete one item
+   *[other] Delete { $count } items
+}
+sync-count-skip = { $count ->
+    [one] Leave one item alone (a conflict or an unsafe name)
+   *[other] Leave { $count } items alone (conflicts or unsafe names)
+}
+sync-nothing = Nothing to do: the folders are in sync
+sync-run = Run
+note-sync-running = Synchronizing: { $count ->
+    [one] one step
+   *[other] { $count } steps
+} queued
+note-sync-browsing-new-site = Synchronized browsing is off: connected to another server

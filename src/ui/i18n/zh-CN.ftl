@@ -459,3 +459,51 @@ bookmark-global-only = 全局书签（没有连接已保存的站点）。
 bookmark-needs = 书签需要名称以及本地或远程文件夹。
 note-bookmark-not-connected = 连接后才会打开书签的远程文件夹。
 note-sites-not-read = 仍在读取已保存的站点，请稍后再试。
+## 目录比较与同步浏览（issue 16）
+menu-view = 查看
+action-compare = 目录比较
+action-compare-size-time = 比较大小和时间
+action-compare-size = 仅比较大小
+action-compare-time = 仅比较时间
+action-hide-identical = 隐藏相同的文件
+action-sync-browsing = 同步浏览
+compare-tag-lone = 仅此侧
+compare-tag-newer = 较新
+compare-tag-older = 较旧
+compare-tag-size = 大小不同
+compare-tag-kind = 文件/目录
+note-sync-browsing-needs-both = 同步浏览需要两侧都显示目录：请先连接
+note-sync-browsing-missing = 同步浏览已关闭：另一侧不存在该目录：{ $folder }
+action-synchronize = 同步…
+sync-title = 同步
+sync-direction-upload = 上传：使服务器上的目录与本地目录一致
+sync-direction-download = 下载：使本地目录与服务器上的目录一致
+sync-delete = 删除源目录中没有的项目
+sync-compare-by = 比较方式：
+sync-one-level = 只比较当前显示的两个目录：仅源一侧有的目录会整个复制；两侧都有的目录，其内容不作比较。
+sync-action-upload = 上传
+sync-action-download = 下载
+sync-action-folder = 复制目录
+sync-action-delete = 删除
+sync-action-conflict = 冲突，保持不变
+sync-action-skip = 保持不变
+sync-step = { $action }：{ $path }
+sync-count-upload = { $count ->
+   *[other] 上传 { $count } 个文件（{ $size }）
+}
+sync-count-download = { $count ->
+   *[other] 下载 { $count } 个文件（{ $size }）
+}
+sync-count-folder = { $count ->
+   *[other] 整个复制 { $count } 个目录
+}
+sync-count-delete = { $count ->
+   *[other] 删除 { $count } 项
+}
+sync-count-skip = { $count ->
+   *[other] { $count } 项保持不变（冲突或不安全的名称）
+}
+sync-nothing = 无需操作：两个目录已同步
+sync-run = 运行
+note-sync-running = 正在同步：已将 { $count } 个步骤加入队列
+note-sync-browsing-new-site = 同步浏览已关闭：已连接到另一台服务器

@@ -1,0 +1,179 @@
+//! Transfer → Synchronize…: the dialog that shows the plan of
+//! [`crate::sync::plan`] for the two folders the panes show (which way,
+//! whether to delete what the source lacks, how files compare), its counts
+//! and bytes per action and every step, before anything runs.
+//!
+//! Drawing only: a changed option, Run or Cancel is a [`SyncOutcome`] for
+//! `update`, which plans again or queues the plan
+//! ([`super::synchronize`]).
+
+use eframe::egui;
+
+use super::files::format_size;
+use super::i18n::tr;
+use crate::sync::{Action, Compare, Plan, Summary};
+
+/// What the user chose in the dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Upload (make the server's folder like the local one); else download.
+    pub upload: bool,
+    /// Delete what the destination has and the source has not.
+    pub delete: bool,
+    /// How files are found equal.
+    pub compare: Compare,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            upload: true,
+            delete: false,
+            compare: Compare::SizeTime,
+        }
+    }
+}
+
+/// How the dialog closed, or an option it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// An option changed: plan again.
+    Options(SyncOptions),
+    /// Run the plan shown.
+    Run,
+    /// Closed without running.
+    Cancel,
+}
+
+/// The open dialog: the options and the plan they give.
+#[derive(Debug, Clone)]
+pub struct SyncDialog {
+    /// The options the plan was made with.
+    pub options: SyncOptions,
+    /// The plan for the two folders.
+    pub plan: Plan,
+    /// Its counts and bytes.
+    pub summary: Summary,
+}
+
+/// The words for a step's action.
+fn action_text(action: Action) -> String {
+    match action {
+        Action::Upload => tr!("sync-action-upload"),
+        Action::Download => tr!("sync-action-download"),
+        Action::MkdirLocal | Action::MkdirRemote => tr!("sync-action-folder"),
+        Action::DeleteLocal | Action::DeleteRemote => tr!("sync-action-delete"),
+        Action::Conflict => tr!("sync-action-conflict"),
+        Action::Skip => tr!("sync-action-skip"),
+    }
+}
+
+impl SyncDialog {
+    /// Draws the dialog; returns what the user did, if anything.
+    pub fn ui(&self, ctx: &egui::Context) -> Option<SyncOutcome> {
+        let mut outcome = None;
+        let mut options = self.options;
+        let modal = egui::Modal::new(egui::Id::unique("skiff-synchronize")).show(ctx, |ui| {
+            ui.set_width(560.0);
+            ui.heading(tr!("sync-title"));
+            ui.radio_value(&mut options.upload, true, tr!("sync-direction-upload"));
+            ui.radio_value(&mut options.upload, false, tr!("sync-direction-download"));
+            ui.checkbox(&mut options.delete, tr!("sync-delete"));
+            ui.horizontal(|ui| {
+                ui.label(tr!("sync-compare-by"));
+                for (compare, key) in [
+                    (Compare::SizeTime, tr!("action-compare-size-time")),
+                    (Compare::Size, tr!("action-compare-size")),
+                    (Compare::Time, tr!("action-compare-time")),
+                ] {
+                    ui.radio_value(&mut options.compare, compare, key);
+                }
+            });
+            ui.weak(tr!("sync-one-level"));
+            ui.separator();
+            self.summary_ui(ui);
+            ui.separator();
+            let steps = &self.plan.steps;
+            let row_height = ui.text_style_height(&egui::TextStyle::Body);
+            egui::ScrollArea::vertical()
+                .max_height(220.0)
+                .auto_shrink([false, true])
+                .show_rows(ui, row_height, steps.len(), |ui, range| {
+                    for step in &steps[range] {
+                        ui.label(tr!(
+                            "sync-step",
+                            action = action_text(step.action),
+                            path = step.path.as_str()
+                        ));
+                    }
+                });
+            ui.separator();
+            ui.horizontal(|ui| {
+                let runnable = !self.plan.is_empty();
+                if ui
+                    .add_enabled(runnable, egui::Button::new(tr!("sync-run")))
+                    .clicked()
+                {
+                    outcome = Some(SyncOutcome::Run);
+                }
+                if ui.button(tr!("dialog-cancel")).clicked() {
+                    outcome = Some(SyncOutcome::Cancel);
+                }
+            });
+        });
+        if outcome.is_none() && options != self.options {
+            outcome = Some(SyncOutcome::Options(options));
+        }
+        if outcome.is_none() && modal.should_close() {
+            outcome = Some(SyncOutcome::Cancel);
+        }
+        outcome
+    }
+
+    /// Counts and bytes per action.
+    fn summary_ui(&self, ui: &mut egui::Ui) {
+        let s = &self.summary;
+        if self.plan.is_empty() {
+            ui.label(tr!("sync-nothing"));
+            return;
+        }
+        let lines = [
+            (
+                s.upload,
+                tr!(
+                    "sync-count-upload",
+                    count = s.upload,
+                    size = format_size(s.upload_bytes)
+                ),
+            ),
+            (
+                s.download,
+                tr!(
+                    "sync-count-download",
+                    count = s.download,
+                    size = format_size(s.download_bytes)
+                ),
+            ),
+            (
+                s.mkdir_local + s.mkdir_remote,
+                tr!("sync-count-folder", count = s.mkdir_local + s.mkdir_remote),
+            ),
+            (
+                s.delete_local + s.delete_remote,
+                tr!(
+                    "sync-count-delete",
+                    count = s.delete_local + s.delete_remote
+                ),
+            ),
+            (
+                s.conflict + s.skip,
+                tr!("sync-count-skip", count = s.conflict + s.skip),
+            ),
+        ];
+        for (count, line) in lines {
+            if count > 0 {
+                ui.label(line);
+            }
+        }
+    }
+}
