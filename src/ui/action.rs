@@ -56,11 +56,15 @@ pub enum Action {
     Settings,
     /// Leave Skiff.
     Quit,
+    /// File permissions… of the selected remote entry (`SITE CHMOD`).
+    Permissions,
+    /// Server → Enter custom command…
+    CustomCommand,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -83,6 +87,8 @@ impl Action {
         Action::ExportSites,
         Action::Settings,
         Action::Quit,
+        Action::Permissions,
+        Action::CustomCommand,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -111,6 +117,8 @@ impl Action {
             Action::ExportSites => tr!("action-export-sites"),
             Action::Settings => tr!("action-settings"),
             Action::Quit => tr!("action-quit"),
+            Action::Permissions => tr!("action-permissions"),
+            Action::CustomCommand => tr!("action-custom-command"),
         }
     }
 
@@ -148,7 +156,9 @@ impl Action {
             | Action::ClearLog
             | Action::ImportSites
             | Action::ExportSites
-            | Action::Settings => None,
+            | Action::Settings
+            | Action::Permissions
+            | Action::CustomCommand => None,
         }
     }
 

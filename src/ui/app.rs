@@ -348,12 +348,14 @@ impl SkiffApp {
             modals.settings = None;
             msgs.push(Msg::Settings(outcome));
         }
+        let ops = super::ops_dialogs::ops_dialogs_ui(ui.ctx(), &mut model.ops);
+        msgs.extend(ops.into_iter().map(Msg::Ops));
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's
     /// cursor. Nothing while a dialog has the keyboard.
     fn keys(&self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
-        if self.model.modals.any_open() {
+        if self.model.modals.any_open() || self.model.ops.any_open() {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();

@@ -84,6 +84,10 @@ pub enum Msg {
     CloseRequested,
     /// The window came to the front (true) or went behind others.
     WindowFocused(bool),
+    /// A click in a remote operation's dialog (delete, permissions, command).
+    Ops(super::remote_ops::OpsMsg),
+    /// A remote operation's job reported something.
+    OpsEvent(crate::engine::ops::jobs::OpsEvent),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -129,6 +133,8 @@ pub enum Effect {
     },
     /// Write the message log to this file (rotated so), or stop writing it.
     LogFile(Option<(PathBuf, crate::logfile::Rotation)>),
+    /// Start, confirm or cancel a remote operation's job.
+    Ops(crate::engine::ops::jobs::OpsCommand),
 }
 
 impl std::fmt::Debug for Effect {
@@ -150,6 +156,7 @@ impl std::fmt::Debug for Effect {
                 write!(f, "Interface({language:?}, {theme:?})")
             }
             Effect::LogFile(target) => write!(f, "LogFile({target:?})"),
+            Effect::Ops(command) => write!(f, "Ops({command:?})"),
         }
     }
 }
@@ -192,6 +199,8 @@ pub struct Model {
     pub(super) queue_worked: bool,
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
+    /// The remote operations' dialogs and jobs.
+    pub ops: super::remote_ops::RemoteOps,
 }
 
 impl Model {
@@ -224,6 +233,7 @@ impl Model {
             window_focused: true,
             queue_worked: false,
             effects: Vec::new(),
+            ops: Default::default(),
         }
     }
 
@@ -290,6 +300,8 @@ impl Model {
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::CloseRequested => self.quit(true),
             Msg::WindowFocused(focused) => self.window_focused = focused,
+            Msg::Ops(msg) => self.on_ops_msg(msg),
+            Msg::OpsEvent(event) => self.on_ops_event(event),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -437,6 +449,9 @@ impl Model {
             }
             Action::Delete => {
                 let rows = self.selected_rows(side);
+                if side == Side::Remote && self.delete_remote(&rows) {
+                    return;
+                }
                 if !rows.is_empty() {
                     let folder = self.pane(side).path_edit.clone();
                     self.modals.dialog = Some(Dialog::ConfirmDelete { side, folder, rows });
@@ -451,6 +466,7 @@ impl Model {
                 }
             }
             Action::ClearLog => self.log.clear(),
+            Action::Permissions | Action::CustomCommand => self.run_ops_action(action),
             Action::Quit => self.quit(false),
         }
     }
@@ -705,7 +721,7 @@ fn valid_local_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::ui) mod tests {
     //! `update` without a window or a runtime: each test feeds messages
     //! and checks the effects a working window must record, in order.
 
@@ -720,7 +736,7 @@ mod tests {
 
     const LOCAL: &str = "/home/me";
 
-    fn model() -> Model {
+    pub(in crate::ui) fn model() -> Model {
         let sites = SiteState::new(None, Arc::new(MemoryStore::new()), None);
         Model::new(UiState::default(), sites)
     }
@@ -729,7 +745,12 @@ mod tests {
         SessionConfig::new("ftp.example.org".to_string(), 21, Credentials::anonymous())
     }
 
-    fn entry(raw: &[u8], text: Option<&str>, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
+    pub(in crate::ui) fn entry(
+        raw: &[u8],
+        text: Option<&str>,
+        kind: EntryKind,
+        size: Option<u64>,
+    ) -> RemoteEntry {
         RemoteEntry::new(
             String::from_utf8_lossy(raw).into_owned(),
             text.map(str::to_string),
@@ -748,7 +769,7 @@ mod tests {
 
     /// Connected to `site()`, the local pane in `/home/me` (notes.md) and
     /// the remote pane in `/pub` listing `entries`; effects so far dropped.
-    fn connected(entries: Vec<RemoteEntry>) -> Model {
+    pub(in crate::ui) fn connected(entries: Vec<RemoteEntry>) -> Model {
         let mut model = model();
         model.update(Msg::Connect(Box::new(site())));
         let mut notes = FileRow::new("notes.md".to_string(), RowKind::File);
@@ -770,7 +791,7 @@ mod tests {
         model
     }
 
-    fn file_and_folder() -> Vec<RemoteEntry> {
+    pub(in crate::ui) fn file_and_folder() -> Vec<RemoteEntry> {
         vec![
             entry(b"a.txt", Some("a.txt"), EntryKind::File, Some(42)),
             entry(b"sub", Some("sub"), EntryKind::Dir, None),
@@ -778,7 +799,7 @@ mod tests {
     }
 
     /// Selects the row named `name` in `side`'s pane.
-    fn select(model: &mut Model, side: Side, name: &str) {
+    pub(in crate::ui) fn select(model: &mut Model, side: Side, name: &str) {
         let list = &mut model.pane(side).list;
         let index = list.rows().iter().position(|r| r.name == name);
         let index = index.unwrap_or_else(|| panic!("no row {name}"));
@@ -796,7 +817,7 @@ mod tests {
             .collect()
     }
 
-    fn errors(model: &Model) -> Vec<String> {
+    pub(in crate::ui) fn errors(model: &Model) -> Vec<String> {
         model
             .log
             .lines()
@@ -1074,7 +1095,10 @@ mod tests {
 
     #[test]
     fn delete_asks_first_then_deletes_on_the_server() {
-        let mut model = connected(file_and_folder());
+        let mut model = connected(vec![
+            entry(b"a.txt", Some("a.txt"), EntryKind::File, Some(42)),
+            entry(b"link", Some("link"), EntryKind::Symlink, None),
+        ]);
         model.focus = Side::Remote;
         model.update(Msg::Action(Action::SelectAll));
         model.update(Msg::Action(Action::Delete));
@@ -1096,10 +1120,11 @@ mod tests {
                 _ => None,
             })
             .collect();
-        // Folders first, as the table shows them; a folder by RMD.
+        // Files and links alone: DELE each on the browsing connection (a
+        // link as the link it is); a folder is planned first (remote_ops).
         assert_eq!(
             deleted,
-            [(&b"/pub/sub"[..], true), (&b"/pub/a.txt"[..], false)]
+            [(&b"/pub/a.txt"[..], false), (&b"/pub/link"[..], false)]
         );
         assert_eq!(effects.len(), 2, "{effects:?}");
 

@@ -413,3 +413,76 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = No keyring is available, so passwords are not saved: each is asked for once per session ({ $error }).
 site-no-keyring = No keyring is available on this computer, so this password is not saved: Skiff keeps it until it closes and asks again next time ({ $reason }).
+
+## Remote operations (issue 17): recursive delete, permissions, custom command
+action-permissions = File permissions…
+action-custom-command = Enter custom command…
+dialog-close = Close
+note-chmod-select-one = Select one remote file or folder to change its permissions.
+note-quote-empty = Type a command to send.
+note-quote-needs-data = { $verb } needs a data connection, which a custom command cannot use: browse, download or upload instead.
+note-quote-changes-session = { $verb } would change the connection's login, encryption or transfer settings, so it is not sent.
+note-quote-line-break = A command cannot hold a line break, so it is not sent.
+note-op-failed = { $reason }: { $path }
+note-deleted-count = { $count ->
+        [one] Deleted 1 file or folder on the server.
+       *[other] Deleted { $count } files and folders on the server.
+    }
+delete-counting = Counting what is in { $count ->
+        [1] “{ $name }”
+       *[other] { $count } items
+    }…
+delete-listed = { $count ->
+        [one] 1 folder listed
+       *[other] { $count } folders listed
+    }
+delete-summary = { $folders ->
+        [one] 1 folder
+       *[other] { $folders } folders
+    }, { $files ->
+        [one] 1 file
+       *[other] { $files } files
+    }, { $size }
+delete-progress = Deleted { $files ->
+        [one] 1 file
+       *[other] { $files } files
+    } and { $folders ->
+        [one] 1 folder
+       *[other] { $folders } folders
+    } ({ $done } of { $total })
+delete-cancelling = Cancelling…
+delete-stopped = The delete stopped: { $reason }
+delete-failures = { $count ->
+        [0] Nothing failed.
+        [one] 1 path could not be deleted:
+       *[other] { $count } paths could not be deleted:
+    }
+quote-title = Enter custom command
+quote-explain = The command is sent on the browsing connection; the server's reply shows in the message log.
+quote-prompt = Command:
+quote-send = Send
+chmod-title = File permissions
+chmod-for = Permissions of “{ $name }” on the server
+chmod-read = Read
+chmod-write = Write
+chmod-execute = Execute
+chmod-owner = Owner
+chmod-group = Group
+chmod-public = Public
+chmod-bit = { $who }: { $what }
+chmod-numeric = Numeric value:
+chmod-recurse = Recurse into subdirectories
+chmod-all = Apply to all files and directories
+chmod-files-only = Apply to files only
+chmod-folders-only = Apply to directories only
+chmod-invalid = The numeric value is not an octal mode such as 644.
+chmod-apply = Apply
+chmod-result-failed = The permissions were not changed: { $reason }
+chmod-result-some-failed = { $count ->
+        [one] 1 path could not be changed
+       *[other] { $count } paths could not be changed
+    }: { $reason }
+chmod-result-done = { $count ->
+        [one] Permissions changed.
+       *[other] Permissions changed on { $count } files and folders.
+    }

@@ -401,3 +401,51 @@ notify-failed-body = { $count ->
 }
 note-no-keyring = 没有可用的密钥环，密码不会保存：每次会话只询问一次（{ $error }）。
 site-no-keyring = 此计算机上没有可用的密钥环，此密码不会保存：Skiff 在关闭前会记住它，下次启动时会再次询问（{ $reason }）。
+
+## Remote operations (issue 17): recursive delete, permissions, custom command
+action-permissions = 文件权限…
+action-custom-command = 输入自定义命令…
+dialog-close = 关闭
+note-chmod-select-one = 请选择一个远程文件或目录来更改其权限。
+note-quote-empty = 请输入要发送的命令。
+note-quote-needs-data = { $verb } 需要数据连接，自定义命令无法使用：请改用浏览、下载或上传。
+note-quote-changes-session = { $verb } 会改变连接的登录、加密或传输设置，因此未发送。
+note-quote-line-break = 命令中不能包含换行，因此未发送。
+note-op-failed = { $reason }：{ $path }
+note-deleted-count = 已在服务器上删除 { $count } 个文件和目录。
+delete-counting = 正在统计{ $count ->
+        [1] “{ $name }”
+       *[other] 这 { $count } 项
+    }中的内容…
+delete-listed = 已列出 { $count } 个目录
+delete-summary = { $folders } 个目录，{ $files } 个文件，{ $size }
+delete-progress = 已删除 { $files } 个文件和 { $folders } 个目录（{ $done } / { $total }）
+delete-cancelling = 正在取消…
+delete-stopped = 删除已停止：{ $reason }
+delete-failures = { $count ->
+        [0] 没有失败项。
+       *[other] 有 { $count } 个路径无法删除：
+    }
+quote-title = 输入自定义命令
+quote-explain = 命令在浏览连接上发送；服务器的回复显示在消息日志中。
+quote-prompt = 命令：
+quote-send = 发送
+chmod-title = 文件权限
+chmod-for = 服务器上“{ $name }”的权限
+chmod-read = 读取
+chmod-write = 写入
+chmod-execute = 执行
+chmod-owner = 所有者
+chmod-group = 组
+chmod-public = 公共
+chmod-bit = { $who }：{ $what }
+chmod-numeric = 数字值：
+chmod-recurse = 递归进入子目录
+chmod-all = 应用到所有文件和目录
+chmod-files-only = 仅应用到文件
+chmod-folders-only = 仅应用到目录
+chmod-invalid = 数字值不是 644 这样的八进制权限。
+chmod-apply = 应用
+chmod-result-failed = 权限未更改：{ $reason }
+chmod-result-some-failed = 有 { $count } 个路径无法更改：{ $reason }
+chmod-result-done = 权限已更改（{ $count } 项）。
