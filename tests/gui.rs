@@ -1264,3 +1264,163 @@ fn a_restored_partial_download_shows_its_bytes() {
         "a waiting row has no progress bar"
     );
 }
+
+/// The mode bits of a path on the server's disk (never following a link).
+fn disk_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Issue 17 in the window, against vsftpd: Delete on a non-empty folder
+/// plans it, names what will go, deletes it on connections of its own
+/// (a link inside deleted as the link it is, its target outside kept);
+/// File permissions… sends SITE CHMOD and the listing shows the new mode;
+/// Enter custom command… shows SYST's reply in the log and refuses LIST.
+#[test]
+fn remote_delete_permissions_and_custom_command_from_the_window() {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 32_100) else {
+        return;
+    };
+    server.put_file("doomed/a/x.txt", b"12345");
+    server.put_file("doomed/a/b/y.txt", b"123");
+    server.put_file("doomed/z.txt", b"12");
+    server.put_file("outside/keep.txt", b"keep me");
+    std::os::unix::fs::symlink("../outside", server.path("doomed/to-outside")).expect("symlink");
+    server.put_file("perm.txt", b"p");
+    server.fix_permissions();
+    let local = tempfile::tempdir().expect("local");
+    let port = server.port.to_string();
+    let mut harness = harness(local.path());
+    quickconnect_to(
+        &mut harness,
+        "127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"doomed".to_string())
+    });
+
+    // Delete: counting, then the confirmation with what will go.
+    click_last(&mut harness, "doomed");
+    harness.key_press(Key::Delete);
+    harness.step();
+    wait(&mut harness, "the delete's plan", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Confirm { .. })
+        )
+    });
+    harness.get_by_label_contains("Delete “doomed” from the server");
+    // doomed, doomed/a, doomed/a/b; three files and the link.
+    harness.get_by_label("3 folders, 4 files, 10 B");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Delete")
+        .click();
+    harness.step();
+    wait(&mut harness, "the folder deleted", |app| {
+        app.model.ops.delete.is_none() && !remote_names(app).contains(&"doomed".to_string())
+    });
+    assert!(!server.path("doomed").exists());
+    assert!(
+        server.path("outside/keep.txt").is_file(),
+        "the link's target stays"
+    );
+    assert!(
+        app(&harness)
+            .model
+            .log
+            .lines()
+            .any(|l| l.text == "Deleted 7 files and folders on the server."),
+        "the count in the log"
+    );
+
+    // File permissions…: 640 typed in the numeric field.
+    click_last(&mut harness, "perm.txt");
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::Permissions);
+    }
+    harness.run_steps(3);
+    assert!(app(&harness).model.ops.chmod.is_some(), "the dialog opens");
+    harness.get_by_label("Owner");
+    let field = harness.get_by_label("Numeric value:");
+    field.click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Numeric value:").type_text("640");
+    harness.step();
+    assert_eq!(
+        app(&harness).model.ops.chmod.as_ref().map(|d| d.mode),
+        Some(0o640),
+        "the checkboxes follow the numeric field"
+    );
+    click_last(&mut harness, "Apply");
+    wait(&mut harness, "the chmod's result", |app| {
+        app.model
+            .ops
+            .chmod
+            .as_ref()
+            .is_some_and(|d| d.result.is_some())
+    });
+    assert_eq!(
+        app(&harness)
+            .model
+            .ops
+            .chmod
+            .as_ref()
+            .and_then(|d| d.result.clone())
+            .as_deref(),
+        Some("Permissions changed.")
+    );
+    assert_eq!(disk_mode(&server.path("perm.txt")), 0o640);
+    click_last(&mut harness, "Close");
+    wait(&mut harness, "the new mode listed", |app| {
+        let list = &app.model.remote.list;
+        list.rows()
+            .iter()
+            .any(|r| r.name == "perm.txt" && r.permissions.ends_with("rw-r-----"))
+    });
+
+    // Enter custom command…: SYST's reply in the log; LIST refused.
+    let custom = |harness: &mut Harness<'static, App>, line: &str| {
+        if let Some(app) = harness.state_mut() {
+            app.run_action(skiff::ui::action::Action::CustomCommand);
+        }
+        harness.run_steps(3);
+        harness.get_by_label("Command:").type_text(line);
+        harness.step();
+        click_last(harness, "Send");
+    };
+    custom(&mut harness, "SYST");
+    wait(&mut harness, "SYST's reply", |app| {
+        app.model.log.lines().any(|l| l.text.starts_with("215 "))
+    });
+    custom(&mut harness, "LIST");
+    harness.step();
+    assert!(
+        app(&harness)
+            .model
+            .log
+            .lines()
+            .any(|l| l.kind == LogKind::Error && l.text.starts_with("LIST needs a data connection")),
+        "the refusal in the log"
+    );
+    assert!(
+        app(&harness).model.ops.quote.is_some(),
+        "the dialog stays open"
+    );
+    click_last(&mut harness, "Cancel");
+    assert!(app(&harness).model.ops.quote.is_none());
+    // The typed SYST was the last command the server saw: LIST never went.
+    let commands = server.commands();
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("SYST"),
+        "{commands:?}"
+    );
+}

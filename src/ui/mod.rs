@@ -25,6 +25,7 @@ pub mod link;
 pub mod local;
 pub mod log;
 pub mod ops_dialogs;
+pub mod ops_state;
 pub mod pane;
 pub mod preferences;
 pub mod queue;

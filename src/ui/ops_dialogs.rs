@@ -7,9 +7,8 @@
 
 use eframe::egui::{self, RichText};
 
-use super::files::format_size;
 use super::i18n::tr;
-use super::remote_ops::{ChmodDialog, DeleteJob, DeleteStage, OpsMsg, RemoteOps};
+use super::ops_state::{ChmodDialog, DeleteJob, DeleteStage, OpsMsg, RemoteOps};
 use super::side::{Side, tint};
 use crate::engine::ops::ChmodFilter;
 
@@ -88,7 +87,7 @@ fn delete_ui(ui: &mut egui::Ui, delete: &mut DeleteJob) -> Option<OpsMsg> {
                     "delete-summary",
                     folders = *folders,
                     files = *files,
-                    size = format_size(*bytes)
+                    size = crate::engine::ops::human_bytes(*bytes)
                 ))
                 .strong(),
             );
@@ -234,7 +233,7 @@ fn chmod_ui(ui: &mut egui::Ui, dialog: &mut ChmodDialog) -> Option<OpsMsg> {
             }
         });
     }
-    let valid = super::remote_ops::parse_mode(&dialog.text).is_some();
+    let valid = super::ops_state::parse_mode(&dialog.text).is_some();
     if !valid {
         ui.colored_label(ui.visuals().error_fg_color, tr!("chmod-invalid"));
     }

@@ -4,12 +4,14 @@
 //!
 //! Like the rest of `update`, nothing here draws, waits or sends: jobs on
 //! connections of their own are asked for with [`Effect::Ops`] and report
-//! back as [`Msg::OpsEvent`]; the dialogs are drawn by
-//! [`super::ops_dialogs`], which turns clicks into [`OpsMsg`]s.
+//! back as [`super::update::Msg::OpsEvent`]; the dialogs are drawn by
+//! [`super::ops_dialogs`], which turns clicks into [`OpsMsg`]s. Their state
+//! is in [`super::ops_state`].
 
 use super::action::Action;
 use super::files::{FileRow, RowKind};
 use super::i18n::tr;
+use super::ops_state::{ChmodDialog, DeleteJob, DeleteStage, OpsMsg, mode_of_listing};
 use super::pane::Loc;
 use super::side::Side;
 use super::update::{Effect, Model};
@@ -17,169 +19,6 @@ use crate::engine::LogKind;
 use crate::engine::ops::jobs::{JobId, OpsCommand, OpsEvent};
 use crate::engine::ops::{ChmodFilter, OpEvent, OpFailure};
 use crate::protocol::CustomCommandError;
-
-/// The remote operations' dialogs and jobs.
-#[derive(Debug, Default)]
-pub struct RemoteOps {
-    /// The last job number given out.
-    last_job: JobId,
-    /// The recursive delete, from its plan to its report.
-    pub delete: Option<DeleteJob>,
-    /// The custom command dialog's text, while open.
-    pub quote: Option<String>,
-    /// The permissions dialog, while open.
-    pub chmod: Option<ChmodDialog>,
-}
-
-impl RemoteOps {
-    /// One of these dialogs has the keyboard.
-    pub fn any_open(&self) -> bool {
-        self.delete.is_some() || self.quote.is_some() || self.chmod.is_some()
-    }
-
-    fn next_job(&mut self) -> JobId {
-        self.last_job += 1;
-        self.last_job
-    }
-}
-
-/// Where a recursive delete is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeleteStage {
-    /// Walking the selection; this many folders listed so far.
-    Planning {
-        /// Folders listed.
-        listed: u64,
-    },
-    /// The plan, waiting for the user's yes.
-    Confirm {
-        /// Folders that will go.
-        folders: usize,
-        /// Files and links that will go.
-        files: usize,
-        /// Their listed bytes.
-        bytes: u64,
-    },
-    /// Deleting: counts so far out of the plan's.
-    Deleting {
-        /// Files and links deleted.
-        files: u64,
-        /// Folders deleted.
-        folders: u64,
-        /// What the plan held, files and folders.
-        total: u64,
-        /// Cancel was pressed.
-        cancelling: bool,
-    },
-    /// Done, with failures (a delete without any closes itself).
-    Finished {
-        /// Why it stopped early, if it did.
-        error: Option<String>,
-    },
-}
-
-/// A recursive delete on the server.
-#[derive(Debug, Clone)]
-pub struct DeleteJob {
-    /// The engine's job.
-    pub job: JobId,
-    /// The folder it acts in, for display.
-    pub folder: String,
-    /// The names selected.
-    pub names: Vec<String>,
-    /// Where it is.
-    pub stage: DeleteStage,
-    /// Each path that could not be deleted.
-    pub failures: Vec<OpFailure>,
-}
-
-/// The permissions dialog: one remote entry, its mode as bits and as text
-/// kept in step.
-#[derive(Debug, Clone)]
-pub struct ChmodDialog {
-    /// The entry's path, as the server's bytes.
-    pub path: Vec<u8>,
-    /// The entry's name, for display.
-    pub name: String,
-    /// The entry is a folder (the recursion choices show).
-    pub is_folder: bool,
-    /// The mode's permission bits (`0o755`).
-    pub mode: u32,
-    /// The numeric field as typed.
-    pub text: String,
-    /// Recurse into subfolders.
-    pub recurse: bool,
-    /// Which entries a recursion changes.
-    pub filter: ChmodFilter,
-    /// The job running now.
-    pub job: Option<JobId>,
-    /// The last result, as a sentence.
-    pub result: Option<String>,
-}
-
-impl ChmodDialog {
-    /// Sets the mode from the checkboxes and writes the numeric field.
-    pub fn set_mode(&mut self, mode: u32) {
-        self.mode = mode & 0o7777;
-        self.text = format!("{:03o}", self.mode);
-    }
-
-    /// Reads the numeric field; the checkboxes follow a valid one.
-    pub fn typed(&mut self) {
-        if let Some(mode) = parse_mode(&self.text) {
-            self.mode = mode;
-        }
-    }
-}
-
-/// An octal mode as typed (`640`, `0755`); `None` for anything else.
-pub fn parse_mode(text: &str) -> Option<u32> {
-    let text = text.trim();
-    if text.is_empty() || text.len() > 4 {
-        return None;
-    }
-    u32::from_str_radix(text, 8).ok()
-}
-
-/// The mode bits of a listing's permissions (`drwxr-x---`, `rw-r--r--`):
-/// the last nine characters; `None` when they are not `rwx` letters.
-pub fn mode_of_listing(permissions: &str) -> Option<u32> {
-    let chars: Vec<char> = permissions.chars().collect();
-    let last = chars.get(chars.len().checked_sub(9)?..)?;
-    let mut mode = 0;
-    for (i, c) in last.iter().enumerate() {
-        let bit = 1 << (8 - i);
-        let want = ['r', 'w', 'x'][i % 3];
-        match c {
-            '-' => {}
-            c if *c == want => mode |= bit,
-            // setuid, setgid, sticky with execute.
-            's' | 't' if i % 3 == 2 => mode |= bit,
-            'S' | 'T' if i % 3 == 2 => {}
-            _ => return None,
-        }
-    }
-    Some(mode)
-}
-
-/// What the remote operations' dialogs report.
-#[derive(Debug, Clone)]
-pub enum OpsMsg {
-    /// Delete what was planned.
-    ConfirmDelete,
-    /// Stop the delete (or its plan).
-    CancelDelete,
-    /// Close the delete's report.
-    CloseDelete,
-    /// Send the typed command.
-    SendQuote(String),
-    /// Close the custom command dialog.
-    CloseQuote,
-    /// Apply the permissions dialog.
-    ApplyChmod,
-    /// Close the permissions dialog.
-    CloseChmod,
-}
 
 impl Model {
     /// How many connections a job may use: the transfer setting, within
@@ -460,7 +299,7 @@ mod tests {
     use super::*;
     use crate::protocol::listing::EntryKind;
     use crate::ui::update::Msg;
-    use crate::ui::update::tests::{connected, entry, errors, file_and_folder, select};
+    use crate::ui::update::test_support::{connected, entry, errors, file_and_folder, select};
 
     fn ops_commands(model: &mut Model) -> Vec<OpsCommand> {
         model
@@ -666,30 +505,5 @@ mod tests {
             result.is_some_and(|r| r.contains("500 SITE CHMOD not understood")),
             "the refusal is shown in the dialog"
         );
-    }
-
-    #[test]
-    fn listing_permissions_give_the_mode() {
-        for (text, mode) in [
-            ("drwxr-xr-x", Some(0o755)),
-            ("-rw-r-----", Some(0o640)),
-            ("rw-r--r--", Some(0o644)),
-            ("lrwxrwxrwx", Some(0o777)),
-            ("drwxr-sr-t", Some(0o755)),
-            ("", None),
-            ("0644", None),
-            ("adfr", None),
-        ] {
-            assert_eq!(mode_of_listing(text), mode, "{text}");
-        }
-    }
-
-    #[test]
-    fn typed_modes_are_octal() {
-        assert_eq!(parse_mode("640"), Some(0o640));
-        assert_eq!(parse_mode(" 0755 "), Some(0o755));
-        assert_eq!(parse_mode("789"), None);
-        assert_eq!(parse_mode(""), None);
-        assert_eq!(parse_mode("12345"), None);
     }
 }

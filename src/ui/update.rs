@@ -85,7 +85,7 @@ pub enum Msg {
     /// The window came to the front (true) or went behind others.
     WindowFocused(bool),
     /// A click in a remote operation's dialog (delete, permissions, command).
-    Ops(super::remote_ops::OpsMsg),
+    Ops(super::ops_state::OpsMsg),
     /// A remote operation's job reported something.
     OpsEvent(crate::engine::ops::jobs::OpsEvent),
 }
@@ -200,7 +200,7 @@ pub struct Model {
     /// Effects recorded by `update`, not yet carried out.
     pub(super) effects: Vec<Effect>,
     /// The remote operations' dialogs and jobs.
-    pub ops: super::remote_ops::RemoteOps,
+    pub ops: super::ops_state::RemoteOps,
 }
 
 impl Model {
@@ -721,7 +721,7 @@ fn valid_local_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-pub(in crate::ui) mod tests {
+mod tests {
     //! `update` without a window or a runtime: each test feeds messages
     //! and checks the effects a working window must record, in order.
 
@@ -1278,4 +1278,10 @@ pub(in crate::ui) mod tests {
             assert!(!valid_local_name(bad), "{bad}");
         }
     }
+}
+
+/// The update tests' helpers, for the arms kept in other files.
+#[cfg(test)]
+pub(in crate::ui) mod test_support {
+    pub(in crate::ui) use super::tests::{connected, entry, errors, file_and_folder, select};
 }
