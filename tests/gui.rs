@@ -1424,3 +1424,66 @@ fn remote_delete_permissions_and_custom_command_from_the_window() {
         "{commands:?}"
     );
 }
+
+/// Server → Search remote files…: a glob from the remote folder finds
+/// files in subfolders; a result is downloaded, and its folder opened.
+#[test]
+fn search_remote_files_finds_downloads_and_opens() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    for (path, body) in [
+        ("logs/a.log", &b"aaaa"[..]),
+        ("logs/x.txt", b"x"),
+        ("logs/sub/b.log", b"bbbb"),
+        ("logs/sub/deeper/c.log", b"c contents"),
+    ] {
+        let file = server.root.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("seed");
+        std::fs::write(file, body).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("local");
+    let mut harness = harness(local.path());
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"logs".to_string())
+    });
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::SearchRemote);
+    }
+    harness.run_steps(3);
+    harness.get_by_label("Name:").click();
+    harness.step();
+    harness.get_by_label("Name:").type_text("*.log");
+    harness.step();
+    click_last(&mut harness, "Matches a pattern (*.log)");
+    click_last(&mut harness, "Search");
+    wait(&mut harness, "the search's end", |app| {
+        app.model
+            .ops
+            .search
+            .as_ref()
+            .is_some_and(|s| s.job.is_none() && s.status.is_some())
+    });
+    let mut found: Vec<String> = app(&harness)
+        .model
+        .ops
+        .search
+        .as_ref()
+        .map(|s| s.results.iter().map(|f| f.display_path.clone()).collect())
+        .unwrap_or_default();
+    found.sort();
+    assert_eq!(
+        found,
+        ["/logs/a.log", "/logs/sub/b.log", "/logs/sub/deeper/c.log"]
+    );
+    harness.get_by_label("The search found 3 matches.");
+
+    click_last(&mut harness, "/logs/sub/deeper/c.log");
+    click_last(&mut harness, "Download selected");
+    wait_file(&mut harness, &local.path().join("c.log"), b"c contents");
+    click_last(&mut harness, "Open folder");
+    wait(&mut harness, "the result's folder", |app| {
+        remote_dir(app) == "/logs/sub/deeper"
+    });
+    assert_eq!(remote_names(app(&harness)), ["c.log"]);
+}

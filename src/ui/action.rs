@@ -60,11 +60,13 @@ pub enum Action {
     Permissions,
     /// Server → Enter custom command…
     CustomCommand,
+    /// Server → Search remote files… from the remote pane's folder.
+    SearchRemote,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -89,6 +91,7 @@ impl Action {
         Action::Quit,
         Action::Permissions,
         Action::CustomCommand,
+        Action::SearchRemote,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -119,6 +122,7 @@ impl Action {
             Action::Quit => tr!("action-quit"),
             Action::Permissions => tr!("action-permissions"),
             Action::CustomCommand => tr!("action-custom-command"),
+            Action::SearchRemote => tr!("action-search-remote"),
         }
     }
 
@@ -158,7 +162,8 @@ impl Action {
             | Action::ExportSites
             | Action::Settings
             | Action::Permissions
-            | Action::CustomCommand => None,
+            | Action::CustomCommand
+            | Action::SearchRemote => None,
         }
     }
 

@@ -350,6 +350,10 @@ impl SkiffApp {
         }
         let ops = super::ops_dialogs::ops_dialogs_ui(ui.ctx(), &mut model.ops);
         msgs.extend(ops.into_iter().map(Msg::Ops));
+        if let Some(search) = &mut model.ops.search {
+            let asked = super::search_window::search_window_ui(ui.ctx(), search);
+            msgs.extend(asked.into_iter().map(Msg::Ops));
+        }
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's

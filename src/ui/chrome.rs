@@ -43,6 +43,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                     Action::Disconnect,
                     Action::Refresh,
                     Action::CustomCommand,
+                    Action::SearchRemote,
                 ],
             ),
             (

@@ -30,6 +30,8 @@ pub mod pane;
 pub mod preferences;
 pub mod queue;
 pub mod remote_ops;
+pub mod remote_search;
+pub mod search_window;
 pub mod settings;
 pub mod side;
 pub mod site_form;

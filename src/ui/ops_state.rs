@@ -7,7 +7,7 @@
 //! draw.
 
 use crate::engine::ops::jobs::JobId;
-use crate::engine::ops::{ChmodFilter, OpFailure};
+use crate::engine::ops::{ChmodFilter, Found, OpFailure};
 
 /// The remote operations' dialogs and jobs.
 #[derive(Debug, Default)]
@@ -20,6 +20,8 @@ pub struct RemoteOps {
     pub quote: Option<String>,
     /// The permissions dialog, while open.
     pub chmod: Option<ChmodDialog>,
+    /// The Search remote files window, while open (not modal).
+    pub search: Option<SearchWindow>,
 }
 
 impl RemoteOps {
@@ -153,6 +155,37 @@ pub fn mode_of_listing(permissions: &str) -> Option<u32> {
     Some(mode)
 }
 
+/// At most this many search results are kept: a search of a huge tree
+/// must not fill the memory (the rest are counted, not kept).
+pub const MAX_RESULTS: usize = 100_000;
+
+/// The Search remote files window.
+#[derive(Debug, Clone, Default)]
+pub struct SearchWindow {
+    /// The folder searched from, as the server's bytes.
+    pub root: Vec<u8>,
+    /// The same, for display.
+    pub root_display: String,
+    /// The name condition as typed (empty: any name).
+    pub pattern: String,
+    /// The pattern is a glob (`*.log`) rather than text the name contains.
+    pub glob: bool,
+    /// The minimum size in bytes as typed (empty: any size).
+    pub min_size: String,
+    /// The search running now.
+    pub job: Option<JobId>,
+    /// Folders listed by the search.
+    pub listed: u64,
+    /// Matches as they came, at most [`MAX_RESULTS`].
+    pub results: Vec<Found>,
+    /// Matches beyond [`MAX_RESULTS`], counted only.
+    pub dropped: u64,
+    /// Which results are selected.
+    pub selected: Vec<bool>,
+    /// The last outcome or error, as a sentence.
+    pub status: Option<String>,
+}
+
 /// What the remote operations' dialogs report.
 #[derive(Debug, Clone)]
 pub enum OpsMsg {
@@ -170,6 +203,16 @@ pub enum OpsMsg {
     ApplyChmod,
     /// Close the permissions dialog.
     CloseChmod,
+    /// Start a search with the window's conditions.
+    StartSearch,
+    /// Stop the running search.
+    StopSearch,
+    /// Close the search window (stopping its search).
+    CloseSearch,
+    /// Queue the selected results for download into the local folder.
+    DownloadFound,
+    /// Show the folder of the result at this index in the remote pane.
+    OpenFoundFolder(usize),
 }
 
 #[cfg(test)]

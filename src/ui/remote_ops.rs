@@ -23,7 +23,7 @@ use crate::protocol::CustomCommandError;
 impl Model {
     /// How many connections a job may use: the transfer setting, within
     /// the site's limit less the browsing connection.
-    fn op_connections(&self) -> usize {
+    pub(super) fn op_connections(&self) -> usize {
         let wanted = usize::from(self.settings.transfers.simultaneous.max(1));
         match self
             .connection
@@ -45,6 +45,7 @@ impl Model {
         match action {
             Action::CustomCommand => self.ops.quote = Some(String::new()),
             Action::Permissions => self.open_chmod(),
+            Action::SearchRemote => self.open_search(),
             _ => {}
         }
     }
@@ -147,6 +148,14 @@ impl Model {
             OpsMsg::SendQuote(text) => self.send_quote(text),
             OpsMsg::CloseQuote => self.ops.quote = None,
             OpsMsg::ApplyChmod => self.apply_chmod(),
+            OpsMsg::StartSearch => self.start_search(),
+            OpsMsg::StopSearch => self.stop_search(),
+            OpsMsg::CloseSearch => {
+                self.stop_search();
+                self.ops.search = None;
+            }
+            OpsMsg::DownloadFound => self.download_found(),
+            OpsMsg::OpenFoundFolder(index) => self.open_found_folder(index),
             OpsMsg::CloseChmod => {
                 if let Some(job) = self.ops.chmod.take().and_then(|d| d.job) {
                     self.effects.push(Effect::Ops(OpsCommand::Cancel(job)));
@@ -219,6 +228,10 @@ impl Model {
                 }
             }
             OpsEvent::Progress { job, event } => {
+                if self.ops.search.as_ref().is_some_and(|s| s.job == Some(job)) {
+                    self.on_search_progress(event);
+                    return;
+                }
                 if let Some(delete) = self.ops.delete.as_mut().filter(|d| d.job == job) {
                     match (&mut delete.stage, event) {
                         (DeleteStage::Planning { listed }, OpEvent::Listed { .. }) => {
@@ -274,6 +287,10 @@ impl Model {
                 delete.stage = DeleteStage::Finished { error };
             }
             self.refresh(Side::Remote);
+            return;
+        }
+        if self.ops.search.as_ref().is_some_and(|s| s.job == Some(job)) {
+            self.on_search_finished(done, failures.len(), error);
             return;
         }
         if let Some(dialog) = self.ops.chmod.as_mut().filter(|d| d.job == Some(job)) {

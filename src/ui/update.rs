@@ -345,7 +345,7 @@ impl Model {
         self.disk(LocalRequest::List { path, for_tree });
     }
 
-    fn go(&mut self, side: Side, loc: Loc) {
+    pub(super) fn go(&mut self, side: Side, loc: Loc) {
         match side {
             Side::Local => self.list_local(loc, false),
             Side::Remote => {
@@ -466,7 +466,9 @@ impl Model {
                 }
             }
             Action::ClearLog => self.log.clear(),
-            Action::Permissions | Action::CustomCommand => self.run_ops_action(action),
+            Action::Permissions | Action::CustomCommand | Action::SearchRemote => {
+                self.run_ops_action(action)
+            }
             Action::Quit => self.quit(false),
         }
     }
@@ -527,7 +529,7 @@ impl Model {
         self.enqueue(&site, items, start);
     }
 
-    fn enqueue(&mut self, site: &SessionConfig, items: Vec<NewItem>, start: bool) {
+    pub(super) fn enqueue(&mut self, site: &SessionConfig, items: Vec<NewItem>, start: bool) {
         if items.is_empty() {
             return;
         }

@@ -486,3 +486,36 @@ chmod-result-done = { $count ->
         [one] Permissions changed.
        *[other] Permissions changed on { $count } files and folders.
     }
+action-search-remote = Search remote files…
+search-title = Search remote files
+search-in = Search in { $folder } and its subfolders on the server
+search-name = Name:
+search-contains = Contains
+search-glob = Matches a pattern (*.log)
+search-min-size = Minimum size in bytes:
+search-start = Search
+search-stop = Stop
+search-running = { $listed ->
+        [one] 1 folder listed
+       *[other] { $listed } folders listed
+    }, { $count ->
+        [one] 1 match
+       *[other] { $count } matches
+    } so far
+search-dropped = { $count ->
+        [one] 1 more match was found but not kept.
+       *[other] { $count } more matches were found but not kept.
+    }
+search-download = Download selected
+search-open-folder = Open folder
+search-bad-glob = The name pattern is not a valid glob: { $pattern }
+search-bad-size = The minimum size is not a number of bytes: { $size }
+search-done = { $count ->
+        [one] The search found 1 match.
+       *[other] The search found { $count } matches.
+    }
+search-done-with-failures = The search found { $count } matches; { $failed ->
+        [one] 1 folder could not be listed.
+       *[other] { $failed } folders could not be listed.
+    }
+search-stopped = The search stopped after { $count } matches: { $reason }
