@@ -348,6 +348,36 @@ fn forget(jobs: &Mutex<HashMap<JobId, Control>>, job: JobId) {
     jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
 }
 
+/// How long the connections of a planned delete may sit idle while the
+/// user reads the confirmation before a keep-alive command: below the
+/// usual server idle limits (vsftpd's default is 300 s, some are 60 s).
+const CONFIRM_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// Waits for the user's yes (true) or a cancel (false), keeping the
+/// connections alive meanwhile; a connection lost here only leaves its
+/// share to the others (the delete reports what was left).
+async fn wait_for_confirmation(
+    session: &mut Session,
+    helpers: &mut [Session],
+    mut confirmed: oneshot::Receiver<()>,
+    cancel: &CancellationToken,
+) -> bool {
+    let mut turn = 0u32;
+    loop {
+        tokio::select! {
+            answer = &mut confirmed => return answer.is_ok(),
+            () = cancel.cancelled() => return false,
+            () = tokio::time::sleep(CONFIRM_KEEP_ALIVE) => {
+                let _ = session.keep_alive(turn).await;
+                for helper in helpers.iter_mut() {
+                    let _ = helper.keep_alive(turn).await;
+                }
+                turn = turn.wrapping_add(1);
+            }
+        }
+    }
+}
+
 /// Plans deleting `paths` on a session and its helpers, reports the plan,
 /// waits for the confirmation (or a cancel), then deletes on them all.
 async fn plan_then_delete(
@@ -404,10 +434,7 @@ async fn plan_then_delete(
         files: plan.file_count(),
         bytes: plan.bytes,
     });
-    let go = tokio::select! {
-        answer = confirmed => answer.is_ok(),
-        () = cancel.cancelled() => false,
-    };
+    let go = wait_for_confirmation(&mut session, &mut helpers, confirmed, cancel).await;
     if !go {
         for helper in helpers {
             helper.quit().await;
