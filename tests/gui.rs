@@ -1291,7 +1291,11 @@ fn remote_delete_permissions_and_custom_command_from_the_window() {
     server.put_file("outside/keep.txt", b"keep me");
     std::os::unix::fs::symlink("../outside", server.path("doomed/to-outside")).expect("symlink");
     server.put_file("perm.txt", b"p");
+    server.put_file("partial/free.txt", b"f");
+    server.put_file("partial/locked/stuck.txt", b"s");
     server.fix_permissions();
+    // vsftpd acts as the test user: a folder of root's keeps what is in it.
+    std::os::unix::fs::chown(server.path("partial/locked"), Some(0), Some(0)).expect("chown");
     let local = tempfile::tempdir().expect("local");
     let port = server.port.to_string();
     let mut harness = harness(local.path());
@@ -1339,6 +1343,51 @@ fn remote_delete_permissions_and_custom_command_from_the_window() {
             .any(|l| l.text == "Deleted 7 files and folders on the server."),
         "the count in the log"
     );
+
+    // A partial failure: what could go went, each path left is listed.
+    click_last(&mut harness, "partial");
+    harness.key_press(Key::Delete);
+    harness.step();
+    wait(&mut harness, "the second plan", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Confirm { .. })
+        )
+    });
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Delete")
+        .click();
+    harness.step();
+    wait(&mut harness, "the report", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Finished { .. })
+        )
+    });
+    harness.get_by_label("3 paths could not be deleted:");
+    let mut failed: Vec<String> = app(&harness)
+        .model
+        .ops
+        .delete
+        .as_ref()
+        .map(|d| d.failures.iter().map(|f| f.display_path.clone()).collect())
+        .unwrap_or_default();
+    failed.sort();
+    assert_eq!(
+        failed,
+        ["/partial", "/partial/locked", "/partial/locked/stuck.txt"]
+    );
+    // Each is in the dialog (and in the log).
+    for path in &failed {
+        let shown = harness
+            .get_all_by_label_contains(&format!(": {path}"))
+            .count();
+        assert!(shown >= 1, "{path} shown");
+    }
+    assert!(!server.path("partial/free.txt").exists());
+    assert!(server.path("partial/locked/stuck.txt").is_file());
+    click_last(&mut harness, "Close");
+    assert!(app(&harness).model.ops.delete.is_none());
 
     // File permissions…: 640 typed in the numeric field.
     click_last(&mut harness, "perm.txt");
