@@ -172,6 +172,8 @@ pub struct SearchWindow {
     pub glob: bool,
     /// The minimum size in bytes as typed (empty: any size).
     pub min_size: String,
+    /// Modified after this day, `YYYY-MM-DD` as typed (empty: any time).
+    pub newer: String,
     /// The search running now.
     pub job: Option<JobId>,
     /// Folders listed by the search.

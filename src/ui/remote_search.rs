@@ -1,6 +1,6 @@
 //! The `update` arms of Search remote files: a search from the remote
 //! pane's folder on connections of its own, by name (glob or contained
-//! text) and minimum size, whose matches stream into the window as their
+//! text), minimum size and modification day, whose matches stream into the window as their
 //! folders are listed; results are queued for download or their folder is
 //! shown in the remote pane.
 //!
@@ -67,6 +67,16 @@ impl Model {
                 }
             },
         };
+        let newer_than = match search.newer.trim() {
+            "" => None,
+            text => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(day) => day.and_hms_opt(0, 0, 0),
+                Err(_) => {
+                    search.status = Some(tr!("search-bad-date", date = text));
+                    return;
+                }
+            },
+        };
         search.job = Some(job);
         search.listed = 0;
         search.results.clear();
@@ -80,6 +90,7 @@ impl Model {
             filter: FindFilter {
                 name,
                 min_size,
+                newer_than,
                 ..FindFilter::default()
             },
             connections,
@@ -199,6 +210,7 @@ mod tests {
         search.pattern = "*.log".to_string();
         search.glob = true;
         search.min_size = "10".to_string();
+        search.newer = "2024-02-29".to_string();
         model.update(Msg::Ops(OpsMsg::StartSearch));
         let effects = model.take_effects();
         let [
@@ -212,6 +224,10 @@ mod tests {
         let job = *job;
         assert_eq!(root, b"/pub");
         assert_eq!(filter.min_size, Some(10));
+        assert_eq!(
+            filter.newer_than.map(|t| t.to_string()).as_deref(),
+            Some("2024-02-29 00:00:00")
+        );
         let found = Found {
             path: b"/pub/sub/deep/x.log".to_vec(),
             display_path: "/pub/sub/deep/x.log".to_string(),
@@ -275,6 +291,12 @@ mod tests {
         if let Some(search) = &mut model.ops.search {
             search.glob = false;
             search.min_size = "big".to_string();
+        }
+        model.update(Msg::Ops(OpsMsg::StartSearch));
+        assert!(model.take_effects().is_empty());
+        if let Some(search) = &mut model.ops.search {
+            search.min_size.clear();
+            search.newer = "yesterday".to_string();
         }
         model.update(Msg::Ops(OpsMsg::StartSearch));
         assert!(model.take_effects().is_empty());

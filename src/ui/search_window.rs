@@ -53,6 +53,15 @@ fn contents_ui(ui: &mut egui::Ui, search: &mut SearchWindow, msgs: &mut Vec<OpsM
             )
             .labelled_by(label.id);
             ui.end_row();
+            let label = ui.label(tr!("search-newer"));
+            ui.add_enabled(
+                !running,
+                egui::TextEdit::singleline(&mut search.newer)
+                    .hint_text(tr!("search-date-hint"))
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
         });
     ui.horizontal(|ui| {
         if running {

@@ -519,3 +519,6 @@ search-done-with-failures = The search found { $count } matches; { $failed ->
        *[other] { $failed } folders could not be listed.
     }
 search-stopped = The search stopped after { $count } matches: { $reason }
+search-newer = Modified after:
+search-date-hint = YYYY-MM-DD
+search-bad-date = The date is not a day such as 2024-12-31: { $date }

@@ -467,3 +467,6 @@ search-bad-size = 最小大小不是字节数：{ $size }
 search-done = 搜索找到 { $count } 个匹配项。
 search-done-with-failures = 搜索找到 { $count } 个匹配项；有 { $failed } 个目录无法列出。
 search-stopped = 搜索在找到 { $count } 个匹配项后停止：{ $reason }
+search-newer = 修改时间晚于：
+search-date-hint = 年-月-日（YYYY-MM-DD）
+search-bad-date = 日期不是 2024-12-31 这样的格式：{ $date }
