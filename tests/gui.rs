@@ -1504,3 +1504,275 @@ fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
     let gone = server.root.join("old.txt");
     wait(&mut harness, "old.txt deleted", |_| !gone.exists());
 }
+
+/// The mode bits of a path on the server's disk (never following a link).
+fn disk_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .expect("stat")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Issue 17 in the window, against vsftpd: Delete on a non-empty folder
+/// plans it, names what will go, deletes it on connections of its own
+/// (a link inside deleted as the link it is, its target outside kept);
+/// File permissions… sends SITE CHMOD and the listing shows the new mode;
+/// Enter custom command… shows SYST's reply in the log and refuses LIST.
+#[test]
+fn remote_delete_permissions_and_custom_command_from_the_window() {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 32_100) else {
+        return;
+    };
+    server.put_file("doomed/a/x.txt", b"12345");
+    server.put_file("doomed/a/b/y.txt", b"123");
+    server.put_file("doomed/z.txt", b"12");
+    server.put_file("outside/keep.txt", b"keep me");
+    std::os::unix::fs::symlink("../outside", server.path("doomed/to-outside")).expect("symlink");
+    server.put_file("perm.txt", b"p");
+    server.put_file("partial/free.txt", b"f");
+    server.put_file("partial/locked/stuck.txt", b"s");
+    server.fix_permissions();
+    // vsftpd acts as the test user: a folder of root's keeps what is in it.
+    std::os::unix::fs::chown(server.path("partial/locked"), Some(0), Some(0)).expect("chown");
+    let local = tempfile::tempdir().expect("local");
+    let port = server.port.to_string();
+    let mut harness = harness(local.path());
+    quickconnect_to(
+        &mut harness,
+        "127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"doomed".to_string())
+    });
+
+    // Delete: counting, then the confirmation with what will go.
+    click_last(&mut harness, "doomed");
+    harness.key_press(Key::Delete);
+    harness.step();
+    wait(&mut harness, "the delete's plan", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Confirm { .. })
+        )
+    });
+    harness.get_by_label_contains("Delete “doomed” from the server");
+    // doomed, doomed/a, doomed/a/b; three files and the link.
+    harness.get_by_label("3 folders, 4 files, 10 B");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Delete")
+        .click();
+    harness.step();
+    wait(&mut harness, "the folder deleted", |app| {
+        app.model.ops.delete.is_none() && !remote_names(app).contains(&"doomed".to_string())
+    });
+    assert!(!server.path("doomed").exists());
+    assert!(
+        server.path("outside/keep.txt").is_file(),
+        "the link's target stays"
+    );
+    assert!(
+        app(&harness)
+            .model
+            .log
+            .lines()
+            .any(|l| l.text == "Deleted 7 files and folders on the server."),
+        "the count in the log"
+    );
+
+    // A partial failure: what could go went, each path left is listed.
+    click_last(&mut harness, "partial");
+    harness.key_press(Key::Delete);
+    harness.step();
+    wait(&mut harness, "the second plan", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Confirm { .. })
+        )
+    });
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Delete")
+        .click();
+    harness.step();
+    wait(&mut harness, "the report", |app| {
+        matches!(
+            app.model.ops.delete.as_ref().map(|d| &d.stage),
+            Some(skiff::ui::ops_state::DeleteStage::Finished { .. })
+        )
+    });
+    harness.get_by_label("3 paths could not be deleted:");
+    let mut failed: Vec<String> = app(&harness)
+        .model
+        .ops
+        .delete
+        .as_ref()
+        .map(|d| d.failures.iter().map(|f| f.display_path.clone()).collect())
+        .unwrap_or_default();
+    failed.sort();
+    assert_eq!(
+        failed,
+        ["/partial", "/partial/locked", "/partial/locked/stuck.txt"]
+    );
+    // Each is in the dialog (and in the log).
+    for path in &failed {
+        let shown = harness
+            .get_all_by_label_contains(&format!(": {path}"))
+            .count();
+        assert!(shown >= 1, "{path} shown");
+    }
+    assert!(!server.path("partial/free.txt").exists());
+    assert!(server.path("partial/locked/stuck.txt").is_file());
+    click_last(&mut harness, "Close");
+    assert!(app(&harness).model.ops.delete.is_none());
+
+    // File permissions…: 640 typed in the numeric field.
+    click_last(&mut harness, "perm.txt");
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::Permissions);
+    }
+    harness.run_steps(3);
+    assert!(app(&harness).model.ops.chmod.is_some(), "the dialog opens");
+    harness.get_by_label("Owner");
+    let field = harness.get_by_label("Numeric value:");
+    field.click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Numeric value:").type_text("640");
+    harness.step();
+    assert_eq!(
+        app(&harness).model.ops.chmod.as_ref().map(|d| d.mode),
+        Some(0o640),
+        "the checkboxes follow the numeric field"
+    );
+    click_last(&mut harness, "Apply");
+    wait(&mut harness, "the chmod's result", |app| {
+        app.model
+            .ops
+            .chmod
+            .as_ref()
+            .is_some_and(|d| d.result.is_some())
+    });
+    assert_eq!(
+        app(&harness)
+            .model
+            .ops
+            .chmod
+            .as_ref()
+            .and_then(|d| d.result.clone())
+            .as_deref(),
+        Some("Permissions changed.")
+    );
+    assert_eq!(disk_mode(&server.path("perm.txt")), 0o640);
+    click_last(&mut harness, "Close");
+    wait(&mut harness, "the new mode listed", |app| {
+        let list = &app.model.remote.list;
+        list.rows()
+            .iter()
+            .any(|r| r.name == "perm.txt" && r.permissions.ends_with("rw-r-----"))
+    });
+
+    // Enter custom command…: SYST's reply in the log; LIST refused.
+    let custom = |harness: &mut Harness<'static, App>, line: &str| {
+        if let Some(app) = harness.state_mut() {
+            app.run_action(skiff::ui::action::Action::CustomCommand);
+        }
+        harness.run_steps(3);
+        harness.get_by_label("Command:").type_text(line);
+        harness.step();
+        click_last(harness, "Send");
+    };
+    custom(&mut harness, "SYST");
+    wait(&mut harness, "SYST's reply", |app| {
+        app.model.log.lines().any(|l| l.text.starts_with("215 "))
+    });
+    custom(&mut harness, "LIST");
+    harness.step();
+    assert!(
+        app(&harness)
+            .model
+            .log
+            .lines()
+            .any(|l| l.kind == LogKind::Error && l.text.starts_with("LIST needs a data connection")),
+        "the refusal in the log"
+    );
+    assert!(
+        app(&harness).model.ops.quote.is_some(),
+        "the dialog stays open"
+    );
+    click_last(&mut harness, "Cancel");
+    assert!(app(&harness).model.ops.quote.is_none());
+    // The typed SYST was the last command the server saw: LIST never went.
+    let commands = server.commands();
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("SYST"),
+        "{commands:?}"
+    );
+}
+
+/// Server → Search remote files…: a glob from the remote folder finds
+/// files in subfolders; a result is downloaded, and its folder opened.
+#[test]
+fn search_remote_files_finds_downloads_and_opens() {
+    let rt = server_runtime();
+    let server = rt.block_on(unftp::start());
+    for (path, body) in [
+        ("logs/a.log", &b"aaaa"[..]),
+        ("logs/x.txt", b"x"),
+        ("logs/sub/b.log", b"bbbb"),
+        ("logs/sub/deeper/c.log", b"c contents"),
+    ] {
+        let file = server.root.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("seed");
+        std::fs::write(file, body).expect("seed");
+    }
+    let local = tempfile::tempdir().expect("local");
+    let mut harness = harness(local.path());
+    quickconnect(&mut harness, &server);
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"logs".to_string())
+    });
+    if let Some(app) = harness.state_mut() {
+        app.run_action(skiff::ui::action::Action::SearchRemote);
+    }
+    harness.run_steps(3);
+    harness.get_by_label("Name:").click();
+    harness.step();
+    harness.get_by_label("Name:").type_text("*.log");
+    harness.step();
+    click_last(&mut harness, "Matches a pattern (*.log)");
+    click_last(&mut harness, "Search");
+    wait(&mut harness, "the search's end", |app| {
+        app.model
+            .ops
+            .search
+            .as_ref()
+            .is_some_and(|s| s.job.is_none() && s.status.is_some())
+    });
+    let mut found: Vec<String> = app(&harness)
+        .model
+        .ops
+        .search
+        .as_ref()
+        .map(|s| s.results.iter().map(|f| f.display_path.clone()).collect())
+        .unwrap_or_default();
+    found.sort();
+    assert_eq!(
+        found,
+        ["/logs/a.log", "/logs/sub/b.log", "/logs/sub/deeper/c.log"]
+    );
+    harness.get_by_label("The search found 3 matches.");
+
+    click_last(&mut harness, "/logs/sub/deeper/c.log");
+    click_last(&mut harness, "Download selected");
+    wait_file(&mut harness, &local.path().join("c.log"), b"c contents");
+    click_last(&mut harness, "Open folder");
+    wait(&mut harness, "the result's folder", |app| {
+        remote_dir(app) == "/logs/sub/deeper"
+    });
+    assert_eq!(remote_names(app(&harness)), ["c.log"]);
+}

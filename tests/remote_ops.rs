@@ -450,3 +450,111 @@ async fn a_hostile_listing_cannot_steer_a_recursive_delete_out_of_its_folder() {
         .expect("RMD");
     assert!(last_dele < first_rmd, "{commands:?}");
 }
+
+// ---- The window's jobs (OpsHandle), against the in-process server ----
+
+use skiff::engine::ops::jobs::{OpsCommand, OpsEvent, OpsHandle};
+use support::unftp;
+
+/// The next job event that is not a log line, within 10 s.
+async fn next_event(events: &mut tokio::sync::mpsc::UnboundedReceiver<OpsEvent>) -> OpsEvent {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .expect("a job event in time")
+            .expect("the channel open");
+        if !matches!(event, OpsEvent::Log(_)) {
+            return event;
+        }
+    }
+}
+
+/// Plans `tree` as job `job` and returns its (folders, files) once planned.
+async fn planned(
+    ops: &OpsHandle,
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<OpsEvent>,
+    port: u16,
+    job: u64,
+) -> (usize, usize) {
+    let config = SessionConfig::new("127.0.0.1", port, Credentials::anonymous());
+    ops.send(OpsCommand::PlanDelete {
+        job,
+        config: Box::new(config),
+        paths: vec![b"/tree".to_vec()],
+        connections: 3,
+    });
+    loop {
+        match next_event(events).await {
+            OpsEvent::Planned {
+                job: j,
+                folders,
+                files,
+                ..
+            } if j == job => return (folders, files),
+            OpsEvent::Finished { error, .. } => panic!("finished before the plan: {error:?}"),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_planned_delete_waits_for_its_confirmation_and_cancel_deletes_nothing() {
+    let server = unftp::start().await;
+    for file in ["tree/a.txt", "tree/sub/b.txt", "tree/sub/deeper/c.txt"] {
+        let path = server.root.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("seed");
+        std::fs::write(path, b"x").expect("seed");
+    }
+    let (ops, mut events) = OpsHandle::new(
+        &tokio::runtime::Handle::current(),
+        std::sync::Arc::new(|| {}),
+    );
+    let port = server.addr.port();
+
+    assert_eq!(planned(&ops, &mut events, port, 1).await, (3, 3));
+    ops.send(OpsCommand::Cancel(1));
+    loop {
+        if let OpsEvent::Finished {
+            job: 1,
+            done,
+            error,
+            ..
+        } = next_event(&mut events).await
+        {
+            assert_eq!(done, 0);
+            assert!(error.is_some(), "a cancelled job says so");
+            break;
+        }
+    }
+    assert!(
+        server.root.join("tree/sub/deeper/c.txt").is_file(),
+        "nothing deleted"
+    );
+
+    assert_eq!(planned(&ops, &mut events, port, 2).await, (3, 3));
+    ops.send(OpsCommand::ConfirmDelete(2));
+    let mut counted = 0;
+    loop {
+        match next_event(&mut events).await {
+            OpsEvent::Progress {
+                job: 2,
+                event: ops::OpEvent::Done { .. },
+            } => counted += 1,
+            OpsEvent::Finished {
+                job: 2,
+                done,
+                failures,
+                error,
+            } => {
+                assert_eq!((done, counted), (6, 6));
+                assert!(
+                    failures.is_empty() && error.is_none(),
+                    "{failures:?} {error:?}"
+                );
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(!server.root.join("tree").exists());
+}

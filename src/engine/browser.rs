@@ -81,6 +81,11 @@ pub enum BrowseCommand {
     /// lost at once (the status bar stops saying Connected). Not a user
     /// action; nothing happens without a connection.
     Probe,
+    /// A command the user typed (Server → Enter custom command), encoded
+    /// with the site's charset and checked by
+    /// [`crate::protocol::custom_command`] before it is sent; the reply
+    /// goes to the log like every reply.
+    Quote(String),
 }
 
 /// When the idle browsing connection sends a harmless command.
@@ -313,6 +318,7 @@ impl Browser {
                 self.beat().await;
                 Ok(())
             }
+            BrowseCommand::Quote(text) => self.quote(&text).await,
         };
         if let Err(error) = result {
             self.failed(&what, action, error);
@@ -416,6 +422,14 @@ impl Browser {
         Ok(())
     }
 
+    async fn quote(&mut self, text: &str) -> Result<(), EngineError> {
+        // Refused before connecting: a refused command is never sent.
+        crate::protocol::custom_command(text.as_bytes())?;
+        let session = self.session().await?;
+        let line = session.encode(text)?;
+        session.quote(&line).await.map(drop)
+    }
+
     async fn then_refresh(&mut self, op: Op) -> Result<(), EngineError> {
         let session = self.session().await?;
         match &op {
@@ -470,6 +484,7 @@ pub(crate) fn action_message(command: &BrowseCommand) -> UserMessage {
         ),
         BrowseCommand::Delete { path, .. } => m("engine-action-delete", &[("path", text(path))]),
         BrowseCommand::SetKeepAlive(_) | BrowseCommand::Probe => m("engine-action-settings", &[]),
+        BrowseCommand::Quote(text) => m("engine-action-quote", &[("command", text.clone())]),
     }
 }
 
@@ -489,5 +504,6 @@ fn describe(command: &BrowseCommand) -> String {
         BrowseCommand::Delete { path, .. } => format!("delete {}", text(path)),
         BrowseCommand::SetKeepAlive(_) => "change the keep-alive".to_string(),
         BrowseCommand::Probe => "check the connection".to_string(),
+        BrowseCommand::Quote(text) => format!("send {text}"),
     }
 }

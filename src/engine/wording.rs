@@ -73,6 +73,7 @@ pub const KEYS: &[(&str, &[&str])] = &[
     ("engine-action-rename", &["from", "to"]),
     ("engine-action-delete", &["path"]),
     ("engine-action-settings", &[]),
+    ("engine-action-quote", &["command"]),
 ];
 
 impl EngineError {

@@ -72,11 +72,17 @@ pub enum Action {
     SyncBrowsing,
     /// Transfer → Synchronize…: plan and run a sync of the two folders.
     Synchronize,
+    /// File permissions… of the selected remote entry (`SITE CHMOD`).
+    Permissions,
+    /// Server → Enter custom command…
+    CustomCommand,
+    /// Server → Search remote files… from the remote pane's folder.
+    SearchRemote,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -107,6 +113,9 @@ impl Action {
         Action::HideIdentical,
         Action::SyncBrowsing,
         Action::Synchronize,
+        Action::Permissions,
+        Action::CustomCommand,
+        Action::SearchRemote,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -143,6 +152,9 @@ impl Action {
             Action::HideIdentical => tr!("action-hide-identical"),
             Action::SyncBrowsing => tr!("action-sync-browsing"),
             Action::Synchronize => tr!("action-synchronize"),
+            Action::Permissions => tr!("action-permissions"),
+            Action::CustomCommand => tr!("action-custom-command"),
+            Action::SearchRemote => tr!("action-search-remote"),
         }
     }
 
@@ -189,7 +201,10 @@ impl Action {
             | Action::CompareSize
             | Action::CompareTime
             | Action::HideIdentical
-            | Action::Synchronize => None,
+            | Action::Synchronize
+            | Action::Permissions
+            | Action::CustomCommand
+            | Action::SearchRemote => None,
         }
     }
 

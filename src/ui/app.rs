@@ -361,12 +361,21 @@ impl SkiffApp {
         if let Some(outcome) = model.view.sync_dialog.as_ref().and_then(|d| d.ui(ui.ctx())) {
             msgs.push(Msg::Synchronize(outcome));
         }
+        let ops = super::ops_dialogs::ops_dialogs_ui(ui.ctx(), &mut model.ops);
+        msgs.extend(ops.into_iter().map(Msg::Ops));
+        if let Some(search) = &mut model.ops.search {
+            let asked = super::search_window::search_window_ui(ui.ctx(), search);
+            msgs.extend(asked.into_iter().map(Msg::Ops));
+        }
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's
     /// cursor. Nothing while a dialog has the keyboard.
     fn keys(&self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
-        if self.model.modals.any_open() || self.model.view.sync_dialog.is_some() {
+        if self.model.modals.any_open()
+            || self.model.view.sync_dialog.is_some()
+            || self.model.ops.any_open()
+        {
             return;
         }
         let typing = ctx.egui_wants_keyboard_input();

@@ -38,7 +38,13 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
             (
                 tr!("menu-server"),
                 false,
-                &[Action::Reconnect, Action::Disconnect, Action::Refresh],
+                &[
+                    Action::Reconnect,
+                    Action::Disconnect,
+                    Action::Refresh,
+                    Action::CustomCommand,
+                    Action::SearchRemote,
+                ],
             ),
             (
                 tr!("menu-transfer"),

@@ -20,6 +20,7 @@ use super::i18n::{Locale, set_locale, system_locale};
 use super::local::{self, LocalError, LocalRequest, LocalResult};
 use super::update::{Effect, Msg};
 use crate::engine::browser::Waker;
+use crate::engine::ops::jobs::{OpsEvent, OpsHandle};
 use crate::engine::queue::{PolicyChoice, QueueEvent, QueueHandle, QueueOptions};
 use crate::engine::{BrowserHandle, Event};
 use crate::settings::{Language, Theme};
@@ -35,6 +36,9 @@ pub struct EngineLink {
     browse_events: UnboundedReceiver<Event>,
     queue: QueueHandle,
     queue_events: UnboundedReceiver<QueueEvent>,
+    /// Remote operations on connections of their own (delete, chmod).
+    ops: OpsHandle,
+    ops_events: UnboundedReceiver<OpsEvent>,
     local_tx: mpsc::Sender<LocalResult>,
     local_rx: mpsc::Receiver<LocalResult>,
     demo: Option<super::demo::DemoServer>,
@@ -89,6 +93,7 @@ impl EngineLink {
         let repaint = ctx.clone();
         let waker: Waker = Arc::new(move || repaint.request_repaint());
         let (browser, browse_events) = BrowserHandle::start(&handle, Arc::clone(&waker));
+        let (ops, ops_events) = OpsHandle::new(&handle, Arc::clone(&waker));
         let store = match data_dir {
             Some(dir) => Some(dir.join(crate::engine::queue::STORE_FILE)),
             None => crate::engine::queue::default_store(),
@@ -113,6 +118,8 @@ impl EngineLink {
             browse_events,
             queue,
             queue_events,
+            ops,
+            ops_events,
             local_tx,
             local_rx,
             demo: None,
@@ -134,6 +141,9 @@ impl EngineLink {
         while let Ok(event) = self.queue_events.try_recv() {
             msgs.push(Msg::QueueEvent(event));
         }
+        while let Ok(event) = self.ops_events.try_recv() {
+            msgs.push(Msg::OpsEvent(event));
+        }
         msgs
     }
 
@@ -146,6 +156,7 @@ impl EngineLink {
             Effect::Queue(command) => {
                 self.queue.send(command);
             }
+            Effect::Ops(command) => self.ops.send(command),
             Effect::Disk(request) => self.disk(request),
             Effect::CopyText(text) => self.ctx.copy_text(text),
             Effect::CloseWindow => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -279,6 +290,7 @@ impl EngineLink {
         // still running come back paused next time, their partial files
         // kept. One deadline bounds the wait and the runtime's end.
         let stopped = self.queue.shutdown();
+        self.ops.cancel_all();
         self.demo = None;
         if let Some(runtime) = self.runtime.take() {
             let deadline = std::time::Instant::now() + crate::engine::queue::SHUTDOWN_DEADLINE;

@@ -29,13 +29,14 @@ pub enum TableEvent {
 }
 
 /// The context-menu actions of a row, in menu order.
-const ROW_MENU: [Action; 9] = [
+const ROW_MENU: [Action; 10] = [
     Action::Transfer,
     Action::AddToQueue,
     Action::OpenWithSystem,
     Action::MakeDir,
     Action::Rename,
     Action::Delete,
+    Action::Permissions,
     Action::Refresh,
     Action::CopyUrl,
     Action::SelectAll,
@@ -194,7 +195,9 @@ pub fn file_table_ui(
             response.dnd_set_drag_payload(DragRows(side));
             response.context_menu(|ui| {
                 for action in ROW_MENU {
-                    if action == Action::OpenWithSystem && remote {
+                    if action == Action::OpenWithSystem && remote
+                        || action == Action::Permissions && !remote
+                    {
                         continue;
                     }
                     if menu_item(ui, action, remote) {

@@ -90,6 +90,10 @@ pub enum Msg {
     OpenBookmark(crate::sites::Bookmark),
     /// The Synchronize dialog changed an option, ran or closed.
     Synchronize(super::sync_dialog::SyncOutcome),
+    /// A click in a remote operation's dialog (delete, permissions, command).
+    Ops(super::ops_state::OpsMsg),
+    /// A remote operation's job reported something.
+    OpsEvent(crate::engine::ops::jobs::OpsEvent),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -135,6 +139,8 @@ pub enum Effect {
     },
     /// Write the message log to this file (rotated so), or stop writing it.
     LogFile(Option<(PathBuf, crate::logfile::Rotation)>),
+    /// Start, confirm or cancel a remote operation's job.
+    Ops(crate::engine::ops::jobs::OpsCommand),
 }
 
 impl std::fmt::Debug for Effect {
@@ -156,6 +162,7 @@ impl std::fmt::Debug for Effect {
                 write!(f, "Interface({language:?}, {theme:?})")
             }
             Effect::LogFile(target) => write!(f, "LogFile({target:?})"),
+            Effect::Ops(command) => write!(f, "Ops({command:?})"),
         }
     }
 }
@@ -200,6 +207,8 @@ pub struct Model {
     pub(super) effects: Vec<Effect>,
     /// Directory comparison and synchronized browsing (the View menu).
     pub view: super::view::ViewState,
+    /// The remote operations' dialogs and jobs.
+    pub ops: super::ops_state::RemoteOps,
 }
 
 impl Model {
@@ -233,6 +242,7 @@ impl Model {
             queue_worked: false,
             effects: Vec::new(),
             view: super::view::ViewState::default(),
+            ops: Default::default(),
         }
     }
 
@@ -302,6 +312,8 @@ impl Model {
             Msg::Bookmark(outcome) => self.on_bookmark(outcome),
             Msg::OpenBookmark(bookmark) => self.open_bookmark(bookmark),
             Msg::Synchronize(outcome) => self.on_synchronize(outcome),
+            Msg::Ops(msg) => self.on_ops_msg(msg),
+            Msg::OpsEvent(event) => self.on_ops_event(event),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -451,6 +463,9 @@ impl Model {
             }
             Action::Delete => {
                 let rows = self.selected_rows(side);
+                if side == Side::Remote && self.delete_remote(&rows) {
+                    return;
+                }
                 if !rows.is_empty() {
                     let folder = self.pane(side).path_edit.clone();
                     self.modals.dialog = Some(Dialog::ConfirmDelete { side, folder, rows });
@@ -465,6 +480,9 @@ impl Model {
                 }
             }
             Action::ClearLog => self.log.clear(),
+            Action::Permissions | Action::CustomCommand | Action::SearchRemote => {
+                self.run_ops_action(action)
+            }
             Action::Quit => self.quit(false),
             Action::ToggleComparison
             | Action::CompareSizeTime
@@ -532,7 +550,7 @@ impl Model {
         self.enqueue(&site, items, start);
     }
 
-    fn enqueue(&mut self, site: &SessionConfig, items: Vec<NewItem>, start: bool) {
+    pub(super) fn enqueue(&mut self, site: &SessionConfig, items: Vec<NewItem>, start: bool) {
         if items.is_empty() {
             return;
         }
@@ -741,7 +759,7 @@ mod tests {
 
     const LOCAL: &str = "/home/me";
 
-    fn model() -> Model {
+    pub(in crate::ui) fn model() -> Model {
         let sites = SiteState::new(None, Arc::new(MemoryStore::new()), None);
         Model::new(UiState::default(), sites)
     }
@@ -750,7 +768,12 @@ mod tests {
         SessionConfig::new("ftp.example.org".to_string(), 21, Credentials::anonymous())
     }
 
-    fn entry(raw: &[u8], text: Option<&str>, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
+    pub(in crate::ui) fn entry(
+        raw: &[u8],
+        text: Option<&str>,
+        kind: EntryKind,
+        size: Option<u64>,
+    ) -> RemoteEntry {
         RemoteEntry::new(
             String::from_utf8_lossy(raw).into_owned(),
             text.map(str::to_string),
@@ -769,7 +792,7 @@ mod tests {
 
     /// Connected to `site()`, the local pane in `/home/me` (notes.md) and
     /// the remote pane in `/pub` listing `entries`; effects so far dropped.
-    fn connected(entries: Vec<RemoteEntry>) -> Model {
+    pub(in crate::ui) fn connected(entries: Vec<RemoteEntry>) -> Model {
         let mut model = model();
         model.update(Msg::Connect(Box::new(site())));
         let mut notes = FileRow::new("notes.md".to_string(), RowKind::File);
@@ -791,7 +814,7 @@ mod tests {
         model
     }
 
-    fn file_and_folder() -> Vec<RemoteEntry> {
+    pub(in crate::ui) fn file_and_folder() -> Vec<RemoteEntry> {
         vec![
             entry(b"a.txt", Some("a.txt"), EntryKind::File, Some(42)),
             entry(b"sub", Some("sub"), EntryKind::Dir, None),
@@ -799,7 +822,7 @@ mod tests {
     }
 
     /// Selects the row named `name` in `side`'s pane.
-    fn select(model: &mut Model, side: Side, name: &str) {
+    pub(in crate::ui) fn select(model: &mut Model, side: Side, name: &str) {
         let list = &mut model.pane(side).list;
         let index = list.rows().iter().position(|r| r.name == name);
         let index = index.unwrap_or_else(|| panic!("no row {name}"));
@@ -817,7 +840,7 @@ mod tests {
             .collect()
     }
 
-    fn errors(model: &Model) -> Vec<String> {
+    pub(in crate::ui) fn errors(model: &Model) -> Vec<String> {
         model
             .log
             .lines()
@@ -1136,7 +1159,10 @@ mod tests {
 
     #[test]
     fn delete_asks_first_then_deletes_on_the_server() {
-        let mut model = connected(file_and_folder());
+        let mut model = connected(vec![
+            entry(b"a.txt", Some("a.txt"), EntryKind::File, Some(42)),
+            entry(b"link", Some("link"), EntryKind::Symlink, None),
+        ]);
         model.focus = Side::Remote;
         model.update(Msg::Action(Action::SelectAll));
         model.update(Msg::Action(Action::Delete));
@@ -1158,10 +1184,11 @@ mod tests {
                 _ => None,
             })
             .collect();
-        // Folders first, as the table shows them; a folder by RMD.
+        // Files and links alone: DELE each on the browsing connection (a
+        // link as the link it is); a folder is planned first (remote_ops).
         assert_eq!(
             deleted,
-            [(&b"/pub/sub"[..], true), (&b"/pub/a.txt"[..], false)]
+            [(&b"/pub/a.txt"[..], false), (&b"/pub/link"[..], false)]
         );
         assert_eq!(effects.len(), 2, "{effects:?}");
 
@@ -1315,4 +1342,10 @@ mod tests {
             assert!(!valid_local_name(bad), "{bad}");
         }
     }
+}
+
+/// The update tests' helpers, for the arms kept in other files.
+#[cfg(test)]
+pub(in crate::ui) mod test_support {
+    pub(in crate::ui) use super::tests::{connected, entry, errors, file_and_folder, select};
 }

@@ -56,6 +56,16 @@ impl DeletePlan {
             human_bytes(self.bytes)
         )
     }
+
+    /// Adds the plan of another path of the same folder (a selection of
+    /// several rows): its entries go in the same phases, each folder at its
+    /// own depth below its own root.
+    pub fn merge(&mut self, other: DeletePlan) {
+        self.files.extend(other.files);
+        self.folders.extend(other.folders);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+        self.failures.extend(other.failures);
+    }
 }
 
 /// Bytes in binary units with one decimal: `1.2 GiB`, `512 B`.

@@ -19,6 +19,7 @@
 
 mod delete;
 mod find;
+pub mod jobs;
 mod walk;
 
 use std::future::Future;

@@ -527,3 +527,112 @@ note-sync-running = Synchronizing: { $count ->
    *[other] { $count } steps
 } queued
 note-sync-browsing-new-site = Synchronized browsing is off: connected to another server
+## Remote operations (issue 17): recursive delete, permissions, custom command
+action-permissions = File permissions…
+action-custom-command = Enter custom command…
+dialog-close = Close
+note-chmod-select-one = Select one remote file or folder to change its permissions.
+note-quote-empty = Type a command to send.
+note-quote-needs-data = { $verb } needs a data connection, which a custom command cannot use: browse, download or upload instead.
+note-quote-changes-session = { $verb } would change the connection's login, encryption or transfer settings, so it is not sent.
+note-quote-line-break = A command cannot hold a line break, so it is not sent.
+note-op-failed = { $reason }: { $path }
+note-deleted-count = { $count ->
+        [one] Deleted 1 file or folder on the server.
+       *[other] Deleted { $count } files and folders on the server.
+    }
+delete-counting = Counting what is in { $count ->
+        [1] “{ $name }”
+       *[other] { $count } items
+    }…
+delete-listed = { $count ->
+        [one] 1 folder listed
+       *[other] { $count } folders listed
+    }
+delete-summary = { $folders ->
+        [one] 1 folder
+       *[other] { $folders } folders
+    }, { $files ->
+        [one] 1 file
+       *[other] { $files } files
+    }, { $size }
+delete-progress = Deleted { $files ->
+        [one] 1 file
+       *[other] { $files } files
+    } and { $folders ->
+        [one] 1 folder
+       *[other] { $folders } folders
+    } ({ $done } of { $total })
+delete-cancelling = Cancelling…
+delete-stopped = The delete stopped: { $reason }
+delete-failures = { $count ->
+        [0] Nothing failed.
+        [one] 1 path could not be deleted:
+       *[other] { $count } paths could not be deleted:
+    }
+quote-title = Enter custom command
+quote-explain = The command is sent on the browsing connection; the server's reply shows in the message log.
+quote-prompt = Command:
+quote-send = Send
+chmod-title = File permissions
+chmod-for = Permissions of “{ $name }” on the server
+chmod-read = Read
+chmod-write = Write
+chmod-execute = Execute
+chmod-owner = Owner
+chmod-group = Group
+chmod-public = Public
+chmod-bit = { $who }: { $what }
+chmod-numeric = Numeric value:
+chmod-recurse = Recurse into subdirectories
+chmod-all = Apply to all files and directories
+chmod-files-only = Apply to files only
+chmod-folders-only = Apply to directories only
+chmod-invalid = The numeric value is not an octal mode such as 644.
+chmod-apply = Apply
+chmod-result-failed = The permissions were not changed: { $reason }
+chmod-result-some-failed = { $count ->
+        [one] 1 path could not be changed
+       *[other] { $count } paths could not be changed
+    }: { $reason }
+chmod-result-done = { $count ->
+        [one] Permissions changed.
+       *[other] Permissions changed on { $count } files and folders.
+    }
+action-search-remote = Search remote files…
+search-title = Search remote files
+search-in = Search in { $folder } and its subfolders on the server
+search-name = Name:
+search-contains = Contains
+search-glob = Matches a pattern (*.log)
+search-min-size = Minimum size in bytes:
+search-start = Search
+search-stop = Stop
+search-running = { $listed ->
+        [one] 1 folder listed
+       *[other] { $listed } folders listed
+    }, { $count ->
+        [one] 1 match
+       *[other] { $count } matches
+    } so far
+search-dropped = { $count ->
+        [one] 1 more match was found but not kept.
+       *[other] { $count } more matches were found but not kept.
+    }
+search-download = Download selected
+search-open-folder = Open folder
+search-bad-glob = The name pattern is not a valid glob: { $pattern }
+search-bad-size = The minimum size is not a number of bytes: { $size }
+search-done = { $count ->
+        [one] The search found 1 match.
+       *[other] The search found { $count } matches.
+    }
+search-done-with-failures = The search found { $count } matches; { $failed ->
+        [one] 1 folder could not be listed.
+       *[other] { $failed } folders could not be listed.
+    }
+search-stopped = The search stopped after { $count } matches: { $reason }
+search-newer = Modified after:
+search-date-hint = YYYY-MM-DD
+search-bad-date = The date is not a day such as 2024-12-31: { $date }
+engine-action-quote = send { $command }

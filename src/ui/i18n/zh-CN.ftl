@@ -507,3 +507,72 @@ sync-nothing = 无需操作：两个目录已同步
 sync-run = 运行
 note-sync-running = 正在同步：已将 { $count } 个步骤加入队列
 note-sync-browsing-new-site = 同步浏览已关闭：已连接到另一台服务器
+## Remote operations (issue 17): recursive delete, permissions, custom command
+action-permissions = 文件权限…
+action-custom-command = 输入自定义命令…
+dialog-close = 关闭
+note-chmod-select-one = 请选择一个远程文件或目录来更改其权限。
+note-quote-empty = 请输入要发送的命令。
+note-quote-needs-data = { $verb } 需要数据连接，自定义命令无法使用：请改用浏览、下载或上传。
+note-quote-changes-session = { $verb } 会改变连接的登录、加密或传输设置，因此未发送。
+note-quote-line-break = 命令中不能包含换行，因此未发送。
+note-op-failed = { $reason }：{ $path }
+note-deleted-count = 已在服务器上删除 { $count } 个文件和目录。
+delete-counting = 正在统计{ $count ->
+        [1] “{ $name }”
+       *[other] 这 { $count } 项
+    }中的内容…
+delete-listed = 已列出 { $count } 个目录
+delete-summary = { $folders } 个目录，{ $files } 个文件，{ $size }
+delete-progress = 已删除 { $files } 个文件和 { $folders } 个目录（{ $done } / { $total }）
+delete-cancelling = 正在取消…
+delete-stopped = 删除已停止：{ $reason }
+delete-failures = { $count ->
+        [0] 没有失败项。
+       *[other] 有 { $count } 个路径无法删除：
+    }
+quote-title = 输入自定义命令
+quote-explain = 命令在浏览连接上发送；服务器的回复显示在消息日志中。
+quote-prompt = 命令：
+quote-send = 发送
+chmod-title = 文件权限
+chmod-for = 服务器上“{ $name }”的权限
+chmod-read = 读取
+chmod-write = 写入
+chmod-execute = 执行
+chmod-owner = 所有者
+chmod-group = 组
+chmod-public = 公共
+chmod-bit = { $who }：{ $what }
+chmod-numeric = 数字值：
+chmod-recurse = 递归进入子目录
+chmod-all = 应用到所有文件和目录
+chmod-files-only = 仅应用到文件
+chmod-folders-only = 仅应用到目录
+chmod-invalid = 数字值不是 644 这样的八进制权限。
+chmod-apply = 应用
+chmod-result-failed = 权限未更改：{ $reason }
+chmod-result-some-failed = 有 { $count } 个路径无法更改：{ $reason }
+chmod-result-done = 权限已更改（{ $count } 项）。
+action-search-remote = 搜索远程文件…
+search-title = 搜索远程文件
+search-in = 在服务器上的 { $folder } 及其子目录中搜索
+search-name = 名称：
+search-contains = 包含
+search-glob = 匹配模式（*.log）
+search-min-size = 最小大小（字节）：
+search-start = 搜索
+search-stop = 停止
+search-running = 已列出 { $listed } 个目录，目前找到 { $count } 个匹配项
+search-dropped = 另有 { $count } 个匹配项未保留。
+search-download = 下载所选项
+search-open-folder = 打开目录
+search-bad-glob = 名称模式不是有效的通配符：{ $pattern }
+search-bad-size = 最小大小不是字节数：{ $size }
+search-done = 搜索找到 { $count } 个匹配项。
+search-done-with-failures = 搜索找到 { $count } 个匹配项；有 { $failed } 个目录无法列出。
+search-stopped = 搜索在找到 { $count } 个匹配项后停止：{ $reason }
+search-newer = 修改时间晚于：
+search-date-hint = 年-月-日（YYYY-MM-DD）
+search-bad-date = 日期不是 2024-12-31 这样的格式：{ $date }
+engine-action-quote = 发送 { $command }

@@ -1,0 +1,452 @@
+//! Remote operations for a front end that must not wait: each job (plan
+//! and delete, chmod, search) runs on a task of its own with connections
+//! of its own, takes a [`CancellationToken`] and reports [`OpsEvent`]s on a
+//! channel, waking the front end after each one.
+//!
+//! Owns the jobs' sessions and their cancel tokens; must not decide what
+//! a front end shows (events carry counts and paths, never sentences made
+//! for a widget) nor hold connections once a job has finished.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    ChmodFilter, DeletePlan, FindFilter, OpEvent, OpFailure, OpSink, connect_helpers,
+    delete_planned, plan_delete,
+};
+use crate::engine::browser::Waker;
+use crate::engine::config::SessionConfig;
+use crate::engine::error::EngineError;
+use crate::engine::event::{Event, EventSink, LogLine};
+use crate::engine::session::Session;
+
+/// A job's number, chosen by the front end.
+pub type JobId = u64;
+
+/// What a front end asks of the jobs.
+#[derive(Debug)]
+pub enum OpsCommand {
+    /// Walk `paths` (in one folder) and report [`OpsEvent::Planned`]; the
+    /// job then waits, its connections open, for
+    /// [`OpsCommand::ConfirmDelete`] or [`OpsCommand::Cancel`].
+    PlanDelete {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The paths to delete, as the server's bytes.
+        paths: Vec<Vec<u8>>,
+        /// Connections to use at most (the site's limit holds too).
+        connections: usize,
+    },
+    /// Delete what the job planned.
+    ConfirmDelete(JobId),
+    /// `SITE CHMOD` on `path`, recursively when `recursive` says which.
+    Chmod {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The path.
+        path: Vec<u8>,
+        /// The mode (`0o640`).
+        mode: u32,
+        /// Into subfolders, and which entries.
+        recursive: Option<ChmodFilter>,
+    },
+    /// Search the tree under `root`; matches come as [`OpEvent::Match`].
+    Find {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The folder to search from.
+        root: Vec<u8>,
+        /// What to keep.
+        filter: FindFilter,
+        /// Connections to list on at most.
+        connections: usize,
+    },
+    /// Stop a job between commands (a planned delete deletes nothing).
+    Cancel(JobId),
+}
+
+/// What the jobs report.
+#[derive(Debug, Clone)]
+pub enum OpsEvent {
+    /// A line for the message log (the jobs' connections).
+    Log(LogLine),
+    /// A delete's plan, waiting for confirmation.
+    Planned {
+        /// The job.
+        job: JobId,
+        /// Folders that will be removed.
+        folders: usize,
+        /// Files and links that will be removed.
+        files: usize,
+        /// The listed bytes of those files.
+        bytes: u64,
+    },
+    /// Progress: a path done, failed, listed or found.
+    Progress {
+        /// The job.
+        job: JobId,
+        /// What happened.
+        event: OpEvent,
+    },
+    /// The job ended; its connections are closed.
+    Finished {
+        /// The job.
+        job: JobId,
+        /// Paths deleted, changed or found.
+        done: u64,
+        /// Each path that could not be handled.
+        failures: Vec<OpFailure>,
+        /// Why the job stopped early, if it did (cancelled, no connection).
+        error: Option<String>,
+    },
+}
+
+/// A running job's controls.
+struct Control {
+    cancel: CancellationToken,
+    confirm: Option<oneshot::Sender<()>>,
+}
+
+/// The front end's handle on the jobs.
+#[derive(Clone)]
+pub struct OpsHandle {
+    runtime: tokio::runtime::Handle,
+    events: mpsc::UnboundedSender<OpsEvent>,
+    waker: Waker,
+    jobs: Arc<Mutex<HashMap<JobId, Control>>>,
+}
+
+impl std::fmt::Debug for OpsHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpsHandle").finish_non_exhaustive()
+    }
+}
+
+/// Sends events for one job, waking the front end after each.
+#[derive(Clone)]
+struct Reporter {
+    events: mpsc::UnboundedSender<OpsEvent>,
+    waker: Waker,
+}
+
+impl Reporter {
+    fn send(&self, event: OpsEvent) {
+        if self.events.send(event).is_ok() {
+            (self.waker)();
+        }
+    }
+
+    /// Where the jobs' sessions log: into the same channel.
+    fn log_sink(&self) -> EventSink {
+        let reporter = self.clone();
+        EventSink::with_handler(Arc::new(move |event| {
+            if let Event::Log(line) = event {
+                reporter.send(OpsEvent::Log(line));
+            }
+        }))
+    }
+
+    /// Progress events of `job` (a folder listed, a path done or failed, a match).
+    fn op_sink(&self, job: JobId) -> OpSink {
+        let reporter = self.clone();
+        Arc::new(move |event| reporter.send(OpsEvent::Progress { job, event }))
+    }
+
+    fn finished(&self, job: JobId, done: u64, failures: Vec<OpFailure>, error: Option<String>) {
+        self.send(OpsEvent::Finished {
+            job,
+            done,
+            failures,
+            error,
+        });
+    }
+}
+
+impl OpsHandle {
+    /// Jobs will run on `runtime`; events arrive on the returned receiver,
+    /// and `waker` is called after each one.
+    pub fn new(
+        runtime: &tokio::runtime::Handle,
+        waker: Waker,
+    ) -> (Self, mpsc::UnboundedReceiver<OpsEvent>) {
+        let (events, rx) = mpsc::unbounded_channel();
+        (
+            Self {
+                runtime: runtime.clone(),
+                events,
+                waker,
+                jobs: Arc::default(),
+            },
+            rx,
+        )
+    }
+
+    fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, Control>> {
+        // A poisoned map still holds valid tokens.
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reporter(&self) -> Reporter {
+        Reporter {
+            events: self.events.clone(),
+            waker: Arc::clone(&self.waker),
+        }
+    }
+
+    /// Starts, confirms or cancels a job; never blocks.
+    pub fn send(&self, command: OpsCommand) {
+        let reporter = self.reporter();
+        match command {
+            OpsCommand::PlanDelete {
+                job,
+                config,
+                paths,
+                connections,
+            } => {
+                let cancel = CancellationToken::new();
+                let (confirm, confirmed) = oneshot::channel();
+                self.jobs().insert(
+                    job,
+                    Control {
+                        cancel: cancel.clone(),
+                        confirm: Some(confirm),
+                    },
+                );
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    plan_then_delete(
+                        job,
+                        *config,
+                        paths,
+                        connections,
+                        confirmed,
+                        &cancel,
+                        &reporter,
+                    )
+                    .await;
+                    forget(&jobs, job);
+                });
+            }
+            OpsCommand::ConfirmDelete(job) => {
+                if let Some(confirm) = self.jobs().get_mut(&job).and_then(|c| c.confirm.take()) {
+                    let _ = confirm.send(());
+                }
+            }
+            OpsCommand::Chmod {
+                job,
+                config,
+                path,
+                mode,
+                recursive,
+            } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    let events = reporter.log_sink();
+                    let sink = reporter.op_sink(job);
+                    match Session::connect(*config, events).await {
+                        Ok(mut session) => {
+                            let result =
+                                super::chmod(&mut session, &path, mode, recursive, &cancel, &sink)
+                                    .await;
+                            session.quit().await;
+                            match result {
+                                Ok(report) => {
+                                    reporter.finished(job, report.done, report.failures, None)
+                                }
+                                Err(e) => {
+                                    reporter.finished(job, 0, Vec::new(), Some(e.to_string()))
+                                }
+                            }
+                        }
+                        Err(e) => reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+                    }
+                    forget(&jobs, job);
+                });
+            }
+            OpsCommand::Find {
+                job,
+                config,
+                root,
+                filter,
+                connections,
+            } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    let events = reporter.log_sink();
+                    let sink = reporter.op_sink(job);
+                    match Session::connect((*config).clone(), events.clone()).await {
+                        Ok(mut session) => {
+                            let mut helpers = connect_helpers(&config, connections, &events).await;
+                            let result = super::find(
+                                &mut session,
+                                &mut helpers,
+                                &root,
+                                &filter,
+                                &cancel,
+                                &sink,
+                            )
+                            .await;
+                            for helper in helpers {
+                                helper.quit().await;
+                            }
+                            session.quit().await;
+                            match result {
+                                Ok(report) => {
+                                    reporter.finished(job, report.done, report.failures, None)
+                                }
+                                Err(e) => {
+                                    reporter.finished(job, 0, Vec::new(), Some(e.to_string()))
+                                }
+                            }
+                        }
+                        Err(e) => reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+                    }
+                    forget(&jobs, job);
+                });
+            }
+            OpsCommand::Cancel(job) => {
+                if let Some(control) = self.jobs().remove(&job) {
+                    control.cancel.cancel();
+                }
+            }
+        }
+    }
+
+    /// Registers a job that needs no confirmation; returns its token.
+    fn start(&self, job: JobId) -> CancellationToken {
+        let cancel = CancellationToken::new();
+        self.jobs().insert(
+            job,
+            Control {
+                cancel: cancel.clone(),
+                confirm: None,
+            },
+        );
+        cancel
+    }
+
+    /// Cancels every job (the window is closing).
+    pub fn cancel_all(&self) {
+        for (_, control) in self.jobs().drain() {
+            control.cancel.cancel();
+        }
+    }
+}
+
+fn forget(jobs: &Mutex<HashMap<JobId, Control>>, job: JobId) {
+    jobs.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
+}
+
+/// How long the connections of a planned delete may sit idle while the
+/// user reads the confirmation before a keep-alive command: below the
+/// usual server idle limits (vsftpd's default is 300 s, some are 60 s).
+const CONFIRM_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// Waits for the user's yes (true) or a cancel (false), keeping the
+/// connections alive meanwhile; a connection lost here only leaves its
+/// share to the others (the delete reports what was left).
+async fn wait_for_confirmation(
+    session: &mut Session,
+    helpers: &mut [Session],
+    mut confirmed: oneshot::Receiver<()>,
+    cancel: &CancellationToken,
+) -> bool {
+    let mut turn = 0u32;
+    loop {
+        tokio::select! {
+            answer = &mut confirmed => return answer.is_ok(),
+            () = cancel.cancelled() => return false,
+            () = tokio::time::sleep(CONFIRM_KEEP_ALIVE) => {
+                let _ = session.keep_alive(turn).await;
+                for helper in helpers.iter_mut() {
+                    let _ = helper.keep_alive(turn).await;
+                }
+                turn = turn.wrapping_add(1);
+            }
+        }
+    }
+}
+
+/// Plans deleting `paths` on a session and its helpers, reports the plan,
+/// waits for the confirmation (or a cancel), then deletes on them all.
+async fn plan_then_delete(
+    job: JobId,
+    config: SessionConfig,
+    paths: Vec<Vec<u8>>,
+    connections: usize,
+    confirmed: oneshot::Receiver<()>,
+    cancel: &CancellationToken,
+    reporter: &Reporter,
+) {
+    let events = reporter.log_sink();
+    let sink = reporter.op_sink(job);
+    let mut session = match Session::connect(config.clone(), events.clone()).await {
+        Ok(session) => session,
+        Err(e) => return reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+    };
+    let mut helpers = connect_helpers(&config, connections, &events).await;
+    let mut plan: Option<DeletePlan> = None;
+    let mut failures = Vec::new();
+    let mut stopped = None;
+    for path in paths {
+        match plan_delete(&mut session, &mut helpers, &path, cancel, &sink).await {
+            Ok(one) => match &mut plan {
+                Some(all) => all.merge(one),
+                None => plan = Some(one),
+            },
+            Err(e) if e.keeps_connection() && !matches!(e, EngineError::Cancelled) => {
+                failures.push(OpFailure {
+                    display_path: session.decode(&path),
+                    path,
+                    message: e.to_string(),
+                });
+            }
+            Err(e) => {
+                stopped = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    let plan = match (stopped, plan) {
+        (None, Some(plan)) => plan,
+        (stopped, _) => {
+            for helper in helpers {
+                helper.quit().await;
+            }
+            session.quit().await;
+            return reporter.finished(job, 0, failures, stopped);
+        }
+    };
+    reporter.send(OpsEvent::Planned {
+        job,
+        folders: plan.folder_count(),
+        files: plan.file_count(),
+        bytes: plan.bytes,
+    });
+    let go = wait_for_confirmation(&mut session, &mut helpers, confirmed, cancel).await;
+    if !go {
+        for helper in helpers {
+            helper.quit().await;
+        }
+        session.quit().await;
+        return reporter.finished(job, 0, Vec::new(), Some(EngineError::Cancelled.to_string()));
+    }
+    let report = delete_planned(&mut session, helpers, plan, cancel, &sink).await;
+    session.quit().await;
+    failures.extend(report.failures);
+    let error = cancel
+        .is_cancelled()
+        .then(|| EngineError::Cancelled.to_string());
+    reporter.finished(job, report.files + report.folders, failures, error);
+}
