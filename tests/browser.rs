@@ -122,10 +122,10 @@ async fn browse_create_rename_delete_through_commands() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_connection_is_reported_and_the_next_command_reconnects() {
-    // Each connection serves one listing, then the server hangs up.
-    let server = fake::start(|mut conn: Conn| async move {
+/// A scripted server whose every connection serves one listing (a file
+/// `x`), then hangs up.
+async fn one_listing_then_hang_up() -> fake::Fake {
+    fake::start(|mut conn: Conn| async move {
         conn.greet().await;
         while let Some(line) = conn.recv().await {
             if line == "EPSV" {
@@ -145,7 +145,13 @@ async fn a_lost_connection_is_reported_and_the_next_command_reconnects() {
             conn.routine(&line).await;
         }
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_is_reported_and_the_next_command_reconnects() {
+    // Each connection serves one listing, then the server hangs up.
+    let server = one_listing_then_hang_up().await;
     let (handle, mut events) =
         BrowserHandle::start(&tokio::runtime::Handle::current(), Arc::new(|| {}));
     let mut config = SessionConfig::new("127.0.0.1", server.addr.port(), Credentials::anonymous());
@@ -319,27 +325,7 @@ async fn keep_alive_stops_after_the_user_is_gone_and_can_be_turned_off() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_probe_reports_a_dead_connection_at_once() {
     // One listing, then the server goes away (closes the control connection).
-    let server = fake::start(|mut conn: Conn| async move {
-        conn.greet().await;
-        while let Some(line) = conn.recv().await {
-            if line == "EPSV" {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                let port = listener.local_addr().expect("addr").port();
-                conn.send(&format!("229 ok (|||{port}|)")).await;
-                conn.recv().await;
-                conn.send("150 here").await;
-                let mut data = fake::accept(&listener).await;
-                let _ = data.write_all(b"type=file;size=1; x\r\n").await;
-                drop(data);
-                conn.send("226 done").await;
-                return;
-            }
-            conn.routine(&line).await;
-        }
-    })
-    .await;
+    let server = one_listing_then_hang_up().await;
     let (handle, mut events) = BrowserHandle::start_with(
         &tokio::runtime::Handle::current(),
         Arc::new(|| {}),

@@ -395,19 +395,12 @@ fn extension_key(row: &FileRow) -> &str {
 }
 
 /// A size the way FileZilla shows it: bytes with thousands separators below
-/// 10 KB, then KiB/MiB/GiB with one decimal.
+/// 10 KB, then KiB/MiB/GiB with one decimal (the engine's `human_bytes`).
 pub fn format_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
     if bytes < 10 * 1024 {
         return group_digits(bytes);
     }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
+    crate::engine::ops::human_bytes(bytes)
 }
 
 /// `1234567` as `1,234,567`.
