@@ -1444,8 +1444,15 @@ fn directory_comparison_marks_both_panes_and_browsing_follows() {
         app.model.local.path_edit.ends_with("sub") && remote_dir(app) == "/sub"
     });
     assert!(app(&harness).model.view.sync_browsing);
-    // deeper exists only here: entering it turns synchronized browsing off.
+    // deeper exists only here: entering it asks whether to create it on
+    // the server (FileZilla's question); Stop turns synchronized browsing off.
     double_click(&mut harness, "deeper");
+    wait(&mut harness, "the missing-folder question", |app| {
+        matches!(app.dialog(), Some(Dialog::SyncFolderMissing { .. }))
+    });
+    harness.run_steps(4);
+    harness.get_by_label("Stop synchronized browsing").click();
+    harness.run_steps(2);
     wait(&mut harness, "synchronized browsing to stop", |app| {
         !app.model.view.sync_browsing
     });

@@ -8,6 +8,7 @@ use eframe::egui::{self, RichText};
 
 use super::files::FileRow;
 use super::i18n::tr;
+use super::pane::Loc;
 use super::side::Side;
 use crate::engine::CertInfo;
 use crate::engine::ExistsPolicy;
@@ -88,6 +89,16 @@ pub enum Dialog {
         /// "Apply to all for this queue" is ticked.
         apply_to_all: bool,
     },
+    /// Synchronized browsing found no such folder on the other side:
+    /// create it, or stop synchronized browsing?
+    SyncFolderMissing {
+        /// The side that lacks it.
+        side: Side,
+        /// The folder.
+        folder: Loc,
+        /// The folder for display.
+        shown: String,
+    },
     /// Quit while transfers run?
     ConfirmQuit {
         /// Transfers running now.
@@ -164,6 +175,20 @@ pub enum DialogOutcome {
         /// The password.
         password: crate::secret::Secret,
     },
+    /// Create the missing folder and go on browsing in step.
+    SyncFolderCreate {
+        /// The side that lacks it.
+        side: Side,
+        /// The folder.
+        folder: Loc,
+    },
+    /// Stop synchronized browsing (the folder is missing on `side`).
+    SyncFolderStop {
+        /// The side that lacks it.
+        side: Side,
+        /// The folder for display.
+        shown: String,
+    },
     /// Quit although transfers run (they resume at the next start).
     Quit,
     /// Connect to this site, for its resumed items.
@@ -187,6 +212,11 @@ impl Dialog {
                     id: *id,
                     policy: ExistsPolicy::Skip,
                     apply_to_all: false,
+                },
+                // Closing it creates nothing: browsing in step stops.
+                Dialog::SyncFolderMissing { side, shown, .. } => DialogOutcome::SyncFolderStop {
+                    side: *side,
+                    shown: shown.clone(),
                 },
                 _ => DialogOutcome::Closed,
             });
@@ -356,6 +386,31 @@ impl Dialog {
                     policy,
                     apply_to_all: *apply_to_all,
                 })
+            }
+            Dialog::SyncFolderMissing {
+                side,
+                folder,
+                shown,
+            } => {
+                ui.heading(tr!("sync-missing-title"));
+                where_ui(ui, *side, shown);
+                ui.label(tr!("sync-missing-question"));
+                let mut outcome = None;
+                ui.horizontal(|ui| {
+                    if ui.button(tr!("sync-missing-create")).clicked() {
+                        outcome = Some(DialogOutcome::SyncFolderCreate {
+                            side: *side,
+                            folder: folder.clone(),
+                        });
+                    }
+                    if ui.button(tr!("sync-missing-stop")).clicked() {
+                        outcome = Some(DialogOutcome::SyncFolderStop {
+                            side: *side,
+                            shown: shown.clone(),
+                        });
+                    }
+                });
+                outcome
             }
             Dialog::ConfirmQuit { running } => {
                 ui.heading(tr!("quit-title"));

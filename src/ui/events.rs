@@ -254,7 +254,10 @@ impl Model {
                     }
                     None => self.log.status(LogKind::Status, what),
                 }
-                if let Some(loc) = self.local.location.clone() {
+                if let Some(loc) = self.view.go_after_create.take() {
+                    // The folder synchronized browsing asked for now exists.
+                    self.go(Side::Local, loc);
+                } else if let Some(loc) = self.local.location.clone() {
                     self.list_local(loc, false);
                 }
             }

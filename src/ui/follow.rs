@@ -105,6 +105,33 @@ impl Model {
 
     /// Turns synchronized browsing off, saying why in the log and above the
     /// pane that could not follow.
+    /// The missing-folder question's answers: create it and follow into
+    /// it, or stop synchronized browsing.
+    pub(super) fn on_sync_folder(&mut self, outcome: super::dialogs::DialogOutcome) {
+        use super::dialogs::DialogOutcome;
+        match outcome {
+            DialogOutcome::SyncFolderCreate { side, folder } => {
+                match &folder {
+                    Loc::Remote(path) => {
+                        // One connection, in order: the folder exists before it is listed.
+                        self.browse(crate::engine::BrowseCommand::MakeDir(path.clone()));
+                        self.go(side, folder.clone());
+                    }
+                    Loc::Local(path) => {
+                        self.view.go_after_create = Some(folder.clone());
+                        self.disk(super::local::LocalRequest::MakeDir(path.clone()));
+                    }
+                }
+                self.view.follow = Some((side, folder));
+            }
+            DialogOutcome::SyncFolderStop { side, shown } => {
+                let text = tr!("note-sync-browsing-missing", folder = shown);
+                self.stop_following(side, text);
+            }
+            _ => {}
+        }
+    }
+
     fn stop_following(&mut self, side: Side, text: String) {
         self.view.sync_browsing = false;
         self.view.follow = None;
@@ -141,8 +168,19 @@ impl Model {
                 *self.seen_mut(side) = now;
                 self.view.follow = None;
             } else if !pane.busy {
-                let text = tr!("note-sync-browsing-missing", folder = shown(&target));
-                self.stop_following(side, text);
+                self.view.follow = None;
+                let shown = shown(&target);
+                if self.modals.dialog.is_some() {
+                    let text = tr!("note-sync-browsing-missing", folder = shown);
+                    self.stop_following(side, text);
+                } else {
+                    // As FileZilla: create it there, or stop browsing in step.
+                    self.modals.dialog = Some(super::dialogs::Dialog::SyncFolderMissing {
+                        side,
+                        folder: target,
+                        shown,
+                    });
+                }
                 return;
             }
         }
@@ -175,17 +213,30 @@ impl Model {
                     self.go(other, target);
                 }
                 None => {
-                    let folder = match step.down.last() {
-                        Some(name) => shown(&match &at {
-                            Loc::Local(path) => Loc::Local(path.join(name)),
-                            Loc::Remote(path) => {
-                                Loc::Remote(remote_path::join(path, name.as_bytes()))
-                            }
-                        }),
-                        None => shown(&at),
-                    };
-                    let text = tr!("note-sync-browsing-missing", folder = folder);
-                    self.stop_following(other, text);
+                    let missing = step.down.last().map(|name| match &at {
+                        Loc::Local(path) => Loc::Local(path.join(name)),
+                        Loc::Remote(path) => Loc::Remote(remote_path::join(path, name.as_bytes())),
+                    });
+                    let folder = shown(missing.as_ref().unwrap_or(&at));
+                    match missing {
+                        // One level down, and nothing else is asked: offer
+                        // to create it there (FileZilla's question).
+                        Some(missing)
+                            if step.up == 0
+                                && step.down.len() == 1
+                                && self.modals.dialog.is_none() =>
+                        {
+                            self.modals.dialog = Some(super::dialogs::Dialog::SyncFolderMissing {
+                                side: other,
+                                folder: missing,
+                                shown: folder,
+                            });
+                        }
+                        _ => {
+                            let text = tr!("note-sync-browsing-missing", folder = folder);
+                            self.stop_following(other, text);
+                        }
+                    }
                     return;
                 }
             }
@@ -324,6 +375,17 @@ mod tests {
         model.take_effects();
         local_listed(&mut model, "/home/me/docs", &[]);
         assert!(moves(&mut model).is_empty(), "the remote pane stays");
+        // Asked first: create it there, or stop.
+        let Some(super::super::dialogs::Dialog::SyncFolderMissing { side, shown, .. }) =
+            model.modals.dialog.take()
+        else {
+            panic!("the question: {:?}", model.modals.dialog);
+        };
+        assert_eq!(side, Side::Remote);
+        assert_eq!(shown, "/pub/docs");
+        model.update(Msg::Dialog(
+            super::super::dialogs::DialogOutcome::SyncFolderStop { side, shown },
+        ));
         assert!(!model.view.sync_browsing);
         let said = warnings(&model);
         assert_eq!(said.len(), 1, "{said:?}");
@@ -349,6 +411,14 @@ mod tests {
             ),
             error: crate::engine::EngineError::NotFound("/pub/pics".into()).user_message(),
         }));
+        let Some(super::super::dialogs::Dialog::SyncFolderMissing { side, shown, .. }) =
+            model.modals.dialog.take()
+        else {
+            panic!("the question: {:?}", model.modals.dialog);
+        };
+        model.update(Msg::Dialog(
+            super::super::dialogs::DialogOutcome::SyncFolderStop { side, shown },
+        ));
         assert!(!model.view.sync_browsing);
         assert!(warnings(&model)[0].contains("/pub/pics"));
     }
@@ -394,5 +464,27 @@ mod tests {
             assert_eq!(step.up, up, "{from:?} -> {to:?}");
             assert_eq!(step.down, down, "{from:?} -> {to:?}");
         }
+    }
+
+    #[test]
+    fn a_missing_folder_can_be_created_and_browsing_goes_on() {
+        let mut model = synced();
+        activate(&mut model, Side::Local, "docs");
+        model.take_effects();
+        local_listed(&mut model, "/home/me/docs", &[]);
+        let Some(super::super::dialogs::Dialog::SyncFolderMissing { side, folder, .. }) =
+            model.modals.dialog.take()
+        else {
+            panic!("the question: {:?}", model.modals.dialog);
+        };
+        model.update(Msg::Dialog(
+            super::super::dialogs::DialogOutcome::SyncFolderCreate { side, folder },
+        ));
+        let effects = format!("{:?}", model.take_effects());
+        assert!(effects.contains("MakeDir("), "{effects}");
+        let make = effects.find("MakeDir(").unwrap_or(usize::MAX);
+        let list = effects.find("List(").unwrap_or(0);
+        assert!(make < list, "created, then listed: {effects}");
+        assert!(model.view.sync_browsing, "still in step");
     }
 }

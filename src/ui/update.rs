@@ -696,6 +696,8 @@ impl Model {
                     .insert(site.id.clone(), password.clone());
                 self.connect_site(*site, Some(password));
             }
+            outcome @ (DialogOutcome::SyncFolderCreate { .. }
+            | DialogOutcome::SyncFolderStop { .. }) => self.on_sync_folder(outcome),
             DialogOutcome::Quit => self.quit_confirmed(),
             DialogOutcome::ConnectFor(site) => self.connect_for(site),
             DialogOutcome::Closed => {}

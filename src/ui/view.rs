@@ -33,4 +33,7 @@ pub struct ViewState {
     pub(super) follow: Option<(Side, Loc)>,
     /// Transfer → Synchronize…, while open.
     pub sync_dialog: Option<super::sync_dialog::SyncDialog>,
+    /// A local folder being created for synchronized browsing: listed once
+    /// the disk says it exists.
+    pub(super) go_after_create: Option<Loc>,
 }

@@ -636,3 +636,7 @@ search-newer = Modified after:
 search-date-hint = YYYY-MM-DD
 search-bad-date = The date is not a day such as 2024-12-31: { $date }
 engine-action-quote = send { $command }
+sync-missing-title = The folder does not exist on the other side
+sync-missing-question = Synchronized browsing cannot follow into it. Create the folder there, or stop synchronized browsing?
+sync-missing-create = Create the folder
+sync-missing-stop = Stop synchronized browsing

@@ -576,3 +576,7 @@ search-newer = 修改时间晚于：
 search-date-hint = 年-月-日（YYYY-MM-DD）
 search-bad-date = 日期不是 2024-12-31 这样的格式：{ $date }
 engine-action-quote = 发送 { $command }
+sync-missing-title = 另一侧没有这个文件夹
+sync-missing-question = 同步浏览无法进入该文件夹。要在那里创建该文件夹，还是停止同步浏览？
+sync-missing-create = 创建文件夹
+sync-missing-stop = 停止同步浏览
