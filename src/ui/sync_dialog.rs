@@ -13,29 +13,45 @@ use super::files::format_size;
 use super::i18n::tr;
 use crate::sync::{Action, Compare, Plan, Summary};
 
-/// What the user chose in the dialog.
+/// Which way the dialog syncs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncWay {
+    /// Make the server's folder like the local one.
+    Upload,
+    /// Make the local folder like the server's.
+    Download,
+    /// Both ways: the newer file wins, nothing is deleted (the window keeps
+    /// no state between syncs, so a file missing on one side is copied,
+    /// never taken for deleted; `skiff sync --two-way` remembers).
+    BothWays,
+}
+
+/// What the user chose in the dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncOptions {
-    /// Upload (make the server's folder like the local one); else download.
-    pub upload: bool,
-    /// Delete what the destination has and the source has not.
+    /// Which way.
+    pub way: SyncWay,
+    /// Delete what the destination has and the source has not (one way).
     pub delete: bool,
     /// How files are found equal.
     pub compare: Compare,
+    /// Names left alone: globs separated by spaces or commas (`*.tmp .git`).
+    pub excludes: String,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
-            upload: true,
+            way: SyncWay::Upload,
             delete: false,
             compare: Compare::SizeTime,
+            excludes: String::new(),
         }
     }
 }
 
 /// How the dialog closed, or an option it changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncOutcome {
     /// An option changed: plan again.
     Options(SyncOptions),
@@ -54,6 +70,8 @@ pub struct SyncDialog {
     pub plan: Plan,
     /// Its counts and bytes.
     pub summary: Summary,
+    /// Why the exclusions could not be used (a bad glob), when so.
+    pub excludes_error: Option<String>,
 }
 
 /// The words for a step's action.
@@ -72,13 +90,41 @@ impl SyncDialog {
     /// Draws the dialog; returns what the user did, if anything.
     pub fn ui(&self, ctx: &egui::Context) -> Option<SyncOutcome> {
         let mut outcome = None;
-        let mut options = self.options;
+        let mut options = self.options.clone();
         let modal = egui::Modal::new(egui::Id::unique("skiff-synchronize")).show(ctx, |ui| {
             ui.set_width(560.0);
             ui.heading(tr!("sync-title"));
-            ui.radio_value(&mut options.upload, true, tr!("sync-direction-upload"));
-            ui.radio_value(&mut options.upload, false, tr!("sync-direction-download"));
-            ui.checkbox(&mut options.delete, tr!("sync-delete"));
+            ui.radio_value(
+                &mut options.way,
+                SyncWay::Upload,
+                tr!("sync-direction-upload"),
+            );
+            ui.radio_value(
+                &mut options.way,
+                SyncWay::Download,
+                tr!("sync-direction-download"),
+            );
+            ui.radio_value(
+                &mut options.way,
+                SyncWay::BothWays,
+                tr!("sync-direction-both"),
+            );
+            ui.add_enabled(
+                options.way != SyncWay::BothWays,
+                egui::Checkbox::new(&mut options.delete, tr!("sync-delete")),
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label(tr!("sync-excludes"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut options.excludes)
+                        .hint_text(tr!("sync-excludes-hint"))
+                        .desired_width(280.0),
+                )
+                .labelled_by(label.id);
+            });
+            if let Some(error) = &self.excludes_error {
+                ui.colored_label(ui.visuals().error_fg_color, error.as_str());
+            }
             ui.horizontal(|ui| {
                 ui.label(tr!("sync-compare-by"));
                 for (compare, key) in [

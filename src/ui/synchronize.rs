@@ -14,10 +14,10 @@ use super::dialogs::DialogOutcome;
 use super::files::FileRow;
 use super::i18n::tr;
 use super::side::Side;
-use super::sync_dialog::{SyncDialog, SyncOptions, SyncOutcome};
+use super::sync_dialog::{SyncDialog, SyncOptions, SyncOutcome, SyncWay};
 use super::update::{Model, Msg};
 use crate::engine::LogKind;
-use crate::sync::{Action, Direction, PlanOptions, Tree, plan};
+use crate::sync::{Action, Direction, Excludes, PlanOptions, Tree, plan};
 
 /// A pane's rows as the planner's tree: one level, by name; a remote name
 /// that is not safe as a local file name is marked so, and only skipped.
@@ -52,22 +52,38 @@ impl Model {
     fn sync_plan(&self, options: SyncOptions) -> SyncDialog {
         let local = tree(self.local.list.rows(), false);
         let remote = tree(self.remote.list.rows(), true);
-        let direction = if options.upload {
-            Direction::Upload
-        } else {
-            Direction::Download
+        let direction = match options.way {
+            SyncWay::Upload => Direction::Upload,
+            SyncWay::Download => Direction::Download,
+            SyncWay::BothWays => Direction::TwoWay,
+        };
+        let globs: Vec<String> = options
+            .excludes
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect();
+        let (excludes, excludes_error) = match Excludes::new(&globs) {
+            Ok(excludes) => (excludes, None),
+            Err(why) => (
+                Excludes::default(),
+                Some(tr!("sync-excludes-bad", reason = why)),
+            ),
         };
         let plan_options = PlanOptions {
             compare: options.compare,
-            delete: options.delete,
-            excludes: Default::default(),
+            delete: options.delete && options.way != SyncWay::BothWays,
+            excludes,
         };
+        // Both ways without a state: the planner's first sync, which
+        // deletes nothing.
         let plan = plan(&local, &remote, direction, &plan_options, None);
         let summary = plan.summary();
         SyncDialog {
             options,
             plan,
             summary,
+            excludes_error,
         }
     }
 
@@ -193,7 +209,7 @@ mod tests {
 
         let options = SyncOptions {
             delete: true,
-            ..dialog.options
+            ..dialog.options.clone()
         };
         model.update(Msg::Synchronize(SyncOutcome::Options(options)));
         let dialog = model.view.sync_dialog.clone().expect("the dialog");
@@ -227,5 +243,51 @@ mod tests {
             )),
             "{effects:?}"
         );
+    }
+
+    #[test]
+    fn both_ways_deletes_nothing_and_exclusions_leave_names_alone() {
+        let mut model = model();
+        model.update(Msg::Action(crate::ui::action::Action::Synchronize));
+        let dialog = model.view.sync_dialog.clone().expect("the dialog");
+        let both = SyncOptions {
+            way: SyncWay::BothWays,
+            delete: true,
+            ..dialog.options.clone()
+        };
+        model.update(Msg::Synchronize(SyncOutcome::Options(both.clone())));
+        let dialog = model.view.sync_dialog.clone().expect("the dialog");
+        let summary = &dialog.summary;
+        assert_eq!(
+            summary.delete_remote + summary.delete_local,
+            0,
+            "{summary:?}"
+        );
+        assert!(
+            summary.download >= 1,
+            "the server's own file comes down: {summary:?}"
+        );
+        // a.txt goes up; b.txt (other sizes, no time to tell) is a conflict.
+        let uploads = summary.upload;
+        assert!(uploads >= 1, "{summary:?}");
+        assert!(summary.conflict >= 1, "{summary:?}");
+
+        let excluded = SyncOptions {
+            excludes: "a.txt, *.nothing".to_string(),
+            ..both.clone()
+        };
+        model.update(Msg::Synchronize(SyncOutcome::Options(excluded)));
+        let dialog = model.view.sync_dialog.clone().expect("the dialog");
+        assert_eq!(dialog.summary.upload, uploads - 1);
+        assert!(dialog.excludes_error.is_none());
+
+        let bad = SyncOptions {
+            excludes: "[".to_string(),
+            ..both
+        };
+        model.update(Msg::Synchronize(SyncOutcome::Options(bad)));
+        let dialog = model.view.sync_dialog.clone().expect("the dialog");
+        assert!(dialog.excludes_error.is_some());
+        assert_eq!(dialog.summary.upload, uploads, "no exclusion applied");
     }
 }

@@ -640,3 +640,7 @@ sync-missing-title = The folder does not exist on the other side
 sync-missing-question = Synchronized browsing cannot follow into it. Create the folder there, or stop synchronized browsing?
 sync-missing-create = Create the folder
 sync-missing-stop = Stop synchronized browsing
+sync-direction-both = Both ways: the newer file wins on each side; nothing is deleted
+sync-excludes = Leave alone:
+sync-excludes-bad = These exclusions cannot be used ({ $reason }), so none are applied.
+sync-excludes-hint = *.tmp .git

@@ -580,3 +580,7 @@ sync-missing-title = 另一侧没有这个文件夹
 sync-missing-question = 同步浏览无法进入该文件夹。要在那里创建该文件夹，还是停止同步浏览？
 sync-missing-create = 创建文件夹
 sync-missing-stop = 停止同步浏览
+sync-direction-both = 双向：两侧都以较新的文件为准；不删除任何内容
+sync-excludes = 排除：
+sync-excludes-bad = 无法使用这些排除规则（{ $reason }），因此不排除任何内容。
+sync-excludes-hint = *.tmp .git
