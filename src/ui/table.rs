@@ -57,6 +57,7 @@ pub fn file_table_ui(
     let modifiers = ui.input(|i| i.modifiers);
     let remote = side == Side::Remote;
 
+    let width = ui.available_width().max(320.0);
     let mut builder = TableBuilder::new(ui)
         .id_salt(match side {
             Side::Local => "local-table",
@@ -67,16 +68,22 @@ pub fn file_table_ui(
         .resizable(true)
         .sense(Sense::click_and_drag())
         .auto_shrink([false, false])
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(220.0).at_least(80.0).clip(true))
-        .column(Column::initial(70.0).at_least(40.0))
-        .column(Column::initial(75.0).at_least(40.0).clip(true))
-        .column(Column::initial(115.0).at_least(60.0).clip(true));
-    if remote {
-        builder = builder
-            .column(Column::initial(80.0).at_least(40.0).clip(true))
-            .column(Column::initial(90.0).at_least(40.0).clip(true));
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    // First widths in proportion to the pane, the last column taking what
+    // is left: every column is on screen however narrow the window (at
+    // 1024 px a pane is about 500 px wide). The user's drags are kept.
+    let shares: &[f32] = if remote {
+        &[0.3, 0.11, 0.13, 0.2, 0.12]
+    } else {
+        &[0.42, 0.14, 0.16]
+    };
+    // What the columns share once the spacing between them is taken off.
+    let usable = width - 9.0 * (shares.len() + 1) as f32;
+    for (i, share) in shares.iter().enumerate() {
+        let column = Column::initial(usable * share).at_least(if i == 0 { 80.0 } else { 40.0 });
+        builder = builder.column(if i == 1 { column } else { column.clip(true) });
     }
+    builder = builder.column(Column::remainder().at_least(40.0).clip(true));
     if scroll_to_cursor && let Some(pos) = list.cursor_position() {
         builder = builder.scroll_to_row(pos + offset, None);
     }
