@@ -6,7 +6,7 @@
 //! ([`QueueEvent`]); the controls become [`QueueCommand`]s. The pane never
 //! owns a transfer and never waits for one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use eframe::egui::{self, Label, Sense};
@@ -143,6 +143,11 @@ pub struct QueueView {
     selected: Option<ItemId>,
     /// The time of the last tick.
     now: Option<Instant>,
+    /// The running items: what every frame looks at (stalls, speed, what
+    /// is left, the title's progress) without a pass over the whole queue.
+    running: HashSet<ItemId>,
+    /// How many items are paused (the header's Resume all).
+    paused: usize,
 }
 
 impl QueueView {
@@ -151,8 +156,10 @@ impl QueueView {
     /// then draws again soon, so a stall shows without an event).
     pub fn tick(&mut self, now: Instant) -> bool {
         self.now = Some(now);
-        let mut running = false;
-        for row in self.rows.values_mut() {
+        for id in &self.running {
+            let Some(row) = self.rows.get_mut(id) else {
+                continue;
+            };
             if std::mem::take(&mut row.fresh) {
                 row.last_progress = Some(now);
                 row.retrying = None;
@@ -161,18 +168,45 @@ impl QueueView {
                 row.retrying = Some((reason, now + delay));
                 row.rate = 0.0;
             }
-            running |= row.view.state == ItemState::Running;
         }
-        running
+        !self.running.is_empty()
+    }
+
+    /// The running rows.
+    fn running_rows(&self) -> impl Iterator<Item = &Row> {
+        self.running.iter().filter_map(|id| self.rows.get(id))
+    }
+
+    /// Keeps the running set and the paused count as a row goes from
+    /// `old` to `new` (`None`: not in the view).
+    fn track(&mut self, id: ItemId, old: Option<&ItemState>, new: Option<&ItemState>) {
+        match old {
+            Some(ItemState::Running) => {
+                self.running.remove(&id);
+            }
+            Some(ItemState::Paused) => self.paused = self.paused.saturating_sub(1),
+            _ => {}
+        }
+        match new {
+            Some(ItemState::Running) => {
+                self.running.insert(id);
+            }
+            Some(ItemState::Paused) => self.paused += 1,
+            _ => {}
+        }
+    }
+
+    /// Whether an item is paused.
+    pub fn any_paused(&self) -> bool {
+        self.paused > 0
     }
 
     /// How far the running files are, together (bytes done over their
     /// sizes); `None` when nothing with a known size runs.
     pub fn running_fraction(&self) -> Option<f32> {
         let (done, size) = self
-            .rows
-            .values()
-            .filter(|row| row.view.state == ItemState::Running && !row.view.is_dir)
+            .running_rows()
+            .filter(|row| !row.view.is_dir)
             .filter_map(|row| Some((row.view.done, row.view.size?)))
             .fold((0u64, 0u64), |(d, s), (done, size)| {
                 (d.saturating_add(done.min(size)), s.saturating_add(size))
@@ -199,8 +233,7 @@ impl QueueView {
 
     /// The speed over all rows that move now (the header's).
     pub fn rate(&self) -> f64 {
-        self.rows
-            .values()
+        self.running_rows()
             .filter(|row| row.motion(self.now) == Motion::Moving)
             .map(|row| row.rate)
             .sum()
@@ -210,9 +243,8 @@ impl QueueView {
     /// running ones have still to move.
     pub fn left(&self) -> u64 {
         let running: u64 = self
-            .rows
-            .values()
-            .filter(|row| row.view.state == ItemState::Running && !row.view.is_dir)
+            .running_rows()
+            .filter(|row| !row.view.is_dir)
             .filter_map(|row| Some(row.view.size?.saturating_sub(row.view.done)))
             .sum();
         self.totals.queued_bytes.saturating_add(running)
@@ -240,6 +272,8 @@ impl QueueView {
                     {
                         finished.push(view.clone());
                     }
+                    let old = self.rows.get(&view.id).map(|r| r.view.state.clone());
+                    self.track(view.id, old.as_ref(), Some(&view.state));
                     match self.rows.get_mut(&view.id) {
                         Some(row) => {
                             if view.state != ItemState::Running {
@@ -264,7 +298,9 @@ impl QueueView {
             }
             QueueEvent::Removed(ids) => {
                 for id in &ids {
-                    self.rows.remove(id);
+                    if let Some(row) = self.rows.remove(id) {
+                        self.track(*id, Some(&row.view.state), None);
+                    }
                 }
                 self.order.retain(|id| self.rows.contains_key(id));
                 self.shown = None;
@@ -385,11 +421,7 @@ impl QueueView {
             if self.tab == QueueTab::Successful && ui.small_button(tr!("queue-clear")).clicked() {
                 commands.push(QueueCommand::ClearFinished);
             }
-            let any_paused = self
-                .rows
-                .values()
-                .any(|row| row.view.state == ItemState::Paused);
-            if any_paused && ui.small_button(tr!("queue-resume-all")).clicked() {
+            if self.any_paused() && ui.small_button(tr!("queue-resume-all")).clicked() {
                 commands.push(QueueCommand::ResumeAll);
             }
             if totals.running > 0 && ui.small_button(tr!("queue-pause-all")).clicked() {
