@@ -121,21 +121,7 @@ impl Control {
 
     /// Sends one command.
     pub(crate) async fn send(&mut self, command: &Command) -> Result<()> {
-        let bytes = command.encode()?;
-        let charset = self.charset;
-        self.log(LogKind::Command, command.log_text(|b| charset.decode(b)));
-        let write = async {
-            self.stream.write_all(&bytes).await?;
-            self.stream.flush().await
-        };
-        match tokio::time::timeout(self.timeout, write).await {
-            Err(_) => Err(EngineError::Timeout {
-                phase: "sending a command",
-                secs: self.timeout.as_secs(),
-            }),
-            Ok(Err(e)) => Err(EngineError::Network(e)),
-            Ok(Ok(())) => Ok(()),
-        }
+        self.send_batch(std::slice::from_ref(command)).await
     }
 
     /// Sends several commands in one write: pipelining, which RFC 959
