@@ -160,8 +160,8 @@ impl Writer {
 /// the command starts after a log prefix such as `[1] > `: a guard behind
 /// `Command::log_text`, so a password can never reach the file.
 pub fn mask_secrets(line: &str) -> String {
+    let upper = line.to_ascii_uppercase();
     for verb in ["PASS ", "ACCT "] {
-        let upper = line.to_ascii_uppercase();
         let mut from = 0;
         while let Some(at) = upper[from..].find(verb) {
             let at = from + at;

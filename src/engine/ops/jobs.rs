@@ -169,6 +169,11 @@ impl Reporter {
             error,
         });
     }
+
+    /// The job ended with `error` before it did anything.
+    fn failed(&self, job: JobId, error: &EngineError) {
+        self.finished(job, 0, Vec::new(), Some(error.to_string()));
+    }
 }
 
 impl OpsHandle {
@@ -263,12 +268,10 @@ impl OpsHandle {
                                 Ok(report) => {
                                     reporter.finished(job, report.done, report.failures, None)
                                 }
-                                Err(e) => {
-                                    reporter.finished(job, 0, Vec::new(), Some(e.to_string()))
-                                }
+                                Err(e) => reporter.failed(job, &e),
                             }
                         }
-                        Err(e) => reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+                        Err(e) => reporter.failed(job, &e),
                     }
                     forget(&jobs, job);
                 });
@@ -305,12 +308,10 @@ impl OpsHandle {
                                 Ok(report) => {
                                     reporter.finished(job, report.done, report.failures, None)
                                 }
-                                Err(e) => {
-                                    reporter.finished(job, 0, Vec::new(), Some(e.to_string()))
-                                }
+                                Err(e) => reporter.failed(job, &e),
                             }
                         }
-                        Err(e) => reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+                        Err(e) => reporter.failed(job, &e),
                     }
                     forget(&jobs, job);
                 });
@@ -393,7 +394,7 @@ async fn plan_then_delete(
     let sink = reporter.op_sink(job);
     let mut session = match Session::connect(config.clone(), events.clone()).await {
         Ok(session) => session,
-        Err(e) => return reporter.finished(job, 0, Vec::new(), Some(e.to_string())),
+        Err(e) => return reporter.failed(job, &e),
     };
     let mut helpers = connect_helpers(&config, connections, &events).await;
     let mut plan: Option<DeletePlan> = None;
