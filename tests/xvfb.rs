@@ -38,9 +38,14 @@ fn be32(bytes: &[u8], field: usize) -> u32 {
     u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
-/// Reads Xvfb's `Xvfb_screen0` (XWD, 32 bits per pixel TrueColor).
-fn read_xwd(path: &Path) -> Screen {
+/// Reads Xvfb's `Xvfb_screen0` (XWD, 32 bits per pixel TrueColor), or
+/// `None` while Xvfb has created the file but not yet written its header
+/// or its pixels (the file appears before it is filled).
+fn read_xwd(path: &Path) -> Option<Screen> {
     let bytes = std::fs::read(path).expect("read the Xvfb screen file");
+    if bytes.len() < 100 || be32(&bytes, 0) < 100 || be32(&bytes, 11) == 0 {
+        return None;
+    }
     let header_size = be32(&bytes, 0) as usize;
     let (width, height) = (be32(&bytes, 4) as usize, be32(&bytes, 5) as usize);
     let byte_order_lsb = be32(&bytes, 7) == 0;
@@ -52,7 +57,10 @@ fn read_xwd(path: &Path) -> Screen {
         bits_per_pixel, 32,
         "Xvfb runs at depth 24 with 32-bit pixels"
     );
-    let data = &bytes[header_size + ncolors * 12..];
+    let data = bytes.get(header_size + ncolors * 12..)?;
+    if data.len() < height * bytes_per_line {
+        return None;
+    }
     let mut rgb = Vec::with_capacity(width * height);
     for y in 0..height {
         for x in 0..width {
@@ -67,7 +75,7 @@ fn read_xwd(path: &Path) -> Screen {
             rgb.push([channel(masks[0]), channel(masks[1]), channel(masks[2])]);
         }
     }
-    Screen { width, height, rgb }
+    Some(Screen { width, height, rgb })
 }
 
 /// Horizontal bands (rows of the table) in the remote pane (the window is
@@ -203,11 +211,13 @@ fn demo_window_draws_its_listing(slot: u32, lang: &str) {
             }
             panic!("skiff exited early with {status}: {stderr}");
         }
-        let screen = read_xwd(&screen_file);
-        last = (
-            folder_rows_in_remote_pane(&screen),
-            distinct_colors(&screen),
-        );
+        last = match read_xwd(&screen_file) {
+            Some(screen) => (
+                folder_rows_in_remote_pane(&screen),
+                distinct_colors(&screen),
+            ),
+            None => (0, 0),
+        };
         if last.0 >= 5 && last.1 > 20 {
             break;
         }
