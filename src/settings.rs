@@ -40,6 +40,8 @@ pub struct Settings {
     pub interface: InterfaceSettings,
     /// Logging.
     pub logging: LogSettings,
+    /// View/Edit.
+    pub editing: EditSettings,
 }
 
 /// Settings → Connection.
@@ -373,6 +375,56 @@ impl LogSettings {
     }
 }
 
+/// Settings → Editing (View/Edit of remote files).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EditSettings {
+    /// What happens when an edited file is saved.
+    pub upload: EditUpload,
+    /// The editor: empty for the system's default application; a program,
+    /// or a command line where `%f` stands for the file.
+    pub editor: String,
+}
+
+impl EditSettings {
+    /// The program and its arguments for `file`: `None` for the system's
+    /// default application. With `%f` the line is split at spaces and `%f`
+    /// replaced; without it the whole text is the program (so a path with
+    /// spaces works) and the file is its one argument.
+    pub fn command_for(&self, file: &std::path::Path) -> Option<(String, Vec<std::ffi::OsString>)> {
+        let editor = self.editor.trim();
+        if editor.is_empty() {
+            return None;
+        }
+        if !editor.contains("%f") {
+            return Some((editor.to_string(), vec![file.as_os_str().to_owned()]));
+        }
+        let mut words = editor.split_whitespace();
+        let program = words.next()?.to_string();
+        let args = words
+            .map(|word| {
+                if word == "%f" {
+                    file.as_os_str().to_owned()
+                } else {
+                    word.replace("%f", &file.to_string_lossy()).into()
+                }
+            })
+            .collect();
+        Some((program, args))
+    }
+}
+
+/// What happens when an edited file is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditUpload {
+    /// Ask whether to upload it (FileZilla's default).
+    #[default]
+    Ask,
+    /// Upload it at once.
+    Always,
+}
+
 /// What reading the file gave.
 #[derive(Debug)]
 pub struct Loaded {
@@ -539,6 +591,8 @@ mod tests {
         settings.transfers.upload_exists = ExistsDefault::Newer;
         settings.connection.active_ports = Some([50000, 50100]);
         settings.interface.theme = Theme::Dark;
+        settings.editing.upload = EditUpload::Always;
+        settings.editing.editor = "gedit --wait %f".to_string();
         settings.save(&path).expect("save");
         let loaded = Settings::load(&path);
         assert!(loaded.problem.is_none());
@@ -563,5 +617,26 @@ mod tests {
         for t in TransferType::ALL {
             assert_eq!(TransferType::from_name(t.name()), Some(t));
         }
+    }
+
+    #[test]
+    fn the_editor_line_names_the_program_and_where_the_file_goes() {
+        let file = std::path::Path::new("/tmp/skiff-edit-1/3/a b.txt");
+        let mut editing = EditSettings::default();
+        assert_eq!(editing.upload, EditUpload::Ask, "FileZilla asks");
+        assert_eq!(editing.command_for(file), None, "the system's default");
+        editing.editor = "/opt/My Editor/edit".to_string();
+        assert_eq!(
+            editing.command_for(file),
+            Some(("/opt/My Editor/edit".to_string(), vec![file.into()]))
+        );
+        editing.editor = "code --wait %f".to_string();
+        assert_eq!(
+            editing.command_for(file),
+            Some((
+                "code".to_string(),
+                vec!["--wait".into(), file.as_os_str().to_owned()]
+            ))
+        );
     }
 }

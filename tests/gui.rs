@@ -952,7 +952,10 @@ fn settings_round_trip_and_drive_the_transfers() {
     assert!(
         matches!(
             app(&harness).dialog(),
-            Some(Dialog::ConfirmQuit { running: 1 })
+            Some(Dialog::ConfirmQuit {
+                running: 1,
+                edited: 0
+            })
         ),
         "quitting with a running transfer asks"
     );
@@ -1782,4 +1785,123 @@ fn search_remote_files_finds_downloads_and_opens() {
         remote_dir(app) == "/logs/sub/deeper"
     });
     assert_eq!(remote_names(app(&harness)), ["c.log"]);
+}
+
+/// View/Edit from the remote pane's context menu, against vsftpd: the file
+/// is fetched and opened (the editor is `true`, which exits at once), a
+/// save is asked about and uploaded; a save over a copy someone else
+/// changed warns first and replaces it only when told; File → Show files
+/// being edited… lists it; the private folder goes with the window.
+#[test]
+fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
+    use skiff::ui::edit_state::EditState;
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 33_300) else {
+        return;
+    };
+    server.put_file("page.txt", b"hello\n");
+    let local = tempfile::tempdir().expect("local");
+    let config = tempfile::tempdir().expect("config");
+    std::fs::write(
+        config.path().join("settings.toml"),
+        "[editing]\neditor = \"true\"\n",
+    )
+    .expect("settings");
+    let mut harness = harness_with(local.path(), config.path());
+    let port = server.port.to_string();
+    quickconnect_to(
+        &mut harness,
+        "127.0.0.1",
+        &port,
+        server.user,
+        server.password,
+    );
+    wait(&mut harness, "the listing", |app| {
+        remote_names(app).contains(&"page.txt".to_string())
+    });
+    click_last(&mut harness, "page.txt");
+    harness
+        .get_all_by_label("page.txt")
+        .last()
+        .expect("row")
+        .click_secondary();
+    harness.step();
+    harness.get_by_label("View/Edit").click();
+    harness.step();
+    wait(&mut harness, "the file fetched and opened", |app| {
+        app.model
+            .edits
+            .files
+            .first()
+            .is_some_and(|f| f.state == EditState::Open && f.known.is_some())
+    });
+    let file = app(&harness).model.edits.files[0].local.clone();
+    let root = app(&harness)
+        .model
+        .edits
+        .root
+        .clone()
+        .expect("private folder");
+    assert!(file.starts_with(&root));
+    assert_eq!(std::fs::read(&file).expect("fetched"), b"hello\n");
+
+    // The editor saves: asked, then uploaded.
+    std::fs::write(&file, b"hello, edited\n").expect("save");
+    wait(&mut harness, "the question", |app| {
+        app.model.edits.question().is_some()
+    });
+    harness.get_by_label_contains("page.txt was saved in the editor");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Upload")
+        .click();
+    harness.step();
+    wait(&mut harness, "the upload", |app| {
+        app.model.edits.files[0].state == EditState::Uploaded
+    });
+    assert_eq!(
+        std::fs::read(server.path("page.txt")).expect("server"),
+        b"hello, edited\n"
+    );
+    assert!(!server.path("page.txt.skiffpart").exists());
+
+    // Someone else changes it; the next save warns and keeps theirs
+    // until the user says to replace it.
+    server.put_file("page.txt", b"their version, longer\n");
+    std::fs::write(&file, b"mine, second save\n").expect("save");
+    wait(&mut harness, "the question", |app| {
+        app.model.edits.question().is_some()
+    });
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Upload")
+        .click();
+    harness.step();
+    wait(&mut harness, "the warning", |app| {
+        app.model.edits.files[0].state == EditState::ServerChanged
+    });
+    harness.get_by_label_contains("changed on 127.0.0.1 since you opened it");
+    assert_eq!(
+        std::fs::read(server.path("page.txt")).expect("server"),
+        b"their version, longer\n"
+    );
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Upload and replace")
+        .click();
+    harness.step();
+    wait(&mut harness, "the forced upload", |app| {
+        app.model.edits.files[0].state == EditState::Uploaded
+    });
+    assert_eq!(
+        std::fs::read(server.path("page.txt")).expect("server"),
+        b"mine, second save\n"
+    );
+
+    // Ctrl+E: the list of files being edited, with the state.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    harness.step();
+    harness.step();
+    harness.get_by_label("Files being edited");
+    harness.get_by_label("/page.txt");
+    harness.get_by_label("Uploaded");
+
+    drop(harness);
+    assert!(!root.exists(), "the private folder goes with the window");
 }

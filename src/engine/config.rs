@@ -122,6 +122,10 @@ pub struct SessionConfig {
     /// their own zone (FileZilla's "adjust server time"). MLSD and MDTM times
     /// are UTC by RFC 3659 and are never shifted.
     pub timezone_offset_minutes: i32,
+    /// Upload every file to a temporary name beside the target and rename
+    /// it over the target once it has arrived whole (the site's "atomic
+    /// uploads"; View/Edit always uploads so).
+    pub atomic_uploads: bool,
 }
 
 impl SessionConfig {
@@ -145,6 +149,7 @@ impl SessionConfig {
             upload_limit: None,
             max_connections: None,
             timezone_offset_minutes: 0,
+            atomic_uploads: false,
         }
     }
 }

@@ -140,6 +140,27 @@ pub enum EngineError {
         host: String,
     },
     /// The operation was cancelled.
+    /// An upload sent to a temporary name arrived whole, but the server
+    /// would not rename it over the target: the target is unchanged and the
+    /// new version waits under `temp`.
+    #[error(
+        "the server refused to put the upload in place ({code} {message}); it is kept as {temp}: {target}"
+    )]
+    PlaceFailed {
+        /// The temporary name holding the uploaded file (decoded).
+        temp: String,
+        /// The target that stays as it was (decoded).
+        target: String,
+        /// The refusal's code.
+        code: u16,
+        /// The refusal's text.
+        message: String,
+    },
+    /// View/Edit: the server's copy is no longer the one that was opened
+    /// (size, time or checksum differ, or it is gone), so the edited file
+    /// was not uploaded over it.
+    #[error("the file changed on the server since it was opened; nothing was uploaded: {0}")]
+    RemoteChanged(String),
     #[error("cancelled")]
     Cancelled,
     /// A bug in Skiff stopped the operation (a panic, caught so that one item
@@ -185,6 +206,8 @@ impl EngineError {
                 | EngineError::Local { .. }
                 | EngineError::TransferFailed { .. }
                 | EngineError::Truncated { .. }
+                | EngineError::PlaceFailed { .. }
+                | EngineError::RemoteChanged(_)
         )
     }
 }

@@ -220,6 +220,11 @@ pub struct FileMode {
     /// while it waits for the server on the next file, rather than handed
     /// to the blocking pool.
     pub local_disk: bool,
+    /// An upload goes to a temporary name beside the target (the target's
+    /// name and [`PART_SUFFIX`]) and is renamed over the target once it has
+    /// arrived whole: a dropped connection leaves the target as it was.
+    /// View/Edit sets it; a site's `atomic_uploads` sets it for every upload.
+    pub atomic: bool,
 }
 
 /// Text files (ASCII mode) up to this size are converted in memory; larger

@@ -60,6 +60,11 @@ pub const KEYS: &[(&str, &[&str])] = &[
         "engine-error-certificate",
         &["reason", "fingerprint", "host"],
     ),
+    (
+        "engine-error-place-failed",
+        &["code", "reply", "temp", "target"],
+    ),
+    ("engine-error-remote-changed", &["path"]),
     ("engine-error-cancelled", &[]),
     ("engine-error-internal", &["detail"]),
     ("engine-error-detail", &["detail"]),
@@ -168,6 +173,23 @@ impl EngineError {
                     ("host", host.clone()),
                 ],
             ),
+            EngineError::PlaceFailed {
+                temp,
+                target,
+                code,
+                message,
+            } => m(
+                "engine-error-place-failed",
+                &[
+                    ("code", code.to_string()),
+                    ("reply", message.clone()),
+                    ("temp", temp.clone()),
+                    ("target", target.clone()),
+                ],
+            ),
+            EngineError::RemoteChanged(path) => {
+                m("engine-error-remote-changed", &[("path", path.clone())])
+            }
             EngineError::Cancelled => m("engine-error-cancelled", &[]),
             EngineError::Internal(why) => m("engine-error-internal", &[("detail", why.clone())]),
             EngineError::Command(_)
@@ -239,6 +261,13 @@ mod tests {
                 code: 534,
                 message: "no".into(),
             },
+            EngineError::PlaceFailed {
+                temp: "/a.txt.skiffpart".into(),
+                target: "/a.txt".into(),
+                code: 553,
+                message: "Rename failed.".into(),
+            },
+            EngineError::RemoteChanged("/a.txt".into()),
             EngineError::Cancelled,
             EngineError::Internal("x".into()),
             EngineError::InvalidName(String::new()),

@@ -132,6 +132,13 @@ pub struct Site {
     /// Charset of remote names.
     #[serde(with = "charset_text")]
     pub charset: CharsetChoice,
+    /// Upload every file to a temporary name and rename it over the target
+    /// when it has arrived whole, so a dropped connection never leaves a
+    /// truncated file under the real name (off by default: some servers
+    /// refuse to rename over a file, and a web server may serve the
+    /// temporary name for a moment).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub atomic_uploads: bool,
     /// This site's bookmarks (FileZilla's site-specific bookmarks).
     #[serde(rename = "bookmark", skip_serializing_if = "Vec::is_empty")]
     pub bookmarks: Vec<Bookmark>,
@@ -185,6 +192,7 @@ impl Default for Site {
             external_ip: None,
             max_connections: None,
             charset: CharsetChoice::Auto,
+            atomic_uploads: false,
             bookmarks: Vec::new(),
         }
     }
@@ -373,6 +381,7 @@ impl Site {
         config.server_type = self.server_type;
         config.max_connections = self.max_connections.filter(|&n| n > 0);
         config.timezone_offset_minutes = self.timezone_offset_minutes;
+        config.atomic_uploads = self.atomic_uploads;
         config
     }
 

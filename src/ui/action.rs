@@ -78,11 +78,16 @@ pub enum Action {
     CustomCommand,
     /// Server → Search remote files… from the remote pane's folder.
     SearchRemote,
+    /// View/Edit the selected remote files: fetched, opened in the editor,
+    /// uploaded back when saved.
+    ViewEdit,
+    /// File → Show files being edited…
+    EditedFiles,
 }
 
 impl Action {
     /// Every action, in menu order.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 35] = [
         Action::SiteManager,
         Action::Reconnect,
         Action::Disconnect,
@@ -116,6 +121,8 @@ impl Action {
         Action::Permissions,
         Action::CustomCommand,
         Action::SearchRemote,
+        Action::ViewEdit,
+        Action::EditedFiles,
     ];
 
     /// The label on menus and buttons, in the window's language. Transfer
@@ -155,6 +162,8 @@ impl Action {
             Action::Permissions => tr!("action-permissions"),
             Action::CustomCommand => tr!("action-custom-command"),
             Action::SearchRemote => tr!("action-search-remote"),
+            Action::ViewEdit => tr!("action-view-edit"),
+            Action::EditedFiles => tr!("action-edited-files"),
         }
     }
 
@@ -188,6 +197,8 @@ impl Action {
             // FileZilla's keys for the two View toggles.
             Action::ToggleComparison => key(Modifiers::COMMAND, Key::O),
             Action::SyncBrowsing => key(Modifiers::COMMAND, Key::Y),
+            // FileZilla's key for its list of files being edited.
+            Action::EditedFiles => key(Modifiers::COMMAND, Key::E),
             Action::CancelAll
             | Action::Transfer
             | Action::AddToQueue
@@ -204,7 +215,8 @@ impl Action {
             | Action::Synchronize
             | Action::Permissions
             | Action::CustomCommand
-            | Action::SearchRemote => None,
+            | Action::SearchRemote
+            | Action::ViewEdit => None,
         }
     }
 

@@ -367,6 +367,13 @@ impl SkiffApp {
             let asked = super::search_window::search_window_ui(ui.ctx(), search);
             msgs.extend(asked.into_iter().map(Msg::Ops));
         }
+        let edits = super::edit_window::edited_files_ui(ui.ctx(), &model.edits);
+        msgs.extend(edits.into_iter().map(Msg::Edit));
+        if model.modals.dialog.is_none()
+            && let Some(answer) = super::edit_window::edit_question_ui(ui.ctx(), &model.edits)
+        {
+            msgs.push(Msg::Edit(answer));
+        }
     }
 
     /// Shortcuts become actions; the arrow keys move the focused table's
@@ -375,6 +382,7 @@ impl SkiffApp {
         if self.model.modals.any_open()
             || self.model.view.sync_dialog.is_some()
             || self.model.ops.any_open()
+            || self.model.edits.question().is_some()
         {
             return;
         }

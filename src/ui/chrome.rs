@@ -30,6 +30,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, model: &mut Model, msgs: &mut Vec<Msg>) {
                 false,
                 &[
                     Action::SiteManager,
+                    Action::EditedFiles,
                     Action::ImportSites,
                     Action::ExportSites,
                     Action::Quit,

@@ -103,6 +103,8 @@ pub enum Dialog {
     ConfirmQuit {
         /// Transfers running now.
         running: u64,
+        /// Edited files whose last save is not on the server.
+        edited: usize,
     },
     /// Resumed items belong to a site that is not connected: connect?
     ConnectFor {
@@ -412,9 +414,14 @@ impl Dialog {
                 });
                 outcome
             }
-            Dialog::ConfirmQuit { running } => {
+            Dialog::ConfirmQuit { running, edited } => {
                 ui.heading(tr!("quit-title"));
-                ui.label(tr!("quit-question", count = *running));
+                if *running > 0 {
+                    ui.label(tr!("quit-question", count = *running));
+                }
+                if *edited > 0 {
+                    ui.label(tr!("quit-edited", count = *edited));
+                }
                 buttons_ui(ui, &tr!("quit-button"), enter).map(|quit| {
                     if quit {
                         DialogOutcome::Quit

@@ -18,7 +18,11 @@ impl Model {
     /// on, the window stays and asks; otherwise it closes.
     pub(super) fn quit(&mut self, by_close_button: bool) {
         let running = self.queue_view.totals.running;
-        if running > 0 && self.settings.interface.confirm_quit && !self.quit_confirmed {
+        // Saves not on the server are asked about whatever the setting:
+        // they live in a temporary folder that goes with the window.
+        let edited = self.edits.unsent();
+        let asks = running > 0 && self.settings.interface.confirm_quit || edited > 0;
+        if asks && !self.quit_confirmed {
             if by_close_button {
                 self.effects.push(Effect::CancelClose);
             }
@@ -26,7 +30,12 @@ impl Model {
                 // An open question (an overwrite) waits behind this one.
                 self.modals.asks.push_front(open);
             }
-            self.modals.dialog = Some(Dialog::ConfirmQuit { running });
+            let running = if self.settings.interface.confirm_quit {
+                running
+            } else {
+                0
+            };
+            self.modals.dialog = Some(Dialog::ConfirmQuit { running, edited });
             return;
         }
         self.quit_confirmed = true;
@@ -194,7 +203,10 @@ mod tests {
         assert!(effects.iter().any(|e| matches!(e, Effect::CancelClose)));
         assert!(matches!(
             model.modals.dialog,
-            Some(Dialog::ConfirmQuit { running: 1 })
+            Some(Dialog::ConfirmQuit {
+                running: 1,
+                edited: 0
+            })
         ));
         model.update(Msg::Dialog(DialogOutcome::Closed));
         assert!(!has_close(&model.take_effects()), "cancel keeps the window");

@@ -47,6 +47,12 @@ pub struct EngineLink {
     /// A language chosen by the caller (`StartOptions::locale`), which the
     /// settings' language does not change.
     locale_pin: Option<Locale>,
+    /// View/Edit's watch on the files being edited (started on first use).
+    edit_watcher: Option<super::edit_watch::EditWatcher>,
+    edit_tx: mpsc::Sender<super::edit_state::Touched>,
+    edit_rx: mpsc::Receiver<super::edit_state::Touched>,
+    /// View/Edit's private folder, removed when the window closes.
+    edit_folder: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for EngineLink {
@@ -110,6 +116,7 @@ impl EngineLink {
             waker,
         );
         let (local_tx, local_rx) = mpsc::channel();
+        let (edit_tx, edit_rx) = mpsc::channel();
         Ok(Self {
             runtime: Some(runtime),
             handle,
@@ -125,6 +132,10 @@ impl EngineLink {
             demo: None,
             log_file: None,
             locale_pin: None,
+            edit_watcher: None,
+            edit_tx,
+            edit_rx,
+            edit_folder: None,
         })
     }
 
@@ -144,6 +155,9 @@ impl EngineLink {
         while let Ok(event) = self.ops_events.try_recv() {
             msgs.push(Msg::OpsEvent(event));
         }
+        while let Ok(touched) = self.edit_rx.try_recv() {
+            msgs.push(Msg::EditTouched(touched));
+        }
         msgs
     }
 
@@ -157,6 +171,25 @@ impl EngineLink {
                 self.queue.send(command);
             }
             Effect::Ops(command) => self.ops.send(command),
+            Effect::EditFolder(dir) => self.edit_folder = Some(dir),
+            Effect::WatchEdit { id, file } => {
+                let ctx = self.ctx.clone();
+                let tx = self.edit_tx.clone();
+                let watcher = self.edit_watcher.get_or_insert_with(|| {
+                    super::edit_watch::EditWatcher::start(tx, move || ctx.request_repaint())
+                });
+                if let Err(error) = watcher.watch(id, file) {
+                    return Some(Msg::EditTouched(super::edit_state::Touched::Failed {
+                        id,
+                        error,
+                    }));
+                }
+            }
+            Effect::UnwatchEdit(id) => {
+                if let Some(watcher) = &self.edit_watcher {
+                    watcher.unwatch(id);
+                }
+            }
             Effect::Disk(request) => self.disk(request),
             Effect::CopyText(text) => self.ctx.copy_text(text),
             Effect::CloseWindow => self.ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -292,6 +325,12 @@ impl EngineLink {
         let stopped = self.queue.shutdown();
         self.ops.cancel_all();
         self.demo = None;
+        self.edit_watcher = None;
+        if let Some(dir) = self.edit_folder.take() {
+            // The files being edited go with the window (quitting with
+            // saves not on the server was asked about).
+            let _ = std::fs::remove_dir_all(dir);
+        }
         if let Some(runtime) = self.runtime.take() {
             let deadline = std::time::Instant::now() + crate::engine::queue::SHUTDOWN_DEADLINE;
             let _ =

@@ -43,6 +43,15 @@ pub enum LocalRequest {
     Trash(Vec<PathBuf>),
     /// Open with the system's default application.
     Open(PathBuf),
+    /// View/Edit: open a fetched file with the editor from Settings (a
+    /// program and its arguments) or, without one, the system's default
+    /// application.
+    Edit {
+        /// The file.
+        path: PathBuf,
+        /// The editor's program and arguments, if one is set.
+        editor: Option<(String, Vec<std::ffi::OsString>)>,
+    },
     /// Read the trusted certificates (`trust.toml` in this config folder).
     LoadTrust(PathBuf),
     /// Write the trusted certificates.
@@ -314,7 +323,37 @@ fn run(request: LocalRequest) -> LocalResult {
                 source,
             }),
         ),
+        LocalRequest::Edit { path, editor } => changed(
+            tr!("note-editing", path = path.display().to_string()),
+            open_editor(&path, editor).map_err(|source| LocalError::Io {
+                action: tr!("local-cannot-open"),
+                path: path.clone(),
+                source,
+            }),
+        ),
     }
+}
+
+/// Starts the editor on `path` (or the system's default application) and
+/// leaves it running; a thread of its own waits for a started editor, so
+/// it never lingers as a zombie process.
+fn open_editor(
+    path: &Path,
+    editor: Option<(String, Vec<std::ffi::OsString>)>,
+) -> std::io::Result<()> {
+    let Some((program, args)) = editor else {
+        return open::that_detached(path);
+    };
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::Builder::new()
+        .name("skiff-editor".to_string())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(())
 }
 
 /// Reads `sites.toml` and `recent.toml` from the config folder `dir`

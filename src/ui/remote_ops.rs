@@ -257,6 +257,7 @@ impl Model {
                 failures,
                 error,
             } => self.on_job_finished(job, done, failures, error),
+            OpsEvent::Edit { job, outcome } => self.on_edit_event(job, outcome),
         }
     }
 

@@ -12,7 +12,7 @@ use super::i18n::tr;
 
 use crate::engine::DataMode;
 use crate::settings::{
-    ExistsDefault, Language, MAX_SIMULTANEOUS, QueueDone, Settings, Theme, TransferType,
+    EditUpload, ExistsDefault, Language, MAX_SIMULTANEOUS, QueueDone, Settings, Theme, TransferType,
 };
 
 /// The dialog's pages.
@@ -27,6 +27,8 @@ pub enum Page {
     Interface,
     /// The log file.
     Logging,
+    /// View/Edit: the editor, and whether a save is asked about.
+    Editing,
 }
 
 /// The open dialog: the draft and the text fields that are parsed on OK.
@@ -86,6 +88,7 @@ impl SettingsDialog {
                     (Page::Transfers, tr!("settings-page-transfers")),
                     (Page::Interface, tr!("settings-page-interface")),
                     (Page::Logging, tr!("settings-page-logging")),
+                    (Page::Editing, tr!("settings-page-editing")),
                 ] {
                     ui.selectable_value(&mut self.page, page, label);
                 }
@@ -100,6 +103,7 @@ impl SettingsDialog {
                     Page::Transfers => self.transfers_ui(ui),
                     Page::Interface => self.interface_ui(ui),
                     Page::Logging => self.logging_ui(ui),
+                    Page::Editing => self.editing_ui(ui),
                 });
             if let Some(problem) = &self.problem {
                 ui.colored_label(ui.visuals().error_fg_color, problem.as_str());
@@ -272,6 +276,28 @@ impl SettingsDialog {
                 ui.end_row();
             });
         ui.checkbox(&mut i.confirm_quit, tr!("settings-confirm-quit"));
+    }
+
+    fn editing_ui(&mut self, ui: &mut egui::Ui) {
+        let e = &mut self.draft.editing;
+        ui.strong(tr!("settings-edit-when-saved"));
+        ui.radio_value(&mut e.upload, EditUpload::Ask, tr!("settings-edit-ask"));
+        ui.radio_value(
+            &mut e.upload,
+            EditUpload::Always,
+            tr!("settings-edit-always"),
+        );
+        ui.add_space(6.0);
+        let label = ui.label(tr!("settings-editor"));
+        ui.add(
+            egui::TextEdit::singleline(&mut e.editor)
+                .hint_text(tr!("settings-editor-default"))
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+        ui.label(tr!("settings-editor-hint"));
+        ui.add_space(6.0);
+        ui.label(tr!("settings-edit-safety"));
     }
 
     fn logging_ui(&mut self, ui: &mut egui::Ui) {

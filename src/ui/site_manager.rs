@@ -622,6 +622,11 @@ impl SiteManager {
                         error_ui(ui, &errors, "max_connections");
                     });
                     ui.end_row();
+                    let label = ui.label(tr!("site-uploads"));
+                    ui.checkbox(&mut site.atomic_uploads, tr!("site-atomic-uploads"))
+                        .labelled_by(label.id)
+                        .on_hover_text(tr!("site-atomic-uploads-hint"));
+                    ui.end_row();
                 }
                 Tab::Charset => {
                     let label = ui.label(tr!("site-charset"));

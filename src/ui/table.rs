@@ -29,10 +29,11 @@ pub enum TableEvent {
 }
 
 /// The context-menu actions of a row, in menu order.
-const ROW_MENU: [Action; 10] = [
+const ROW_MENU: [Action; 11] = [
     Action::Transfer,
     Action::AddToQueue,
     Action::OpenWithSystem,
+    Action::ViewEdit,
     Action::MakeDir,
     Action::Rename,
     Action::Delete,
@@ -202,9 +203,8 @@ pub fn file_table_ui(
             response.dnd_set_drag_payload(DragRows(side));
             response.context_menu(|ui| {
                 for action in ROW_MENU {
-                    if action == Action::OpenWithSystem && remote
-                        || action == Action::Permissions && !remote
-                    {
+                    let remote_only = matches!(action, Action::Permissions | Action::ViewEdit);
+                    if remote_only != remote && (remote_only || action == Action::OpenWithSystem) {
                         continue;
                     }
                     if menu_item(ui, action, remote) {

@@ -94,6 +94,10 @@ pub enum Msg {
     Ops(super::ops_state::OpsMsg),
     /// A remote operation's job reported something.
     OpsEvent(crate::engine::ops::jobs::OpsEvent),
+    /// A click in View/Edit's dialogs or list.
+    Edit(super::edit_state::EditMsg),
+    /// The watcher saw something of an edited file.
+    EditTouched(super::edit_state::Touched),
 }
 
 /// What `update` asks the outside world to do, in order.
@@ -141,6 +145,17 @@ pub enum Effect {
     LogFile(Option<(PathBuf, crate::logfile::Rotation)>),
     /// Start, confirm or cancel a remote operation's job.
     Ops(crate::engine::ops::jobs::OpsCommand),
+    /// View/Edit's private folder (removed when the window closes).
+    EditFolder(PathBuf),
+    /// Watch an edited file; answered by [`Msg::EditTouched`].
+    WatchEdit {
+        /// The edited file's number.
+        id: u64,
+        /// The file.
+        file: PathBuf,
+    },
+    /// Stop watching an edited file.
+    UnwatchEdit(u64),
 }
 
 impl std::fmt::Debug for Effect {
@@ -163,6 +178,9 @@ impl std::fmt::Debug for Effect {
             }
             Effect::LogFile(target) => write!(f, "LogFile({target:?})"),
             Effect::Ops(command) => write!(f, "Ops({command:?})"),
+            Effect::EditFolder(dir) => write!(f, "EditFolder({})", dir.display()),
+            Effect::WatchEdit { id, file } => write!(f, "WatchEdit({id}, {})", file.display()),
+            Effect::UnwatchEdit(id) => write!(f, "UnwatchEdit({id})"),
         }
     }
 }
@@ -209,6 +227,8 @@ pub struct Model {
     pub view: super::view::ViewState,
     /// The remote operations' dialogs and jobs.
     pub ops: super::ops_state::RemoteOps,
+    /// View/Edit: the files being edited.
+    pub edits: super::edit_state::Edits,
 }
 
 impl Model {
@@ -243,6 +263,7 @@ impl Model {
             effects: Vec::new(),
             view: super::view::ViewState::default(),
             ops: Default::default(),
+            edits: Default::default(),
         }
     }
 
@@ -305,7 +326,10 @@ impl Model {
             Msg::PickerFailed(error) => self
                 .log
                 .status(LogKind::Error, tr!("note-picker-failed", error = error)),
-            Msg::Tick(now) => self.on_tick(now),
+            Msg::Tick(now) => {
+                self.on_tick(now);
+                self.edits_tick(now);
+            }
             Msg::Settings(outcome) => self.on_settings(outcome),
             Msg::CloseRequested => self.quit(true),
             Msg::WindowFocused(focused) => self.window_focused = focused,
@@ -314,6 +338,8 @@ impl Model {
             Msg::Synchronize(outcome) => self.on_synchronize(outcome),
             Msg::Ops(msg) => self.on_ops_msg(msg),
             Msg::OpsEvent(event) => self.on_ops_event(event),
+            Msg::Edit(msg) => self.on_edit_msg(msg),
+            Msg::EditTouched(touched) => self.on_edit_touched(touched),
             Msg::SetTransferType(kind) => {
                 let mut settings = self.settings.clone();
                 settings.transfers.transfer_type = kind;
@@ -433,6 +459,8 @@ impl Model {
                 let rows = self.selected_rows(side);
                 self.transfer_rows(side, rows, action == Action::Transfer);
             }
+            // "Open" on a remote file is View/Edit.
+            Action::OpenWithSystem if side == Side::Remote => self.view_edit(),
             Action::OpenWithSystem => {
                 if side == Side::Local
                     && let Some(Loc::Local(dir)) = self.local.location.clone()
@@ -484,6 +512,8 @@ impl Model {
                 self.run_ops_action(action)
             }
             Action::Quit => self.quit(false),
+            Action::ViewEdit => self.view_edit(),
+            Action::EditedFiles => self.edits.list_open = true,
             Action::ToggleComparison
             | Action::CompareSizeTime
             | Action::CompareSize

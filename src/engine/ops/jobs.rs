@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use super::edit::{self, RemoteBaseline};
 use super::{
     ChmodFilter, DeletePlan, FindFilter, OpEvent, OpFailure, OpSink, connect_helpers,
     delete_planned, plan_delete,
@@ -22,6 +23,8 @@ use crate::engine::config::SessionConfig;
 use crate::engine::error::EngineError;
 use crate::engine::event::{Event, EventSink, LogLine};
 use crate::engine::session::Session;
+use crate::engine::transfer::{RetryPolicy, TransferSettings};
+use crate::engine::wording::UserMessage;
 
 /// A job's number, chosen by the front end.
 pub type JobId = u64;
@@ -70,6 +73,34 @@ pub enum OpsCommand {
         /// Connections to list on at most.
         connections: usize,
     },
+    /// View/Edit: download `remote` to `target` (a file in a private
+    /// folder, replaced) and report [`OpsEvent::Edit`] with the server's
+    /// baseline of what was fetched.
+    EditFetch {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The remote file, as the server's bytes.
+        remote: Vec<u8>,
+        /// Where it goes.
+        target: std::path::PathBuf,
+    },
+    /// View/Edit: upload the edited `source` over `remote`, to a temporary
+    /// name then renamed, only while the server's copy is still `expected`
+    /// (`None`: overwrite whatever is there, the user's choice).
+    EditUpload {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The edited file.
+        source: std::path::PathBuf,
+        /// The remote file, as the server's bytes.
+        remote: Vec<u8>,
+        /// What the server had when the file was fetched or last uploaded.
+        expected: Option<RemoteBaseline>,
+    },
     /// Stop a job between commands (a planned delete deletes nothing).
     Cancel(JobId),
 }
@@ -108,6 +139,25 @@ pub enum OpsEvent {
         /// Why the job stopped early, if it did (cancelled, no connection).
         error: Option<String>,
     },
+    /// A View/Edit job ended (no [`OpsEvent::Finished`] follows).
+    Edit {
+        /// The job.
+        job: JobId,
+        /// How.
+        outcome: EditOutcome,
+    },
+}
+
+/// How a View/Edit job ended.
+#[derive(Debug, Clone)]
+pub enum EditOutcome {
+    /// The file is on disk (fetch) or on the server (upload); this is what
+    /// the server has now.
+    Done(RemoteBaseline),
+    /// The server's copy is not the one that was opened: nothing was sent.
+    Changed,
+    /// It failed, for the reason given in the front end's words.
+    Failed(UserMessage),
 }
 
 /// A running job's controls.
@@ -316,6 +366,58 @@ impl OpsHandle {
                     forget(&jobs, job);
                 });
             }
+            OpsCommand::EditFetch {
+                job,
+                config,
+                remote,
+                target,
+            } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    let settings = edit_settings(*config, &reporter, &cancel);
+                    let mut slot = None;
+                    let result = edit::fetch(&mut slot, &settings, &remote, &target).await;
+                    if let Some(session) = slot {
+                        session.quit().await;
+                    }
+                    reporter.send(OpsEvent::Edit {
+                        job,
+                        outcome: edit_outcome(result),
+                    });
+                    forget(&jobs, job);
+                });
+            }
+            OpsCommand::EditUpload {
+                job,
+                config,
+                source,
+                remote,
+                expected,
+            } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    let settings = edit_settings(*config, &reporter, &cancel);
+                    let mut slot = None;
+                    let result = edit::upload_edited(
+                        &mut slot,
+                        &settings,
+                        &source,
+                        &remote,
+                        expected.as_ref(),
+                    )
+                    .await;
+                    if let Some(session) = slot {
+                        session.quit().await;
+                    }
+                    reporter.send(OpsEvent::Edit {
+                        job,
+                        outcome: edit_outcome(result),
+                    });
+                    forget(&jobs, job);
+                });
+            }
             OpsCommand::Cancel(job) => {
                 if let Some(control) = self.jobs().remove(&job) {
                     control.cancel.cancel();
@@ -342,6 +444,32 @@ impl OpsHandle {
         for (_, control) in self.jobs().drain() {
             control.cancel.cancel();
         }
+    }
+}
+
+/// A View/Edit job's transfer settings: the site, the log, the job's
+/// cancel token, the usual retries.
+fn edit_settings(
+    config: SessionConfig,
+    reporter: &Reporter,
+    cancel: &CancellationToken,
+) -> TransferSettings {
+    TransferSettings {
+        session: config,
+        retry: RetryPolicy::default(),
+        exists: crate::engine::ExistsPolicy::Overwrite,
+        events: reporter.log_sink(),
+        cancel: cancel.clone(),
+        preserve_times: false,
+        within: None,
+    }
+}
+
+fn edit_outcome(result: crate::engine::Result<RemoteBaseline>) -> EditOutcome {
+    match result {
+        Ok(baseline) => EditOutcome::Done(baseline),
+        Err(EngineError::RemoteChanged(_)) => EditOutcome::Changed,
+        Err(error) => EditOutcome::Failed(error.user_message()),
     }
 }
 

@@ -18,6 +18,7 @@
 //! follows links), and it stops [`MAX_DEPTH`] levels down.
 
 mod delete;
+pub mod edit;
 mod find;
 pub mod jobs;
 mod walk;

@@ -479,6 +479,9 @@ impl Queue {
                 }
             ),
             ask,
+            // The site's `atomic_uploads` reaches the upload through its
+            // session settings.
+            atomic: false,
         };
         let facts = match item.direction {
             Direction::Download if item.size.is_some() => Some(FileFacts {

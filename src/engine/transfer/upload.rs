@@ -120,6 +120,19 @@ pub async fn upload_file_with(
         }
     }
     let kind = transfer_type(mode);
+    // An atomic upload writes beside the target and is renamed over it at
+    // the end; it always starts over (a leftover temporary file may hold an
+    // older version of the source), and within this call resumes like any.
+    let atomic = mode.atomic || settings.session.atomic_uploads;
+    let target = remote;
+    let remote = if atomic {
+        start_offset = 0;
+        let mut temp = target.clone();
+        temp.extend_from_slice(super::PART_SUFFIX.as_bytes());
+        temp
+    } else {
+        target.clone()
+    };
     let remote_name = String::from_utf8_lossy(&remote).into_owned();
     let mut offset = start_offset;
     let mut retrier = Retrier::default();
@@ -138,11 +151,15 @@ pub async fn upload_file_with(
         let progressed = match &result {
             Ok(bytes) => {
                 let bytes = *bytes;
+                if atomic {
+                    let session = ensure_session(slot, settings).await?;
+                    put_in_place(session, &remote, &target).await?;
+                }
                 if let Some(modified) = local.modified.filter(|_| settings.preserve_times)
                     && let Some(session) = slot.as_mut()
                 {
                     // Best effort: a server without MFMT keeps its own time.
-                    let _ = session.mfmt(&remote, modified).await;
+                    let _ = session.mfmt(&target, modified).await;
                 }
                 return Ok(FileOutcome::Done { bytes });
             }
@@ -213,6 +230,47 @@ async fn upload_attempt(
             &settings.cancel,
         )
         .await
+}
+
+/// Renames a whole upload from `temp` over `target`. A server that will not
+/// rename over an existing file (IIS, some Windows servers) gets the target
+/// moved aside first (`target` + `.skiffold`), the upload renamed in, and
+/// the old version deleted; if the upload cannot be renamed in, the old
+/// version is moved back. Either way the target is never truncated, and on
+/// failure the upload waits under `temp`.
+async fn put_in_place(session: &mut Session, temp: &[u8], target: &[u8]) -> Result<()> {
+    let refused = |error: EngineError| match error {
+        EngineError::Refused { code, message, .. } => EngineError::PlaceFailed {
+            temp: String::from_utf8_lossy(temp).into_owned(),
+            target: String::from_utf8_lossy(target).into_owned(),
+            code,
+            message,
+        },
+        other => other,
+    };
+    let first = match session.rename(temp, target).await {
+        Ok(()) => return Ok(()),
+        Err(error @ EngineError::Refused { .. }) => error,
+        Err(other) => return Err(other),
+    };
+    if session.size(target).await?.is_none() {
+        return Err(refused(first));
+    }
+    let mut aside = target.to_vec();
+    aside.extend_from_slice(b".skiffold");
+    session.rename(target, &aside).await.map_err(refused)?;
+    match session.rename(temp, target).await {
+        Ok(()) => {
+            // The old version is no longer needed; a server that keeps it
+            // leaves a file named for what it is.
+            let _ = session.delete(&aside).await;
+            Ok(())
+        }
+        Err(error) => {
+            let _ = session.rename(&aside, target).await;
+            Err(refused(error))
+        }
+    }
 }
 
 /// A remote name beside `remote` that SIZE says does not exist.
