@@ -98,7 +98,8 @@ pub struct Options {
     /// Also trust the CA certificates in this PEM file.
     #[arg(long, global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
-    /// Trust the server certificate with this SHA-256 fingerprint (SHA256:AB:CD:...).
+    /// Trust the server certificate (SHA256:AB:CD:...) or SSH host key
+    /// (SHA256:base64, as `ssh-keygen -lf` prints it) with this fingerprint.
     #[arg(long, global = true, value_name = "FINGERPRINT", value_parser = parse_fingerprint)]
     pub trust_fingerprint: Vec<Fingerprint>,
     /// Accept any server certificate (insecure: a man in the middle can read everything).
@@ -381,9 +382,13 @@ fn parse_transfer_type(text: &str) -> Result<TransferType, String> {
         .ok_or_else(|| "expected binary, auto or ascii".to_string())
 }
 
-/// `--trust-fingerprint`: `SHA256:` and 64 hex digits.
+/// `--trust-fingerprint`: `SHA256:` and 64 hex digits (a certificate), or
+/// `SHA256:` and 43 base64 characters as `ssh-keygen -lf` prints a host key.
 fn parse_fingerprint(text: &str) -> Result<Fingerprint, String> {
-    Fingerprint::parse(text).ok_or_else(|| "expected SHA256: and 64 hex digits".to_string())
+    Fingerprint::parse(text).ok_or_else(|| {
+        "expected SHA256: and 64 hex digits, or SHA256: and base64 as ssh-keygen -lf prints it"
+            .to_string()
+    })
 }
 
 /// A chmod mode: octal digits, at most 7777.

@@ -26,23 +26,42 @@ pub enum Encryption {
     Plain,
 }
 
-/// A certificate's SHA-256 fingerprint.
+/// A SHA-256 fingerprint: of a certificate (FTPS), or of an SSH host key
+/// (SFTP; the digest of its wire encoding, as OpenSSH takes it).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 32]);
 
 impl Fingerprint {
-    /// The fingerprint of a DER certificate.
+    /// The fingerprint of a DER certificate, or of an SSH public key blob.
     pub fn of(der: &[u8]) -> Self {
         Self(Sha256::digest(der).into())
     }
 
-    /// Parses `SHA256:AB:CD:...` or plain hex, with or without colons.
+    /// The form OpenSSH prints (`ssh-keygen -lf`): `SHA256:` and unpadded
+    /// base64. `Display` keeps the certificate form (hex with colons).
+    pub fn openssh(&self) -> String {
+        use base64::Engine;
+        format!(
+            "SHA256:{}",
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(self.0)
+        )
+    }
+
+    /// Parses `SHA256:AB:CD:...` or plain hex, with or without colons, and
+    /// OpenSSH's `SHA256:` with unpadded base64 (43 characters).
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         let hex = text
             .strip_prefix("SHA256:")
             .or_else(|| text.strip_prefix("sha256:"))
             .unwrap_or(text);
+        if hex.len() == 43 && !hex.contains(':') {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(hex)
+                .ok()?;
+            return Some(Self(bytes.try_into().ok()?));
+        }
         let digits: Vec<u8> = hex.bytes().filter(|b| *b != b':').collect();
         if digits.len() != 64 {
             return None;

@@ -59,6 +59,32 @@ impl CharsetChoice {
     }
 }
 
+/// Which protocol a site speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// FTP, with or without TLS ([`SessionConfig::encryption`]).
+    #[default]
+    Ftp,
+    /// SFTP over SSH (port 22 by default).
+    Sftp,
+}
+
+/// How an SFTP session logs in and checks the server, beyond the user and
+/// password of [`Credentials`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SshOptions {
+    /// A private key file (OpenSSH format, PEM, PuTTY's PPK), tried first.
+    pub key_file: Option<std::path::PathBuf>,
+    /// The passphrase of an encrypted key file.
+    pub key_passphrase: Option<Secret>,
+    /// The `known_hosts` file; `None`: `~/.ssh/known_hosts`.
+    pub known_hosts: Option<std::path::PathBuf>,
+    /// Try the keys of the ssh agent (`SSH_AUTH_SOCK`) when no key file and
+    /// no password is given.
+    pub agent: bool,
+}
+
 /// Who logs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -126,6 +152,10 @@ pub struct SessionConfig {
     /// it over the target once it has arrived whole (the site's "atomic
     /// uploads"; View/Edit always uploads so).
     pub atomic_uploads: bool,
+    /// FTP or SFTP.
+    pub protocol: Protocol,
+    /// SFTP's keys, agent and known hosts.
+    pub ssh: SshOptions,
 }
 
 impl SessionConfig {
@@ -150,6 +180,11 @@ impl SessionConfig {
             max_connections: None,
             timezone_offset_minutes: 0,
             atomic_uploads: false,
+            protocol: Protocol::Ftp,
+            ssh: SshOptions {
+                agent: true,
+                ..SshOptions::default()
+            },
         }
     }
 }

@@ -139,6 +139,84 @@ pub enum EngineError {
         /// `host` as configured.
         host: String,
     },
+    /// The SSH layer failed: key exchange, the channel, or an SFTP packet
+    /// that does not decode.
+    #[error("SSH failed: {0}")]
+    Ssh(String),
+    /// The SSH server's host key is neither in `known_hosts` nor trusted.
+    #[error(
+        "the server's host key is not known ({key_type} {}): {host}",
+        fingerprint.openssh()
+    )]
+    HostKeyUnknown {
+        /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `rsa-sha2-512`...
+        key_type: String,
+        /// Its SHA-256 fingerprint.
+        fingerprint: super::certs::Fingerprint,
+        /// `host:port` as configured.
+        host: String,
+    },
+    /// `known_hosts` records another key of the same type for the host:
+    /// someone may be intercepting the connection, or the server was
+    /// reinstalled. Refused.
+    #[error(
+        "the server's host key changed: known_hosts line {line} has {}, the server offers {} (someone may be intercepting the connection): {host}",
+        recorded.openssh(),
+        offered.openssh()
+    )]
+    HostKeyChanged {
+        /// The fingerprint `known_hosts` has.
+        recorded: super::certs::Fingerprint,
+        /// The fingerprint the server offers.
+        offered: super::certs::Fingerprint,
+        /// The `known_hosts` line.
+        line: usize,
+        /// `host:port` as configured.
+        host: String,
+    },
+    /// The host key is marked `@revoked` in `known_hosts`.
+    #[error(
+        "the server's host key {} is revoked (known_hosts line {line}): {host}",
+        fingerprint.openssh()
+    )]
+    HostKeyRevoked {
+        /// Its fingerprint.
+        fingerprint: super::certs::Fingerprint,
+        /// The `known_hosts` line.
+        line: usize,
+        /// `host:port` as configured.
+        host: String,
+    },
+    /// No SSH login method was accepted.
+    #[error("login refused (tried {tried}): {user}@{host}")]
+    SshLogin {
+        /// The methods tried, `password, publickey`.
+        tried: String,
+        /// The user.
+        user: String,
+        /// `host:port`.
+        host: String,
+    },
+    /// A private key file could not be read or decrypted.
+    #[error("the key file cannot be used ({reason}): {}", path.display())]
+    KeyFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An SFTP server answered a request with an error status.
+    #[error("the server refused {request} ({}{}): {path}", code.meaning(), status_text(message))]
+    SftpStatus {
+        /// The request: `OPEN`, `MKDIR`...
+        request: &'static str,
+        /// The status code.
+        code: crate::protocol::sftp::StatusCode,
+        /// The server's message (may be empty).
+        message: String,
+        /// The path, decoded for display.
+        path: String,
+    },
     /// The operation was cancelled.
     /// An upload sent to a temporary name arrived whole, but the server
     /// would not rename it over the target: the target is unchanged and the
@@ -179,6 +257,7 @@ impl EngineError {
             | EngineError::Closed
             | EngineError::Network(_)
             | EngineError::DataChannel(_)
+            | EngineError::Ssh(_)
             | EngineError::Truncated { .. } => true,
             EngineError::Refused { code, .. }
             | EngineError::LoginRefused { code, .. }
@@ -208,6 +287,7 @@ impl EngineError {
                 | EngineError::Truncated { .. }
                 | EngineError::PlaceFailed { .. }
                 | EngineError::RemoteChanged(_)
+                | EngineError::SftpStatus { .. }
         )
     }
 }
@@ -225,6 +305,16 @@ pub fn io_sentence(error: &std::io::Error) -> String {
             .trim_end_matches([' ', ':', ';', ',', '('])
             .to_string(),
         None => text,
+    }
+}
+
+/// The server's text after the code's meaning, when it says more.
+fn status_text(message: &str) -> String {
+    let message = message.trim();
+    if message.is_empty() || message.eq_ignore_ascii_case("failure") {
+        String::new()
+    } else {
+        format!(": {message}")
     }
 }
 

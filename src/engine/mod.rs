@@ -27,6 +27,7 @@ pub mod ops;
 pub mod policy;
 pub mod queue;
 pub mod session;
+pub mod sftp;
 pub mod tls;
 pub mod transfer;
 pub mod tree;
@@ -35,7 +36,9 @@ pub mod wording;
 pub use browser::{BrowseCommand, BrowserHandle, BrowserOptions, KeepAlive};
 pub use certs::{CertInfo, Encryption, Fingerprint, TlsInfo, TlsOptions};
 pub use charset::Charset;
-pub use config::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
+pub use config::{
+    ActiveConfig, CharsetChoice, Credentials, DataMode, Protocol, SessionConfig, SshOptions,
+};
 pub use entry::{RemoteEntry, RemoteListing};
 pub use error::{EngineError, Result};
 pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};

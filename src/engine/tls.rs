@@ -385,6 +385,13 @@ mod tests {
         let plain: String = text[7..].chars().filter(|c| *c != ':').collect();
         assert_eq!(Fingerprint::parse(&plain.to_lowercase()), Some(fp));
         assert_eq!(Fingerprint::parse("SHA256:AB"), None);
+        // OpenSSH's form of the same digest reads back to it.
+        assert_eq!(Fingerprint::parse(&fp.openssh()), Some(fp));
+        assert_eq!(fp.openssh().len(), "SHA256:".len() + 43);
+        assert_eq!(
+            Fingerprint([0; 32]).openssh(),
+            "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        );
         assert_eq!(Fingerprint::parse(&"zz".repeat(32)), None);
     }
 }

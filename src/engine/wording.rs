@@ -196,7 +196,18 @@ impl EngineError {
             | EngineError::CustomCommand(_)
             | EngineError::Address(_)
             | EngineError::Path(_)
-            | EngineError::Listing(_) => m("engine-error-detail", &[("detail", self.to_string())]),
+            | EngineError::Listing(_)
+            // SFTP's own failures are worded in English for now (issue 18's
+            // window work gives them keys of their own).
+            | EngineError::Ssh(_)
+            | EngineError::HostKeyUnknown { .. }
+            | EngineError::HostKeyChanged { .. }
+            | EngineError::HostKeyRevoked { .. }
+            | EngineError::SshLogin { .. }
+            | EngineError::KeyFile { .. }
+            | EngineError::SftpStatus { .. } => {
+                m("engine-error-detail", &[("detail", self.to_string())])
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The FTP protocol as pure functions: bytes in, values out, and back.
+//! The FTP protocol, and SFTP's packets (`sftp`), as pure functions: bytes
+//! in, values out, and back.
 //!
 //! Nothing here does I/O or knows about tokio; every function gives the same
 //! answer for the same bytes, so all of it is tested with byte literals and
@@ -11,6 +12,7 @@ pub mod hash;
 pub mod listing;
 pub mod path;
 pub mod reply;
+pub mod sftp;
 pub mod text;
 
 pub use address::{AddressError, parse_epsv, parse_pasv};

@@ -1,3 +1,4 @@
 pub mod fake;
 pub mod servers;
+pub mod sshd;
 pub mod unftp;

@@ -812,7 +812,7 @@ fn install_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_INSTALL_DIR))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { sys::geteuid() == 0 }
 }
@@ -858,7 +858,7 @@ fn check_installed(kind: ServerKind, options: Options) -> Result<(), String> {
 }
 
 /// uid and gid of a local user, from /etc/passwd.
-fn lookup_user(name: &str) -> Option<(u32, u32)> {
+pub fn lookup_user(name: &str) -> Option<(u32, u32)> {
     let passwd = fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|line| {
         let f: Vec<&str> = line.split(':').collect();
@@ -977,7 +977,7 @@ fn probe_banner_tls(port: u16, ca: &Path) -> Result<(), String> {
 /// SIGKILLs the process group `pid` and every descendant of `pid` (vsftpd's
 /// sessions leave the group with setsid). Freezes the tree with SIGSTOP first,
 /// so nothing forks or gets reparented while we look.
-fn kill_tree(pid: i32) {
+pub fn kill_tree(pid: i32) {
     let mut tree = vec![pid];
     // SAFETY: plain signal sends to processes we started.
     unsafe { sys::kill(-pid, sys::SIGSTOP) };
@@ -1040,7 +1040,7 @@ fn processes() -> Vec<(i32, i32)> {
 /// the test process died without dropping the RealServer — kills that
 /// server's process group and descendants. Own process group and ignored
 /// signals, so a Ctrl-C to the test run does not take it down first.
-fn spawn_watchdog() -> (Child, ChildStdin) {
+pub fn spawn_watchdog() -> (Child, ChildStdin) {
     const SCRIPT: &str = r#"
 trap '' INT HUP TERM QUIT PIPE
 pid=none
