@@ -178,7 +178,13 @@ fn quote_ui(ui: &mut egui::Ui, text: &mut String) -> Option<OpsMsg> {
 
 fn chmod_ui(ui: &mut egui::Ui, dialog: &mut ChmodDialog) -> Option<OpsMsg> {
     ui.heading(tr!("chmod-title"));
-    ui.label(tr!("chmod-for", name = dialog.name.as_str()));
+    match dialog.targets.len() {
+        1 => ui.label(tr!("chmod-for", name = dialog.name.as_str())),
+        count => ui.label(tr!("chmod-for-many", count = count)),
+    };
+    if dialog.mixed {
+        ui.label(tr!("chmod-mixed", name = dialog.name.as_str()));
+    }
     let mut mode = dialog.mode;
     egui::Grid::new("chmod-bits").num_columns(4).show(ui, |ui| {
         ui.label("");

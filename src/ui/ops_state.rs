@@ -90,12 +90,15 @@ pub struct DeleteJob {
 /// kept in step.
 #[derive(Debug, Clone)]
 pub struct ChmodDialog {
-    /// The entry's path, as the server's bytes.
-    pub path: Vec<u8>,
-    /// The entry's name, for display.
+    /// The entries' paths, as the server's bytes, each with whether it is
+    /// a folder.
+    pub targets: Vec<(Vec<u8>, bool)>,
+    /// The first entry's name, for display.
     pub name: String,
-    /// The entry is a folder (the recursion choices show).
+    /// An entry is a folder (the recursion choices show).
     pub is_folder: bool,
+    /// The entries' listed modes differ: all get the one chosen.
+    pub mixed: bool,
     /// The mode's permission bits (`0o755`).
     pub mode: u32,
     /// The numeric field as typed.

@@ -87,21 +87,34 @@ impl Model {
         true
     }
 
+    /// File permissions… on the selected rows: the dialog starts from the
+    /// first row's listed mode, and says so when the others differ.
     fn open_chmod(&mut self) {
         let rows = self.remote.list.selected_rows();
-        let [row] = rows.as_slice() else {
+        let Some(first) = rows.first() else {
             self.log
                 .status(LogKind::Status, tr!("note-chmod-select-one"));
             return;
         };
-        let Some(Loc::Remote(path)) = self.remote.location.as_ref().map(|dir| dir.child(row))
-        else {
+        let Some(dir) = self.remote.location.as_ref() else {
             return;
         };
+        let targets: Vec<(Vec<u8>, bool)> = rows
+            .iter()
+            .filter_map(|row| match dir.child(row) {
+                Loc::Remote(path) => Some((path, row.kind == RowKind::Folder)),
+                Loc::Local(_) => None,
+            })
+            .collect();
+        let modes: Vec<Option<u32>> = rows
+            .iter()
+            .map(|row| mode_of_listing(&row.permissions))
+            .collect();
         let mut dialog = ChmodDialog {
-            path,
-            name: row.name.clone(),
-            is_folder: row.kind == RowKind::Folder,
+            is_folder: targets.iter().any(|(_, folder)| *folder),
+            targets,
+            name: first.name.clone(),
+            mixed: modes.windows(2).any(|pair| pair[0] != pair[1]),
             mode: 0,
             text: String::new(),
             recurse: false,
@@ -109,7 +122,7 @@ impl Model {
             job: None,
             result: None,
         };
-        dialog.set_mode(mode_of_listing(&row.permissions).unwrap_or(0o644));
+        dialog.set_mode(modes[0].unwrap_or(0o644));
         self.ops.chmod = Some(dialog);
     }
 
@@ -203,7 +216,7 @@ impl Model {
         self.effects.push(Effect::Ops(OpsCommand::Chmod {
             job,
             config: Box::new(site),
-            path: dialog.path.clone(),
+            targets: dialog.targets.clone(),
             mode: dialog.mode,
             recursive,
         }));
@@ -498,7 +511,7 @@ mod tests {
         let [
             OpsCommand::Chmod {
                 job,
-                path,
+                targets,
                 mode,
                 recursive,
                 ..
@@ -508,8 +521,12 @@ mod tests {
             panic!("one chmod")
         };
         assert_eq!(
-            (path.as_slice(), *mode, *recursive),
-            (&b"/pub/sub"[..], 0o640, Some(ChmodFilter::FilesOnly))
+            (targets.as_slice(), *mode, *recursive),
+            (
+                &[(b"/pub/sub".to_vec(), true)][..],
+                0o640,
+                Some(ChmodFilter::FilesOnly)
+            )
         );
         let job = *job;
         model.update(Msg::OpsEvent(OpsEvent::Finished {
@@ -523,5 +540,46 @@ mod tests {
             result.is_some_and(|r| r.contains("500 SITE CHMOD not understood")),
             "the refusal is shown in the dialog"
         );
+    }
+
+    #[test]
+    fn permissions_of_several_rows_start_from_the_first_and_change_them_all() {
+        let with_mode = |name: &[u8], kind, mode: &str| {
+            let mut e = entry(
+                name,
+                Some(std::str::from_utf8(name).unwrap_or("")),
+                kind,
+                None,
+            );
+            e.entry.permissions = Some(mode.to_string());
+            e
+        };
+        let mut model = connected(vec![
+            with_mode(b"a.txt", EntryKind::File, "-rw-r--r--"),
+            with_mode(b"b.txt", EntryKind::File, "-rw-------"),
+            with_mode(b"sub", EntryKind::Dir, "drwxr-xr-x"),
+        ]);
+        model.focus = Side::Remote;
+        model.update(Msg::Action(Action::SelectAll));
+        model.update(Msg::Action(Action::Permissions));
+        let dialog = model.ops.chmod.as_ref().expect("the dialog");
+        assert_eq!(dialog.targets.len(), 3);
+        assert!(dialog.mixed, "their modes differ");
+        assert!(dialog.is_folder, "a folder is among them");
+        model.update(Msg::Ops(OpsMsg::ApplyChmod));
+        let [OpsCommand::Chmod { targets, mode, .. }] = &ops_commands(&mut model)[..] else {
+            panic!("one chmod")
+        };
+        let mut sent: Vec<(Vec<u8>, bool)> = targets.clone();
+        sent.sort();
+        assert_eq!(
+            sent,
+            [
+                (b"/pub/a.txt".to_vec(), false),
+                (b"/pub/b.txt".to_vec(), false),
+                (b"/pub/sub".to_vec(), true)
+            ]
+        );
+        assert!([0o644, 0o600, 0o755].contains(mode), "{mode:o}");
     }
 }

@@ -47,14 +47,16 @@ pub enum OpsCommand {
     },
     /// Delete what the job planned.
     ConfirmDelete(JobId),
-    /// `SITE CHMOD` on `path`, recursively when `recursive` says which.
+    /// `SITE CHMOD` on each target; into the folders among them when
+    /// `recursive` says which entries.
     Chmod {
         /// The job.
         job: JobId,
         /// The site.
         config: Box<SessionConfig>,
-        /// The path.
-        path: Vec<u8>,
+        /// The paths, as the server's bytes, each with whether it is a
+        /// folder (only folders are recursed into).
+        targets: Vec<(Vec<u8>, bool)>,
         /// The mode (`0o640`).
         mode: u32,
         /// Into subfolders, and which entries.
@@ -299,7 +301,7 @@ impl OpsHandle {
             OpsCommand::Chmod {
                 job,
                 config,
-                path,
+                targets,
                 mode,
                 recursive,
             } => {
@@ -311,7 +313,7 @@ impl OpsHandle {
                     match Session::connect(*config, events).await {
                         Ok(mut session) => {
                             let result =
-                                super::chmod(&mut session, &path, mode, recursive, &cancel, &sink)
+                                chmod_each(&mut session, &targets, mode, recursive, &cancel, &sink)
                                     .await;
                             session.quit().await;
                             match result {
@@ -445,6 +447,36 @@ impl OpsHandle {
             control.cancel.cancel();
         }
     }
+}
+
+/// `SITE CHMOD` on each target (folders recursively when asked), one
+/// after the other: a target the server refuses is a failure and the rest
+/// go on; a lost connection or a cancel ends it.
+async fn chmod_each(
+    session: &mut Session,
+    targets: &[(Vec<u8>, bool)],
+    mode: u32,
+    recursive: Option<super::ChmodFilter>,
+    cancel: &CancellationToken,
+    sink: &super::OpSink,
+) -> crate::engine::Result<super::OpReport> {
+    let mut total = super::OpReport::default();
+    for (path, is_folder) in targets {
+        let recursive = recursive.filter(|_| *is_folder);
+        match super::chmod(session, path, mode, recursive, cancel, sink).await {
+            Ok(report) => {
+                total.done += report.done;
+                total.failures.extend(report.failures);
+            }
+            Err(e) if e.keeps_connection() && !matches!(e, EngineError::Cancelled) => {
+                let failed = super::failure(session, path, &e);
+                sink(OpEvent::Failed(failed.clone()));
+                total.failures.push(failed);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(total)
 }
 
 /// A View/Edit job's transfer settings: the site, the log, the job's
