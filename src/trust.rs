@@ -176,6 +176,7 @@ mod tests {
             fingerprint: Fingerprint([byte; 32]),
             reason: "self-signed or unknown issuer".into(),
             previously_trusted: None,
+            host_key: None,
         }
     }
 

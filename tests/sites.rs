@@ -65,7 +65,7 @@ fn filezilla_fixture_imports_exactly() {
     let mut sites = Sites::new();
     let secrets = MemoryStore::new();
     let report = filezilla::import(&fixture(), &mut sites, &secrets).expect("import");
-    assert_eq!(report.imported, 8, "{report:#?}");
+    assert_eq!(report.imported, 10, "{report:#?}");
     let skipped: Vec<(&str, &str)> = report
         .skipped
         .iter()
@@ -75,20 +75,12 @@ fn filezilla_fixture_imports_exactly() {
         skipped,
         [
             (
-                "SFTP box",
-                "SFTP is not supported (Skiff speaks FTP and FTPS)"
-            ),
-            (
                 "S3 bucket",
-                "Amazon S3 is not supported (Skiff speaks FTP and FTPS)"
+                "Amazon S3 is not supported (Skiff speaks FTP, FTPS and SFTP)"
             ),
             (
                 "Web site",
-                "HTTP is not supported (Skiff speaks FTP and FTPS)"
-            ),
-            (
-                "Work/Key file",
-                "SFTP is not supported (Skiff speaks FTP and FTPS)"
+                "HTTP is not supported (Skiff speaks FTP, FTPS and SFTP)"
             ),
             ("Work/Clients & partners/No host", "no host"),
             (
@@ -100,7 +92,7 @@ fn filezilla_fixture_imports_exactly() {
         ]
     );
     assert!(report.keyring_unavailable.is_none());
-    assert_eq!(report.summary(), "imported 8 sites, skipped 8");
+    assert_eq!(report.summary(), "imported 10 sites, skipped 6");
 
     // Folders, including the empty one.
     let folders: Vec<String> = sites
@@ -233,7 +225,32 @@ fn filezilla_fixture_imports_exactly() {
             .map(Secret::expose),
         Some("пароль")
     );
-    assert_eq!(secrets.len(), 4);
+    // SFTP box's password too (Key file's passphrase is asked, as in FileZilla).
+    assert_eq!(secrets.len(), 5);
+
+    // SFTP sites come in with their protocol, port and key file.
+    let sftp = site(&sites, "SFTP box");
+    assert_eq!(sftp.protocol, skiff::engine::config::Protocol::Sftp);
+    assert_eq!((sftp.port, sftp.logon), (22, LogonType::Normal));
+    assert_eq!(
+        secrets
+            .get(&sftp.id)
+            .expect("get")
+            .as_ref()
+            .map(Secret::expose),
+        Some("secret")
+    );
+    let key = site(&sites, "Work/Key file");
+    assert_eq!(key.protocol, skiff::engine::config::Protocol::Sftp);
+    assert_eq!(key.logon, LogonType::KeyFile);
+    assert_eq!(
+        key.key_file.as_deref(),
+        Some(std::path::Path::new("/home/gina/.ssh/id_ed25519"))
+    );
+    assert!(secrets.get(&key.id).expect("get").is_none());
+    let config = key.session_config(None);
+    assert_eq!(config.protocol, skiff::engine::config::Protocol::Sftp);
+    assert_eq!(config.ssh.key_file, key.key_file);
 
     let notes: Vec<(&str, &str)> = report
         .notes
@@ -272,7 +289,7 @@ fn filezilla_fixture_imports_exactly() {
 
     // Importing again keeps both, renamed.
     let again = filezilla::import(&fixture(), &mut sites, &secrets).expect("again");
-    assert_eq!(again.imported, 8);
+    assert_eq!(again.imported, 10);
     assert!(sites.find("Home NAS (2)").is_some());
 }
 
@@ -281,7 +298,7 @@ fn without_a_keyring_the_import_says_so_and_keeps_no_password() {
     let mut sites = Sites::new();
     let report =
         filezilla::import(&fixture(), &mut sites, &MemoryStore::unavailable()).expect("import");
-    assert_eq!(report.imported, 8);
+    assert_eq!(report.imported, 10);
     assert!(report.keyring_unavailable.is_some());
     let nas = site(&sites, "Home NAS");
     assert_eq!(
@@ -359,11 +376,12 @@ async fn sites_import_and_list_from_the_command_line() {
         text(&out.stderr)
     );
     assert!(
-        stdout.starts_with("imported 8 sites, skipped 8\n"),
+        stdout.starts_with("imported 10 sites, skipped 6\n"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("skipped: SFTP box: SFTP is not supported"),
+        stdout.contains("skipped: S3 bucket: Amazon S3 is not supported")
+            && !stdout.contains("skipped: SFTP box"),
         "{stdout}"
     );
     assert!(
@@ -388,13 +406,26 @@ async fn sites_import_and_list_from_the_command_line() {
             .any(|l| l == "Work/Implicit\tftps://carol@ftps.example.com:990 (passive)"),
         "{stdout}"
     );
-    assert_eq!(stdout.lines().count(), 8);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "Work/Key file\tsftp://gina@key.example.com:22"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 10);
 
     let out = skiff(config.path(), &["sites", "list", "--json"], None).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let items = items.as_array().expect("array");
-    assert_eq!(items.len(), 8);
+    assert_eq!(items.len(), 10);
+    let key = items
+        .iter()
+        .find(|i| i["path"] == "Work/Key file")
+        .expect("key file site");
+    assert_eq!(key["protocol"], "sftp");
+    assert_eq!(key["logon"], "keyfile");
+    assert_eq!(key["key_file"], "/home/gina/.ssh/id_ed25519");
     let gbk = items
         .iter()
         .find(|i| i["path"] == "Work/Explicit GBK")

@@ -20,8 +20,10 @@ struct JsonSite<'a> {
     folder: &'a [String],
     host: &'a str,
     port: u16,
+    protocol: crate::engine::config::Protocol,
     encryption: Encryption,
     logon: LogonType,
+    key_file: Option<String>,
     user: &'a str,
     transfer_mode: TransferMode,
     remote_dir: Option<&'a str>,
@@ -40,8 +42,13 @@ impl<'a> JsonSite<'a> {
             folder: &site.folder,
             host: &site.host,
             port: site.port,
+            protocol: site.protocol,
             encryption: site.encryption,
             logon: site.logon,
+            key_file: site
+                .key_file
+                .as_ref()
+                .map(|f| f.to_string_lossy().into_owned()),
             user: &site.user,
             transfer_mode: site.transfer_mode,
             remote_dir: site.remote_dir.as_deref(),
@@ -58,12 +65,18 @@ impl<'a> JsonSite<'a> {
 
 /// One `sites list` line: `Folder/Name`, a tab, the URL without a path, and the data mode if set.
 fn site_line(site: &Site) -> String {
-    let scheme = scheme(site.encryption);
+    let sftp = site.protocol == crate::engine::config::Protocol::Sftp;
+    let scheme = if sftp {
+        "sftp"
+    } else {
+        scheme(site.encryption)
+    };
     let user = match site.logon {
         LogonType::Anonymous => String::new(),
         _ => format!("{}@", site.user),
     };
     let mode = match site.transfer_mode {
+        _ if sftp => "",
         TransferMode::Default => "",
         TransferMode::Active => " (active)",
         TransferMode::Passive => " (passive)",

@@ -163,6 +163,13 @@ fn site_password(site: &Site, keyring: &dyn SecretStore) -> Result<Option<Secret
                 site.path_text()
             ))
         }),
+        // The key's passphrase, when it has one: the keyring's, else
+        // SKIFF_KEY_PASSPHRASE; an unencrypted key needs none.
+        LogonType::KeyFile => Ok(keyring
+            .get(&site.id)
+            .ok()
+            .flatten()
+            .or_else(|| std::env::var("SKIFF_KEY_PASSPHRASE").ok().map(Secret::new))),
         LogonType::Normal | LogonType::Account => {
             // SKIFF_PASSWORD set means the user chose it: no word about the keyring then.
             let (saved, keyring_error) = match keyring.get(&site.id) {

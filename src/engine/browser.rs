@@ -19,6 +19,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::certs::CertInfo;
 use super::config::SessionConfig;
 use super::error::EngineError;
 use super::event::{ConnectionState, Event, EventSink, LogKind};
@@ -336,13 +337,36 @@ impl Browser {
 
     fn failed(&mut self, what: &str, action: UserMessage, error: EngineError) {
         let message = error.to_string();
-        if let EngineError::Certificate { info, .. } = &error
+        let asked = match &error {
+            EngineError::Certificate { info, .. } => Some(info.clone()),
+            // SSH host keys are asked about as certificates are.
+            EngineError::HostKeyUnknown {
+                key_type,
+                fingerprint,
+                ..
+            } => Some(Box::new(CertInfo::host_key(
+                key_type,
+                *fingerprint,
+                "not in known_hosts".to_string(),
+                None,
+            ))),
+            EngineError::HostKeyChanged {
+                recorded, offered, ..
+            } => Some(Box::new(CertInfo::host_key(
+                "",
+                *offered,
+                "a different key than known_hosts records".to_string(),
+                Some(*recorded),
+            ))),
+            _ => None,
+        };
+        if let Some(info) = asked
             && let Some(config) = &self.config
         {
             self.events.send(Event::Certificate {
                 host: config.host.clone(),
                 port: config.port,
-                info: info.clone(),
+                info,
             });
         }
         self.events

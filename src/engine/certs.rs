@@ -111,9 +111,42 @@ pub struct CertInfo {
     pub reason: String,
     /// The fingerprint the user had trusted for this host, when it changed.
     pub previously_trusted: Option<Fingerprint>,
+    /// An SSH host key rather than a certificate: its type
+    /// (`ssh-ed25519`…); the fingerprint is then shown as OpenSSH does.
+    pub host_key: Option<String>,
 }
 
 impl CertInfo {
+    /// An SSH host key that `known_hosts` does not vouch for, shown and
+    /// trusted as a certificate is (once, always, or refused): `recorded`
+    /// is the key `known_hosts` has when the server's changed.
+    pub fn host_key(
+        key_type: &str,
+        fingerprint: Fingerprint,
+        reason: String,
+        recorded: Option<Fingerprint>,
+    ) -> Self {
+        Self {
+            subject: key_type.to_string(),
+            issuer: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            fingerprint,
+            reason,
+            previously_trusted: recorded,
+            host_key: Some(key_type.to_string()),
+        }
+    }
+
+    /// The fingerprint as the user knows it: `SHA256:base64` for a host
+    /// key (as `ssh-keygen -lf` prints it), hex for a certificate.
+    pub fn shown_fingerprint(&self, fingerprint: &Fingerprint) -> String {
+        match self.host_key {
+            Some(_) => fingerprint.openssh(),
+            None => fingerprint.to_string(),
+        }
+    }
+
     pub(crate) fn from_der(der: &[u8], reason: String) -> Self {
         let fingerprint = Fingerprint::of(der);
         match x509_parser::parse_x509_certificate(der) {
@@ -125,6 +158,7 @@ impl CertInfo {
                 fingerprint,
                 reason,
                 previously_trusted: None,
+                host_key: None,
             },
             Err(_) => Self {
                 subject: String::from("(unreadable)"),
@@ -134,6 +168,7 @@ impl CertInfo {
                 fingerprint,
                 reason,
                 previously_trusted: None,
+                host_key: None,
             },
         }
     }

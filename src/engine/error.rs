@@ -217,7 +217,6 @@ pub enum EngineError {
         /// The path, decoded for display.
         path: String,
     },
-    /// The operation was cancelled.
     /// An upload sent to a temporary name arrived whole, but the server
     /// would not rename it over the target: the target is unchanged and the
     /// new version waits under `temp`.
@@ -239,6 +238,7 @@ pub enum EngineError {
     /// was not uploaded over it.
     #[error("the file changed on the server since it was opened; nothing was uploaded: {0}")]
     RemoteChanged(String),
+    /// The operation was cancelled.
     #[error("cancelled")]
     Cancelled,
     /// A bug in Skiff stopped the operation (a panic, caught so that one item

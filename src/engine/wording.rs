@@ -65,6 +65,25 @@ pub const KEYS: &[(&str, &[&str])] = &[
         &["code", "reply", "temp", "target"],
     ),
     ("engine-error-remote-changed", &["path"]),
+    ("engine-error-ssh", &["detail"]),
+    (
+        "engine-error-host-key-unknown",
+        &["key_type", "fingerprint", "host"],
+    ),
+    (
+        "engine-error-host-key-changed",
+        &["line", "recorded", "offered", "host"],
+    ),
+    (
+        "engine-error-host-key-revoked",
+        &["fingerprint", "line", "host"],
+    ),
+    ("engine-error-ssh-login", &["tried", "user", "host"]),
+    ("engine-error-key-file", &["reason", "path"]),
+    (
+        "engine-error-sftp-status",
+        &["request", "status", "reply", "path"],
+    ),
     ("engine-error-cancelled", &[]),
     ("engine-error-internal", &["detail"]),
     ("engine-error-detail", &["detail"]),
@@ -196,18 +215,75 @@ impl EngineError {
             | EngineError::CustomCommand(_)
             | EngineError::Address(_)
             | EngineError::Path(_)
-            | EngineError::Listing(_)
-            // SFTP's own failures are worded in English for now (issue 18's
-            // window work gives them keys of their own).
-            | EngineError::Ssh(_)
-            | EngineError::HostKeyUnknown { .. }
-            | EngineError::HostKeyChanged { .. }
-            | EngineError::HostKeyRevoked { .. }
-            | EngineError::SshLogin { .. }
-            | EngineError::KeyFile { .. }
-            | EngineError::SftpStatus { .. } => {
-                m("engine-error-detail", &[("detail", self.to_string())])
-            }
+            | EngineError::Listing(_) => m("engine-error-detail", &[("detail", self.to_string())]),
+            EngineError::Ssh(why) => m("engine-error-ssh", &[("detail", why.clone())]),
+            EngineError::HostKeyUnknown {
+                key_type,
+                fingerprint,
+                host,
+            } => m(
+                "engine-error-host-key-unknown",
+                &[
+                    ("key_type", key_type.clone()),
+                    ("fingerprint", fingerprint.openssh()),
+                    ("host", host.clone()),
+                ],
+            ),
+            EngineError::HostKeyChanged {
+                recorded,
+                offered,
+                line,
+                host,
+            } => m(
+                "engine-error-host-key-changed",
+                &[
+                    ("line", line.to_string()),
+                    ("recorded", recorded.openssh()),
+                    ("offered", offered.openssh()),
+                    ("host", host.clone()),
+                ],
+            ),
+            EngineError::HostKeyRevoked {
+                fingerprint,
+                line,
+                host,
+            } => m(
+                "engine-error-host-key-revoked",
+                &[
+                    ("fingerprint", fingerprint.openssh()),
+                    ("line", line.to_string()),
+                    ("host", host.clone()),
+                ],
+            ),
+            EngineError::SshLogin { tried, user, host } => m(
+                "engine-error-ssh-login",
+                &[
+                    ("tried", tried.clone()),
+                    ("user", user.clone()),
+                    ("host", host.clone()),
+                ],
+            ),
+            EngineError::KeyFile { path, reason } => m(
+                "engine-error-key-file",
+                &[
+                    ("reason", reason.clone()),
+                    ("path", path.display().to_string()),
+                ],
+            ),
+            EngineError::SftpStatus {
+                request,
+                code,
+                message,
+                path,
+            } => m(
+                "engine-error-sftp-status",
+                &[
+                    ("request", request.to_string()),
+                    ("status", code.meaning().to_string()),
+                    ("reply", message.clone()),
+                    ("path", path.clone()),
+                ],
+            ),
         }
     }
 }
@@ -279,6 +355,38 @@ mod tests {
                 message: "Rename failed.".into(),
             },
             EngineError::RemoteChanged("/a.txt".into()),
+            EngineError::Ssh("kex failed".into()),
+            EngineError::HostKeyUnknown {
+                key_type: "ssh-ed25519".into(),
+                fingerprint: crate::engine::Fingerprint([1; 32]),
+                host: "h:22".into(),
+            },
+            EngineError::HostKeyChanged {
+                recorded: crate::engine::Fingerprint([1; 32]),
+                offered: crate::engine::Fingerprint([2; 32]),
+                line: 3,
+                host: "h:22".into(),
+            },
+            EngineError::HostKeyRevoked {
+                fingerprint: crate::engine::Fingerprint([1; 32]),
+                line: 3,
+                host: "h:22".into(),
+            },
+            EngineError::SshLogin {
+                tried: "password".into(),
+                user: "u".into(),
+                host: "h:22".into(),
+            },
+            EngineError::KeyFile {
+                path: "/k".into(),
+                reason: "encrypted".into(),
+            },
+            EngineError::SftpStatus {
+                request: "OPEN",
+                code: crate::protocol::sftp::StatusCode::NoSuchFile,
+                message: String::new(),
+                path: "/x".into(),
+            },
             EngineError::Cancelled,
             EngineError::Internal("x".into()),
             EngineError::InvalidName(String::new()),

@@ -6,8 +6,9 @@
 //! (0 anonymous, 1 normal, 2 ask, 3 interactive = ask, 4 account), `User`,
 //! `Pass`, `Account`, `PasvMode`, `EncodingType`/`CustomEncoding`, `Type`,
 //! `TimezoneOffset`, `MaximumMultipleConnections`, `Comments`, `LocalDir` and
-//! `RemoteDir` (FileZilla's "SafePath" form). SFTP, HTTP, cloud protocols and
-//! key-file logons are skipped with the reason.
+//! `RemoteDir` (FileZilla's "SafePath" form), and for SFTP sites (protocol 1)
+//! the key file of a key-file logon (`Keyfile`). HTTP and the cloud protocols
+//! are skipped with the reason.
 //!
 //! Passwords: `encoding="base64"` (and old plain-text ones) go into the
 //! [`SecretStore`], never into a file; `encoding="crypt"` (FileZilla's master
@@ -423,14 +424,15 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
             .parse::<i64>()
             .map_err(|_| format!("unreadable protocol {v:?}"))?,
     };
-    let encryption = match protocol {
-        0 => Encryption::ExplicitIfAvailable,
-        3 => Encryption::RequireImplicit,
-        4 => Encryption::RequireExplicit,
-        6 => Encryption::Plain,
+    let (encryption, sftp) = match protocol {
+        0 => (Encryption::ExplicitIfAvailable, false),
+        1 => (Encryption::default(), true),
+        3 => (Encryption::RequireImplicit, false),
+        4 => (Encryption::RequireExplicit, false),
+        6 => (Encryption::Plain, false),
         other => {
             return Err(format!(
-                "{} is not supported (Skiff speaks FTP and FTPS)",
+                "{} is not supported (Skiff speaks FTP, FTPS and SFTP)",
                 protocol_name(other)
             ));
         }
@@ -440,13 +442,11 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         return Err("no host".to_string());
     }
     let port = match raw.field("Port") {
-        None => {
-            if protocol == 3 {
-                990
-            } else {
-                21
-            }
-        }
+        None => match protocol {
+            1 => 22,
+            3 => 990,
+            _ => 21,
+        },
         Some(v) => match v.trim().parse::<u32>() {
             Ok(p @ 1..=65535) => p as u16,
             _ => return Err(format!("port {:?} is outside 1-65535", v.trim())),
@@ -462,11 +462,21 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
             notes.push("interactive logon imported as ask for password".to_string());
             LogonType::Ask
         }
+        Some(4) if sftp => return Err("an account logon needs FTP".to_string()),
         Some(4) => LogonType::Account,
+        Some(5) if sftp => LogonType::KeyFile,
         Some(5) => return Err("key file logon needs SFTP".to_string()),
         Some(n) => return Err(format!("logon type {n} is not supported")),
     };
-    if matches!(logon, LogonType::Normal | LogonType::Account) && user.is_empty() {
+    let key_file = text("Keyfile");
+    if logon == LogonType::KeyFile && key_file.is_empty() {
+        return Err("key file logon without a key file".to_string());
+    }
+    if matches!(
+        logon,
+        LogonType::Normal | LogonType::Account | LogonType::KeyFile
+    ) && user.is_empty()
+    {
         return Err("no user name".to_string());
     }
     let mut site = Site {
@@ -474,8 +484,14 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
         folder: folder.to_vec(),
         host,
         port,
+        protocol: if sftp {
+            crate::engine::config::Protocol::Sftp
+        } else {
+            crate::engine::config::Protocol::Ftp
+        },
         encryption,
         logon,
+        key_file: (logon == LogonType::KeyFile).then(|| PathBuf::from(key_file)),
         user: if logon == LogonType::Anonymous {
             String::new()
         } else {
@@ -495,7 +511,8 @@ fn convert(folder: &[String], raw: &RawServer) -> Result<Converted, String> {
     }
 
     let mut password = None;
-    if logon.stores_password() {
+    // FileZilla keeps no passphrase for a key file: it asks.
+    if logon.stores_password() && logon != LogonType::KeyFile {
         let pass = raw.field("Pass").unwrap_or("");
         match raw.pass_encoding.as_deref() {
             Some("crypt") => {

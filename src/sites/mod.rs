@@ -13,6 +13,7 @@
 //! syntax; front ends turn a [`Site`] into a session with
 //! [`Site::session_config`].
 
+mod bookmark;
 pub mod filezilla;
 pub mod keyring;
 pub mod model;

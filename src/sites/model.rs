@@ -13,8 +13,15 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::SitesError;
+pub use super::bookmark::Bookmark;
+use super::bookmark::has_control;
 use crate::engine::Encryption;
+use crate::engine::config::Protocol;
 use crate::engine::{ActiveConfig, CharsetChoice, Credentials, DataMode, SessionConfig};
+
+fn is_ftp(protocol: &Protocol) -> bool {
+    *protocol == Protocol::Ftp
+}
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
 
@@ -62,12 +69,20 @@ pub enum LogonType {
     Ask,
     /// User, a password in the keyring, and an account name (`ACCT`).
     Account,
+    /// SFTP: user and a private key file; the key's passphrase, when it
+    /// has one, is kept in the keyring like a password.
+    #[serde(rename = "keyfile")]
+    KeyFile,
 }
 
 impl LogonType {
-    /// Whether a password is kept in the keyring for this logon type.
+    /// Whether a password (or a key's passphrase) is kept in the keyring
+    /// for this logon type.
     pub fn stores_password(self) -> bool {
-        matches!(self, LogonType::Normal | LogonType::Account)
+        matches!(
+            self,
+            LogonType::Normal | LogonType::Account | LogonType::KeyFile
+        )
     }
 }
 
@@ -96,9 +111,12 @@ pub struct Site {
     pub folder: Vec<String>,
     /// Host name or IP address (IPv6 without brackets).
     pub host: String,
-    /// Control port.
+    /// Control port (22 for SFTP).
     pub port: u16,
-    /// Whether and how TLS is used.
+    /// FTP (with [`Site::encryption`]) or SFTP.
+    #[serde(skip_serializing_if = "is_ftp")]
+    pub protocol: Protocol,
+    /// Whether and how TLS is used (FTP only).
     pub encryption: Encryption,
     /// How the site logs in.
     pub logon: LogonType,
@@ -107,6 +125,8 @@ pub struct Site {
     /// Account for `ACCT` (logon type account). Like FileZilla, Skiff takes it
     /// for a name, not a secret: it is stored in the sites file.
     pub account: String,
+    /// SFTP's private key file (logon type key file).
+    pub key_file: Option<PathBuf>,
     /// Free text.
     pub comments: String,
     /// Local folder to open on connect.
@@ -144,31 +164,6 @@ pub struct Site {
     pub bookmarks: Vec<Bookmark>,
 }
 
-/// A bookmark: a local folder, a remote folder or both, opened together;
-/// with synchronized browsing on, the panes then move together.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Bookmark {
-    /// The name in the Bookmarks menu.
-    pub name: String,
-    /// The local folder, if any.
-    pub local_dir: Option<PathBuf>,
-    /// The remote folder (absolute, as typed), if any.
-    pub remote_dir: Option<String>,
-    /// Turn synchronized browsing on when it is opened.
-    pub sync_browsing: bool,
-}
-
-impl Bookmark {
-    /// Whether it can be saved: a name without control characters and at
-    /// least one folder.
-    pub fn is_valid(&self) -> bool {
-        !self.name.trim().is_empty()
-            && !has_control(&self.name)
-            && (self.local_dir.is_some() || self.remote_dir.is_some())
-    }
-}
-
 impl Default for Site {
     fn default() -> Self {
         Self {
@@ -177,10 +172,12 @@ impl Default for Site {
             folder: Vec::new(),
             host: String::new(),
             port: 21,
+            protocol: Protocol::Ftp,
             encryption: Encryption::default(),
             logon: LogonType::default(),
             user: String::new(),
             account: String::new(),
+            key_file: None,
             comments: String::new(),
             local_dir: None,
             remote_dir: None,
@@ -228,10 +225,6 @@ pub const MAX_TIMEZONE_OFFSET_MINUTES: i32 = 24 * 60;
 /// Most simultaneous connections a site may ask for (FileZilla's bound).
 pub const MAX_CONNECTIONS: u8 = 10;
 
-fn has_control(text: &str) -> bool {
-    text.chars().any(char::is_control)
-}
-
 /// Parses a port typed into a field: a number in 1-65535.
 pub fn parse_port(text: &str) -> Result<u16, String> {
     match text.trim().parse::<u32>() {
@@ -277,9 +270,24 @@ impl Site {
         if self.port == 0 {
             errors.push(FieldError::new("port", "must be between 1 and 65535"));
         }
+        match (self.protocol, self.logon) {
+            (Protocol::Ftp, LogonType::KeyFile) => errors.push(FieldError::new(
+                "logon",
+                "a key file logs in to SFTP sites only",
+            )),
+            (Protocol::Sftp, LogonType::Account) => errors.push(FieldError::new(
+                "logon",
+                "an account (ACCT) is for FTP sites only",
+            )),
+            (_, LogonType::KeyFile) if self.key_file.is_none() => errors.push(FieldError::new(
+                "key_file",
+                "must name the private key file",
+            )),
+            _ => {}
+        }
         if matches!(
             self.logon,
-            LogonType::Normal | LogonType::Ask | LogonType::Account
+            LogonType::Normal | LogonType::Ask | LogonType::Account | LogonType::KeyFile
         ) && self.user.trim().is_empty()
         {
             errors.push(FieldError::new(
@@ -365,11 +373,22 @@ impl Site {
             LogonType::Anonymous => Credentials::anonymous(),
             LogonType::Normal | LogonType::Ask | LogonType::Account => Credentials {
                 user: self.user.clone(),
-                password: password.unwrap_or_default(),
+                password: password.clone().unwrap_or_default(),
                 account: (self.logon == LogonType::Account).then(|| Secret::new(&*self.account)),
+            },
+            // The keyring's secret is the key's passphrase, not a password.
+            LogonType::KeyFile => Credentials {
+                user: self.user.clone(),
+                password: Secret::default(),
+                account: None,
             },
         };
         let mut config = SessionConfig::new(self.connect_host(), self.port, credentials);
+        config.protocol = self.protocol;
+        if self.logon == LogonType::KeyFile {
+            config.ssh.key_file = self.key_file.clone();
+            config.ssh.key_passphrase = password.filter(|p| !p.expose().is_empty());
+        }
         config.encryption = self.encryption;
         config.data_mode = self.data_mode();
         config.trust_pasv_address = self.trust_pasv_address;
@@ -987,5 +1006,46 @@ mod tests {
         assert_eq!(sites.subfolders(&[]).len(), 1);
         assert_eq!(sites.sites_in(&names(&["Job"])).len(), 1);
         assert_eq!(sites.check_consistent(), Ok(()));
+    }
+
+    #[test]
+    fn sftp_sites_log_in_with_a_key_file_and_never_with_an_account() {
+        let mut site = Site {
+            name: "box".into(),
+            host: "sftp.example.org".into(),
+            port: 22,
+            protocol: Protocol::Sftp,
+            logon: LogonType::KeyFile,
+            user: "gina".into(),
+            ..Site::default()
+        };
+        let fields = |site: &Site| -> Vec<&'static str> {
+            site.validate()
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields(&site), ["key_file"]);
+        site.key_file = Some(PathBuf::from("/home/gina/.ssh/id_ed25519"));
+        assert!(site.validate().is_ok());
+        let config = site.session_config(Some(Secret::new("phrase")));
+        assert_eq!(config.protocol, Protocol::Sftp);
+        assert_eq!(config.ssh.key_file, site.key_file);
+        assert_eq!(
+            config.ssh.key_passphrase.as_ref().map(Secret::expose),
+            Some("phrase"),
+            "the keyring's secret is the passphrase"
+        );
+        assert!(config.credentials.password.expose().is_empty());
+        site.logon = LogonType::Account;
+        assert!(fields(&site).contains(&"logon"));
+        site.protocol = Protocol::Ftp;
+        site.logon = LogonType::KeyFile;
+        assert_eq!(fields(&site), ["logon"]);
+        // An FTP site's file keeps no protocol line.
+        let text = toml::to_string(&Site::default()).expect("toml");
+        assert!(!text.contains("protocol"), "{text}");
     }
 }

@@ -87,10 +87,12 @@ impl Model {
         match site.logon {
             LogonType::Anonymous => self.connect_site(site, None),
             LogonType::Ask => self.ask_password(Box::new(site)),
-            LogonType::Normal | LogonType::Account => self.disk(LocalRequest::GetPassword {
-                site: Box::new(site),
-                secrets: Arc::clone(&self.sites.secrets),
-            }),
+            LogonType::Normal | LogonType::Account | LogonType::KeyFile => {
+                self.disk(LocalRequest::GetPassword {
+                    site: Box::new(site),
+                    secrets: Arc::clone(&self.sites.secrets),
+                })
+            }
         }
     }
 
@@ -194,7 +196,7 @@ impl Model {
                 LogKind::Status,
                 tr!(
                     "note-certificate-trusted",
-                    fingerprint = info.fingerprint.to_string(),
+                    fingerprint = info.shown_fingerprint(&info.fingerprint),
                     host = host.as_str(),
                     port = port
                 ),

@@ -503,12 +503,81 @@ fn buttons_ui(ui: &mut egui::Ui, ok: &str, submit: bool) -> Option<bool> {
     result
 }
 
+/// An SSH host key `known_hosts` does not vouch for: its type and
+/// fingerprint as `ssh-keygen -lf` prints it; a changed key is a warning
+/// with both fingerprints.
+fn host_key_ui(ui: &mut egui::Ui, host: &str, port: u16, key_type: &str, info: &CertInfo) {
+    match &info.previously_trusted {
+        Some(recorded) => {
+            ui.heading(tr!("host-key-changed-title"));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                RichText::new(tr!(
+                    "host-key-changed",
+                    host = host,
+                    port = port,
+                    recorded = recorded.openssh(),
+                    offered = info.fingerprint.openssh()
+                ))
+                .strong(),
+            );
+        }
+        None => {
+            ui.heading(tr!("host-key-title"));
+            ui.label(tr!("host-key-unknown", host = host, port = port));
+        }
+    }
+    egui::Grid::new("host-key-details")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let mut rows = vec![(tr!("certificate-host"), format!("{host}:{port}"))];
+            if !key_type.is_empty() {
+                rows.push((tr!("host-key-type"), key_type.to_string()));
+            }
+            rows.push((tr!("certificate-fingerprint"), info.fingerprint.openssh()));
+            for (label, value) in rows {
+                ui.label(label);
+                ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                ui.end_row();
+            }
+        });
+    ui.label(tr!("host-key-check"));
+}
+
 fn certificate_ui(
     ui: &mut egui::Ui,
     host: &str,
     port: u16,
     info: &CertInfo,
 ) -> Option<DialogOutcome> {
+    if let Some(key_type) = &info.host_key {
+        host_key_ui(ui, host, port, key_type, info);
+    } else {
+        certificate_details_ui(ui, host, port, info);
+    }
+    let mut choice = None;
+    ui.horizontal(|ui| {
+        if ui.button(tr!("certificate-trust-once")).clicked() {
+            choice = Some(CertChoice::Once);
+        }
+        if ui.button(tr!("certificate-trust-always")).clicked() {
+            choice = Some(CertChoice::Always);
+        }
+        if ui.button(tr!("certificate-refuse")).clicked()
+            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            choice = Some(CertChoice::Refuse);
+        }
+    });
+    choice.map(|choice| DialogOutcome::Certificate {
+        host: host.to_string(),
+        port,
+        info: Box::new(info.clone()),
+        choice,
+    })
+}
+
+fn certificate_details_ui(ui: &mut egui::Ui, host: &str, port: u16, info: &CertInfo) {
     ui.heading(tr!("certificate-title"));
     if let Some(previous) = &info.previously_trusted {
         ui.colored_label(
@@ -542,26 +611,6 @@ fn certificate_ui(
                 ui.end_row();
             }
         });
-    let mut choice = None;
-    ui.horizontal(|ui| {
-        if ui.button(tr!("certificate-trust-once")).clicked() {
-            choice = Some(CertChoice::Once);
-        }
-        if ui.button(tr!("certificate-trust-always")).clicked() {
-            choice = Some(CertChoice::Always);
-        }
-        if ui.button(tr!("certificate-refuse")).clicked()
-            || ui.input(|i| i.key_pressed(egui::Key::Escape))
-        {
-            choice = Some(CertChoice::Refuse);
-        }
-    });
-    choice.map(|choice| DialogOutcome::Certificate {
-        host: host.to_string(),
-        port,
-        info: Box::new(info.clone()),
-        choice,
-    })
 }
 
 #[cfg(test)]

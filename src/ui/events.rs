@@ -216,6 +216,10 @@ impl Model {
             LocalResult::SitesLoaded { sites, recent } => self.on_sites_loaded(*sites, *recent),
             LocalResult::Password { site, password } => match password {
                 Ok(Some(password)) => self.connect_site(*site, Some(password)),
+                // A key without a passphrase has none to keep.
+                Ok(None) if site.logon == crate::sites::LogonType::KeyFile => {
+                    self.connect_site(*site, None)
+                }
                 Ok(None) => {
                     self.log.status(
                         LogKind::Warning,

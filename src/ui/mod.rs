@@ -40,6 +40,7 @@ pub mod remote_search;
 pub mod search_window;
 pub mod settings;
 pub mod side;
+pub mod site_choices;
 pub mod site_form;
 pub mod site_manager;
 pub mod state;

@@ -26,6 +26,7 @@ pub(super) struct Form {
     pub(super) external_ip: String,
     pub(super) max_connections: String,
     pub(super) limit_connections: bool,
+    pub(super) key_file: String,
 }
 
 impl Form {
@@ -56,6 +57,11 @@ impl Form {
                 .unwrap_or_default(),
             max_connections: site.max_connections.unwrap_or(2).to_string(),
             limit_connections: site.max_connections.is_some(),
+            key_file: site
+                .key_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -70,6 +76,8 @@ impl Form {
         }
         site.local_dir =
             (!self.local_dir.trim().is_empty()).then(|| PathBuf::from(self.local_dir.trim()));
+        site.key_file =
+            (!self.key_file.trim().is_empty()).then(|| PathBuf::from(self.key_file.trim()));
         site.remote_dir =
             (!self.remote_dir.trim().is_empty()).then(|| self.remote_dir.trim().to_string());
         match self.timezone.trim() {

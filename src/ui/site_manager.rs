@@ -14,7 +14,9 @@ use std::path::PathBuf;
 use eframe::egui::{self, RichText};
 
 use super::i18n::tr;
+use super::site_choices::{CHARSETS, encryptions, logons, protocols, server_type_label};
 use super::site_form::Form;
+use crate::engine::config::Protocol;
 use crate::engine::{CharsetChoice, Encryption};
 use crate::protocol::listing::ServerType;
 use crate::secret::Secret;
@@ -69,60 +71,6 @@ pub struct SiteManager {
     message: Option<String>,
     /// Why no keyring answers, shown beside the password field.
     keyring_note: Option<String>,
-}
-
-/// The Site Manager's words for a server type; the list is [`ServerType::ALL`].
-/// The names of systems are the same in every language.
-fn server_type_label(server_type: ServerType) -> String {
-    match server_type {
-        ServerType::Auto => tr!("site-server-type-auto"),
-        ServerType::Unix => "Unix".to_string(),
-        ServerType::Dos => "DOS".to_string(),
-        ServerType::Vms => "VMS".to_string(),
-        ServerType::Mvs => "MVS, OS/390, z/OS".to_string(),
-        ServerType::VxWorks => "VxWorks".to_string(),
-        ServerType::ZVm => "z/VM".to_string(),
-        ServerType::HpNonStop => "HP NonStop".to_string(),
-        ServerType::DosVirtual => tr!("site-server-type-dos-virtual"),
-        ServerType::Cygwin => "Cygwin".to_string(),
-        ServerType::DosForwardSlashes => tr!("site-server-type-dos-slashes"),
-    }
-}
-
-const CHARSETS: [&str; 12] = [
-    "GBK",
-    "GB18030",
-    "Big5",
-    "Shift_JIS",
-    "EUC-JP",
-    "EUC-KR",
-    "windows-1250",
-    "windows-1251",
-    "windows-1252",
-    "ISO-8859-1",
-    "ISO-8859-2",
-    "KOI8-R",
-];
-
-fn encryptions() -> [(Encryption, String); 4] {
-    [
-        (
-            Encryption::ExplicitIfAvailable,
-            tr!("site-encryption-if-available"),
-        ),
-        (Encryption::RequireExplicit, tr!("site-encryption-explicit")),
-        (Encryption::RequireImplicit, tr!("site-encryption-implicit")),
-        (Encryption::Plain, tr!("site-encryption-plain")),
-    ]
-}
-
-fn logons() -> [(LogonType, String); 4] {
-    [
-        (LogonType::Anonymous, tr!("site-logon-anonymous")),
-        (LogonType::Normal, tr!("site-logon-normal")),
-        (LogonType::Ask, tr!("site-logon-ask")),
-        (LogonType::Account, tr!("site-logon-account")),
-    ]
 }
 
 impl SiteManager {
@@ -459,25 +407,61 @@ impl SiteManager {
             .spacing([12.0, 6.0])
             .show(ui, |ui| match self.tab {
                 Tab::General => {
-                    combo_row(
-                        ui,
-                        &tr!("site-encryption"),
-                        &mut site.encryption,
-                        &encryptions(),
-                    );
-                    if site.encryption == Encryption::Plain {
+                    let was = site.protocol;
+                    combo_row(ui, &tr!("site-protocol"), &mut site.protocol, &protocols());
+                    if site.protocol != was {
+                        // The other protocol's well-known port, and a logon
+                        // type it has.
+                        let (old_port, new_port) = match site.protocol {
+                            Protocol::Sftp => ("21", "22"),
+                            Protocol::Ftp => ("22", "21"),
+                        };
+                        if form.port.trim() == old_port {
+                            form.port = new_port.to_string();
+                        }
+                        if matches!(site.logon, LogonType::Account | LogonType::KeyFile) {
+                            site.logon = LogonType::Normal;
+                        }
+                    }
+                    if site.protocol == Protocol::Ftp {
+                        combo_row(
+                            ui,
+                            &tr!("site-encryption"),
+                            &mut site.encryption,
+                            &encryptions(),
+                        );
+                    }
+                    if site.protocol == Protocol::Ftp && site.encryption == Encryption::Plain {
                         ui.label("");
                         ui.colored_label(ui.visuals().warn_fg_color, tr!("site-plain-warning"));
                         ui.end_row();
                     }
                     text_row(ui, &tr!("site-host"), &mut site.host, &errors, "host");
                     text_row(ui, &tr!("site-port"), &mut form.port, &errors, "port");
-                    combo_row(ui, &tr!("site-logon"), &mut site.logon, &logons());
+                    combo_row(
+                        ui,
+                        &tr!("site-logon"),
+                        &mut site.logon,
+                        &logons(site.protocol),
+                    );
                     if site.logon != LogonType::Anonymous {
                         text_row(ui, &tr!("site-user"), &mut site.user, &errors, "user");
                     }
+                    if site.logon == LogonType::KeyFile {
+                        text_row(
+                            ui,
+                            &tr!("site-key-file"),
+                            &mut form.key_file,
+                            &errors,
+                            "key_file",
+                        );
+                    }
                     if site.logon.stores_password() {
-                        let label = ui.label(tr!("site-password"));
+                        let label = ui.label(if site.logon == LogonType::KeyFile {
+                            tr!("site-passphrase")
+                        } else {
+                            tr!("site-password")
+                        });
                         let response = ui
                             .add(
                                 egui::TextEdit::singleline(&mut form.password)
@@ -570,45 +554,48 @@ impl SiteManager {
                     );
                 }
                 Tab::Transfer => {
-                    combo_row(
-                        ui,
-                        &tr!("site-transfer-mode"),
-                        &mut site.transfer_mode,
-                        &[
-                            (TransferMode::Default, tr!("site-mode-default")),
-                            (TransferMode::Active, tr!("site-mode-active")),
-                            (TransferMode::Passive, tr!("site-mode-passive")),
-                        ],
-                    );
-                    let label = ui.label(tr!("site-passive-mode"));
-                    ui.checkbox(&mut site.trust_pasv_address, tr!("site-trust-pasv"))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(tr!("site-active-ports"));
-                    ui.horizontal(|ui| {
-                        ui.add(
-                            egui::TextEdit::singleline(&mut form.port_from)
-                                .desired_width(60.0)
-                                .hint_text(tr!("site-port-from")),
-                        )
-                        .labelled_by(label.id);
-                        ui.label(tr!("site-port-to"));
-                        ui.add(
-                            egui::TextEdit::singleline(&mut form.port_to)
-                                .desired_width(60.0)
-                                .hint_text(tr!("site-port-to")),
-                        )
-                        .labelled_by(label.id);
-                        error_ui(ui, &errors, "active_port_range");
-                    });
-                    ui.end_row();
-                    text_row(
-                        ui,
-                        &tr!("site-external-ip"),
-                        &mut form.external_ip,
-                        &errors,
-                        "external_ip",
-                    );
+                    // Data connections are FTP's; SFTP has one SSH connection.
+                    if site.protocol == Protocol::Ftp {
+                        combo_row(
+                            ui,
+                            &tr!("site-transfer-mode"),
+                            &mut site.transfer_mode,
+                            &[
+                                (TransferMode::Default, tr!("site-mode-default")),
+                                (TransferMode::Active, tr!("site-mode-active")),
+                                (TransferMode::Passive, tr!("site-mode-passive")),
+                            ],
+                        );
+                        let label = ui.label(tr!("site-passive-mode"));
+                        ui.checkbox(&mut site.trust_pasv_address, tr!("site-trust-pasv"))
+                            .labelled_by(label.id);
+                        ui.end_row();
+                        let label = ui.label(tr!("site-active-ports"));
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut form.port_from)
+                                    .desired_width(60.0)
+                                    .hint_text(tr!("site-port-from")),
+                            )
+                            .labelled_by(label.id);
+                            ui.label(tr!("site-port-to"));
+                            ui.add(
+                                egui::TextEdit::singleline(&mut form.port_to)
+                                    .desired_width(60.0)
+                                    .hint_text(tr!("site-port-to")),
+                            )
+                            .labelled_by(label.id);
+                            error_ui(ui, &errors, "active_port_range");
+                        });
+                        ui.end_row();
+                        text_row(
+                            ui,
+                            &tr!("site-external-ip"),
+                            &mut form.external_ip,
+                            &errors,
+                            "external_ip",
+                        );
+                    }
                     let label = ui.label(tr!("site-connections"));
                     ui.horizontal(|ui| {
                         ui.checkbox(&mut form.limit_connections, tr!("site-limit-connections"))

@@ -1021,6 +1021,7 @@ mod tests {
             fingerprint: Fingerprint([7; 32]),
             reason: "self-signed".to_string(),
             previously_trusted: None,
+            host_key: None,
         });
         model.update(Msg::Browse(Event::Certificate {
             host: "ftp.example.org".to_string(),
