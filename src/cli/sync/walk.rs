@@ -24,7 +24,7 @@ use crate::sync::{Entry, Excludes, Kind, Stamp, Tree};
 const PART_SUFFIX: &str = ".skiffpart";
 
 /// A walked remote folder.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(super) struct RemoteTree {
     /// Every path below the root.
     pub tree: Tree,
@@ -49,31 +49,96 @@ pub(super) async fn walk_remote(
     excludes: &Excludes,
     offset: Option<i32>,
 ) -> Result<RemoteTree, EngineError> {
-    let mut tree = Tree::new();
-    let mut paths = HashMap::new();
-    let mut folders: Vec<(String, Vec<u8>, usize)> = vec![(String::new(), root.to_vec(), 0)];
-    let mut shift = offset;
-    let mut clock_note = None;
-    while let Some((rel, remote, depth)) = folders.pop() {
-        let listing = session.list(Some(&remote)).await?;
+    let mut walk = RemoteWalk::new(offset);
+    let mut folders = vec![RemoteFolder::root(root)];
+    while let Some(folder) = folders.pop() {
+        folders.extend(walk.list(session, &folder, excludes).await?);
+    }
+    Ok(walk.finish())
+}
+
+/// A remote folder still to be listed.
+pub(super) struct RemoteFolder {
+    /// Its relative path (empty for the root).
+    pub rel: String,
+    /// Its path on the server.
+    pub remote: Vec<u8>,
+    /// How far below the root.
+    pub depth: usize,
+}
+
+impl RemoteFolder {
+    /// The root of a walk.
+    pub(super) fn root(remote: &[u8]) -> Self {
+        RemoteFolder {
+            rel: String::new(),
+            remote: remote.to_vec(),
+            depth: 0,
+        }
+    }
+}
+
+/// A remote walk under way: the tree so far and the clock it reads times by.
+pub(super) struct RemoteWalk {
+    tree: RemoteTree,
+    /// The offset given or found; `None` until a LIST time of day needs one.
+    shift: Option<i32>,
+}
+
+impl RemoteWalk {
+    /// A walk that moves LIST times by `offset` minutes, or finds the offset.
+    pub(super) fn new(offset: Option<i32>) -> Self {
+        RemoteWalk {
+            tree: RemoteTree {
+                tree: Tree::new(),
+                paths: HashMap::new(),
+                clock_note: None,
+                shift: 0,
+            },
+            shift: offset,
+        }
+    }
+
+    /// What has been listed so far.
+    pub(super) fn so_far(&self) -> &RemoteTree {
+        &self.tree
+    }
+
+    /// The walked tree.
+    pub(super) fn finish(mut self) -> RemoteTree {
+        self.tree.shift = self.shift.unwrap_or(0);
+        self.tree
+    }
+
+    /// Lists `folder` into the tree; returns its folders to walk next (not
+    /// links, unsafe names, excluded paths, nor past [`MAX_DEPTH`]).
+    pub(super) async fn list(
+        &mut self,
+        session: &mut Session,
+        folder: &RemoteFolder,
+        excludes: &Excludes,
+    ) -> Result<Vec<RemoteFolder>, EngineError> {
+        let RemoteFolder { rel, remote, depth } = folder;
+        let listing = session.list(Some(remote)).await?;
         let utc = session.uses_mlsd();
-        if !utc && shift.is_none() {
+        if !utc && self.shift.is_none() {
             // Listings before this one showed no time of day (only dates,
             // which are never shifted), so nothing read so far changes.
             let probe = listing.entries.iter().find_map(|e| {
                 let time = e.modified().filter(|t| t.precision != TimePrecision::Day)?;
-                (e.kind() == EntryKind::File).then(|| (path::join(&remote, &e.entry.name), time))
+                (e.kind() == EntryKind::File).then(|| (path::join(remote, &e.entry.name), time))
             });
             if probe.is_some() {
                 let (found, note) = detect_offset(session, probe).await?;
-                (shift, clock_note) = (Some(found), note);
+                (self.shift, self.tree.clock_note) = (Some(found), note);
             }
         }
         // MLSD's times are UTC already; LIST's are moved by the offset.
-        let minutes = if utc { 0 } else { shift.unwrap_or(0) };
+        let minutes = if utc { 0 } else { self.shift.unwrap_or(0) };
+        let mut next = Vec::new();
         for item in listing.entries {
             let raw = &item.entry.name;
-            let full = path::join(&remote, raw);
+            let full = path::join(remote, raw);
             let kind = match item.kind() {
                 EntryKind::File => Kind::File,
                 EntryKind::Dir => Kind::Folder,
@@ -94,10 +159,14 @@ pub(super) async fn walk_remote(
                 && depth + 1 < MAX_DEPTH
                 && !excludes.matches(&child);
             if walk {
-                folders.push((child.clone(), full.clone(), depth + 1));
+                next.push(RemoteFolder {
+                    rel: child.clone(),
+                    remote: full.clone(),
+                    depth: depth + 1,
+                });
             }
-            paths.insert(child.clone(), full);
-            tree.insert(
+            self.tree.paths.insert(child.clone(), full);
+            self.tree.tree.insert(
                 child,
                 Entry {
                     kind,
@@ -108,13 +177,8 @@ pub(super) async fn walk_remote(
                 },
             );
         }
+        Ok(next)
     }
-    Ok(RemoteTree {
-        tree,
-        paths,
-        clock_note,
-        shift: shift.unwrap_or(0),
-    })
 }
 
 /// A listed time moved by `shift` minutes (a bare date stays: shifting
