@@ -26,6 +26,7 @@ use super::{CliError, Finish, Options};
 use crate::engine::event::EventSink;
 use crate::engine::{EngineError, ExistsPolicy};
 use crate::protocol::text::scrub;
+use crate::sync::local::walk_local;
 use crate::sync::{
     Action, Compare, Direction, Excludes, Plan, PlanOptions, Reason, SyncState, Tree, plan,
 };
@@ -33,7 +34,7 @@ use crate::url::FtpUrl;
 pub use args::SyncArgs;
 use exec::Places;
 use stream::streamed;
-use walk::{walk_local, walk_remote};
+use walk::walk_remote;
 
 /// Whether a command-line side is remote: a URL or a saved site.
 fn is_remote(text: &str) -> bool {
@@ -287,7 +288,10 @@ async fn walk_local_tree(root: &Path, exists: bool, excludes: &Excludes) -> Resu
     let (root, excludes) = (root.to_path_buf(), excludes.clone());
     let local = tokio::task::spawn_blocking(move || {
         if exists {
-            walk_local(&root, &excludes)
+            walk_local(&root, &excludes).map_err(|e| EngineError::Local {
+                path: e.path,
+                source: e.source,
+            })
         } else {
             Ok(Tree::new())
         }

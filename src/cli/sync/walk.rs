@@ -8,9 +8,6 @@
 //! only as an unsafe entry, which the planner skips and reports.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-use chrono::NaiveDateTime;
 
 use crate::engine::tree::MAX_DEPTH;
 use crate::engine::{EngineError, Session};
@@ -19,9 +16,6 @@ use crate::protocol::listing::{EntryKind, ListTime, TimePrecision};
 use crate::protocol::path;
 use crate::sync::clock::list_offset;
 use crate::sync::{Entry, Excludes, Kind, Stamp, Tree};
-
-/// The suffix of a download still arriving; never synced as a file.
-const PART_SUFFIX: &str = ".skiffpart";
 
 /// A walked remote folder.
 #[derive(Clone, Default)]
@@ -247,73 +241,4 @@ pub(super) fn offset_text(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
     let m = minutes.unsigned_abs();
     format!("{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
-/// Walks the local folder `root` (links are listed, never followed;
-/// unfinished downloads are left out). Blocking.
-pub(super) fn walk_local(root: &Path, excludes: &Excludes) -> Result<Tree, EngineError> {
-    let mut tree = Tree::new();
-    let mut folders: Vec<(String, PathBuf, usize)> = vec![(String::new(), root.to_path_buf(), 0)];
-    let local = |path: &Path, source| EngineError::Local {
-        path: path.to_path_buf(),
-        source,
-    };
-    while let Some((rel, dir, depth)) = folders.pop() {
-        let read = std::fs::read_dir(&dir).map_err(|e| local(&dir, e))?;
-        for item in read {
-            let item = item.map_err(|e| local(&dir, e))?;
-            let full = item.path();
-            let meta = std::fs::symlink_metadata(&full).map_err(|e| local(&full, e))?;
-            let name = item.file_name();
-            let (name, unsafe_name) = match name.into_string() {
-                Ok(name) => (name, false),
-                Err(raw) => (raw.to_string_lossy().into_owned(), true),
-            };
-            if name.ends_with(PART_SUFFIX) {
-                continue;
-            }
-            let child = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            let kind = if meta.file_type().is_symlink() {
-                Kind::Link
-            } else if meta.is_dir() {
-                Kind::Folder
-            } else if meta.is_file() {
-                Kind::File
-            } else {
-                Kind::Link
-            };
-            let modified = meta
-                .modified()
-                .ok()
-                .map(|t| Stamp::seconds(utc(t)))
-                .filter(|_| kind == Kind::File);
-            if kind == Kind::Folder
-                && !unsafe_name
-                && depth + 1 < MAX_DEPTH
-                && !excludes.matches(&child)
-            {
-                folders.push((child.clone(), full, depth + 1));
-            }
-            tree.insert(
-                child,
-                Entry {
-                    kind,
-                    size: (kind == Kind::File).then_some(meta.len()),
-                    modified,
-                    checksum: None,
-                    unsafe_name,
-                },
-            );
-        }
-    }
-    Ok(tree)
-}
-
-/// A file time as UTC.
-fn utc(time: std::time::SystemTime) -> NaiveDateTime {
-    chrono::DateTime::<chrono::Utc>::from(time).naive_utc()
 }
