@@ -251,6 +251,11 @@ impl Model {
                     }
                 }
             }
+            OpsEvent::Folder {
+                job,
+                folder,
+                entries,
+            } => self.on_sync_listed(job, &folder, entries),
             OpsEvent::Finished {
                 job,
                 done,
@@ -276,6 +281,9 @@ impl Model {
                     path = failed.display_path.as_str()
                 ),
             );
+        }
+        if self.on_sync_job_finished(job, error.as_deref()) {
+            return;
         }
         if let Some(delete) = self.ops.delete.as_mut().filter(|d| d.job == job) {
             self.log

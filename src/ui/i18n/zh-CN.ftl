@@ -480,10 +480,10 @@ sync-direction-upload = 上传：使服务器上的目录与本地目录一致
 sync-direction-download = 下载：使本地目录与服务器上的目录一致
 sync-delete = 删除源目录中没有的项目
 sync-compare-by = 比较方式：
-sync-one-level = 只比较当前显示的两个目录：仅源一侧有的目录会整个复制；两侧都有的目录，其内容不作比较。
+sync-recursive = 两个目录会逐层比较到底：其中的每个子目录也会比较。
 sync-action-upload = 上传
 sync-action-download = 下载
-sync-action-folder = 复制目录
+sync-action-folder = 创建目录
 sync-action-delete = 删除
 sync-action-conflict = 冲突，保持不变
 sync-action-skip = 保持不变
@@ -495,7 +495,7 @@ sync-count-download = { $count ->
    *[other] 下载 { $count } 个文件（{ $size }）
 }
 sync-count-folder = { $count ->
-   *[other] 整个复制 { $count } 个目录
+   *[other] 创建 { $count } 个目录
 }
 sync-count-delete = { $count ->
    *[other] 删除 { $count } 项
@@ -584,3 +584,6 @@ sync-direction-both = 双向：两侧都以较新的文件为准；不删除任�
 sync-excludes = 排除：
 sync-excludes-bad = 无法使用这些排除规则（{ $reason }），因此不排除任何内容。
 sync-excludes-hint = *.tmp .git
+sync-walking = 正在比较目录：已列出服务器上的 { $count } 个目录
+sync-action-kind-conflict = 冲突（一侧是文件，另一侧是目录），保持不变
+sync-walk-failed = 无法比较这两个目录（{ $reason }）
