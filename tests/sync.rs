@@ -682,3 +682,68 @@ async fn transfers_start_while_the_walk_goes_on() {
         "a.txt was downloaded while z was still being listed"
     );
 }
+
+/// A file on one side and a folder on the other is a conflict that touches
+/// neither, one way with --delete as well as two-way (WinSCP's rule: a
+/// folder is never deleted to put a file in its place, nor a file to put
+/// a folder).
+#[test]
+fn a_file_against_a_folder_is_a_conflict_that_loses_nothing() {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 29_900) else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    // "a" is a file here and a folder there; "b" the other way round.
+    write(local.path(), "a", b"local file a");
+    write(local.path(), "b/inside.txt", b"local file in folder b");
+    server.put_file("kinds/a/keep.txt", b"remote file in folder a");
+    server.put_file("kinds/b", b"remote file b");
+    let url = format!("{}kinds", server.url());
+    let dir = local.path().to_str().expect("utf-8");
+    let (local_before, remote_before) = (files(local.path()), files(&server.path("kinds")));
+    for extra in [
+        &["--delete"][..],
+        &["--delete", "--dry-run"][..],
+        &[][..],
+        &["--two-way"][..],
+    ] {
+        for (src, dest) in [(dir, url.as_str()), (url.as_str(), dir)] {
+            if extra == ["--two-way"] && src != dir {
+                continue;
+            }
+            let mut args = vec!["sync", "--json"];
+            args.extend_from_slice(extra);
+            args.extend([src, dest]);
+            let out = skiff(&args, data.path());
+            let stderr = text(&out.stderr);
+            // A dry run that worked exits 0; a run that leaves a conflict, 3.
+            let want = if extra.contains(&"--dry-run") { 0 } else { 3 };
+            assert_eq!(code(&out), want, "{args:?}: {stderr}");
+            let (actions, summary) = plan(&out);
+            assert_eq!(
+                actions,
+                sorted(&["conflict a kind", "conflict b kind"]),
+                "{args:?}: nothing below either is planned"
+            );
+            assert_eq!(summary["conflict"], 2, "{args:?}");
+            assert_eq!(
+                stderr
+                    .matches("a file on one side and a folder on the other")
+                    .count(),
+                2,
+                "{args:?}: {stderr}"
+            );
+            assert_eq!(
+                files(local.path()),
+                local_before,
+                "{args:?}: local untouched"
+            );
+            assert_eq!(
+                files(&server.path("kinds")),
+                remote_before,
+                "{args:?}: remote untouched"
+            );
+        }
+    }
+}
