@@ -69,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     is_dir: false,
                     size: Some(4096 + n as u64),
                     modified: None,
+                    overwrite: None,
                 }
             })
             .collect();

@@ -1468,20 +1468,30 @@ fn directory_comparison_marks_both_panes_and_browsing_follows() {
     );
 }
 
+/// Synchronize… compares both folders all the way down: a difference two
+/// levels inside a folder both sides have is planned, shown before Run,
+/// and transferred (its new folder made first).
 #[test]
 fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
     let rt = server_runtime();
     let server = rt.block_on(unftp::start());
     std::fs::write(server.root.join("old.txt"), b"o").expect("seed");
+    std::fs::create_dir(server.root.join("sub")).expect("seed");
+    std::fs::write(server.root.join("sub/x.txt"), b"1").expect("seed");
     let local = tempfile::tempdir().expect("local dir");
     std::fs::write(local.path().join("a.txt"), b"abc").expect("seed");
-    let mut harness = harness(local.path());
+    std::fs::create_dir_all(local.path().join("sub/inner")).expect("seed");
+    std::fs::write(local.path().join("sub/x.txt"), b"12345").expect("seed");
+    std::fs::write(local.path().join("sub/inner/deep.txt"), b"deep").expect("seed");
+    // The config folder elsewhere: the local tree is compared whole.
+    let config = tempfile::tempdir().expect("config dir");
+    let mut harness = harness_with(local.path(), config.path());
     wait(&mut harness, "the local listing", |app| {
-        local_names(app) == ["a.txt"]
+        local_names(app) == ["sub", "a.txt"]
     });
     quickconnect(&mut harness, &server);
     wait(&mut harness, "the remote listing", |app| {
-        remote_names(app) == ["old.txt"]
+        remote_names(app) == ["sub", "old.txt"]
     });
 
     harness.get_by_label("Transfer").click();
@@ -1489,11 +1499,20 @@ fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
         harness.step();
     }
     harness.get_by_label("Synchronize…").click();
-    for _ in 0..2 {
-        harness.step();
-    }
-    harness.get_by_label("Upload one file (3)");
-    harness.get_by_label("Upload: a.txt");
+    wait(&mut harness, "both trees walked", |app| {
+        app.model
+            .view
+            .sync_dialog
+            .as_ref()
+            .is_some_and(|d| d.walking.is_none())
+    });
+    // a.txt, sub/x.txt (another size) and sub/inner/deep.txt (in a folder
+    // the server lacks, inside one both have): 3 + 5 + 4 bytes.
+    harness.get_by_label("Upload 3 files (12)");
+    harness.get_by_label("Make one folder");
+    harness.get_by_label("Upload: sub/inner/deep.txt");
+    harness.get_by_label("Upload: sub/x.txt");
+    harness.get_by_label("Make folder: sub/inner");
     assert!(harness.query_by_label("Delete one item").is_none());
     harness
         .get_by_label("Delete what the source folder does not have")
@@ -1504,6 +1523,10 @@ fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
     harness.get_by_label("Delete one item");
     harness.get_by_label("Delete: old.txt");
     assert!(server.root.join("old.txt").exists(), "nothing before Run");
+    assert!(
+        !server.root.join("sub/inner").exists(),
+        "nothing before Run"
+    );
 
     harness.get_by_label("Run").click();
     harness.step();
@@ -1511,6 +1534,12 @@ fn the_synchronize_dialog_shows_the_plan_then_queues_it() {
         app.model.view.sync_dialog.is_none()
     });
     wait_file(&mut harness, &server.root.join("a.txt"), b"abc");
+    wait_file(&mut harness, &server.root.join("sub/x.txt"), b"12345");
+    wait_file(
+        &mut harness,
+        &server.root.join("sub/inner/deep.txt"),
+        b"deep",
+    );
     let gone = server.root.join("old.txt");
     wait(&mut harness, "old.txt deleted", |_| !gone.exists());
 }

@@ -576,3 +576,174 @@ async fn a_hostile_server_cannot_escape_or_pass_off_a_short_file() {
         .collect();
     assert_eq!(inside, ["ok.txt"], "{stderr}");
 }
+
+/// One way, a folder's files are queued as soon as it is listed: the
+/// server holds the listing of `z` until `a.txt` (listed before it) has
+/// been downloaded on another connection. A sync that walks everything
+/// before it transfers would wait out the hold (5 s) first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_start_while_the_walk_goes_on() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use support::fake::{self, Conn};
+    use tokio::io::AsyncWriteExt;
+    let fetched = Arc::new(tokio::sync::Notify::new());
+    let in_time = Arc::new(AtomicBool::new(false));
+    let (fetched_s, in_time_s) = (Arc::clone(&fetched), Arc::clone(&in_time));
+    let server = fake::start(move |mut conn: Conn| {
+        let (fetched, in_time) = (Arc::clone(&fetched_s), Arc::clone(&in_time_s));
+        async move {
+            conn.greet().await;
+            let mut cwd = "/".to_string();
+            while let Some(line) = conn.recv().await {
+                if let Some(path) = line.strip_prefix("CWD ") {
+                    let known = matches!(path, "/" | "/h" | "/h/z");
+                    if known {
+                        cwd = path.to_string();
+                    }
+                    conn.send(if known { "250 ok" } else { "550 no" }).await;
+                } else if line.starts_with("SIZE") || line.starts_with("MDTM") {
+                    conn.send("550 no").await;
+                } else if line == "EPSV" {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                        .await
+                        .expect("bind");
+                    let port = listener.local_addr().expect("addr").port();
+                    conn.send(&format!("229 ok (|||{port}|)")).await;
+                    let Some(mut command) = conn.recv().await else {
+                        return;
+                    };
+                    if command == "MLSD" {
+                        command = format!("MLSD {cwd}");
+                    }
+                    let body: &[u8] = match command.as_str() {
+                        "MLSD /h" => concat!(
+                            "type=file;size=2;modify=20261101000000; a.txt\r\n",
+                            "type=dir;modify=20261101000000; z\r\n",
+                        )
+                        .as_bytes(),
+                        "MLSD /h/z" => {
+                            let wait = std::time::Duration::from_secs(5);
+                            let notified = tokio::time::timeout(wait, fetched.notified()).await;
+                            in_time.store(notified.is_ok(), Ordering::SeqCst);
+                            b"type=file;size=1;modify=20261101000000; b.txt\r\n"
+                        }
+                        "RETR /h/a.txt" => b"ok",
+                        "RETR /h/z/b.txt" => b"b",
+                        _ => b"",
+                    };
+                    conn.send("150 here").await;
+                    let mut data = fake::accept(&listener).await;
+                    let _ = data.write_all(body).await;
+                    drop(data);
+                    conn.send("226 done").await;
+                    if command == "RETR /h/a.txt" {
+                        fetched.notify_one();
+                    }
+                } else {
+                    conn.routine(&line).await;
+                }
+            }
+        }
+    })
+    .await;
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    let url = format!("ftp://{}/%2Fh", server.addr);
+    let dir = local.path().to_str().expect("utf-8").to_string();
+    let data_dir = data.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        skiff(
+            &["sync", "--json", "--parallel", "2", &url, &dir],
+            &data_dir,
+        )
+    })
+    .await
+    .expect("join");
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(
+        plan(&out).0,
+        sorted(&[
+            "download a.txt missing",
+            "mkdir-local z missing",
+            "download z/b.txt missing"
+        ]),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(local.path().join("a.txt")).expect("a"), b"ok");
+    assert_eq!(
+        std::fs::read(local.path().join("z/b.txt")).expect("b"),
+        b"b"
+    );
+    assert!(
+        in_time.load(Ordering::SeqCst),
+        "a.txt was downloaded while z was still being listed"
+    );
+}
+
+/// A file on one side and a folder on the other is a conflict that touches
+/// neither, one way with --delete as well as two-way (WinSCP's rule: a
+/// folder is never deleted to put a file in its place, nor a file to put
+/// a folder).
+#[test]
+fn a_file_against_a_folder_is_a_conflict_that_loses_nothing() {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 29_900) else {
+        return;
+    };
+    let data = tempfile::tempdir().expect("tmp");
+    let local = tempfile::tempdir().expect("tmp");
+    // "a" is a file here and a folder there; "b" the other way round.
+    write(local.path(), "a", b"local file a");
+    write(local.path(), "b/inside.txt", b"local file in folder b");
+    server.put_file("kinds/a/keep.txt", b"remote file in folder a");
+    server.put_file("kinds/b", b"remote file b");
+    let url = format!("{}kinds", server.url());
+    let dir = local.path().to_str().expect("utf-8");
+    let (local_before, remote_before) = (files(local.path()), files(&server.path("kinds")));
+    for extra in [
+        &["--delete"][..],
+        &["--delete", "--dry-run"][..],
+        &[][..],
+        &["--two-way"][..],
+    ] {
+        for (src, dest) in [(dir, url.as_str()), (url.as_str(), dir)] {
+            if extra == ["--two-way"] && src != dir {
+                continue;
+            }
+            let mut args = vec!["sync", "--json"];
+            args.extend_from_slice(extra);
+            args.extend([src, dest]);
+            let out = skiff(&args, data.path());
+            let stderr = text(&out.stderr);
+            // A dry run that worked exits 0; a run that leaves a conflict, 3.
+            let want = if extra.contains(&"--dry-run") { 0 } else { 3 };
+            assert_eq!(code(&out), want, "{args:?}: {stderr}");
+            let (actions, summary) = plan(&out);
+            assert_eq!(
+                actions,
+                sorted(&["conflict a kind", "conflict b kind"]),
+                "{args:?}: nothing below either is planned"
+            );
+            assert_eq!(summary["conflict"], 2, "{args:?}");
+            assert_eq!(
+                stderr
+                    .matches("a file on one side and a folder on the other")
+                    .count(),
+                2,
+                "{args:?}: {stderr}"
+            );
+            assert_eq!(
+                files(local.path()),
+                local_before,
+                "{args:?}: local untouched"
+            );
+            assert_eq!(
+                files(&server.path("kinds")),
+                remote_before,
+                "{args:?}: remote untouched"
+            );
+        }
+    }
+}

@@ -67,6 +67,19 @@ pub(super) enum Work {
     Add(Vec<NewItem>),
     /// Resume everything paused.
     ResumeAll,
+    /// Add each batch as it arrives; the work ends when the sender is
+    /// dropped and every item added has finished.
+    Stream(mpsc::UnboundedReceiver<Vec<NewItem>>),
+}
+
+/// The next batch of a streamed run (never, once the stream has ended).
+async fn next_batch(
+    stream: &mut Option<mpsc::UnboundedReceiver<Vec<NewItem>>>,
+) -> Option<Vec<NewItem>> {
+    match stream {
+        Some(batches) => batches.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// A started queue for one site, before it has work.
@@ -140,14 +153,30 @@ pub(super) async fn run_queue(
         queue.send(QueueCommand::Lend(Box::new(session)));
     }
     let resume_all = matches!(work, Work::ResumeAll);
+    // A streamed run: how many items were added, so an `Idle` sent before
+    // the last batch arrived is not taken for the end.
+    let (mut stream, mut added) = (None, 0usize);
     match work {
         Work::Add(items) => {
-            queue.send(QueueCommand::Add { site, items });
+            queue.send(QueueCommand::Add {
+                site: site.clone(),
+                items,
+            });
         }
         Work::ResumeAll => {
             queue.send(QueueCommand::ResumeAll);
         }
+        Work::Stream(batches) => stream = Some(batches),
     }
+    let streamed = stream.is_some();
+    let all_finished = |views: &HashMap<ItemId, ItemView>, active: &HashSet<ItemId>, added| {
+        active.len() >= added
+            && active.iter().all(|id| {
+                views.get(id).is_some_and(|v| {
+                    v.state.is_finished() || matches!(v.state, ItemState::Failed(_))
+                })
+            })
+    };
     let mut views: HashMap<ItemId, ItemView> = HashMap::new();
     // What the store held comes before the queue's first totals; of those,
     // only items that run again in this run are reported.
@@ -167,6 +196,21 @@ pub(super) async fn run_queue(
         let by = stop_by.unwrap_or_else(tokio::time::Instant::now);
         let event = tokio::select! {
             event = events.recv() => event,
+            batch = next_batch(&mut stream), if stream.is_some() => {
+                match batch {
+                    Some(items) => {
+                        added += items.len();
+                        queue.send(QueueCommand::Add { site: site.clone(), items });
+                    }
+                    None => {
+                        stream = None;
+                        if all_finished(&views, &active, added) {
+                            stop_by.get_or_insert_with(|| stop(&queue));
+                        }
+                    }
+                }
+                continue;
+            }
             _ = interrupted.cancelled(), if !cancelled => {
                 cancelled = true;
                 stop_by.get_or_insert_with(|| stop(&queue));
@@ -193,6 +237,10 @@ pub(super) async fn run_queue(
                 }
             }
             QueueEvent::Log(line) => print_log(&line, options.verbose),
+            // A streamed run ends when its stream has and all it added
+            // finished (an `Idle` between two batches is not the end).
+            QueueEvent::Idle
+                if streamed && !(stream.is_none() && all_finished(&views, &active, added)) => {}
             QueueEvent::Idle => {
                 stop_by.get_or_insert_with(|| stop(&queue));
             }

@@ -601,3 +601,100 @@ fn difference_tells_how_two_files_compare() {
         );
     }
 }
+
+#[test]
+fn children_are_a_folders_own_entries_only() {
+    let t = tree(&[
+        ("a", "d"),
+        ("a.txt", "1"),
+        ("a/b", "d"),
+        ("a/b/c", "1"),
+        ("a/x", "1"),
+        ("a0", "1"),
+        ("b", "1"),
+    ]);
+    let names = |folder: &str| -> Vec<&str> { t.children(folder).iter().map(|c| c.0).collect() };
+    assert_eq!(names(""), ["a", "a.txt", "a0", "b"]);
+    assert_eq!(names("a"), ["a/b", "a/x"]);
+    assert_eq!(names("a/b"), ["a/b/c"]);
+    assert!(names("b").is_empty());
+}
+
+/// One way, a folder planned on its own entries (as the streaming walk
+/// plans each folder as it is listed) gets the whole plan's steps for
+/// them: the whole plan is the folders' plans joined, deletions aside.
+#[test]
+fn one_way_folder_by_folder_is_the_whole_plan() {
+    let local = tree(&[
+        ("a", "d"),
+        ("a/f", "3@09:00:00"),
+        ("a/g", "4@10:00:00"),
+        ("b", "d"),
+        ("b/c", "d"),
+        ("b/c/h", "5@09:00:00"),
+        ("k", "d"),
+        ("k/in", "1@09:00:00"),
+        ("top", "1@09:00:00"),
+    ]);
+    let remote = tree(&[
+        ("a", "d"),
+        ("a/f", "3@09:00"),
+        ("a/g", "4@09:00"),
+        ("k", "1@09:00"),
+        ("old", "d"),
+        ("old/x", "1@09:00"),
+    ]);
+    for (direction, delete) in [
+        (Direction::Upload, false),
+        (Direction::Upload, true),
+        (Direction::Download, false),
+        (Direction::Download, true),
+    ] {
+        let options = PlanOptions {
+            delete,
+            ..PlanOptions::default()
+        };
+        let whole: Vec<Step> = plan(&local, &remote, direction, &options, None)
+            .steps
+            .into_iter()
+            .filter(|s| !matches!(s.action, Action::DeleteLocal | Action::DeleteRemote))
+            .collect();
+        let mut joined = Vec::new();
+        let mut folders = vec![String::new()];
+        while let Some(folder) = folders.pop() {
+            let part = |t: &Tree| {
+                let mut part = Tree::new();
+                for (path, entry) in t.children(&folder) {
+                    part.insert(path, entry.clone());
+                }
+                part
+            };
+            let steps = plan(&part(&local), &part(&remote), direction, &options, None).steps;
+            for step in steps {
+                let into = matches!(step.action, Action::MkdirLocal | Action::MkdirRemote)
+                    || (local
+                        .get(&step.path)
+                        .is_some_and(|e| e.kind == Kind::Folder)
+                        && remote
+                            .get(&step.path)
+                            .is_some_and(|e| e.kind == Kind::Folder));
+                if matches!(step.action, Action::DeleteLocal | Action::DeleteRemote) {
+                    continue;
+                }
+                if into && !matches!(step.action, Action::Skip | Action::Conflict) {
+                    folders.push(step.path.clone());
+                }
+                joined.push(step);
+            }
+            for (path, entry) in local.children(&folder) {
+                let both = entry.kind == Kind::Folder
+                    && remote.get(path).is_some_and(|e| e.kind == Kind::Folder);
+                if both {
+                    folders.push(path.to_string());
+                }
+            }
+        }
+        joined.sort_by(|a, b| a.path.cmp(&b.path).then(a.action.cmp(&b.action)));
+        assert_eq!(joined, whole, "{direction:?}, delete {delete}");
+    }
+}

@@ -97,6 +97,43 @@ impl Tree {
             .take_while(move |p| p.starts_with(&prefix))
     }
 
+    /// The entries directly in the folder `folder` (`""`: the root), in
+    /// path order. Each subfolder's contents are skipped by one range
+    /// lookup, so listing a folder costs its own entries, not its subtree.
+    pub fn children<'a>(&'a self, folder: &str) -> Vec<(&'a str, &'a Entry)> {
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let mut out = Vec::new();
+        let mut from = prefix.clone();
+        loop {
+            let next = self
+                .entries
+                .range::<str, _>((
+                    std::ops::Bound::Included(from.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .next();
+            let Some((path, entry)) = next.filter(|(p, _)| p.starts_with(&prefix)) else {
+                break;
+            };
+            let rest = &path[prefix.len()..];
+            match rest.split_once('/') {
+                // Below a child: every path from `child/` sorts before
+                // `child0` ('0' follows '/'), so skip to there.
+                Some((name, _)) => from = format!("{prefix}{name}0"),
+                None => {
+                    out.push((path.as_str(), entry));
+                    // The next path after this one.
+                    from = format!("{path}\0");
+                }
+            }
+        }
+        out
+    }
+
     /// How many entries.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -11,30 +11,11 @@
 use std::collections::HashMap;
 
 use super::action::Action;
-use super::files::{FileRow, RowKind};
+use super::files::FileRow;
+pub use super::items::{entry, match_name};
 use super::mark::Mark;
 use super::update::Model;
-use crate::sync::{Compare, Difference, Entry, Kind, difference};
-
-/// The name two panes' rows are matched by: the remote name's exact text
-/// when it has one, else the name shown.
-pub fn match_name(row: &FileRow) -> &str {
-    row.text.as_deref().unwrap_or(&row.name)
-}
-
-/// A row as the planner sees a file or folder.
-pub fn entry(row: &FileRow) -> Entry {
-    match row.kind {
-        RowKind::Folder => Entry::folder(),
-        RowKind::File | RowKind::Link => Entry {
-            kind: Kind::File,
-            size: row.size,
-            modified: row.stamp,
-            checksum: None,
-            unsafe_name: false,
-        },
-    }
-}
+use crate::sync::{Compare, Difference, difference};
 
 /// The mark of each row of `this` against the rows of `other` (indexed as
 /// `this`): a folder both have is not marked, a name only `this` has is
@@ -117,6 +98,7 @@ mod tests {
     use super::*;
     use crate::protocol::listing::TimePrecision;
     use crate::sync::Stamp;
+    use crate::ui::files::RowKind;
     use chrono::NaiveDateTime;
 
     fn at(text: &str) -> NaiveDateTime {

@@ -244,6 +244,8 @@ impl Model {
                 );
                 self.sites.keyring_missing = Some(error.to_string());
             }
+            LocalResult::TreeWalked { root, tree } => self.on_sync_local_tree(root, tree),
+            LocalResult::DirsMade(errors) => self.on_sync_local_dirs(errors),
             LocalResult::Saved(errors) => {
                 for error in errors {
                     self.log.status(LogKind::Error, error.to_string());

@@ -15,6 +15,7 @@ use crate::engine::RemoteEntry;
 use crate::engine::queue::NewItem;
 use crate::protocol::listing::EntryKind;
 use crate::protocol::text::{escape, escape_bytes};
+use crate::sync::{Entry, Kind};
 
 /// The folders a transfer runs between: the local pane's folder, the remote
 /// pane's folder as the server's bytes, and the remote path as the path
@@ -140,6 +141,26 @@ pub fn remote_row(entry: RemoteEntry) -> FileRow {
     row.raw = Some(entry.entry.name);
     row.text = text;
     row
+}
+
+/// The name two panes' rows are matched by: the remote name's exact text
+/// when it has one, else the name shown.
+pub fn match_name(row: &FileRow) -> &str {
+    row.text.as_deref().unwrap_or(&row.name)
+}
+
+/// A row as the planner sees a file or folder.
+pub fn entry(row: &FileRow) -> Entry {
+    match row.kind {
+        RowKind::Folder => Entry::folder(),
+        RowKind::File | RowKind::Link => Entry {
+            kind: Kind::File,
+            size: row.size,
+            modified: row.stamp,
+            checksum: None,
+            unsafe_name: false,
+        },
+    }
 }
 
 #[cfg(test)]

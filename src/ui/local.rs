@@ -32,6 +32,12 @@ pub enum LocalRequest {
     },
     /// Create a folder.
     MakeDir(PathBuf),
+    /// Walk a folder's whole tree for Synchronize… (links listed, never
+    /// followed).
+    WalkTree(PathBuf),
+    /// Create these folders in order, parents first (one there already is
+    /// fine), for a sync's transfers.
+    MakeDirs(Vec<PathBuf>),
     /// Rename within a folder.
     Rename {
         /// The current path.
@@ -103,6 +109,15 @@ pub enum LocalResult {
         /// The rows.
         rows: Result<Vec<FileRow>, LocalError>,
     },
+    /// A folder's tree, walked for Synchronize….
+    TreeWalked {
+        /// The folder.
+        root: PathBuf,
+        /// The tree, or why it could not be read.
+        tree: Result<Box<crate::sync::Tree>, LocalError>,
+    },
+    /// A sync's local folders were made, with what failed.
+    DirsMade(Vec<LocalError>),
     /// The trust store was read.
     TrustLoaded(Box<Result<TrustStore, LocalError>>),
     /// The saved sites and recent servers were read.
@@ -215,6 +230,31 @@ fn run(request: LocalRequest) -> LocalResult {
             path,
             for_tree,
         },
+        LocalRequest::WalkTree(root) => LocalResult::TreeWalked {
+            tree: crate::sync::local::walk_local(&root, &crate::sync::Excludes::default())
+                .map(Box::new)
+                .map_err(|e| LocalError::Io {
+                    action: tr!("local-cannot-read-folder"),
+                    path: e.path,
+                    source: e.source,
+                }),
+            root,
+        },
+        LocalRequest::MakeDirs(paths) => LocalResult::DirsMade(
+            paths
+                .into_iter()
+                .filter_map(|path| match std::fs::create_dir(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                        Some(LocalError::Io {
+                            action: tr!("local-cannot-create-folder"),
+                            path,
+                            source: e,
+                        })
+                    }
+                    _ => None,
+                })
+                .collect(),
+        ),
         LocalRequest::MakeDir(path) => changed(
             tr!("note-created", path = path.display().to_string()),
             std::fs::create_dir(&path).map_err(|source| LocalError::Io {

@@ -51,6 +51,7 @@ pub mod compare;
 pub mod follow;
 pub mod mark;
 pub mod sync_dialog;
+pub mod sync_trees;
 pub mod synchronize;
 pub mod view;
 pub mod view_menu;

@@ -264,6 +264,11 @@ impl Model {
                     }
                 }
             }
+            OpsEvent::Folder {
+                job,
+                folder,
+                entries,
+            } => self.on_sync_listed(job, &folder, entries),
             OpsEvent::Finished {
                 job,
                 done,
@@ -290,6 +295,9 @@ impl Model {
                     path = failed.display_path.as_str()
                 ),
             );
+        }
+        if self.on_sync_job_finished(job, error.as_deref()) {
+            return;
         }
         if let Some(delete) = self.ops.delete.as_mut().filter(|d| d.job == job) {
             self.log

@@ -3,6 +3,9 @@
 //! whether to delete what the source lacks, how files compare), its counts
 //! and bytes per action and every step, before anything runs.
 //!
+//! While both folders are walked (all the way down) it says how far the
+//! walk is, and Run waits.
+//!
 //! Drawing only: a changed option, Run or Cancel is a [`SyncOutcome`] for
 //! `update`, which plans again or queues the plan
 //! ([`super::synchronize`]).
@@ -11,7 +14,7 @@ use eframe::egui;
 
 use super::files::format_size;
 use super::i18n::tr;
-use crate::sync::{Action, Compare, Plan, Summary};
+use crate::sync::{Action, Compare, Plan, Reason, Summary};
 
 /// Which way the dialog syncs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,11 +75,17 @@ pub struct SyncDialog {
     pub summary: Summary,
     /// Why the exclusions could not be used (a bad glob), when so.
     pub excludes_error: Option<String>,
+    /// While the folders are walked: how many the server walk has listed
+    /// (the plan is empty until both walks end).
+    pub walking: Option<usize>,
+    /// Why the folders could not be compared, when a walk failed.
+    pub error: Option<String>,
 }
 
-/// The words for a step's action.
-fn action_text(action: Action) -> String {
+/// The words for a step's action (a file against a folder says so).
+fn action_text(action: Action, reason: Reason) -> String {
     match action {
+        Action::Conflict if reason == Reason::Kind => tr!("sync-action-kind-conflict"),
         Action::Upload => tr!("sync-action-upload"),
         Action::Download => tr!("sync-action-download"),
         Action::MkdirLocal | Action::MkdirRemote => tr!("sync-action-folder"),
@@ -135,7 +144,7 @@ impl SyncDialog {
                     ui.radio_value(&mut options.compare, compare, key);
                 }
             });
-            ui.weak(tr!("sync-one-level"));
+            ui.weak(tr!("sync-recursive"));
             ui.separator();
             self.summary_ui(ui);
             ui.separator();
@@ -148,14 +157,14 @@ impl SyncDialog {
                     for step in &steps[range] {
                         ui.label(tr!(
                             "sync-step",
-                            action = action_text(step.action),
+                            action = action_text(step.action, step.reason),
                             path = step.path.as_str()
                         ));
                     }
                 });
             ui.separator();
             ui.horizontal(|ui| {
-                let runnable = !self.plan.is_empty();
+                let runnable = !self.plan.is_empty() && self.walking.is_none();
                 if ui
                     .add_enabled(runnable, egui::Button::new(tr!("sync-run")))
                     .clicked()
@@ -179,6 +188,17 @@ impl SyncDialog {
     /// Counts and bytes per action.
     fn summary_ui(&self, ui: &mut egui::Ui) {
         let s = &self.summary;
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error.as_str());
+            return;
+        }
+        if let Some(count) = self.walking {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(tr!("sync-walking", count = count));
+            });
+            return;
+        }
         if self.plan.is_empty() {
             ui.label(tr!("sync-nothing"));
             return;

@@ -33,6 +33,11 @@ pub struct ViewState {
     pub(super) follow: Option<(Side, Loc)>,
     /// Transfer → Synchronize…, while open.
     pub sync_dialog: Option<super::sync_dialog::SyncDialog>,
+    /// The trees it compares, while walked, shown, and until a run's
+    /// folders are made and its transfers queued.
+    pub sync_trees: Option<super::sync_trees::SyncTrees>,
+    /// A Synchronize… run waiting for its folders to be made.
+    pub(super) sync_run: Option<super::sync_trees::PendingRun>,
     /// A local folder being created for synchronized browsing: listed once
     /// the disk says it exists.
     pub(super) go_after_create: Option<Loc>,

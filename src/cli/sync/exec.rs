@@ -7,7 +7,7 @@
 //! what the plan does not name, or count a transfer done that the queue did
 //! not report done.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::walk::RemoteTree;
@@ -47,10 +47,21 @@ impl<'a> Places<'a> {
         }
     }
 
+    /// Remote paths this run made before the plan ran (the streaming
+    /// walk's new folders), so they are named as they were made.
+    pub(super) fn with_made(mut self, made: HashMap<String, Vec<u8>>) -> Self {
+        self.made = made;
+        self
+    }
+
+    /// The remote paths made so far, for the next [`Places::with_made`].
+    pub(super) fn into_made(self) -> HashMap<String, Vec<u8>> {
+        self.made
+    }
+
     /// The local path of `rel` (its components were checked by the walks).
     pub(super) fn local_path(&self, rel: &str) -> PathBuf {
-        rel.split('/')
-            .fold(self.local_root.clone(), |path, part| path.join(part))
+        local_path(&self.local_root, rel)
     }
 
     /// The remote path of `rel`: as listed, else its folder's and its name
@@ -60,41 +71,73 @@ impl<'a> Places<'a> {
         session: &Session,
         rel: &str,
     ) -> Result<Vec<u8>, EngineError> {
-        if let Some(bytes) = self.remote.paths.get(rel).or_else(|| self.made.get(rel)) {
-            return Ok(bytes.clone());
-        }
-        let (parent, name) = match rel.rsplit_once('/') {
-            Some((parent, name)) => (Some(parent), name),
-            None => (None, rel),
-        };
-        let parent = match parent {
-            Some(parent) => self.remote_path(session, parent)?,
-            None => self.remote_root.clone(),
-        };
-        let bytes = path::join(&parent, &session.encode(name)?);
-        self.made.insert(rel.to_string(), bytes.clone());
-        Ok(bytes)
+        remote_path(
+            &self.remote.paths,
+            &mut self.made,
+            &self.remote_root,
+            session,
+            rel,
+        )
     }
 
     /// Fails when a component of `path` below the local root is a link (or
     /// not there): nothing is made or deleted through one.
     fn check_beneath(&self, path: &Path) -> Result<(), EngineError> {
-        let Ok(rest) = path.strip_prefix(&self.local_root) else {
-            return Err(outside(path));
-        };
-        let mut at = self.local_root.clone();
-        for part in rest.parent().into_iter().flat_map(Path::components) {
-            at.push(part);
-            let meta = std::fs::symlink_metadata(&at).map_err(|source| EngineError::Local {
-                path: at.clone(),
-                source,
-            })?;
-            if meta.file_type().is_symlink() || !meta.is_dir() {
-                return Err(outside(path));
-            }
-        }
-        Ok(())
+        check_beneath(&self.local_root, path)
     }
+}
+
+/// The local path of `rel` below `root` (its components were checked by
+/// the walks).
+pub(super) fn local_path(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .fold(root.to_path_buf(), |path, part| path.join(part))
+}
+
+/// The remote path of `rel` below `root`: as `listed`, else as `made` in
+/// this run, else its folder's and its name in the site's charset (then
+/// remembered in `made`).
+pub(super) fn remote_path(
+    listed: &HashMap<String, Vec<u8>>,
+    made: &mut HashMap<String, Vec<u8>>,
+    root: &[u8],
+    session: &Session,
+    rel: &str,
+) -> Result<Vec<u8>, EngineError> {
+    if let Some(bytes) = listed.get(rel).or_else(|| made.get(rel)) {
+        return Ok(bytes.clone());
+    }
+    let (parent, name) = match rel.rsplit_once('/') {
+        Some((parent, name)) => (Some(parent), name),
+        None => (None, rel),
+    };
+    let parent = match parent {
+        Some(parent) => remote_path(listed, made, root, session, parent)?,
+        None => root.to_vec(),
+    };
+    let bytes = path::join(&parent, &session.encode(name)?);
+    made.insert(rel.to_string(), bytes.clone());
+    Ok(bytes)
+}
+
+/// Fails when a component of `path` below the local `root` is a link (or
+/// not there): nothing is made or deleted through one.
+pub(super) fn check_beneath(root: &Path, path: &Path) -> Result<(), EngineError> {
+    let Ok(rest) = path.strip_prefix(root) else {
+        return Err(outside(path));
+    };
+    let mut at = root.to_path_buf();
+    for part in rest.parent().into_iter().flat_map(Path::components) {
+        at.push(part);
+        let meta = std::fs::symlink_metadata(&at).map_err(|source| EngineError::Local {
+            path: at.clone(),
+            source,
+        })?;
+        if meta.file_type().is_symlink() || !meta.is_dir() {
+            return Err(outside(path));
+        }
+    }
+    Ok(())
 }
 
 /// The error of a local path that would go through a link.
@@ -117,11 +160,13 @@ pub(super) struct Prepared {
 
 /// Makes folders, sets conflicts aside, deletes, and lists the transfers,
 /// in that order: parents before children, children deleted before their
-/// folder.
+/// folder. Folders made and transfers queued already (`done`, by the
+/// streaming walk) are left out.
 pub(super) async fn prepare(
     plan: &Plan,
     places: &mut Places<'_>,
     session: &mut Session,
+    done: &HashSet<String>,
 ) -> Prepared {
     let mut out = Prepared {
         items: Vec::new(),
@@ -131,7 +176,11 @@ pub(super) async fn prepare(
     let fail = |out: &mut Prepared, what: &str, error: EngineError, rel: &str| {
         out.failed.push(format!("{what} failed ({error}): {rel}"));
     };
-    for step in plan.steps.iter().filter(|s| is_mkdir(s.action)) {
+    for step in plan
+        .steps
+        .iter()
+        .filter(|s| is_mkdir(s.action) && !done.contains(&s.path))
+    {
         let result = match step.action {
             Action::MkdirLocal => mkdir_local(places, &step.path),
             _ => match places.remote_path(session, &step.path) {
@@ -187,7 +236,7 @@ pub(super) async fn prepare(
             fail(&mut out, "deleting", e, &step.path);
         }
     }
-    for step in &plan.steps {
+    for step in plan.steps.iter().filter(|s| !done.contains(&s.path)) {
         let item = match step.action {
             Action::Upload => upload(places, session, &step.path, step.size),
             Action::Download => download(places, session, &step.path, &step.path, step.size),
@@ -224,7 +273,7 @@ fn is_delete(action: Action) -> bool {
 }
 
 /// The queue item uploading `rel`.
-fn upload(
+pub(super) fn upload(
     places: &mut Places<'_>,
     session: &Session,
     rel: &str,
@@ -238,7 +287,7 @@ fn upload(
 
 /// The queue item downloading the remote `from` to the local `to`, with
 /// the listed size (so a short file is never taken for a whole one).
-fn download(
+pub(super) fn download(
     places: &mut Places<'_>,
     session: &Session,
     to: &str,
@@ -263,7 +312,7 @@ fn download(
 }
 
 /// Makes a local folder (one that is there already is fine).
-fn mkdir_local(places: &Places<'_>, rel: &str) -> Result<(), EngineError> {
+pub(super) fn mkdir_local(places: &Places<'_>, rel: &str) -> Result<(), EngineError> {
     let path = places.local_path(rel);
     places.check_beneath(&path)?;
     match std::fs::create_dir(&path) {

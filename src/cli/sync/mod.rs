@@ -13,8 +13,10 @@
 pub mod args;
 mod check;
 mod exec;
+mod stream;
 mod walk;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -24,13 +26,15 @@ use super::{CliError, Finish, Options};
 use crate::engine::event::EventSink;
 use crate::engine::{EngineError, ExistsPolicy};
 use crate::protocol::text::scrub;
+use crate::sync::local::walk_local;
 use crate::sync::{
     Action, Compare, Direction, Excludes, Plan, PlanOptions, Reason, SyncState, Tree, plan,
 };
 use crate::url::FtpUrl;
 pub use args::SyncArgs;
 use exec::Places;
-use walk::{walk_local, walk_remote};
+use stream::streamed;
+use walk::walk_remote;
 
 /// Whether a command-line side is remote: a URL or a saved site.
 fn is_remote(text: &str) -> bool {
@@ -94,32 +98,6 @@ pub(super) async fn sync(
             source,
         })?;
     }
-    let (mut local, mut remote) = walk_both(
-        &mut session,
-        &local_root,
-        &remote_root,
-        (
-            local_exists || !args.dry_run,
-            remote_exists || !args.dry_run,
-        ),
-        &excludes,
-        offset,
-    )
-    .await?;
-    if let Some(note) = &remote.clock_note {
-        eprintln!("skiff: note: {}", scrub(note));
-    }
-    if args.compare == Compare::Checksum {
-        let (walked_local, walked_remote) = (local.clone(), remote.clone());
-        let mut places = Places::new(
-            local_root.clone(),
-            remote_root.clone(),
-            &walked_local,
-            &walked_remote,
-        );
-        let note = check::fill(&mut local, &mut remote.tree, &mut places, &mut session).await?;
-        eprintln!("skiff: note: {}", scrub(&note));
-    }
     let pair = (
         local_root.display().to_string(),
         FtpUrl::of_remote(&config, &remote_root).to_string(),
@@ -128,54 +106,99 @@ pub(super) async fn sync(
         Direction::TwoWay => Some(state_file(&pair)?),
         _ => None,
     };
-    let last = match &state_file {
-        Some(path) => load_state(path),
-        None => None,
-    };
     let options_plan = PlanOptions {
         compare: args.compare,
         delete: args.delete,
         excludes: excludes.clone(),
     };
-    let plan = plan(
-        &local,
-        &remote.tree,
-        direction,
-        &options_plan,
-        last.as_ref(),
-    );
-    print_plan(&plan, args.json)?;
-    report_left(&plan);
-    if args.dry_run {
-        session.quit().await;
-        print_summary(&plan, args.json, 0)?;
-        return Ok(Finish::Ok);
-    }
-    let mut places = Places::new(local_root.clone(), remote_root.clone(), &local, &remote);
-    let prepared = exec::prepare(&plan, &mut places, &mut session).await;
-    for (path, copy) in &prepared.kept {
-        eprintln!(
-            "skiff: conflict: changed on both sides; the local version keeps the name, the remote one is kept as {}: {}",
-            scrub(copy),
-            scrub(path)
-        );
-    }
-    for failed in &prepared.failed {
-        eprintln!("skiff: failed: {}", scrub(failed));
-    }
-    let mut failures = prepared.failed.len();
-    let transferred = if prepared.items.is_empty() {
-        session.quit().await;
-        Finish::Ok
+    // The plan decided what to replace: the queue overwrites (through
+    // `.skiffpart` files, so a replaced file is only ever whole).
+    let mut queue_options = options.clone();
+    queue_options.overwrite = Some(ExistsPolicy::Overwrite);
+    // One way, the transfers start while the walk goes on, on a connection
+    // of its own beside the queue's (so only where the site allows two).
+    let streams = !args.dry_run
+        && direction != Direction::TwoWay
+        && args.compare != Compare::Checksum
+        && config.max_connections.is_none_or(|m| m >= 2);
+    let ran = if streams {
+        let roots = (local_root.as_path(), remote_root.as_slice());
+        let ways = (direction, &options_plan, offset);
+        streamed(session, roots, ways, &config, &queue_options, args.json).await?
     } else {
-        // The plan decided what to replace: the queue overwrites (through
-        // `.skiffpart` files, so a replaced file is only ever whole).
-        let mut queue_options = options.clone();
-        queue_options.overwrite = Some(ExistsPolicy::Overwrite);
-        let run = QueueRun::start(&config, &queue_options, true);
-        let items = Work::Add(prepared.items);
-        run_queue(run, &queue_options, items, false, Some(session)).await?
+        let (mut local, mut remote) = walk_both(
+            &mut session,
+            &local_root,
+            &remote_root,
+            (
+                local_exists || !args.dry_run,
+                remote_exists || !args.dry_run,
+            ),
+            &excludes,
+            offset,
+        )
+        .await?;
+        if let Some(note) = &remote.clock_note {
+            eprintln!("skiff: note: {}", scrub(note));
+        }
+        if args.compare == Compare::Checksum {
+            let (walked_local, walked_remote) = (local.clone(), remote.clone());
+            let mut places = Places::new(
+                local_root.clone(),
+                remote_root.clone(),
+                &walked_local,
+                &walked_remote,
+            );
+            let note = check::fill(&mut local, &mut remote.tree, &mut places, &mut session).await?;
+            eprintln!("skiff: note: {}", scrub(&note));
+        }
+        let last = match &state_file {
+            Some(path) => load_state(path),
+            None => None,
+        };
+        let plan = plan(
+            &local,
+            &remote.tree,
+            direction,
+            &options_plan,
+            last.as_ref(),
+        );
+        print_plan(&plan, args.json)?;
+        report_left(&plan);
+        if args.dry_run {
+            session.quit().await;
+            print_summary(&plan, args.json, 0)?;
+            return Ok(Finish::Ok);
+        }
+        let mut places = Places::new(local_root.clone(), remote_root.clone(), &local, &remote);
+        let prepared = exec::prepare(&plan, &mut places, &mut session, &HashSet::new()).await;
+        report_prepared(&prepared);
+        let transferred = if prepared.items.is_empty() {
+            session.quit().await;
+            Finish::Ok
+        } else {
+            let run = QueueRun::start(&config, &queue_options, true);
+            let items = Work::Add(prepared.items);
+            run_queue(run, &queue_options, items, false, Some(session)).await?
+        };
+        Ran {
+            local,
+            remote,
+            plan,
+            kept: prepared.kept,
+            failures: prepared.failed.len(),
+            transferred,
+        }
     };
+    let Ran {
+        local,
+        remote,
+        plan,
+        kept,
+        mut failures,
+        transferred,
+    } = ran;
+    let mut places = Places::new(local_root.clone(), remote_root.clone(), &local, &remote);
     if transferred == Finish::Failed {
         failures += 1;
     }
@@ -185,7 +208,7 @@ pub(super) async fn sync(
         .filter(|s| matches!(s.action, Action::Upload | Action::Download))
         .map(|s| s.path.clone())
         .collect();
-    for (path, copy) in &prepared.kept {
+    for (path, copy) in &kept {
         moved.extend([path.clone(), copy.clone()]);
     }
     let verify = args.verify && !moved.is_empty();
@@ -228,6 +251,56 @@ pub(super) async fn sync(
     })
 }
 
+/// What a run did, streamed or not, for what follows the transfers.
+struct Ran {
+    /// The local walk.
+    local: Tree,
+    /// The remote walk.
+    remote: walk::RemoteTree,
+    /// The whole plan.
+    plan: Plan,
+    /// Conflicts set aside: (path, where the other side's version went).
+    kept: Vec<(String, String)>,
+    /// How many steps before the transfers failed.
+    failures: usize,
+    /// How the queue's run ended.
+    transferred: Finish,
+}
+
+/// Says what the steps before the transfers did about conflicts, and what
+/// failed.
+fn report_prepared(prepared: &exec::Prepared) {
+    for (path, copy) in &prepared.kept {
+        eprintln!(
+            "skiff: conflict: changed on both sides; the local version keeps the name, the remote one is kept as {}: {}",
+            scrub(copy),
+            scrub(path)
+        );
+    }
+    for failed in &prepared.failed {
+        eprintln!("skiff: failed: {}", scrub(failed));
+    }
+}
+
+/// Walks the local folder on the blocking pool (empty when it does not
+/// exist yet).
+async fn walk_local_tree(root: &Path, exists: bool, excludes: &Excludes) -> Result<Tree, CliError> {
+    let (root, excludes) = (root.to_path_buf(), excludes.clone());
+    let local = tokio::task::spawn_blocking(move || {
+        if exists {
+            walk_local(&root, &excludes).map_err(|e| EngineError::Local {
+                path: e.path,
+                source: e.source,
+            })
+        } else {
+            Ok(Tree::new())
+        }
+    });
+    Ok(local
+        .await
+        .map_err(|e| CliError::Usage(format!("internal error: {e}")))??)
+}
+
 /// Walks both sides at once (a side that does not exist yet is empty).
 async fn walk_both(
     session: &mut crate::engine::Session,
@@ -237,16 +310,7 @@ async fn walk_both(
     excludes: &Excludes,
     offset: Option<i32>,
 ) -> Result<(Tree, walk::RemoteTree), CliError> {
-    let local = {
-        let (root, excludes) = (local_root.to_path_buf(), excludes.clone());
-        tokio::task::spawn_blocking(move || {
-            if local_exists {
-                walk_local(&root, &excludes)
-            } else {
-                Ok(Tree::new())
-            }
-        })
-    };
+    let local = walk_local_tree(local_root, local_exists, excludes);
     let remote = async {
         if remote_exists {
             walk_remote(session, remote_root, excludes, offset).await
@@ -260,8 +324,7 @@ async fn walk_both(
         }
     };
     let (local, remote) = tokio::join!(local, remote);
-    let local = local.map_err(|e| CliError::Usage(format!("internal error: {e}")))??;
-    Ok((local, remote?))
+    Ok((local?, remote?))
 }
 
 /// The state file of a pair, under the data folder.

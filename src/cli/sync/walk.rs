@@ -8,9 +8,6 @@
 //! only as an unsafe entry, which the planner skips and reports.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-use chrono::NaiveDateTime;
 
 use crate::engine::tree::MAX_DEPTH;
 use crate::engine::{EngineError, Session};
@@ -20,11 +17,8 @@ use crate::protocol::path;
 use crate::sync::clock::list_offset;
 use crate::sync::{Entry, Excludes, Kind, Stamp, Tree};
 
-/// The suffix of a download still arriving; never synced as a file.
-const PART_SUFFIX: &str = ".skiffpart";
-
 /// A walked remote folder.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(super) struct RemoteTree {
     /// Every path below the root.
     pub tree: Tree,
@@ -49,31 +43,96 @@ pub(super) async fn walk_remote(
     excludes: &Excludes,
     offset: Option<i32>,
 ) -> Result<RemoteTree, EngineError> {
-    let mut tree = Tree::new();
-    let mut paths = HashMap::new();
-    let mut folders: Vec<(String, Vec<u8>, usize)> = vec![(String::new(), root.to_vec(), 0)];
-    let mut shift = offset;
-    let mut clock_note = None;
-    while let Some((rel, remote, depth)) = folders.pop() {
-        let listing = session.list(Some(&remote)).await?;
+    let mut walk = RemoteWalk::new(offset);
+    let mut folders = vec![RemoteFolder::root(root)];
+    while let Some(folder) = folders.pop() {
+        folders.extend(walk.list(session, &folder, excludes).await?);
+    }
+    Ok(walk.finish())
+}
+
+/// A remote folder still to be listed.
+pub(super) struct RemoteFolder {
+    /// Its relative path (empty for the root).
+    pub rel: String,
+    /// Its path on the server.
+    pub remote: Vec<u8>,
+    /// How far below the root.
+    pub depth: usize,
+}
+
+impl RemoteFolder {
+    /// The root of a walk.
+    pub(super) fn root(remote: &[u8]) -> Self {
+        RemoteFolder {
+            rel: String::new(),
+            remote: remote.to_vec(),
+            depth: 0,
+        }
+    }
+}
+
+/// A remote walk under way: the tree so far and the clock it reads times by.
+pub(super) struct RemoteWalk {
+    tree: RemoteTree,
+    /// The offset given or found; `None` until a LIST time of day needs one.
+    shift: Option<i32>,
+}
+
+impl RemoteWalk {
+    /// A walk that moves LIST times by `offset` minutes, or finds the offset.
+    pub(super) fn new(offset: Option<i32>) -> Self {
+        RemoteWalk {
+            tree: RemoteTree {
+                tree: Tree::new(),
+                paths: HashMap::new(),
+                clock_note: None,
+                shift: 0,
+            },
+            shift: offset,
+        }
+    }
+
+    /// What has been listed so far.
+    pub(super) fn so_far(&self) -> &RemoteTree {
+        &self.tree
+    }
+
+    /// The walked tree.
+    pub(super) fn finish(mut self) -> RemoteTree {
+        self.tree.shift = self.shift.unwrap_or(0);
+        self.tree
+    }
+
+    /// Lists `folder` into the tree; returns its folders to walk next (not
+    /// links, unsafe names, excluded paths, nor past [`MAX_DEPTH`]).
+    pub(super) async fn list(
+        &mut self,
+        session: &mut Session,
+        folder: &RemoteFolder,
+        excludes: &Excludes,
+    ) -> Result<Vec<RemoteFolder>, EngineError> {
+        let RemoteFolder { rel, remote, depth } = folder;
+        let listing = session.list(Some(remote)).await?;
         let utc = session.uses_mlsd();
-        if !utc && shift.is_none() {
+        if !utc && self.shift.is_none() {
             // Listings before this one showed no time of day (only dates,
             // which are never shifted), so nothing read so far changes.
             let probe = listing.entries.iter().find_map(|e| {
                 let time = e.modified().filter(|t| t.precision != TimePrecision::Day)?;
-                (e.kind() == EntryKind::File).then(|| (path::join(&remote, &e.entry.name), time))
+                (e.kind() == EntryKind::File).then(|| (path::join(remote, &e.entry.name), time))
             });
             if probe.is_some() {
                 let (found, note) = detect_offset(session, probe).await?;
-                (shift, clock_note) = (Some(found), note);
+                (self.shift, self.tree.clock_note) = (Some(found), note);
             }
         }
         // MLSD's times are UTC already; LIST's are moved by the offset.
-        let minutes = if utc { 0 } else { shift.unwrap_or(0) };
+        let minutes = if utc { 0 } else { self.shift.unwrap_or(0) };
+        let mut next = Vec::new();
         for item in listing.entries {
             let raw = &item.entry.name;
-            let full = path::join(&remote, raw);
+            let full = path::join(remote, raw);
             let kind = match item.kind() {
                 EntryKind::File => Kind::File,
                 EntryKind::Dir => Kind::Folder,
@@ -94,10 +153,14 @@ pub(super) async fn walk_remote(
                 && depth + 1 < MAX_DEPTH
                 && !excludes.matches(&child);
             if walk {
-                folders.push((child.clone(), full.clone(), depth + 1));
+                next.push(RemoteFolder {
+                    rel: child.clone(),
+                    remote: full.clone(),
+                    depth: depth + 1,
+                });
             }
-            paths.insert(child.clone(), full);
-            tree.insert(
+            self.tree.paths.insert(child.clone(), full);
+            self.tree.tree.insert(
                 child,
                 Entry {
                     kind,
@@ -108,13 +171,8 @@ pub(super) async fn walk_remote(
                 },
             );
         }
+        Ok(next)
     }
-    Ok(RemoteTree {
-        tree,
-        paths,
-        clock_note,
-        shift: shift.unwrap_or(0),
-    })
 }
 
 /// A listed time moved by `shift` minutes (a bare date stays: shifting
@@ -183,73 +241,4 @@ pub(super) fn offset_text(minutes: i32) -> String {
     let sign = if minutes < 0 { '-' } else { '+' };
     let m = minutes.unsigned_abs();
     format!("{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
-/// Walks the local folder `root` (links are listed, never followed;
-/// unfinished downloads are left out). Blocking.
-pub(super) fn walk_local(root: &Path, excludes: &Excludes) -> Result<Tree, EngineError> {
-    let mut tree = Tree::new();
-    let mut folders: Vec<(String, PathBuf, usize)> = vec![(String::new(), root.to_path_buf(), 0)];
-    let local = |path: &Path, source| EngineError::Local {
-        path: path.to_path_buf(),
-        source,
-    };
-    while let Some((rel, dir, depth)) = folders.pop() {
-        let read = std::fs::read_dir(&dir).map_err(|e| local(&dir, e))?;
-        for item in read {
-            let item = item.map_err(|e| local(&dir, e))?;
-            let full = item.path();
-            let meta = std::fs::symlink_metadata(&full).map_err(|e| local(&full, e))?;
-            let name = item.file_name();
-            let (name, unsafe_name) = match name.into_string() {
-                Ok(name) => (name, false),
-                Err(raw) => (raw.to_string_lossy().into_owned(), true),
-            };
-            if name.ends_with(PART_SUFFIX) {
-                continue;
-            }
-            let child = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            let kind = if meta.file_type().is_symlink() {
-                Kind::Link
-            } else if meta.is_dir() {
-                Kind::Folder
-            } else if meta.is_file() {
-                Kind::File
-            } else {
-                Kind::Link
-            };
-            let modified = meta
-                .modified()
-                .ok()
-                .map(|t| Stamp::seconds(utc(t)))
-                .filter(|_| kind == Kind::File);
-            if kind == Kind::Folder
-                && !unsafe_name
-                && depth + 1 < MAX_DEPTH
-                && !excludes.matches(&child)
-            {
-                folders.push((child.clone(), full, depth + 1));
-            }
-            tree.insert(
-                child,
-                Entry {
-                    kind,
-                    size: (kind == Kind::File).then_some(meta.len()),
-                    modified,
-                    checksum: None,
-                    unsafe_name,
-                },
-            );
-        }
-    }
-    Ok(tree)
-}
-
-/// A file time as UTC.
-fn utc(time: std::time::SystemTime) -> NaiveDateTime {
-    chrono::DateTime::<chrono::Utc>::from(time).naive_utc()
 }

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::engine::browser::Waker;
 use crate::engine::config::SessionConfig;
+use crate::engine::entry::RemoteEntry;
 use crate::engine::error::EngineError;
 use crate::engine::event::{Event, EventSink, LogLine};
 use crate::engine::session::Session;
@@ -103,6 +104,29 @@ pub enum OpsCommand {
         /// What the server had when the file was fetched or last uploaded.
         expected: Option<RemoteBaseline>,
     },
+    /// Walk the tree under `root` (links are listed, never entered); each
+    /// listed folder comes as [`OpsEvent::Folder`], so a front end can
+    /// compare trees without listing them itself.
+    Walk {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The folder to walk.
+        root: Vec<u8>,
+        /// Connections to list on at most.
+        connections: usize,
+    },
+    /// Make these folders, in order (parents first); one that exists
+    /// already is fine. Each made is an [`OpEvent::Done`].
+    MakeDirs {
+        /// The job.
+        job: JobId,
+        /// The site.
+        config: Box<SessionConfig>,
+        /// The folders, as the server's bytes.
+        paths: Vec<Vec<u8>>,
+    },
     /// Stop a job between commands (a planned delete deletes nothing).
     Cancel(JobId),
 }
@@ -129,6 +153,15 @@ pub enum OpsEvent {
         job: JobId,
         /// What happened.
         event: OpEvent,
+    },
+    /// A folder a [`OpsCommand::Walk`] listed, with its plain entries.
+    Folder {
+        /// The job.
+        job: JobId,
+        /// The folder, as the server's bytes.
+        folder: Vec<u8>,
+        /// Its entries (names that are not plain names are failures).
+        entries: Vec<RemoteEntry>,
     },
     /// The job ended; its connections are closed.
     Finished {
@@ -420,6 +453,27 @@ impl OpsHandle {
                     forget(&jobs, job);
                 });
             }
+            OpsCommand::Walk {
+                job,
+                config,
+                root,
+                connections,
+            } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    walk_tree(job, *config, root, connections, &cancel, &reporter).await;
+                    forget(&jobs, job);
+                });
+            }
+            OpsCommand::MakeDirs { job, config, paths } => {
+                let cancel = self.start(job);
+                let jobs = Arc::clone(&self.jobs);
+                self.runtime.spawn(async move {
+                    make_dirs(job, *config, paths, &cancel, &reporter).await;
+                    forget(&jobs, job);
+                });
+            }
             OpsCommand::Cancel(job) => {
                 if let Some(control) = self.jobs().remove(&job) {
                     control.cancel.cancel();
@@ -610,4 +664,99 @@ async fn plan_then_delete(
         .is_cancelled()
         .then(|| EngineError::Cancelled.to_string());
     reporter.finished(job, report.files + report.folders, failures, error);
+}
+
+/// Walks the tree under `root` on a session and its helpers, sending each
+/// listed folder's entries as they come.
+async fn walk_tree(
+    job: JobId,
+    config: SessionConfig,
+    root: Vec<u8>,
+    connections: usize,
+    cancel: &CancellationToken,
+    reporter: &Reporter,
+) {
+    let events = reporter.log_sink();
+    let sink = reporter.op_sink(job);
+    let mut session = match Session::connect(config.clone(), events.clone()).await {
+        Ok(session) => session,
+        Err(e) => return reporter.failed(job, &e),
+    };
+    let mut helpers = connect_helpers(&config, connections, &events).await;
+    let mut failures = Vec::new();
+    let mut folders = 0u64;
+    let mut sessions = vec![&mut session];
+    sessions.extend(helpers.iter_mut());
+    let result = super::walk::walk_on(
+        sessions,
+        &root,
+        super::walk::Listing::Best,
+        cancel,
+        &sink,
+        &mut failures,
+        |folder, _, entries| {
+            folders += 1;
+            reporter.send(OpsEvent::Folder {
+                job,
+                folder: folder.to_vec(),
+                entries,
+            });
+        },
+    )
+    .await;
+    for helper in helpers {
+        helper.quit().await;
+    }
+    session.quit().await;
+    let error = result.err().map(|e| e.to_string());
+    reporter.finished(job, folders, failures, error);
+}
+
+/// Makes `paths` in order on one session (a folder there already is not a
+/// failure: CWD tells, as `mkdir -p` does).
+async fn make_dirs(
+    job: JobId,
+    config: SessionConfig,
+    paths: Vec<Vec<u8>>,
+    cancel: &CancellationToken,
+    reporter: &Reporter,
+) {
+    let events = reporter.log_sink();
+    let sink = reporter.op_sink(job);
+    let mut session = match Session::connect(config, events).await {
+        Ok(session) => session,
+        Err(e) => return reporter.failed(job, &e),
+    };
+    let (mut made, mut failures) = (0u64, Vec::new());
+    let mut error = None;
+    for path in paths {
+        if cancel.is_cancelled() {
+            error = Some(EngineError::Cancelled.to_string());
+            break;
+        }
+        let result = match session.mkdir(&path).await {
+            Err(e) if e.keeps_connection() && session.cwd(&path).await.is_ok() => Ok(()),
+            other => other,
+        };
+        match result {
+            Ok(()) => {
+                made += 1;
+                sink(OpEvent::Done {
+                    path,
+                    is_folder: true,
+                });
+            }
+            Err(e) if e.keeps_connection() => failures.push(OpFailure {
+                display_path: session.decode(&path),
+                path,
+                message: e.to_string(),
+            }),
+            Err(e) => {
+                error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    session.quit().await;
+    reporter.finished(job, made, failures, error);
 }

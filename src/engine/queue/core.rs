@@ -326,9 +326,13 @@ impl Queue {
             ItemState::Paused
         };
         for new in items {
+            let answer = new.overwrite;
             let id = self
                 .table
                 .append(Arc::clone(&key), new, state.clone(), !known);
+            if let Some(item) = self.table.get_mut(id) {
+                item.live.answer = answer;
+            }
             self.added(&[id]);
         }
     }

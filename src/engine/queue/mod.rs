@@ -155,6 +155,11 @@ pub struct NewItem {
     pub size: Option<u64>,
     /// The source's modification time (UTC), when known.
     pub modified: Option<chrono::NaiveDateTime>,
+    /// What to do with an existing target, when the caller decided already
+    /// (a sync's plan replaces what it found different): as if the user had
+    /// answered the overwrite question. Not journaled: a restored item asks
+    /// the queue's policy again.
+    pub overwrite: Option<ExistsPolicy>,
 }
 
 impl NewItem {
@@ -174,6 +179,7 @@ impl NewItem {
             is_dir: false,
             size: None,
             modified: None,
+            overwrite: None,
         }
     }
 
@@ -200,6 +206,14 @@ impl NewItem {
     /// The source's modification time (UTC), when known.
     pub fn with_modified(self, modified: Option<chrono::NaiveDateTime>) -> Self {
         Self { modified, ..self }
+    }
+
+    /// An existing target gets `policy`, whatever the queue's policy is.
+    pub fn with_overwrite(self, policy: ExistsPolicy) -> Self {
+        Self {
+            overwrite: Some(policy),
+            ..self
+        }
     }
 }
 

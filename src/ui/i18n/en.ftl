@@ -501,10 +501,10 @@ sync-direction-upload = Upload: make the server's folder like the local one
 sync-direction-download = Download: make the local folder like the server's
 sync-delete = Delete what the source folder does not have
 sync-compare-by = Compare by:
-sync-one-level = Only the two folders shown are compared: a folder only the source has is copied whole; inside folders both have, nothing is compared.
+sync-recursive = Both folders are compared all the way down: every folder inside them too.
 sync-action-upload = Upload
 sync-action-download = Download
-sync-action-folder = Copy folder
+sync-action-folder = Make folder
 sync-action-delete = Delete
 sync-action-conflict = Conflict, left alone
 sync-action-skip = Left alone
@@ -518,8 +518,8 @@ sync-count-download = { $count ->
    *[other] Download { $count } files ({ $size })
 }
 sync-count-folder = { $count ->
-    [one] Copy one folder whole
-   *[other] Copy { $count } folders whole
+    [one] Make one folder
+   *[other] Make { $count } folders
 }
 sync-count-delete = { $count ->
     [one] Delete one item
@@ -713,3 +713,9 @@ engine-error-host-key-revoked = the server's host key { $fingerprint } is revoke
 engine-error-ssh-login = the login was refused (tried { $tried }): { $user }@{ $host }
 engine-error-key-file = the key file cannot be used ({ $reason }): { $path }
 engine-error-sftp-status = the server refused { $request } ({ $status } { $reply }): { $path }
+sync-walking = Comparing the folders: { $count ->
+    [one] one folder listed on the server
+   *[other] { $count } folders listed on the server
+}
+sync-action-kind-conflict = Conflict (a file on one side, a folder on the other), left alone
+sync-walk-failed = The folders could not be compared ({ $reason })

@@ -488,10 +488,10 @@ sync-direction-upload = 上传：使服务器上的目录与本地目录一致
 sync-direction-download = 下载：使本地目录与服务器上的目录一致
 sync-delete = 删除源目录中没有的项目
 sync-compare-by = 比较方式：
-sync-one-level = 只比较当前显示的两个目录：仅源一侧有的目录会整个复制；两侧都有的目录，其内容不作比较。
+sync-recursive = 两个目录会逐层比较到底：其中的每个子目录也会比较。
 sync-action-upload = 上传
 sync-action-download = 下载
-sync-action-folder = 复制目录
+sync-action-folder = 创建目录
 sync-action-delete = 删除
 sync-action-conflict = 冲突，保持不变
 sync-action-skip = 保持不变
@@ -503,7 +503,7 @@ sync-count-download = { $count ->
    *[other] 下载 { $count } 个文件（{ $size }）
 }
 sync-count-folder = { $count ->
-   *[other] 整个复制 { $count } 个目录
+   *[other] 创建 { $count } 个目录
 }
 sync-count-delete = { $count ->
    *[other] 删除 { $count } 项
@@ -652,3 +652,6 @@ engine-error-host-key-revoked = 服务器的主机密钥 { $fingerprint } 已被
 engine-error-ssh-login = 登录被拒绝（已尝试 { $tried }）：{ $user }@{ $host }
 engine-error-key-file = 无法使用密钥文件（{ $reason }）：{ $path }
 engine-error-sftp-status = 服务器拒绝了 { $request }（{ $status } { $reply }）：{ $path }
+sync-walking = 正在比较目录：已列出服务器上的 { $count } 个目录
+sync-action-kind-conflict = 冲突（一侧是文件，另一侧是目录），保持不变
+sync-walk-failed = 无法比较这两个目录（{ $reason }）
