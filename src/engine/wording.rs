@@ -205,7 +205,10 @@ impl EngineError {
             | EngineError::HostKeyRevoked { .. }
             | EngineError::SshLogin { .. }
             | EngineError::KeyFile { .. }
-            | EngineError::SftpStatus { .. } => {
+            | EngineError::KeyPassphraseNeeded { .. }
+            | EngineError::SftpStatus { .. }
+            | EngineError::NotAFolder(_)
+            | EngineError::NotOverSftp(_) => {
                 m("engine-error-detail", &[("detail", self.to_string())])
             }
         }
