@@ -1,15 +1,19 @@
-//! `ftp://` URLs, both ways: parsing what a user typed into host, port,
-//! user, password and path bytes, and writing a URL for a remote path.
+//! `ftp://` and `sftp://` URLs, both ways: parsing what a user typed into
+//! protocol, host, port, user, password and path bytes, and writing a URL
+//! for a remote path.
 //!
 //! Owns the URL syntax the front ends share: the schemes (`ftp`, `ftpes`,
-//! `ftps`) and what each means for TLS, percent-decoding and -encoding of
-//! user names and paths (a path is the server's bytes, so a name in GBK
-//! survives the trip), and the `//abs` / `/%2Fabs` marks of an absolute
-//! path (RFC 1738). It is pure: no I/O, no sockets, no keyring, and it never
+//! `ftps`, `sftp`) and what each means for the protocol and TLS,
+//! percent-decoding and -encoding of user names and paths (a path is the
+//! server's bytes, so a name in GBK survives the trip), and which paths are
+//! absolute. FTP follows RFC 1738: `ftp://h/pub` is `pub` in the login
+//! folder, `//abs` or `/%2Fabs` is absolute. SFTP follows curl and the
+//! SFTP URI draft: `sftp://h/srv/x` is the absolute `/srv/x`, and
+//! `sftp://h/~/x` is `x` in the login folder. It is pure: no I/O, no sockets, no keyring, and it never
 //! writes a password into a URL. Site targets (`site:Folder/Name`) are not
 //! URLs and belong to the CLI.
 
-use crate::engine::{Encryption, SessionConfig};
+use crate::engine::{Encryption, Protocol, SessionConfig};
 use crate::secret::Secret;
 
 /// A URL that cannot be used; the message ends with the text that was given.
@@ -23,22 +27,25 @@ pub enum UrlError {
         /// The text that was given.
         text: String,
     },
-    /// A scheme other than `ftp`, `ftpes` or `ftps`.
-    #[error("bad URL: not an ftp://, ftpes:// or ftps:// URL: {0}")]
+    /// A scheme other than `ftp`, `ftpes`, `ftps` or `sftp`.
+    #[error("bad URL: not an ftp://, ftpes://, ftps:// or sftp:// URL: {0}")]
     Scheme(String),
     /// No host name.
     #[error("bad URL: no host: {0}")]
     NoHost(String),
 }
 
-/// A parsed `ftp://` URL.
+/// A parsed `ftp://` (or `sftp://`) URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FtpUrl {
+    /// FTP (`ftp`, `ftpes`, `ftps`) or SFTP (`sftp`).
+    pub protocol: Protocol,
     /// Host name or address (IPv6 in brackets).
     pub host: String,
-    /// Control port.
+    /// Control port (SFTP: the SSH port).
     pub port: u16,
-    /// TLS from the scheme: `ftp` if available, `ftpes` required, `ftps` implicit.
+    /// TLS from the scheme: `ftp` if available, `ftpes` required, `ftps`
+    /// implicit; the default (unused) for `sftp`.
     pub encryption: Encryption,
     /// User, if given.
     pub user: Option<String>,
@@ -47,8 +54,8 @@ pub struct FtpUrl {
     /// The path's bytes, percent-decoded, without the leading `/` and
     /// without trailing `/`s.
     pub path: Vec<u8>,
-    /// `ftp://host//abs` or `ftp://host/%2Fabs`: the path is absolute, not
-    /// relative to the login folder (RFC 1738).
+    /// `ftp://host//abs`, `ftp://host/%2Fabs` or `sftp://host/abs`: the
+    /// path is absolute, not relative to the login folder.
     pub absolute: bool,
     /// The URL ends with `/`: it names a folder.
     pub trailing_slash: bool,
@@ -75,17 +82,18 @@ fn redact(text: &str) -> String {
 }
 
 impl FtpUrl {
-    /// Parses `ftp://[user[:password]@]host[:port]/path` (also `ftpes://`
-    /// and `ftps://`).
+    /// Parses `ftp://[user[:password]@]host[:port]/path` (also `ftpes://`,
+    /// `ftps://` and `sftp://`).
     pub fn parse(text: &str) -> Result<Self, UrlError> {
         let url = ::url::Url::parse(text).map_err(|reason| UrlError::Syntax {
             reason,
             text: redact(text),
         })?;
-        let (encryption, default_port) = match url.scheme() {
-            "ftp" => (Encryption::ExplicitIfAvailable, 21),
-            "ftpes" => (Encryption::RequireExplicit, 21),
-            "ftps" => (Encryption::RequireImplicit, 990),
+        let (protocol, encryption, default_port) = match url.scheme() {
+            "ftp" => (Protocol::Ftp, Encryption::ExplicitIfAvailable, 21),
+            "ftpes" => (Protocol::Ftp, Encryption::RequireExplicit, 21),
+            "ftps" => (Protocol::Ftp, Encryption::RequireImplicit, 990),
+            "sftp" => (Protocol::Sftp, Encryption::default(), 22),
             other => return Err(UrlError::Scheme(other.to_string())),
         };
         let host = url
@@ -100,7 +108,14 @@ impl FtpUrl {
             .map(|p| Secret::new(String::from_utf8_lossy(&percent_decode(p)).into_owned()));
         let raw_path = url.path();
         let trailing_slash = raw_path.len() > 1 && raw_path.ends_with('/');
-        let (absolute, rest) = if let Some(rest) = raw_path.strip_prefix("//") {
+        let (absolute, rest) = if protocol == Protocol::Sftp {
+            match raw_path.strip_prefix("/~") {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                    (false, rest.trim_start_matches('/'))
+                }
+                _ => (true, raw_path.trim_start_matches('/')),
+            }
+        } else if let Some(rest) = raw_path.strip_prefix("//") {
             (true, rest)
         } else if let Some(rest) = raw_path
             .strip_prefix("/%2F")
@@ -115,6 +130,7 @@ impl FtpUrl {
             path.pop();
         }
         Ok(Self {
+            protocol,
             host,
             port: url.port().unwrap_or(default_port),
             encryption,
@@ -141,6 +157,7 @@ impl FtpUrl {
         }
         let user = &config.credentials.user;
         Self {
+            protocol: config.protocol,
             host: config.host.clone(),
             port: config.port,
             encryption: config.encryption,
@@ -154,13 +171,19 @@ impl FtpUrl {
 }
 
 /// `scheme://[user@]host:port/path`, the port always written, an absolute
-/// path as `/%2Fpath`, every byte but letters, digits, `-._~` and the path's
-/// `/` percent-encoded. Never the password. [`FtpUrl::parse`] reads it back
+/// FTP path as `/%2Fpath` (SFTP: `/path`, and a relative one `/~/path`),
+/// every byte but letters, digits, `-._~` and the path's `/` percent-encoded. Never the password. [`FtpUrl::parse`] reads it back
 /// to the same parts, except a path with `.` or `..` segments (URL parsers
 /// resolve them) and a relative empty path with a trailing `/`.
 impl std::fmt::Display for FtpUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}://", scheme(self.encryption))?;
+        let sftp = self.protocol == Protocol::Sftp;
+        let scheme = if sftp {
+            "sftp"
+        } else {
+            scheme(self.encryption)
+        };
+        write!(f, "{scheme}://")?;
         if let Some(user) = &self.user {
             write!(f, "{}@", percent_encode(user.as_bytes()))?;
         }
@@ -170,16 +193,23 @@ impl std::fmt::Display for FtpUrl {
             f.write_str(&self.host)?;
         }
         write!(f, ":{}/", self.port)?;
-        if self.absolute {
+        if sftp && !self.absolute {
+            f.write_str(if self.path.is_empty() { "~" } else { "~/" })?;
+        } else if self.absolute && !sftp {
             f.write_str("%2F")?;
         }
         for (i, segment) in self.path.split(|&b| b == b'/').enumerate() {
             if i > 0 {
                 f.write_str("/")?;
             }
-            f.write_str(&percent_encode(segment))?;
+            if sftp && self.absolute && i == 0 && segment == b"~" {
+                // `/~` would read back as the login folder.
+                f.write_str("%7E")?;
+            } else {
+                f.write_str(&percent_encode(segment))?;
+            }
         }
-        if self.trailing_slash && (self.absolute || !self.path.is_empty()) {
+        if self.trailing_slash && (self.absolute || !self.path.is_empty() || sftp) {
             f.write_str("/")?;
         }
         Ok(())
@@ -284,7 +314,7 @@ mod tests {
         let u = FtpUrl::parse("ftpes://h:2121/").expect("explicit");
         assert_eq!((u.encryption, u.port), (Encryption::RequireExplicit, 2121));
         assert!(matches!(
-            FtpUrl::parse("sftp://h/"),
+            FtpUrl::parse("http://h/"),
             Err(UrlError::Scheme(_))
         ));
         assert!(matches!(
@@ -298,7 +328,7 @@ mod tests {
         let cases = [
             (
                 "http://h/",
-                "bad URL: not an ftp://, ftpes:// or ftps:// URL: http",
+                "bad URL: not an ftp://, ftpes://, ftps:// or sftp:// URL: http",
             ),
             (
                 "not a url",
@@ -357,6 +387,7 @@ mod tests {
             assert_eq!(parsed, url, "{text}");
         };
         let base = FtpUrl {
+            protocol: Protocol::Ftp,
             host: "example.org".to_string(),
             port: 21,
             encryption: Encryption::ExplicitIfAvailable,
@@ -399,6 +430,63 @@ mod tests {
         }
     }
 
+    /// `sftp://` paths are absolute unless they start with `~`, the port is
+    /// SSH's, and built SFTP URLs parse back to the same parts.
+    #[test]
+    fn sftp_urls_table_and_round_trips() {
+        let u = FtpUrl::parse("sftp://al%40ce:pw@h/srv/a%20b/").expect("valid");
+        assert_eq!(u.protocol, Protocol::Sftp);
+        assert_eq!((u.host.as_str(), u.port), ("h", 22));
+        assert_eq!(u.user.as_deref(), Some("al@ce"));
+        assert_eq!(
+            u.password.as_ref().map(|p| p.expose().to_string()),
+            Some("pw".into())
+        );
+        assert_eq!(
+            (u.path.as_slice(), u.absolute, u.trailing_slash),
+            (&b"srv/a b"[..], true, true)
+        );
+        let u = FtpUrl::parse("sftp://h:2222/~/docs/x.txt").expect("valid");
+        assert_eq!(
+            (u.port, u.path.as_slice(), u.absolute),
+            (2222, &b"docs/x.txt"[..], false)
+        );
+        let u = FtpUrl::parse("sftp://h/~").expect("valid");
+        assert_eq!((u.path.as_slice(), u.absolute), (&b""[..], false));
+        let u = FtpUrl::parse("sftp://h/~x/y").expect("valid");
+        assert_eq!((u.path.as_slice(), u.absolute), (&b"~x/y"[..], true));
+        let u = FtpUrl::parse("sftp://h").expect("valid");
+        assert!(u.absolute && u.path.is_empty());
+        let base = FtpUrl {
+            protocol: Protocol::Sftp,
+            host: "[2001:db8::1]".to_string(),
+            port: 22,
+            encryption: Encryption::default(),
+            user: Some("用户".into()),
+            password: None,
+            path: Vec::new(),
+            absolute: true,
+            trailing_slash: false,
+        };
+        let paths: [&[u8]; 6] = [b"", b"a b/c", b"~", b"~/x", b"100% #1?", b"\xff\x00"];
+        for path in paths {
+            for (absolute, trailing_slash) in
+                [(false, false), (false, true), (true, false), (true, true)]
+            {
+                let url = FtpUrl {
+                    path: path.to_vec(),
+                    absolute,
+                    trailing_slash,
+                    ..base.clone()
+                };
+                let text = url.to_string();
+                assert!(text.starts_with("sftp://"), "{text}");
+                let parsed = FtpUrl::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert_eq!(parsed, url, "{text}");
+            }
+        }
+    }
+
     #[test]
     fn remote_urls_never_carry_the_password_and_mark_absolute_paths() {
         let mut site = SessionConfig::new(
@@ -428,5 +516,10 @@ mod tests {
         let parsed = FtpUrl::parse(&url(&site, b"/a b/\xc4\xe3")).expect("valid");
         assert_eq!(parsed.path, b"a b/\xc4\xe3");
         assert!(parsed.absolute && parsed.user.is_none() && parsed.password.is_none());
+
+        site.protocol = Protocol::Sftp;
+        site.port = 22;
+        assert_eq!(url(&site, b"/srv/x"), "sftp://[::1]:22/srv/x");
+        assert_eq!(url(&site, b"rel"), "sftp://[::1]:22/~/rel");
     }
 }

@@ -468,7 +468,7 @@ async fn refused_passive_falls_back_to_active() {
         .expect("login");
     let listing = session.list(None).await.expect("list after fallback");
     assert_eq!(listing.entries[0].name, "sub");
-    assert_eq!(session.data_mode(), DataMode::Active);
+    assert_eq!(session.as_ftp().expect("FTP").data_mode(), DataMode::Active);
     let lines = log_lines(&drain(&mut rx));
     assert!(
         lines
@@ -1107,7 +1107,7 @@ async fn syst_vms_selects_the_vms_listing_parser() {
         .await
         .expect("login");
     assert_eq!(
-        session.server_type(),
+        session.as_ftp().expect("FTP").server_type(),
         skiff::protocol::listing::ServerType::Vms
     );
     let listing = session.list(None).await.expect("list");

@@ -108,7 +108,10 @@ fn suite(kind: ServerKind, port: u16, tls: Tls, mode: DataMode, encryption: Encr
             .expect("control connection encrypted")
             .clone();
         assert!(info.version.starts_with("TLS 1."), "{what}: {info:?}");
-        assert!(session.data_protected(), "{what}: PROT P");
+        assert!(
+            session.as_ftp().expect("FTP").data_protected(),
+            "{what}: PROT P"
+        );
         let listing = session.list(Some(b"/")).await.expect("list");
         assert!(
             listing.entries.iter().any(|e| e.name == "big.bin"),

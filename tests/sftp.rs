@@ -166,7 +166,10 @@ async fn key_encrypted_key_agent_and_refused_logins() {
     let err = SftpSession::connect(encrypted.clone(), EventSink::none())
         .await
         .expect_err("no passphrase");
-    assert!(matches!(err, EngineError::KeyFile { .. }), "{err}");
+    assert!(
+        matches!(err, EngineError::KeyPassphraseNeeded { .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("no passphrase"), "{err}");
     encrypted.ssh.key_passphrase = Some(Secret::new("wrong"));
     let err = SftpSession::connect(encrypted.clone(), EventSink::none())

@@ -102,6 +102,11 @@ pub struct Options {
     /// (SHA256:base64, as `ssh-keygen -lf` prints it) with this fingerprint.
     #[arg(long, global = true, value_name = "FINGERPRINT", value_parser = parse_fingerprint)]
     pub trust_fingerprint: Vec<Fingerprint>,
+    /// SFTP: log in with this private key file (OpenSSH, PEM or PuTTY
+    /// format); an encrypted key's passphrase comes from
+    /// SKIFF_KEY_PASSPHRASE, else it is asked on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub key: Option<PathBuf>,
     /// Accept any server certificate (insecure: a man in the middle can read everything).
     #[arg(long, global = true)]
     pub insecure: bool,
@@ -220,7 +225,7 @@ pub enum CliCommand {
         /// Print a JSON array instead of lines.
         #[arg(long)]
         json: bool,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Download a file, or a folder with -r.
@@ -228,7 +233,7 @@ pub enum CliCommand {
         /// Copy a folder and everything in it.
         #[arg(short, long)]
         recursive: bool,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
         /// Local file or folder (default: the current folder).
         dest: Option<PathBuf>,
@@ -240,7 +245,7 @@ pub enum CliCommand {
         recursive: bool,
         /// Local file or folder.
         src: PathBuf,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Delete a file or link, or a folder and everything in it with -r
@@ -249,7 +254,7 @@ pub enum CliCommand {
         /// Delete a folder and everything in it.
         #[arg(short, long)]
         recursive: bool,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Create a folder, and its missing parents with -p.
@@ -257,12 +262,12 @@ pub enum CliCommand {
         /// Create missing parent folders; an existing folder is fine.
         #[arg(short, long)]
         parents: bool,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Rename or move a file or folder on the server.
     Mv {
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
         /// A URL on the same server, an absolute path, or a bare name (a
         /// rename in the same folder).
@@ -280,7 +285,7 @@ pub enum CliCommand {
         /// The mode in octal, e.g. 755 or 0640.
         #[arg(value_parser = parse_mode)]
         mode: u32,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Search a folder and everything under it (links are not followed).
@@ -303,20 +308,20 @@ pub enum CliCommand {
         /// One JSON object per line (the fields of `ls --json` and `path`).
         #[arg(long)]
         json: bool,
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Send one command on the control connection and print the reply
     /// (commands that need a data connection are refused).
     Quote {
-        /// ftp://[user[:password]@]host[:port]/
+        /// ftp://[user[:password]@]host[:port]/ (FTP only)
         url: String,
         /// The command, e.g. "SITE HELP".
         command: String,
     },
     /// Print a remote file on standard output.
     Cat {
-        /// ftp://[user[:password]@]host[:port]/path
+        /// ftp:// or sftp://[user[:password]@]host[:port]/path
         url: String,
     },
     /// Make DEST like SRC (a local folder and a URL, either way), or both

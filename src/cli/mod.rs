@@ -70,6 +70,17 @@ impl CliError {
                     ),
                 })
             }
+            CliError::Engine(EngineError::HostKeyUnknown { fingerprint, .. }) => Some(format!(
+                "to trust this host key, check its fingerprint with the server's administrator and run the command again with --trust-fingerprint {}",
+                fingerprint.openssh()
+            )),
+            CliError::Engine(EngineError::HostKeyChanged { offered, .. }) => Some(format!(
+                "if the server's key really changed, replace it in known_hosts, or trust the new one with --trust-fingerprint {}",
+                offered.openssh()
+            )),
+            CliError::Engine(EngineError::KeyPassphraseNeeded { .. }) => Some(
+                "set SKIFF_KEY_PASSPHRASE, or run the command at a terminal to be asked".into(),
+            ),
             _ => None,
         }
     }

@@ -1,18 +1,24 @@
-//! From a target on the command line to a session: an `ftp://` URL or a
-//! saved site's `site:Folder/Name/path` becomes a [`SessionConfig`] (the
-//! command-line options laid over it), a password (the URL, the keyring or
-//! `SKIFF_PASSWORD`), trusted certificates, and then a logged-in session
-//! at an absolute remote path.
+//! From a target on the command line to a session: an `ftp://` or
+//! `sftp://` URL or a saved site's `site:Folder/Name/path` becomes a
+//! [`SessionConfig`] (the command-line options laid over it), a password
+//! (the URL, the keyring or `SKIFF_PASSWORD`), a key file and its
+//! passphrase (`--key`, `SKIFF_KEY_PASSPHRASE`), trusted certificates and
+//! host keys, and then a logged-in session at an absolute remote path.
 //!
-//! Must not prompt (there is no interactive password), write saved sites,
-//! or run a keyring call on an async worker.
+//! Asks on a terminal only what ssh asks there: whether to trust an
+//! unknown certificate or host key, and an encrypted key's passphrase;
+//! without a terminal those are errors that name the flag or variable to
+//! use. Must not ask for a password, write saved sites, or run a keyring
+//! call on an async worker.
 
 use super::{CliError, Options};
-use crate::engine::Encryption;
 use crate::engine::event::EventSink;
 use crate::engine::limit::RateLimiter;
+use crate::engine::sftp::default_known_hosts;
+use crate::engine::sftp::known_hosts::host_entry_name;
 use crate::engine::tls::certificates_from_pem;
 use crate::engine::{CharsetChoice, Credentials, DataMode, EngineError, Session, SessionConfig};
+use crate::engine::{Encryption, Protocol};
 use crate::paths;
 use crate::protocol::listing::ServerType;
 use crate::protocol::path;
@@ -25,10 +31,18 @@ use crate::url::FtpUrl;
 /// Builds the session config from a URL and the options; the password may
 /// also come from `SKIFF_PASSWORD`.
 pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, CliError> {
-    let credentials = match &url.user {
+    let user = match (&url.user, url.protocol) {
+        (Some(user), _) => Some(user.clone()),
+        // ssh's default: the local user's name.
+        (None, Protocol::Sftp) => Some(local_user_name().ok_or_else(|| {
+            CliError::Usage("no user name: give one in the URL (sftp://user@host/)".to_string())
+        })?),
+        (None, Protocol::Ftp) => None,
+    };
+    let credentials = match user {
         None => Credentials::anonymous(),
         Some(user) => Credentials {
-            user: user.clone(),
+            user,
             password: url
                 .password
                 .clone()
@@ -38,14 +52,42 @@ pub fn session_config(url: &FtpUrl, options: &Options) -> Result<SessionConfig, 
         },
     };
     let mut config = SessionConfig::new(url.host.clone(), url.port, credentials);
+    config.protocol = url.protocol;
     config.encryption = url.encryption;
     apply_options(&mut config, options)?;
     Ok(config)
 }
 
+/// The local user's name, ssh's default login (`USER`, `LOGNAME`, `USERNAME`).
+fn local_user_name() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+}
+
 /// Lays the command-line options over a config from a URL or a saved site:
 /// what the options set explicitly wins, the rest is kept.
 fn apply_options(config: &mut SessionConfig, options: &Options) -> Result<(), CliError> {
+    let sftp = config.protocol == Protocol::Sftp;
+    if sftp && options.no_tls {
+        return Err(CliError::Usage(
+            "--no-tls is for FTP; SFTP is always encrypted".to_string(),
+        ));
+    }
+    if let Some(key) = &options.key {
+        if !sftp {
+            return Err(CliError::Usage(
+                "--key is for SFTP (an sftp:// URL or an SFTP site)".to_string(),
+            ));
+        }
+        config.ssh.key_file = Some(key.clone());
+    }
+    if config.ssh.key_file.is_some()
+        && config.ssh.key_passphrase.is_none()
+        && let Ok(passphrase) = std::env::var("SKIFF_KEY_PASSPHRASE")
+    {
+        config.ssh.key_passphrase = Some(Secret::new(passphrase));
+    }
     if options.no_tls {
         if config.encryption != Encryption::ExplicitIfAvailable {
             return Err(CliError::Usage(
@@ -234,6 +276,7 @@ fn target(text: &str, options: &Options) -> Result<(FtpUrl, SessionConfig), CliE
         }
     };
     let url = FtpUrl {
+        protocol: config.protocol,
         host: config.host.clone(),
         port: config.port,
         encryption: config.encryption,
@@ -277,11 +320,12 @@ enum TrustAnswer {
 }
 
 /// Shows `problem` and asks on the terminal until the answer is one of
-/// once, always or no (Enter, or the input's end, is no). Blocking.
-fn ask_trust(problem: &str) -> TrustAnswer {
+/// once, always or no (Enter, or the input's end, is no); `what` is the
+/// thing to trust ("certificate", "host key"). Blocking.
+fn ask_trust(problem: &str, what: &str) -> TrustAnswer {
     eprintln!("{problem}");
     loop {
-        eprint!("skiff: trust this certificate? (once/always/no) [no]: ");
+        eprint!("skiff: trust this {what}? (once/always/no) [no]: ");
         let mut line = String::new();
         if std::io::stdin().read_line(&mut line).unwrap_or(0) == 0 {
             eprintln!();
@@ -328,7 +372,7 @@ pub(super) async fn open(
     config: &mut SessionConfig,
     events: &EventSink,
 ) -> Result<(Session, Vec<u8>), CliError> {
-    let mut session = match Session::connect(config.clone(), events.clone()).await {
+    let mut session = match connect_asking(config, events).await? {
         Ok(session) => session,
         Err(EngineError::Certificate { info, host }) if interactive() => {
             let error = EngineError::Certificate {
@@ -338,7 +382,7 @@ pub(super) async fn open(
             let question = format!("skiff: {}", scrub(&error.to_string()));
             let (fingerprint, host, port) = (info.fingerprint, config.host.clone(), config.port);
             let answer = tokio::task::spawn_blocking(move || {
-                let answer = ask_trust(&question);
+                let answer = ask_trust(&question, "certificate");
                 if answer == TrustAnswer::Always
                     && let Some(mut store) = trust_store()
                 {
@@ -370,6 +414,102 @@ pub(super) async fn open(
     }
     let full = remote_path(&mut session, url).await?;
     Ok((session, full))
+}
+
+/// Connects, asking on a terminal what ssh asks there: an encrypted key's
+/// passphrase, and whether to trust an unknown host key (once, for this
+/// run; always, written to `known_hosts` as ssh does; or no). The answers
+/// go into `config`, so every later connection of the run has them. The
+/// inner result is the connection's, for the caller's own questions.
+async fn connect_asking(
+    config: &mut SessionConfig,
+    events: &EventSink,
+) -> Result<Result<Session, EngineError>, CliError> {
+    let mut asked_passphrase = false;
+    loop {
+        match Session::connect(config.clone(), events.clone()).await {
+            Err(EngineError::KeyPassphraseNeeded { path })
+                if interactive() && !asked_passphrase =>
+            {
+                asked_passphrase = true;
+                let prompt = format!("skiff: passphrase for the key {}: ", path.display());
+                let passphrase = tokio::task::spawn_blocking(move || {
+                    rpassword::prompt_password(prompt).unwrap_or_default()
+                })
+                .await
+                .map_err(|e| CliError::Usage(format!("internal error: {e}")))?;
+                config.ssh.key_passphrase = Some(Secret::new(passphrase));
+            }
+            Err(EngineError::HostKeyUnknown {
+                key_type,
+                fingerprint,
+                key,
+                host,
+            }) if interactive() => {
+                let error = EngineError::HostKeyUnknown {
+                    key_type: key_type.clone(),
+                    fingerprint,
+                    key: key.clone(),
+                    host,
+                };
+                let question = format!("skiff: {}", scrub(&error.to_string()));
+                let answer = tokio::task::spawn_blocking(move || ask_trust(&question, "host key"))
+                    .await
+                    .map_err(|e| CliError::Usage(format!("internal error: {e}")))?;
+                match answer {
+                    TrustAnswer::No => return Ok(Err(error)),
+                    TrustAnswer::Once => config.tls.trusted.push(fingerprint),
+                    TrustAnswer::Always => {
+                        let file = config.ssh.known_hosts.clone().or_else(default_known_hosts);
+                        let line = format!(
+                            "{} {key_type} {key}\n",
+                            host_entry_name(&config.host, config.port)
+                        );
+                        match file {
+                            Some(file) => {
+                                let written = file.clone();
+                                tokio::task::spawn_blocking(move || {
+                                    append_known_host(&file, &line)
+                                })
+                                .await
+                                .map_err(|e| CliError::Usage(format!("internal error: {e}")))?
+                                .map_err(|source| {
+                                    EngineError::Local {
+                                        path: written,
+                                        source,
+                                    }
+                                })?;
+                            }
+                            // No home folder to keep it in: trusted for this run.
+                            None => config.tls.trusted.push(fingerprint),
+                        }
+                    }
+                }
+            }
+            other => return Ok(other),
+        }
+    }
+}
+
+/// Appends `line` to the `known_hosts` file `path`, making its folder
+/// (0700, as ssh does) and the file (0600) when missing. Blocking.
+fn append_known_host(path: &std::path::Path, line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(folder) = path.parent()
+        && !folder.exists()
+    {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(folder)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(line.as_bytes())
 }
 
 /// The URL's path as an absolute remote path: a relative one starts at the

@@ -153,6 +153,9 @@ pub enum EngineError {
         key_type: String,
         /// Its SHA-256 fingerprint.
         fingerprint: super::certs::Fingerprint,
+        /// The key itself in base64, as a `known_hosts` line writes it
+        /// after the type (for a front end that records it on request).
+        key: String,
         /// `host:port` as configured.
         host: String,
     },
@@ -197,6 +200,12 @@ pub enum EngineError {
         /// `host:port`.
         host: String,
     },
+    /// A private key file is encrypted and no passphrase was given.
+    #[error("the key file is encrypted and no passphrase was given: {}", path.display())]
+    KeyPassphraseNeeded {
+        /// The file.
+        path: PathBuf,
+    },
     /// A private key file could not be read or decrypted.
     #[error("the key file cannot be used ({reason}): {}", path.display())]
     KeyFile {
@@ -238,6 +247,13 @@ pub enum EngineError {
     /// was not uploaded over it.
     #[error("the file changed on the server since it was opened; nothing was uploaded: {0}")]
     RemoteChanged(String),
+    /// A path that was to be entered is not a folder (SFTP's emulated `CWD`).
+    #[error("not a folder: {0}")]
+    NotAFolder(String),
+    /// What was asked is FTP's alone and has no SFTP form (a typed FTP
+    /// command); nothing was sent.
+    #[error("{0} exist only in FTP, and this site speaks SFTP")]
+    NotOverSftp(&'static str),
     /// The operation was cancelled.
     #[error("cancelled")]
     Cancelled,
@@ -288,6 +304,8 @@ impl EngineError {
                 | EngineError::PlaceFailed { .. }
                 | EngineError::RemoteChanged(_)
                 | EngineError::SftpStatus { .. }
+                | EngineError::NotAFolder(_)
+                | EngineError::NotOverSftp(_)
         )
     }
 }

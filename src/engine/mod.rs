@@ -1,7 +1,9 @@
 //! The engine: the only code that owns sockets.
 //!
-//! A [`Session`] is one logged-in control connection that opens data
-//! connections as its commands need them. [`transfer`] moves one file to
+//! A [`Session`] is one logged-in connection, FTP ([`ftp::FtpSession`]: a
+//! control connection that opens data connections as its commands need
+//! them) or SFTP ([`sftp::SftpSession`]), behind one set of operations
+//! ([`session`]: the seam every user of a connection goes through). [`transfer`] moves one file to
 //! completion (overwrite policy, retries, resume); [`tree`] moves folders with
 //! parallel connections. Everything reports through [`event::EventSink`]:
 //! every command and reply (with `PASS ****`), warnings, and progress.
@@ -22,6 +24,7 @@ mod disk;
 pub mod entry;
 pub mod error;
 pub mod event;
+pub mod ftp;
 pub mod limit;
 pub mod ops;
 pub mod policy;
@@ -30,6 +33,7 @@ pub mod session;
 pub mod sftp;
 pub mod tls;
 pub mod transfer;
+pub mod transfer_spec;
 pub mod tree;
 pub mod wording;
 
@@ -42,7 +46,9 @@ pub use config::{
 pub use entry::{RemoteEntry, RemoteListing};
 pub use error::{EngineError, Result};
 pub use event::{ConnectionState, Event, EventSink, LogKind, LogLine, Progress};
+pub use ftp::{FtpSession, is_security_note};
 pub use policy::ExistsPolicy;
-pub use session::{Session, Transfer, UploadStart, is_security_note};
+pub use session::Session;
 pub use transfer::{FileOutcome, RetryPolicy, TransferSettings};
+pub use transfer_spec::{Transfer, UploadStart};
 pub use tree::TreeReport;

@@ -12,12 +12,13 @@ use std::time::Duration;
 use tokio::fs;
 use tokio_util::sync::CancellationToken;
 
-use super::config::SessionConfig;
+use super::config::{Protocol, SessionConfig};
 use super::disk::Folder;
 use super::error::{EngineError, Result};
 use super::event::{Event, EventSink, LogKind};
 use super::policy::{Decision, ExistsPolicy, FileFacts, decide};
-use super::session::{Session, Transfer};
+use super::session::Session;
+use super::transfer_spec::Transfer;
 use crate::protocol::TransferType;
 
 mod upload;
@@ -424,8 +425,9 @@ pub(crate) async fn download_file_deferred(
     };
     let mut mode = mode;
     // Text is converted in memory; a text file too large for that (or of
-    // unknown size) goes as binary.
-    mode.ascii = mode.ascii && facts.size.is_some_and(|s| s <= ASCII_MAX);
+    // unknown size) goes as binary, and so does everything over SFTP,
+    // which has no text mode.
+    mode.ascii = mode.ascii && text_mode(settings) && facts.size.is_some_and(|s| s <= ASCII_MAX);
     let expected = if mode.ascii { None } else { facts.size };
     let mut target = target.to_path_buf();
     // One blocking call for both: is there a target, is there a partial file?
@@ -537,6 +539,12 @@ fn settle_existing(
         Decision::Skip => Err(FileOutcome::Skipped { reason: skipped() }),
         decision => Ok(decision),
     }
+}
+
+/// Whether the site's protocol has a text mode (FTP's `TYPE A`; SFTP
+/// version 3 moves bytes as they are).
+fn text_mode(settings: &TransferSettings) -> bool {
+    settings.session.protocol == Protocol::Ftp
 }
 
 fn transfer_type(mode: FileMode) -> TransferType {

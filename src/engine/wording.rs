@@ -84,6 +84,9 @@ pub const KEYS: &[(&str, &[&str])] = &[
         "engine-error-sftp-status",
         &["request", "status", "reply", "path"],
     ),
+    ("engine-error-key-passphrase", &["path"]),
+    ("engine-error-not-a-folder", &["path"]),
+    ("engine-error-not-over-sftp", &["what"]),
     ("engine-error-cancelled", &[]),
     ("engine-error-internal", &["detail"]),
     ("engine-error-detail", &["detail"]),
@@ -221,6 +224,7 @@ impl EngineError {
                 key_type,
                 fingerprint,
                 host,
+                ..
             } => m(
                 "engine-error-host-key-unknown",
                 &[
@@ -284,6 +288,16 @@ impl EngineError {
                     ("path", path.clone()),
                 ],
             ),
+            EngineError::KeyPassphraseNeeded { path } => m(
+                "engine-error-key-passphrase",
+                &[("path", path.display().to_string())],
+            ),
+            EngineError::NotAFolder(path) => {
+                m("engine-error-not-a-folder", &[("path", path.clone())])
+            }
+            EngineError::NotOverSftp(what) => {
+                m("engine-error-not-over-sftp", &[("what", what.to_string())])
+            }
         }
     }
 }
@@ -359,6 +373,7 @@ mod tests {
             EngineError::HostKeyUnknown {
                 key_type: "ssh-ed25519".into(),
                 fingerprint: crate::engine::Fingerprint([1; 32]),
+                key: "AAAA".into(),
                 host: "h:22".into(),
             },
             EngineError::HostKeyChanged {
@@ -387,6 +402,9 @@ mod tests {
                 message: String::new(),
                 path: "/x".into(),
             },
+            EngineError::KeyPassphraseNeeded { path: "/k".into() },
+            EngineError::NotAFolder("/x".into()),
+            EngineError::NotOverSftp("typed commands"),
             EngineError::Cancelled,
             EngineError::Internal("x".into()),
             EngineError::InvalidName(String::new()),

@@ -1020,7 +1020,8 @@ pub fn kill_tree(pid: i32) {
 }
 
 /// (pid, ppid) of every process, from /proc.
-fn processes() -> Vec<(i32, i32)> {
+/// Every process on the system as (pid, parent pid), from `/proc`.
+pub fn processes() -> Vec<(i32, i32)> {
     let Ok(dir) = fs::read_dir("/proc") else {
         return Vec::new();
     };

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::servers::{is_root, kill_tree, lookup_user, spawn_watchdog};
+use super::servers::{is_root, kill_tree, lookup_user, processes, spawn_watchdog};
 
 /// The login (the FTP tests' system user).
 pub const USER: &str = "skifftest";
@@ -218,6 +218,25 @@ impl Sshd {
         self.kill_server();
         self.host_key = self.state.join("host_key2");
         self.spawn_and_wait();
+    }
+
+    /// Kills every session process the listener forked (each client's
+    /// connection, mid-transfer or idle) and leaves the listener serving:
+    /// the client sees its connection cut, and the next one is accepted.
+    /// Returns how many sessions were cut.
+    pub fn kill_sessions(&self) -> usize {
+        let Some(listener) = self.child.as_ref().map(|c| c.id() as i32) else {
+            return 0;
+        };
+        let sessions: Vec<i32> = processes()
+            .into_iter()
+            .filter(|&(_, parent)| parent == listener)
+            .map(|(pid, _)| pid)
+            .collect();
+        for &pid in &sessions {
+            kill_tree(pid);
+        }
+        sessions.len()
     }
 
     /// An ssh-agent (its own socket in the state folder) holding the

@@ -86,7 +86,7 @@ pub(super) async fn fill(
     places: &mut Places<'_>,
     session: &mut Session,
 ) -> Result<String, EngineError> {
-    if HashCommand::choose(session.features()).is_none() {
+    if session.checksum_kind().is_none() {
         return Ok(format!("{NONE_OFFERED}, so files are compared by size"));
     }
     let paths: Vec<String> = local
@@ -128,7 +128,7 @@ pub(super) async fn verify(
     places: &mut Places<'_>,
     session: &mut Session,
 ) -> (String, Vec<String>) {
-    if HashCommand::choose(session.features()).is_none() {
+    if session.checksum_kind().is_none() {
         return (
             format!("{NONE_OFFERED}, so the transfers were not verified"),
             Vec::new(),

@@ -38,9 +38,15 @@ use walk::walk_remote;
 
 /// Whether a command-line side is remote: a URL or a saved site.
 fn is_remote(text: &str) -> bool {
-    ["ftp://", "ftps://", "ftpes://", super::SITE_PREFIX]
-        .iter()
-        .any(|p| text.len() >= p.len() && text[..p.len()].eq_ignore_ascii_case(p))
+    [
+        "ftp://",
+        "ftps://",
+        "ftpes://",
+        "sftp://",
+        super::SITE_PREFIX,
+    ]
+    .iter()
+    .any(|p| text.len() >= p.len() && text[..p.len()].eq_ignore_ascii_case(p))
 }
 
 /// Runs `skiff sync`.
@@ -56,7 +62,7 @@ pub(super) async fn sync(
         (false, true) => (&args.dest, &args.src, Direction::Upload),
         _ => {
             return Err(CliError::Usage(
-                "exactly one side of a sync must be remote (ftp://, ftpes://, ftps:// or site:)"
+                "exactly one side of a sync must be remote (ftp://, ftpes://, ftps://, sftp:// or site:)"
                     .to_string(),
             ));
         }

@@ -114,7 +114,7 @@ impl RemoteWalk {
     ) -> Result<Vec<RemoteFolder>, EngineError> {
         let RemoteFolder { rel, remote, depth } = folder;
         let listing = session.list(Some(remote)).await?;
-        let utc = session.uses_mlsd();
+        let utc = session.lists_utc();
         if !utc && self.shift.is_none() {
             // Listings before this one showed no time of day (only dates,
             // which are never shifted), so nothing read so far changes.
@@ -199,7 +199,7 @@ async fn detect_offset(
     let Some((file, listed)) = probe else {
         return Ok((0, None));
     };
-    if !session.features().has("MDTM") {
+    if !session.has_mdtm() {
         return Ok((
             0,
             Some("The server has no MDTM, so its LIST times are taken as UTC".to_string()),

@@ -33,7 +33,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::entry::RemoteEntry;
 use super::error::{EngineError, Result};
-use super::session::{Session, Transfer};
+use super::session::Session;
+use super::transfer_spec::Transfer;
 use crate::protocol::listing::EntryKind;
 use crate::protocol::path;
 

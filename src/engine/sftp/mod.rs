@@ -15,6 +15,8 @@ pub mod known_hosts;
 mod ssh;
 mod stream;
 
+use std::borrow::Cow;
+
 use bytes::BytesMut;
 use russh::ChannelMsg;
 use russh::client::Handle;
@@ -60,6 +62,10 @@ pub struct SftpSession {
     charset: Charset,
     /// The login folder (`REALPATH .`).
     home: Vec<u8>,
+    /// The current folder, absolute: SFTP has none of its own, so the
+    /// session keeps one (FTP's `CWD`/`PWD`) and resolves relative paths
+    /// against it.
+    cwd: Vec<u8>,
     read_len: u32,
     write_len: u32,
     posix_rename: bool,
@@ -104,6 +110,7 @@ impl SftpSession {
             conn,
             charset,
             home: b"/".to_vec(),
+            cwd: b"/".to_vec(),
             read_len: DEFAULT_CHUNK,
             write_len: DEFAULT_CHUNK,
             posix_rename: false,
@@ -149,6 +156,7 @@ impl SftpSession {
             }
         }
         self.home = self.realpath(b".").await?;
+        self.cwd = self.home.clone();
         self.log(
             LogKind::Status,
             format!(
@@ -193,6 +201,96 @@ impl SftpSession {
     /// The login folder, absolute.
     pub fn home(&self) -> &[u8] {
         &self.home
+    }
+
+    /// Takes this logged-in session over for `owner`: its speed limiters
+    /// and its event sink from now on (the transfer queue adopting a
+    /// connection a front end opened).
+    pub(crate) fn adopt(&mut self, owner: &SessionConfig, events: EventSink) {
+        self.config.download_limit = owner.download_limit.clone();
+        self.config.upload_limit = owner.upload_limit.clone();
+        self.config.max_connections = owner.max_connections;
+        self.events = events;
+    }
+
+    /// The current folder (the login folder until [`SftpSession::cwd`]).
+    pub fn pwd(&self) -> &[u8] {
+        &self.cwd
+    }
+
+    /// `path` made absolute against the current folder; an absolute path
+    /// is returned as it is.
+    pub fn resolve<'p>(&self, path: &'p [u8]) -> Cow<'p, [u8]> {
+        if path.starts_with(b"/") {
+            Cow::Borrowed(path)
+        } else if path.is_empty() || path == b"." {
+            Cow::Owned(self.cwd.clone())
+        } else {
+            Cow::Owned(crate::protocol::path::join(&self.cwd, path))
+        }
+    }
+
+    /// Makes `dir` (absolute, or relative to the current folder) the
+    /// current folder, as FTP's `CWD`: an error when it is not a folder.
+    pub async fn cwd(&mut self, dir: &[u8]) -> Result<()> {
+        let target = self.resolve(dir).into_owned();
+        let canonical = self.realpath(&target).await?;
+        match self.stat(&canonical).await? {
+            Some(attrs) if attrs.file_type() == FileType::Dir => {
+                self.cwd = canonical;
+                Ok(())
+            }
+            _ => Err(EngineError::NotAFolder(self.decode(&target))),
+        }
+    }
+
+    /// A cheap request that keeps an idle connection open and proves it
+    /// answers (FTP's `NOOP`).
+    pub async fn keep_alive(&mut self) -> Result<()> {
+        let cwd = self.cwd.clone();
+        self.stat(&cwd).await.map(drop)
+    }
+
+    /// `REMOVE` (or `RMDIR` when `folders`) of every path, all sent before
+    /// the first answer is read (one round trip for the batch). One slot per
+    /// path: its result, or `None` when the connection failed first, with
+    /// that error.
+    pub async fn remove_pipelined(
+        &mut self,
+        paths: &[Vec<u8>],
+        folders: bool,
+    ) -> (Vec<Option<Result<()>>>, Option<EngineError>) {
+        let mut results: Vec<Option<Result<()>>> = paths.iter().map(|_| None).collect();
+        let name = if folders { "RMDIR" } else { "REMOVE" };
+        let mut waiting = std::collections::HashMap::with_capacity(paths.len());
+        for (index, path) in paths.iter().enumerate() {
+            let id = self.take_id();
+            if folders {
+                Request::RmDir(path).encode(id, &mut self.outbox);
+            } else {
+                Request::Remove(path).encode(id, &mut self.outbox);
+            }
+            waiting.insert(id, index);
+        }
+        if let Err(e) = self.flush().await {
+            return (results, Some(e));
+        }
+        while !waiting.is_empty() {
+            let response = match self.next_response().await {
+                Ok(response) => response,
+                Err(e) => return (results, Some(e)),
+            };
+            let Some(index) = response.id().and_then(|id| waiting.remove(&id)) else {
+                continue;
+            };
+            let result = match self.status_error(response, name, &paths[index]) {
+                Ok(Response::Status { .. }) => Ok(()),
+                Ok(other) => Err(unexpected(&other)),
+                Err(e) => Err(e),
+            };
+            results[index] = Some(result);
+        }
+        (results, None)
     }
 
     /// The canonical absolute form of `path`.

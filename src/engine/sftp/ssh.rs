@@ -26,6 +26,8 @@ use crate::engine::event::{EventSink, LogKind};
 struct Seen {
     key_type: String,
     fingerprint: Fingerprint,
+    /// The key's blob in base64 (a `known_hosts` line's key field).
+    key: String,
     verdict: HostKeyVerdict,
     trusted: bool,
 }
@@ -72,9 +74,11 @@ impl client::Handler for Client {
             HostKeyVerdict::Changed { .. } | HostKeyVerdict::Unknown => trusted,
         };
         if let Ok(mut seen) = self.seen.lock() {
+            use base64::Engine;
             *seen = Some(Seen {
                 key_type,
                 fingerprint,
+                key: base64::engine::general_purpose::STANDARD.encode(&blob),
                 verdict,
                 trusted,
             });
@@ -218,6 +222,7 @@ fn host_key_error(seen: Option<Seen>, host: &str) -> Option<EngineError> {
         HostKeyVerdict::Unknown => Some(EngineError::HostKeyUnknown {
             key_type: seen.key_type,
             fingerprint: seen.fingerprint,
+            key: seen.key,
             host,
         }),
         HostKeyVerdict::Changed { recorded, line } => Some(EngineError::HostKeyChanged {
@@ -367,7 +372,9 @@ async fn load_key(path: &Path, passphrase: Option<&str>) -> Result<russh::keys::
     loaded.map_err(|error| {
         let reason = match error {
             russh::keys::Error::KeyIsEncrypted => {
-                "it is encrypted and no passphrase was given".to_string()
+                return EngineError::KeyPassphraseNeeded {
+                    path: path.to_path_buf(),
+                };
             }
             russh::keys::Error::IO(e) => crate::engine::error::io_sentence(&e),
             other => {

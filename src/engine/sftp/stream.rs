@@ -19,7 +19,7 @@ use super::{IN_FLIGHT, SftpSession};
 use crate::engine::disk::FileWriter;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{LogKind, ProgressThrottle};
-use crate::engine::session::{Transfer, UploadStart};
+use crate::engine::transfer_spec::{Transfer, UploadStart};
 use crate::protocol::sftp::{Attrs, Request, Response, StatusCode, open_flags};
 
 /// Bytes gathered before they are handed to the disk.

@@ -13,12 +13,13 @@ use tokio::io::AsyncSeekExt;
 
 use super::{
     ASCII_MAX, FileMode, FileOutcome, Retrier, SMALL_FILE, TransferSettings, blocking,
-    ensure_session, local_error, numbered, settle_existing, std_local_facts, to_network_text,
-    transfer_type,
+    ensure_session, local_error, numbered, settle_existing, std_local_facts, text_mode,
+    to_network_text, transfer_type,
 };
 use crate::engine::error::{EngineError, Result};
 use crate::engine::policy::{Decision, ExistsPolicy, FileFacts};
-use crate::engine::session::{Session, Transfer, UploadStart};
+use crate::engine::session::Session;
+use crate::engine::transfer_spec::{Transfer, UploadStart};
 use crate::protocol::TransferType;
 
 /// Uploads one local file to `remote`, honouring the overwrite policy against
@@ -55,7 +56,7 @@ pub async fn upload_file_with(
 ) -> Result<FileOutcome> {
     // One blocking call: the source's facts, and its bytes when it is small.
     let probe = source.to_path_buf();
-    let ascii = mode.ascii;
+    let ascii = mode.ascii && text_mode(settings);
     let (local, small, mode) = blocking(
         move || -> std::io::Result<(FileFacts, Option<Vec<u8>>, FileMode)> {
             let facts = std_local_facts(&probe)
@@ -158,8 +159,8 @@ pub async fn upload_file_with(
                 if let Some(modified) = local.modified.filter(|_| settings.preserve_times)
                     && let Some(session) = slot.as_mut()
                 {
-                    // Best effort: a server without MFMT keeps its own time.
-                    let _ = session.mfmt(&target, modified).await;
+                    // Best effort: an FTP server without MFMT keeps its own time.
+                    let _ = session.set_mtime(&target, modified).await;
                 }
                 return Ok(FileOutcome::Done { bytes });
             }
@@ -197,7 +198,7 @@ async fn upload_attempt(
     let session = ensure_session(slot, settings).await?;
     let start = if offset == 0 {
         UploadStart::Fresh
-    } else if session.features().rest_stream() {
+    } else if session.can_resume_upload() {
         UploadStart::Rest(offset)
     } else {
         UploadStart::Append
@@ -250,7 +251,9 @@ async fn put_in_place(session: &mut Session, temp: &[u8], target: &[u8]) -> Resu
     };
     let first = match session.rename(temp, target).await {
         Ok(()) => return Ok(()),
-        Err(error @ EngineError::Refused { .. }) => error,
+        // An SFTP server without `posix-rename@openssh.com` refuses to
+        // rename over an existing file as Windows FTP servers do.
+        Err(error @ (EngineError::Refused { .. } | EngineError::SftpStatus { .. })) => error,
         Err(other) => return Err(other),
     };
     if session.size(target).await?.is_none() {

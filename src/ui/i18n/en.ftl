@@ -719,3 +719,6 @@ sync-walking = Comparing the folders: { $count ->
 }
 sync-action-kind-conflict = Conflict (a file on one side, a folder on the other), left alone
 sync-walk-failed = The folders could not be compared ({ $reason })
+engine-error-key-passphrase = the key file is encrypted and no passphrase was given: { $path }
+engine-error-not-a-folder = not a folder: { $path }
+engine-error-not-over-sftp = { $what } exist only in FTP, and this site speaks SFTP

@@ -655,3 +655,6 @@ engine-error-sftp-status = 服务器拒绝了 { $request }（{ $status } { $repl
 sync-walking = 正在比较目录：已列出服务器上的 { $count } 个目录
 sync-action-kind-conflict = 冲突（一侧是文件，另一侧是目录），保持不变
 sync-walk-failed = 无法比较这两个目录（{ $reason }）
+engine-error-key-passphrase = 密钥文件已加密，但没有提供密码短语：{ $path }
+engine-error-not-a-folder = 不是目录：{ $path }
+engine-error-not-over-sftp = { $what }只存在于 FTP 中，而此站点使用 SFTP

@@ -1,4 +1,4 @@
-//! Data-channel streaming for a [`Session`]: downloads, uploads and the
+//! Data-channel streaming for a [`FtpSession`]: downloads, uploads and the
 //! listing's bytes, each over a data connection opened for one command.
 //!
 //! Owns opening the data connection (passive or active, falling back once to
@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
-use super::Session;
+use super::FtpSession;
 use crate::engine::charset::Charset;
 use crate::engine::config::DataMode;
 use crate::engine::data::{DataFailure, channel_error, prepare_active, prepare_passive};
@@ -21,62 +21,15 @@ use crate::engine::entry::RemoteEntry;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::event::{LogKind, ProgressThrottle};
 use crate::engine::tls::{DATA_READ_BUFFER, NetStream, describe};
+use crate::engine::transfer_spec::{Transfer, UploadStart};
 use crate::protocol::listing::{ListEntry, ListingParser};
-use crate::protocol::{Command, Reply, TransferType};
+use crate::protocol::{Command, Reply};
 
 /// Bytes gathered from a data connection before they are handed on; large,
 /// so a disk write or parser call happens a few hundred times per GiB.
 const CHUNK: usize = 1024 * 1024;
 
-/// Where an upload starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UploadStart {
-    /// `STOR`: create or replace the remote file.
-    Fresh,
-    /// `APPE`: append to the remote file (resume from its size).
-    Append,
-    /// `REST n` + `STOR`: write from offset `n`.
-    Rest(u64),
-}
-
-/// What one transfer moves: a remote file, in a representation type, with
-/// its full size when known. Where it starts is the call's own argument (an
-/// offset to resume a download from, an [`UploadStart`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Transfer<'a> {
-    /// The remote file, as the server's bytes.
-    pub remote: &'a [u8],
-    /// `TYPE I`, bytes as they are, or `TYPE A`: the server converts line
-    /// endings, so such a transfer is neither resumed nor checked by size.
-    pub kind: TransferType,
-    /// The file's full size when known (a listing's, SIZE's): a download
-    /// that ends short of it fails, never succeeds; an upload reports its
-    /// progress against it.
-    pub size: Option<u64>,
-}
-
-impl<'a> Transfer<'a> {
-    /// `remote` in the representation type `kind`, its size unknown.
-    pub fn new(kind: TransferType, remote: &'a [u8]) -> Self {
-        Self {
-            remote,
-            kind,
-            size: None,
-        }
-    }
-
-    /// `remote` as bytes (`TYPE I`), its size unknown.
-    pub fn binary(remote: &'a [u8]) -> Self {
-        Self::new(TransferType::Binary, remote)
-    }
-
-    /// The same transfer with its full size known (or not).
-    pub fn with_size(self, size: Option<u64>) -> Self {
-        Self { size, ..self }
-    }
-}
-
-impl Session {
+impl FtpSession {
     /// Downloads `transfer` into `sink`, starting at byte `offset` (REST)
     /// when it is not zero. A transfer that ends with fewer bytes than its
     /// known size is an error, never success; more bytes than announced, from
@@ -93,7 +46,7 @@ impl Session {
             .await
     }
 
-    /// [`Session::download`] into `file` at its current position, written
+    /// [`FtpSession::download`] into `file` at its current position, written
     /// by a thread of its own so the network is read while the disk writes.
     /// Every byte received is in the file when this returns, error or not.
     pub async fn download_to_file(
