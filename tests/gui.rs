@@ -1934,3 +1934,75 @@ fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
     drop(harness);
     assert!(!root.exists(), "the private folder goes with the window");
 }
+
+/// Issue 18: an SFTP site made in the Site Manager (protocol SFTP, port 22
+/// filled in, then the test sshd's) connects, shows the host-key dialog with
+/// the fingerprint `ssh-keygen -lf` prints, and after Trust once lists the
+/// server's folder; a download from it is byte for byte.
+#[test]
+fn an_sftp_site_asks_about_its_host_key_then_lists() {
+    let server = support::sshd::Sshd::start(35_100);
+    server.put_file("over-ssh.txt", b"hello over SFTP\n");
+    let local = tempfile::tempdir().expect("local dir");
+    let config = tempfile::tempdir().expect("config dir");
+    let mut harness = harness_with(local.path(), config.path());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    wait(
+        &mut harness,
+        "the site manager",
+        SkiffApp::site_manager_open,
+    );
+    harness.run_steps(10);
+    harness.get_by_label("New site").click();
+    harness.run_steps(10);
+    harness.get_by_label("Protocol:").click();
+    harness.run_steps(3);
+    harness
+        .get_by_label("SFTP - SSH File Transfer Protocol")
+        .click();
+    harness.run_steps(3);
+    // Choosing SFTP put SFTP's port in the field.
+    harness.get_all_by_value("22").last().expect("port 22");
+    let type_into = |harness: &mut Harness<'static, App>, label: &str, text: &str| {
+        harness.get_all_by_label(label).last().expect(label).click();
+        harness.step();
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        harness
+            .get_all_by_label(label)
+            .last()
+            .expect(label)
+            .type_text(text);
+        harness.run_steps(2);
+    };
+    type_into(&mut harness, "Host:", "127.0.0.1");
+    type_into(&mut harness, "Port:", &server.port.to_string());
+    type_into(&mut harness, "User:", support::sshd::USER);
+    type_into(&mut harness, "Password:", support::sshd::PASSWORD);
+    harness.get_by_label("Connect").click();
+    harness.run_steps(3);
+    wait(&mut harness, "the host-key dialog", certificate_dialog_open);
+    harness.get_by_label_contains("host key is not in known_hosts");
+    // The fingerprint as `ssh-keygen -lf` prints it.
+    harness.get_by_label(&server.host_key_fingerprint());
+    // Let the modal settle to its final place before clicking in it.
+    harness.run_steps(10);
+    harness.get_by_label("Trust once").click();
+    harness.run_steps(3);
+    wait(&mut harness, "the SFTP listing", |app| {
+        remote_names(app).contains(&"over-ssh.txt".to_string())
+    });
+    assert!(
+        app(&harness)
+            .model
+            .log
+            .lines()
+            .any(|l| l.text.contains(&server.host_key_fingerprint())),
+        "the trusted key is named in the log"
+    );
+    double_click(&mut harness, "over-ssh.txt");
+    wait_file(
+        &mut harness,
+        &local.path().join("over-ssh.txt"),
+        b"hello over SFTP\n",
+    );
+}
