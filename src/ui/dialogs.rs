@@ -296,13 +296,30 @@ impl Dialog {
                 })
             }
             Dialog::AskPassword { site, password } => {
-                ui.heading(tr!("dialog-password-title"));
-                ui.label(tr!(
-                    "dialog-password-prompt",
-                    user = site.user.as_str(),
-                    host = site.connect_host()
-                ));
-                let label = ui.label(tr!("dialog-password-label"));
+                let key = site.logon == crate::sites::LogonType::KeyFile;
+                if key {
+                    ui.heading(tr!("dialog-passphrase-title"));
+                    ui.label(tr!(
+                        "dialog-passphrase-prompt",
+                        file = site
+                            .key_file
+                            .as_ref()
+                            .map(|f| f.display().to_string())
+                            .unwrap_or_default()
+                    ));
+                } else {
+                    ui.heading(tr!("dialog-password-title"));
+                    ui.label(tr!(
+                        "dialog-password-prompt",
+                        user = site.user.as_str(),
+                        host = site.connect_host()
+                    ));
+                }
+                let label = ui.label(if key {
+                    tr!("dialog-passphrase-label")
+                } else {
+                    tr!("dialog-password-label")
+                });
                 let response = ui
                     .add(egui::TextEdit::singleline(password).password(true))
                     .labelled_by(label.id);

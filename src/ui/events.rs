@@ -109,6 +109,15 @@ impl Model {
             }
             Event::Failed { action, error, .. } => {
                 self.remote.busy = false;
+                // An encrypted key without its passphrase: asked, as
+                // FileZilla asks, and kept for the session.
+                if error.key == "engine-error-key-passphrase"
+                    && let Some(site) = self.sites.current_site.clone()
+                    && site.logon == crate::sites::LogonType::KeyFile
+                    && self.modals.dialog.is_none()
+                {
+                    self.ask_password(Box::new(site));
+                }
                 let error = message(&error);
                 self.remote.error = Some(tr!(
                     "pane-failed",
@@ -317,5 +326,49 @@ impl Model {
             site,
             password: String::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Event;
+    use crate::engine::config::Protocol;
+    use crate::engine::wording::UserMessage;
+    use crate::sites::{LogonType, Site};
+    use crate::ui::update::Msg;
+    use crate::ui::update::test_support::model;
+
+    /// An encrypted key whose passphrase is not in the keyring: the
+    /// connect fails with that reason, and the passphrase is asked for.
+    #[test]
+    fn an_encrypted_keys_passphrase_is_asked_for() {
+        let mut model = model();
+        let site = Site {
+            name: "box".into(),
+            host: "sftp.example.org".into(),
+            port: 22,
+            protocol: Protocol::Sftp,
+            logon: LogonType::KeyFile,
+            user: "gina".into(),
+            key_file: Some("/home/gina/.ssh/id_ed25519".into()),
+            ..Site::default()
+        };
+        model.connect_site(site, None);
+        model.take_effects();
+        model.update(Msg::Browse(Event::Failed {
+            what: "connect to sftp.example.org:22".into(),
+            message: "the key file is encrypted and no passphrase was given".into(),
+            action: UserMessage::new("engine-action-connect", &[]),
+            error: UserMessage::new("engine-error-key-passphrase", &[]),
+        }));
+        assert!(
+            matches!(
+                &model.modals.dialog,
+                Some(Dialog::AskPassword { site, .. }) if site.logon == LogonType::KeyFile
+            ),
+            "{:?}",
+            model.modals.dialog.is_some()
+        );
     }
 }

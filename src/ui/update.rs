@@ -1380,5 +1380,7 @@ mod tests {
 /// The update tests' helpers, for the arms kept in other files.
 #[cfg(test)]
 pub(in crate::ui) mod test_support {
-    pub(in crate::ui) use super::tests::{connected, entry, errors, file_and_folder, select};
+    pub(in crate::ui) use super::tests::{
+        connected, entry, errors, file_and_folder, model, select,
+    };
 }

@@ -722,3 +722,6 @@ sync-walk-failed = The folders could not be compared ({ $reason })
 engine-error-key-passphrase = the key file is encrypted and no passphrase was given: { $path }
 engine-error-not-a-folder = not a folder: { $path }
 engine-error-not-over-sftp = { $what } exist only in FTP, and this site speaks SFTP
+dialog-passphrase-title = Enter the key's passphrase
+dialog-passphrase-prompt = The key file is encrypted: { $file }
+dialog-passphrase-label = Passphrase:

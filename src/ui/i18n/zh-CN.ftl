@@ -658,3 +658,6 @@ sync-walk-failed = 无法比较这两个目录（{ $reason }）
 engine-error-key-passphrase = 密钥文件已加密，但没有提供密码短语：{ $path }
 engine-error-not-a-folder = 不是目录：{ $path }
 engine-error-not-over-sftp = { $what }只存在于 FTP 中，而此站点使用 SFTP
+dialog-passphrase-title = 输入密钥的密码短语
+dialog-passphrase-prompt = 密钥文件已加密：{ $file }
+dialog-passphrase-label = 密码短语：
