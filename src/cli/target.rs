@@ -484,6 +484,25 @@ async fn connect_asking(
     }
 }
 
+/// What answers at the terminal change in a config (trusted fingerprints,
+/// a key's passphrase): a queue started before [`open`] asked needs the
+/// config again when they differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Answers {
+    trusted: usize,
+    passphrase: bool,
+}
+
+impl Answers {
+    /// The answers `config` holds now.
+    pub(super) fn of(config: &SessionConfig) -> Self {
+        Self {
+            trusted: config.tls.trusted.len(),
+            passphrase: config.ssh.key_passphrase.is_some(),
+        }
+    }
+}
+
 /// Appends `line` to the `known_hosts` file `path`, making its folder
 /// (0700, as ssh does) and the file (0600) when missing. Blocking.
 fn append_known_host(path: &std::path::Path, line: &str) -> std::io::Result<()> {
