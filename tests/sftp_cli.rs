@@ -578,3 +578,49 @@ fn a_terminal_is_asked_about_host_keys_and_passphrases() {
     assert!(screen.contains("hello"), "{screen}");
     assert!(!screen.contains(sshd::KEY_PASSPHRASE), "no echo: {screen}");
 }
+
+/// `--preserve-times` over SFTP: an upload gets the local file's time
+/// (SETSTAT), a download the server's.
+#[test]
+fn times_are_preserved_both_ways() {
+    let server = Sshd::start(34_180);
+    let client = Client::knowing(&server);
+    let local = tempfile::tempdir().expect("tmp");
+    let source = local.path().join("old.txt");
+    std::fs::write(&source, b"old").expect("write");
+    let then = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&source)
+        .and_then(|f| f.set_modified(then))
+        .expect("set time");
+    let out = client.run(&[
+        "put",
+        "--preserve-times",
+        source.to_str().expect("utf-8"),
+        &server.url(""),
+    ]);
+    ok(&out, "put --preserve-times");
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("time")
+    };
+    assert_eq!(modified(&server.path("old.txt")), then, "upload");
+
+    server.put_file("server.txt", b"server");
+    std::fs::File::options()
+        .write(true)
+        .open(server.path("server.txt"))
+        .and_then(|f| f.set_modified(then))
+        .expect("set time");
+    let target = local.path().join("server.txt");
+    let out = client.run(&[
+        "get",
+        "--preserve-times",
+        &server.url("server.txt"),
+        target.to_str().expect("utf-8"),
+    ]);
+    ok(&out, "get --preserve-times");
+    assert_eq!(modified(&target), then, "download");
+}
