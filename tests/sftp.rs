@@ -427,3 +427,124 @@ async fn big_download_and_upload_pipelined_with_resume_and_remote_operations() {
     assert_eq!(session.size(other.as_bytes()).await.expect("stat"), None);
     session.quit().await;
 }
+
+/// Waits for the first browser event `pick` accepts, failing after 15 s.
+async fn next_event<T>(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<skiff::engine::Event>,
+    mut pick: impl FnMut(&skiff::engine::Event) -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .expect("the expected event in time")
+            .expect("engine running");
+        if let Some(found) = pick(&event) {
+            return found;
+        }
+    }
+}
+
+fn listed(event: &skiff::engine::Event) -> Option<(String, Vec<String>)> {
+    match event {
+        skiff::engine::Event::Listing {
+            display_path,
+            entries,
+            ..
+        } => {
+            let mut names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+            names.sort();
+            Some((display_path.clone(), names))
+        }
+        _ => None,
+    }
+}
+
+/// The window's browsing actor over SFTP, through the same seam as FTP:
+/// the login folder listed, mkdir, rename, enter, parent, delete; a typed
+/// FTP command refused without losing the connection; a killed session
+/// reported as a lost connection and the next command reconnecting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_speaks_sftp_through_the_seam() {
+    use skiff::engine::{BrowseCommand, BrowserHandle, ConnectionState, Event};
+    let server = Sshd::start(34_170);
+    server.put_file("a.txt", b"a");
+    let dir = tempfile::tempdir().expect("tmp");
+    let known = known_hosts(&server, &dir);
+    let (handle, mut events) = BrowserHandle::start(
+        &tokio::runtime::Handle::current(),
+        std::sync::Arc::new(|| {}),
+    );
+    let config = config(&server, sshd::PASSWORD, &known);
+    assert!(handle.send(BrowseCommand::Connect(Box::new(config))));
+    let tls = next_event(&mut events, |e| match e {
+        Event::State(ConnectionState::Connected { tls, .. }) => Some(tls.clone()),
+        _ => None,
+    })
+    .await;
+    assert!(tls.is_none(), "SSH's encryption is not TLS");
+    let root = server.remote_path("").trim_end_matches('/').to_string();
+    assert_eq!(
+        next_event(&mut events, listed).await,
+        (root.clone(), vec!["a.txt".to_string()]),
+        "the login folder, listed"
+    );
+
+    let at = |name: &str| format!("{root}/{name}").into_bytes();
+    handle.send(BrowseCommand::MakeDir(at("new")));
+    assert_eq!(next_event(&mut events, listed).await.1, ["a.txt", "new"]);
+    handle.send(BrowseCommand::Rename {
+        from: at("new"),
+        to: at("renamed"),
+    });
+    assert_eq!(
+        next_event(&mut events, listed).await.1,
+        ["a.txt", "renamed"]
+    );
+    handle.send(BrowseCommand::List(at("renamed")));
+    assert_eq!(
+        next_event(&mut events, listed).await,
+        (format!("{root}/renamed"), vec![])
+    );
+    handle.send(BrowseCommand::Parent);
+    assert_eq!(next_event(&mut events, listed).await.0, root);
+    handle.send(BrowseCommand::Delete {
+        path: at("renamed"),
+        is_dir: true,
+    });
+    assert_eq!(next_event(&mut events, listed).await.1, ["a.txt"]);
+    assert!(!server.path("renamed").exists());
+
+    let failed = |e: &Event| match e {
+        Event::Failed { message, .. } => Some(message.clone()),
+        Event::State(ConnectionState::Disconnected { .. }) => Some("disconnected".into()),
+        _ => None,
+    };
+    handle.send(BrowseCommand::Quote("SITE HELP".to_string()));
+    let message = next_event(&mut events, failed).await;
+    assert!(message.contains("only in FTP"), "{message}");
+    handle.send(BrowseCommand::List(at("missing")));
+    let message = next_event(&mut events, failed).await;
+    assert!(message.contains("missing"), "{message}");
+    handle.send(BrowseCommand::Refresh);
+    assert_eq!(
+        next_event(&mut events, listed).await.0,
+        root,
+        "still connected"
+    );
+
+    // The server's session dies: reported, then the next command logs in again.
+    assert!(server.kill_sessions() >= 1);
+    handle.send(BrowseCommand::Refresh);
+    next_event(&mut events, |e| match e {
+        Event::State(ConnectionState::Disconnected { .. }) | Event::Failed { .. } => Some(()),
+        _ => None,
+    })
+    .await;
+    handle.send(BrowseCommand::Refresh);
+    assert_eq!(
+        next_event(&mut events, listed).await.1,
+        ["a.txt"],
+        "reconnected"
+    );
+}

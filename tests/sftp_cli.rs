@@ -4,7 +4,8 @@
 //! `get -r` and `put -r`, the remote operations, a download resumed after
 //! the server's session process was killed, `sync` both ways, key logins,
 //! and host keys (unknown refused, trusted by fingerprint, changed refused
-//! with both fingerprints).
+//! with both fingerprints); at a terminal (a pseudo-terminal from `script`),
+//! the host-key question and the key's passphrase.
 //!
 //! Every run gets a `HOME` of its own, so `~/.ssh/known_hosts` is the
 //! test's: most tests write the server's key there first.
@@ -493,4 +494,133 @@ fn host_keys_unknown_trusted_and_changed() {
         "{stderr}"
     );
     assert!(stderr.contains("changed"), "{stderr}");
+}
+
+/// Runs `skiff args` with a terminal (util-linux's `script` gives it a
+/// pseudo-terminal) and `input` typed into it; returns what the terminal
+/// showed and the exit code.
+fn run_at_terminal(client: &Client, args: &[&str], input: &str) -> (String, i32) {
+    use std::io::Write;
+    let line = std::iter::once(env!("CARGO_BIN_EXE_skiff"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let command = client.command(&[]);
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .envs(command.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("SKIFF_PASSWORD")
+        .env_remove("SKIFF_KEY_PASSPHRASE")
+        .env_remove("SSH_AUTH_SOCK")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Typed after the question is on the screen, as a person would.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    stdin.write_all(input.as_bytes()).expect("type");
+    let out = child.wait_with_output().expect("wait");
+    drop(stdin);
+    (
+        format!("{}{}", text(&out.stdout), text(&out.stderr)),
+        code(&out),
+    )
+}
+
+/// At a terminal an unknown host key is asked about: `no` refuses, `once`
+/// connects without recording it, `always` writes it to `known_hosts`
+/// (after which no question is asked); an encrypted key's passphrase is
+/// asked without echo.
+#[test]
+fn a_terminal_is_asked_about_host_keys_and_passphrases() {
+    let server = Sshd::start(34_160);
+    server.put_file("t.txt", b"hello");
+    let fingerprint = server.host_key_fingerprint();
+    let client = Client::new();
+    let url = server.url("");
+
+    let (screen, status) = run_at_terminal(&client, &["ls", &url], "no\n");
+    assert_eq!(status, 1, "{screen}");
+    assert!(
+        screen.contains("trust this host key? (once/always/no)"),
+        "{screen}"
+    );
+    assert!(screen.contains(&fingerprint), "{screen}");
+
+    let (screen, status) = run_at_terminal(&client, &["ls", &url], "once\n");
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("t.txt"), "{screen}");
+    assert!(!client.known_hosts().exists(), "once is not recorded");
+
+    let (screen, status) = run_at_terminal(&client, &["ls", &url], "always\n");
+    assert_eq!(status, 0, "{screen}");
+    let known = std::fs::read_to_string(client.known_hosts()).expect("recorded");
+    assert_eq!(known, server.known_hosts_line(), "as ssh writes it");
+    let out = client.run(&["ls", &url]);
+    ok(&out, "known now, without a terminal");
+
+    let key = server.encrypted_client_key();
+    let (screen, status) = run_at_terminal(
+        &client,
+        &[
+            "cat",
+            "--key",
+            key.to_str().expect("utf-8"),
+            &server.url_no_password("t.txt"),
+        ],
+        &format!("{}\n", sshd::KEY_PASSPHRASE),
+    );
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("passphrase for the key"), "{screen}");
+    assert!(screen.contains("hello"), "{screen}");
+    assert!(!screen.contains(sshd::KEY_PASSPHRASE), "no echo: {screen}");
+}
+
+/// `--preserve-times` over SFTP: an upload gets the local file's time
+/// (SETSTAT), a download the server's.
+#[test]
+fn times_are_preserved_both_ways() {
+    let server = Sshd::start(34_180);
+    let client = Client::knowing(&server);
+    let local = tempfile::tempdir().expect("tmp");
+    let source = local.path().join("old.txt");
+    std::fs::write(&source, b"old").expect("write");
+    let then = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_500_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&source)
+        .and_then(|f| f.set_modified(then))
+        .expect("set time");
+    let out = client.run(&[
+        "put",
+        "--preserve-times",
+        source.to_str().expect("utf-8"),
+        &server.url(""),
+    ]);
+    ok(&out, "put --preserve-times");
+    let modified = |path: &Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .expect("time")
+    };
+    assert_eq!(modified(&server.path("old.txt")), then, "upload");
+
+    server.put_file("server.txt", b"server");
+    std::fs::File::options()
+        .write(true)
+        .open(server.path("server.txt"))
+        .and_then(|f| f.set_modified(then))
+        .expect("set time");
+    let target = local.path().join("server.txt");
+    let out = client.run(&[
+        "get",
+        "--preserve-times",
+        &server.url("server.txt"),
+        target.to_str().expect("utf-8"),
+    ]);
+    ok(&out, "get --preserve-times");
+    assert_eq!(modified(&target), then, "download");
 }

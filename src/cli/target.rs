@@ -491,6 +491,25 @@ async fn connect_asking(
     }
 }
 
+/// What answers at the terminal change in a config (trusted fingerprints,
+/// a key's passphrase): a queue started before [`open`] asked needs the
+/// config again when they differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Answers {
+    trusted: usize,
+    passphrase: bool,
+}
+
+impl Answers {
+    /// The answers `config` holds now.
+    pub(super) fn of(config: &SessionConfig) -> Self {
+        Self {
+            trusted: config.tls.trusted.len(),
+            passphrase: config.ssh.key_passphrase.is_some(),
+        }
+    }
+}
+
 /// Appends `line` to the `known_hosts` file `path`, making its folder
 /// (0700, as ssh does) and the file (0600) when missing. Blocking.
 fn append_known_host(path: &std::path::Path, line: &str) -> std::io::Result<()> {
@@ -509,6 +528,12 @@ fn append_known_host(path: &std::path::Path, line: &str) -> std::io::Result<()> 
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
+    // A file whose last line has no line break yet gets one first, so the
+    // new entry is a line of its own.
+    let unfinished = std::fs::read(path)?.last().is_some_and(|&b| b != b'\n');
+    if unfinished {
+        file.write_all(b"\n")?;
+    }
     file.write_all(line.as_bytes())
 }
 
@@ -528,4 +553,37 @@ pub(super) async fn remote_path(session: &mut Session, url: &FtpUrl) -> Result<V
         let home = session.pwd().await?;
         path::join(&home, &relative)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A known host is appended as a line of its own, whatever the file's
+    /// last line, in a folder made 0700 when missing, a file made 0600.
+    #[test]
+    fn known_hosts_lines_are_appended_whole() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("new/.ssh/known_hosts");
+        append_known_host(&file, "[h]:2222 ssh-ed25519 AAAA\n").expect("append");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "[h]:2222 ssh-ed25519 AAAA\n"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &std::path::Path| {
+                std::fs::metadata(p).expect("stat").permissions().mode() & 0o777
+            };
+            assert_eq!(mode(file.parent().expect("folder")), 0o700);
+            assert_eq!(mode(&file), 0o600);
+        }
+        std::fs::write(&file, "old ssh-rsa BBBB").expect("no final line break");
+        append_known_host(&file, "h ssh-ed25519 CCCC\n").expect("append");
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "old ssh-rsa BBBB\nh ssh-ed25519 CCCC\n"
+        );
+    }
 }

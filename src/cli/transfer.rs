@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::sync::mpsc;
 
-use super::target::{blocking_target, open};
+use super::target::{Answers, blocking_target, open};
 use super::{CliError, Finish, Options, cancel_on_ctrl_c, print_log};
 use crate::engine::event::EventSink;
 use crate::engine::queue::{
@@ -272,10 +272,11 @@ pub(super) async fn get(
 ) -> Result<Finish, CliError> {
     let (url, mut config) = blocking_target(text, options).await?;
     let run = QueueRun::start(&config, options, recursive);
-    let trusted = config.tls.trusted.len();
+    let before = Answers::of(&config);
     let (mut session, remote) = open(&url, &mut config, &events).await?;
-    if config.tls.trusted.len() != trusted {
-        // The user trusted the certificate at the prompt: so do the workers.
+    if Answers::of(&config) != before {
+        // The user trusted a certificate or host key, or gave a key's
+        // passphrase, at the prompt: so do the workers.
         run.set_site(&config);
     }
     let is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();
@@ -354,10 +355,11 @@ pub(super) async fn put(
         .unwrap_or_default();
     let (url, mut config) = blocking_target(text, options).await?;
     let run = QueueRun::start(&config, options, recursive && meta.is_dir());
-    let trusted = config.tls.trusted.len();
+    let before = Answers::of(&config);
     let (mut session, remote) = open(&url, &mut config, &events).await?;
-    if config.tls.trusted.len() != trusted {
-        // The user trusted the certificate at the prompt: so do the workers.
+    if Answers::of(&config) != before {
+        // The user trusted a certificate or host key, or gave a key's
+        // passphrase, at the prompt: so do the workers.
         run.set_site(&config);
     }
     let remote_is_dir = remote == b"/" || session.cwd(&remote).await.is_ok();

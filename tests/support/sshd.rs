@@ -78,8 +78,17 @@ impl Sshd {
                  `bash .ci/install` as root (it installs openssh-server and the user {USER})."
             );
         }
-        if let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
-            panic!("cannot start sshd: port {port} on 127.0.0.1 is not free ({e})");
+        // The test ports lie in Linux's ephemeral range (32768-60999): a
+        // client connection of an earlier test may have used this port as
+        // its own and left it in TIME_WAIT, which blocks a listener even
+        // with SO_REUSEADDR. That ends within 60 s; a server left running
+        // does not.
+        let deadline = Instant::now() + Duration::from_secs(65);
+        while let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
+            if Instant::now() > deadline {
+                panic!("cannot start sshd: port {port} on 127.0.0.1 is not free ({e})");
+            }
+            std::thread::sleep(Duration::from_millis(200));
         }
         let owner = lookup_user(USER).expect("checked by check_installed");
         let dir = tempfile::Builder::new()
