@@ -106,6 +106,7 @@ impl QuickConnect {
         };
         let mut config = SessionConfig::new(url.host, port, credentials);
         config.encryption = url.encryption;
+        config.protocol = url.protocol;
         Ok(config)
     }
 }
@@ -278,6 +279,13 @@ mod tests {
             config.encryption,
             crate::engine::Encryption::RequireExplicit
         );
+        let sftp = QuickConnect {
+            host: "sftp://bob@example.org".into(),
+            ..Default::default()
+        };
+        let config = sftp.config().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.protocol, crate::engine::config::Protocol::Sftp);
+        assert_eq!((config.port, config.credentials.user.as_str()), (22, "bob"));
         let bad = QuickConnect {
             host: "example.org".into(),
             port: "70000".into(),
