@@ -198,43 +198,81 @@ pub(super) fn entry_line_named(item: &RemoteEntry, shown: &str) -> String {
 /// Appends one `ls` line (without its newline) to `out`: written field by
 /// field, since `ls` of a large folder formats one line per entry.
 fn write_entry_line(out: &mut String, item: &RemoteEntry, shown: &str) {
-    use std::fmt::Write;
     let kind = match item.kind() {
         EntryKind::File => '-',
         EntryKind::Dir => 'd',
         EntryKind::Symlink => 'l',
         EntryKind::Other => '?',
     };
-    // Writing to a String cannot fail.
-    let _ = match item.size() {
-        Some(size) => write!(out, "{kind} {size:>12} "),
-        None => write!(out, "{kind} {:>12} ", ""),
-    };
-    let _ = match item.modified() {
+    out.push(kind);
+    out.push(' ');
+    match item.size() {
+        Some(size) => push_number(out, size, 12),
+        None => pad(out, 12),
+    }
+    out.push(' ');
+    match item.modified() {
         Some(t) if !(0..=9999).contains(&chrono::Datelike::year(&t.at)) => {
-            write!(out, "{:>16} ", t.at.format("%Y-%m-%d %H:%M"))
+            use std::fmt::Write;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{:>16}", t.at.format("%Y-%m-%d %H:%M"));
         }
         Some(t) => {
             use chrono::{Datelike, Timelike};
             let at = t.at;
-            write!(
-                out,
-                "{:04}-{:02}-{:02} {:02}:{:02} ",
-                at.year(),
-                at.month(),
-                at.day(),
-                at.hour(),
-                at.minute()
-            )
+            // The year is 0..=9999 here: four digits.
+            push_digits(out, u64::try_from(at.year()).unwrap_or(0), 4);
+            out.push('-');
+            push_digits(out, u64::from(at.month()), 2);
+            out.push('-');
+            push_digits(out, u64::from(at.day()), 2);
+            out.push(' ');
+            push_digits(out, u64::from(at.hour()), 2);
+            out.push(':');
+            push_digits(out, u64::from(at.minute()), 2);
         }
-        None => write!(out, "{:>16} ", ""),
-    };
+        None => pad(out, 16),
+    }
+    out.push(' ');
     // `shown` is escaped already (control characters, bidi overrides, bytes
     // that do not decode): no server byte reaches the terminal raw.
     out.push_str(shown);
     if let Some(target) = &item.entry.target {
         out.push_str(" -> ");
         out.push_str(&escape_bytes(target));
+    }
+}
+
+/// `width` spaces.
+fn pad(out: &mut String, width: usize) {
+    out.extend(std::iter::repeat_n(' ', width));
+}
+
+/// `value` right-aligned in `width` columns, as `{value:>width}` writes it
+/// (by hand: `ls` of a large folder formats two numbers per entry, and
+/// `core::fmt` was a quarter of its time).
+fn push_number(out: &mut String, value: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    pad(out, width.saturating_sub(digits.len() - at));
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// `value` in exactly `count` digits, zero-padded (`{value:0count$}` for a
+/// value that fits).
+fn push_digits(out: &mut String, value: u64, count: u32) {
+    for place in (0..count).rev() {
+        let digit = (value / 10u64.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
     }
 }
 
@@ -311,6 +349,20 @@ mod tests {
                 String::from_utf8_lossy(&streamed),
                 String::from_utf8_lossy(&expected)
             );
+        }
+    }
+
+    #[test]
+    fn hand_written_numbers_match_the_formatter() {
+        for (value, width) in [(0u64, 12usize), (7, 12), (1_234_567, 12), (u64::MAX, 12), (42, 1)] {
+            let mut out = String::new();
+            push_number(&mut out, value, width);
+            assert_eq!(out, format!("{value:>width$}"));
+        }
+        for (value, count) in [(0u64, 4u32), (7, 2), (59, 2), (2026, 4), (999, 4)] {
+            let mut out = String::new();
+            push_digits(&mut out, value, count);
+            assert_eq!(out, format!("{value:0width$}", width = count as usize));
         }
     }
 }
