@@ -1817,8 +1817,8 @@ fn search_remote_files_finds_downloads_and_opens() {
 }
 
 /// View/Edit from the remote pane's context menu, against vsftpd: the file
-/// is fetched and opened (the editor is `true`, which exits at once), a
-/// save is asked about and uploaded; a save over a copy someone else
+/// is fetched and opened in a stand-in editor (a script that writes new
+/// content and exits), the save is asked about and uploaded; a save over a copy someone else
 /// changed warns first and replaces it only when told; File → Show files
 /// being edited… lists it; the private folder goes with the window.
 #[test]
@@ -1830,9 +1830,13 @@ fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
     server.put_file("page.txt", b"hello\n");
     let local = tempfile::tempdir().expect("local");
     let config = tempfile::tempdir().expect("config");
+    let editor = config.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf 'hello, edited\\n' > \"$1\"\n").expect("editor");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
     std::fs::write(
         config.path().join("settings.toml"),
-        "[editing]\neditor = \"true\"\n",
+        format!("[editing]\neditor = {:?}\n", editor.display().to_string()),
     )
     .expect("settings");
     let mut harness = harness_with(local.path(), config.path());
@@ -1856,12 +1860,9 @@ fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
     harness.step();
     harness.get_by_label("View/Edit").click();
     harness.step();
-    wait(&mut harness, "the file fetched and opened", |app| {
-        app.model
-            .edits
-            .files
-            .first()
-            .is_some_and(|f| f.state == EditState::Open && f.known.is_some())
+    // Fetched, opened, and saved by the editor at once: asked about.
+    wait(&mut harness, "the question", |app| {
+        app.model.edits.question().is_some()
     });
     let file = app(&harness).model.edits.files[0].local.clone();
     let root = app(&harness)
@@ -1871,13 +1872,12 @@ fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
         .clone()
         .expect("private folder");
     assert!(file.starts_with(&root));
-    assert_eq!(std::fs::read(&file).expect("fetched"), b"hello\n");
-
-    // The editor saves: asked, then uploaded.
-    std::fs::write(&file, b"hello, edited\n").expect("save");
-    wait(&mut harness, "the question", |app| {
-        app.model.edits.question().is_some()
-    });
+    assert_eq!(std::fs::read(&file).expect("edited"), b"hello, edited\n");
+    assert_eq!(
+        std::fs::read(server.path("page.txt")).expect("server"),
+        b"hello\n",
+        "nothing is sent before the answer"
+    );
     harness.get_by_label_contains("page.txt was saved in the editor");
     harness
         .get_by_role_and_label(egui::accesskit::Role::Button, "Upload")

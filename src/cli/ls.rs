@@ -354,7 +354,13 @@ mod tests {
 
     #[test]
     fn hand_written_numbers_match_the_formatter() {
-        for (value, width) in [(0u64, 12usize), (7, 12), (1_234_567, 12), (u64::MAX, 12), (42, 1)] {
+        for (value, width) in [
+            (0u64, 12usize),
+            (7, 12),
+            (1_234_567, 12),
+            (u64::MAX, 12),
+            (42, 1),
+        ] {
             let mut out = String::new();
             push_number(&mut out, value, width);
             assert_eq!(out, format!("{value:>width$}"));

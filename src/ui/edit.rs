@@ -134,7 +134,12 @@ impl Model {
     }
 
     /// A fetch or an upload of an edited file ended.
-    pub(super) fn on_edit_event(&mut self, job: JobId, outcome: EditOutcome) {
+    pub(super) fn on_edit_event(
+        &mut self,
+        job: JobId,
+        outcome: EditOutcome,
+        fetched: Option<(u64, std::time::SystemTime)>,
+    ) {
         let Some(file) = self.edits.by_job(job) else {
             return;
         };
@@ -144,6 +149,10 @@ impl Model {
         match (&file.state, outcome) {
             (EditState::Downloading, EditOutcome::Done(baseline)) => {
                 file.baseline = Some(baseline);
+                // What was written: a save made before the watch starts
+                // (a quick editor) still differs from it.
+                file.known = fetched
+                    .map(|(size, modified)| super::edit_state::LocalFacts { size, modified });
                 file.state = EditState::Open;
                 let local = file.local.clone();
                 self.effects.push(Effect::WatchEdit {
@@ -397,6 +406,7 @@ mod tests {
         model.update(Msg::OpsEvent(crate::engine::ops::jobs::OpsEvent::Edit {
             job,
             outcome: EditOutcome::Done(baseline(5)),
+            fetched: None,
         }));
         let effects = model.take_effects();
         assert!(
@@ -436,6 +446,7 @@ mod tests {
         model.update(Msg::OpsEvent(crate::engine::ops::jobs::OpsEvent::Edit {
             job,
             outcome: EditOutcome::Changed,
+            fetched: None,
         }));
         assert_eq!(model.edits.files[0].state, EditState::ServerChanged);
         assert_eq!(model.edits.unsent(), 1);
@@ -448,6 +459,7 @@ mod tests {
         model.update(Msg::OpsEvent(crate::engine::ops::jobs::OpsEvent::Edit {
             job,
             outcome: EditOutcome::Done(baseline(9)),
+            fetched: None,
         }));
         let file = &model.edits.files[0];
         assert_eq!(file.state, EditState::Uploaded);
@@ -475,6 +487,7 @@ mod tests {
         model.update(Msg::OpsEvent(crate::engine::ops::jobs::OpsEvent::Edit {
             job,
             outcome: EditOutcome::Done(baseline(5)),
+            fetched: None,
         }));
         let id = model.edits.files[0].id;
         model.update(Msg::EditTouched(Touched::Facts {

@@ -275,7 +275,11 @@ impl Model {
                 failures,
                 error,
             } => self.on_job_finished(job, done, failures, error),
-            OpsEvent::Edit { job, outcome } => self.on_edit_event(job, outcome),
+            OpsEvent::Edit {
+                job,
+                outcome,
+                fetched,
+            } => self.on_edit_event(job, outcome, fetched),
         }
     }
 

@@ -180,6 +180,9 @@ pub enum OpsEvent {
         job: JobId,
         /// How.
         outcome: EditOutcome,
+        /// A fetch's file on disk as it was written (size, time), so a
+        /// save made before the front end watches it still counts.
+        fetched: Option<(u64, std::time::SystemTime)>,
     },
 }
 
@@ -416,9 +419,14 @@ impl OpsHandle {
                     if let Some(session) = slot {
                         session.quit().await;
                     }
+                    let fetched = match (&result, tokio::fs::metadata(&target).await) {
+                        (Ok(_), Ok(meta)) => meta.modified().ok().map(|at| (meta.len(), at)),
+                        _ => None,
+                    };
                     reporter.send(OpsEvent::Edit {
                         job,
                         outcome: edit_outcome(result),
+                        fetched,
                     });
                     forget(&jobs, job);
                 });
@@ -449,6 +457,7 @@ impl OpsHandle {
                     reporter.send(OpsEvent::Edit {
                         job,
                         outcome: edit_outcome(result),
+                        fetched: None,
                     });
                     forget(&jobs, job);
                 });
