@@ -81,7 +81,7 @@ fn names(server: &RealServer, rel: &str) -> Vec<String> {
 
 #[test]
 fn vsftpd_edit_checks_the_servers_copy_and_uploads_atomically() {
-    let Some(server) = RealServer::start(ServerKind::Vsftpd, 33_100) else {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 36_100) else {
         return;
     };
     server.put_file("www/index.html", b"<p>one</p>\n");
@@ -227,7 +227,7 @@ fn vsftpd_edit_checks_the_servers_copy_and_uploads_atomically() {
 /// same size in the same second, which size and time cannot see, is caught.
 #[test]
 fn proftpd_checksum_catches_a_same_size_same_second_change() {
-    let Some(server) = RealServer::start(ServerKind::Proftpd, 33_200) else {
+    let Some(server) = RealServer::start(ServerKind::Proftpd, 36_200) else {
         return;
     };
     let path = server.put_file("notes.txt", b"alpha\n");

@@ -1824,7 +1824,7 @@ fn search_remote_files_finds_downloads_and_opens() {
 #[test]
 fn view_edit_uploads_a_save_and_warns_when_the_server_changed() {
     use skiff::ui::edit_state::EditState;
-    let Some(server) = RealServer::start(ServerKind::Vsftpd, 33_300) else {
+    let Some(server) = RealServer::start(ServerKind::Vsftpd, 36_300) else {
         return;
     };
     server.put_file("page.txt", b"hello\n");

@@ -548,3 +548,31 @@ async fn the_browser_speaks_sftp_through_the_seam() {
         "reconnected"
     );
 }
+
+/// A server that takes passwords only through keyboard-interactive (PAM's
+/// prompt, as many hardened servers are set up): the password answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_interactive_answers_with_the_password() {
+    let server = Sshd::start_keyboard_interactive_only(33_190);
+    let dir = tempfile::tempdir().expect("tmp");
+    server.put_file("k.txt", b"kbd");
+    let mut session = SftpSession::connect(
+        config(&server, sshd::PASSWORD, &known_hosts(&server, &dir)),
+        EventSink::none(),
+    )
+    .await
+    .expect("keyboard-interactive login");
+    server.wait_log("Accepted keyboard-interactive");
+    let listing = session
+        .list(server.remote_path("").as_bytes())
+        .await
+        .expect("list");
+    assert!(listing.entries.iter().any(|e| e.name == "k.txt"));
+    session.quit().await;
+    let refused = SftpSession::connect(
+        config(&server, "wrong password", &known_hosts(&server, &dir)),
+        EventSink::none(),
+    )
+    .await;
+    assert!(refused.is_err(), "a wrong answer is refused");
+}

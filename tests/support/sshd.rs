@@ -65,6 +65,9 @@ pub struct Sshd {
     watchdog: Option<(Child, ChildStdin)>,
     agent: Option<Child>,
     dir: Option<tempfile::TempDir>,
+    /// sshd's `PasswordAuthentication`; off leaves keyboard-interactive
+    /// (PAM) as the only way a password logs in.
+    password_auth: bool,
 }
 
 impl Sshd {
@@ -72,6 +75,16 @@ impl Sshd {
     /// client keys; waits until it sends its SSH banner. Panics, naming what
     /// is missing, when it cannot run here, and when the port is taken.
     pub fn start(port: u16) -> Sshd {
+        Self::start_with(port, true)
+    }
+
+    /// [`Sshd::start`] with `PasswordAuthentication no`: a password logs in
+    /// only through keyboard-interactive (PAM's prompt).
+    pub fn start_keyboard_interactive_only(port: u16) -> Sshd {
+        Self::start_with(port, false)
+    }
+
+    fn start_with(port: u16, password_auth: bool) -> Sshd {
         if let Err(why) = check_installed() {
             panic!(
                 "an OpenSSH server is needed for this test but cannot run here: {why}. Run \
@@ -122,6 +135,7 @@ impl Sshd {
             watchdog: Some(spawn_watchdog()),
             agent: None,
             dir: Some(dir),
+            password_auth,
         };
         server.spawn_and_wait();
         server
@@ -307,12 +321,13 @@ impl Sshd {
         let state = &self.state;
         let config = format!(
             "Port {port}\nListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile {pid}\n\
-             UsePAM yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication yes\n\
+             UsePAM yes\nPasswordAuthentication {password}\nKbdInteractiveAuthentication yes\n\
              PubkeyAuthentication yes\nAuthorizedKeysFile {keys}\nStrictModes no\n\
              AllowUsers {USER}\nPermitRootLogin no\nX11Forwarding no\nAllowTcpForwarding no\n\
              PrintMotd no\nLogLevel VERBOSE\nMaxStartups 100:30:200\nMaxSessions 100\n\
              Subsystem sftp internal-sftp -d {root}\n",
             port = self.port,
+            password = if self.password_auth { "yes" } else { "no" },
             host_key = self.host_key.display(),
             pid = state.join("sshd.pid").display(),
             keys = state.join("authorized_keys").display(),

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use russh::client::{self, AuthResult, Handle, KeyboardInteractiveAuthResponse};
+use russh::client::{self, Handle, KeyboardInteractiveAuthResponse};
 use russh::keys::{HashAlg, PrivateKeyWithHashAlg, PublicKeyOrCertificate};
 use russh::{Channel, cipher};
 
@@ -248,6 +248,51 @@ pub(super) fn ssh_error(error: russh::Error) -> EngineError {
     }
 }
 
+/// Tries the ssh agent's keys (`SSH_AUTH_SOCK`, a Unix socket); whether one
+/// logged in. `tried` gets "agent" when the agent offered keys.
+#[cfg(unix)]
+async fn agent_login(
+    handle: &mut Handle<Client>,
+    user: &str,
+    rsa_hash: Option<HashAlg>,
+    tried: &mut Vec<&'static str>,
+) -> bool {
+    let Ok(mut agent) = russh::keys::agent::client::AgentClient::connect_env().await else {
+        return false;
+    };
+    let identities = agent.request_identities().await.unwrap_or_default();
+    if !identities.is_empty() {
+        tried.push("agent");
+    }
+    for identity in identities {
+        let public = identity.public_key().into_owned();
+        let hash = if public.algorithm().is_rsa() {
+            rsa_hash
+        } else {
+            None
+        };
+        let result = handle
+            .authenticate_publickey_with(user.to_string(), public, hash, &mut agent)
+            .await;
+        if matches!(result, Ok(client::AuthResult::Success)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The ssh agent is a Unix socket; Windows' agents (Pageant, OpenSSH's
+/// named pipe) are not asked yet: a key file or a password logs in there.
+#[cfg(not(unix))]
+async fn agent_login(
+    _handle: &mut Handle<Client>,
+    _user: &str,
+    _rsa_hash: Option<HashAlg>,
+    _tried: &mut Vec<&'static str>,
+) -> bool {
+    false
+}
+
 /// Tries the ways in: the key file, else the agent's keys (only when no
 /// password is given: a password says how the user means to log in), then
 /// the password, then keyboard-interactive answered with the password.
@@ -291,26 +336,9 @@ async fn login(
     } else if password.is_empty()
         && config.ssh.agent
         && std::env::var_os("SSH_AUTH_SOCK").is_some()
-        && let Ok(mut agent) = russh::keys::agent::client::AgentClient::connect_env().await
+        && agent_login(handle, &user, rsa_hash, &mut tried).await
     {
-        let identities = agent.request_identities().await.unwrap_or_default();
-        if !identities.is_empty() {
-            tried.push("agent");
-        }
-        for identity in identities {
-            let public = identity.public_key().into_owned();
-            let hash = if public.algorithm().is_rsa() {
-                rsa_hash
-            } else {
-                None
-            };
-            let result = handle
-                .authenticate_publickey_with(user.clone(), public, hash, &mut agent)
-                .await;
-            if matches!(result, Ok(AuthResult::Success)) {
-                return logged_in(events, conn, "publickey (agent)");
-            }
-        }
+        return logged_in(events, conn, "publickey (agent)");
     }
     if !password.is_empty() {
         tried.push("password");
