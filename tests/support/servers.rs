@@ -871,12 +871,25 @@ pub fn lookup_user(name: &str) -> Option<(u32, u32)> {
 }
 
 fn check_port_free(kind: ServerKind, port: u16) {
-    // std's bind sets SO_REUSEADDR, so connections in TIME_WAIT do not count.
-    if let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
-        panic!(
-            "cannot start {kind}: port {port} on 127.0.0.1 is not free ({e}). Is a server left over \
-             from a crashed run, or another test using it? See `ss -ltnp 'sport = :{port}'`."
-        );
+    // std's bind sets SO_REUSEADDR, but a client connection of an earlier
+    // test may have had this port as its own (the test ports lie in Linux's
+    // ephemeral range, 32768-60999) and left it in TIME_WAIT without that
+    // flag, which blocks a listener for up to 60 s. That is waited out; a
+    // server that answers on the port is not.
+    let deadline = Instant::now() + Duration::from_secs(65);
+    while let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
+        let listening = std::net::TcpStream::connect_timeout(
+            &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            Duration::from_millis(200),
+        )
+        .is_ok();
+        if listening || Instant::now() > deadline {
+            panic!(
+                "cannot start {kind}: port {port} on 127.0.0.1 is not free ({e}). Is a server left \
+                 over from a crashed run, or another test using it? See `ss -ltnp 'sport = :{port}'`."
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
