@@ -536,18 +536,6 @@ fn site_manager_validates_saves_and_connects_in_active_mode() {
     harness.get_by_label("New site").click();
     // The dialog grows to show the new site's fields; let it settle.
     harness.run_steps(10);
-    let type_into = |harness: &mut Harness<'static, App>, label: &str, text: &str| {
-        // The Site Manager is drawn over the quickconnect bar: its field is the last.
-        harness.get_all_by_label(label).last().expect(label).click();
-        harness.step();
-        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        harness
-            .get_all_by_label(label)
-            .last()
-            .expect(label)
-            .type_text(text);
-        harness.run_steps(2);
-    };
     type_into(&mut harness, "Host:", "127.0.0.1");
     type_into(&mut harness, "Port:", "70000");
     harness.get_by_label_contains("between 1 and 65535");
@@ -614,6 +602,20 @@ fn site_manager_validates_saves_and_connects_in_active_mode() {
             .as_deref(),
         Some(unftp::PASSWORD)
     );
+}
+
+/// Replaces the text of the last field labelled `label` (the Site
+/// Manager is drawn over the quickconnect bar: its field is the last).
+fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness.get_all_by_label(label).last().expect(label).click();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_all_by_label(label)
+        .last()
+        .expect(label)
+        .type_text(text);
+    harness.run_steps(2);
 }
 
 fn sha(bytes: &[u8]) -> Vec<u8> {
@@ -1963,17 +1965,6 @@ fn an_sftp_site_asks_about_its_host_key_then_lists() {
     harness.run_steps(3);
     // Choosing SFTP put SFTP's port in the field.
     harness.get_all_by_value("22").last().expect("port 22");
-    let type_into = |harness: &mut Harness<'static, App>, label: &str, text: &str| {
-        harness.get_all_by_label(label).last().expect(label).click();
-        harness.step();
-        harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        harness
-            .get_all_by_label(label)
-            .last()
-            .expect(label)
-            .type_text(text);
-        harness.run_steps(2);
-    };
     type_into(&mut harness, "Host:", "127.0.0.1");
     type_into(&mut harness, "Port:", &server.port.to_string());
     type_into(&mut harness, "User:", support::sshd::USER);

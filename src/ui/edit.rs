@@ -20,14 +20,9 @@ use super::local::LocalRequest;
 use super::pane::Loc;
 use super::update::{Effect, Model};
 use crate::engine::LogKind;
-use crate::engine::SessionConfig;
 use crate::engine::ops::jobs::{EditOutcome, JobId, OpsCommand};
+use crate::engine::queue::SiteKey;
 use crate::settings::EditUpload;
-
-/// The same site: host, port and user.
-fn same_site(a: &SessionConfig, b: &SessionConfig) -> bool {
-    a.host == b.host && a.port == b.port && a.credentials.user == b.credentials.user
-}
 
 impl Model {
     /// View/Edit on the remote pane's selected files: each is fetched and
@@ -52,6 +47,7 @@ impl Model {
                 .status(LogKind::Status, tr!("note-edit-select-file"));
             return;
         }
+        let key = SiteKey::of(&site);
         for row in rows {
             let Loc::Remote(remote) = dir.child(&row) else {
                 continue;
@@ -60,7 +56,7 @@ impl Model {
                 .edits
                 .files
                 .iter()
-                .find(|f| f.remote == remote && same_site(&f.site, &site))
+                .find(|f| f.remote == remote && SiteKey::of(&f.site) == key)
             {
                 if file.state != EditState::Downloading {
                     let request = self.editor_request(file.local.clone());

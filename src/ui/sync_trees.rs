@@ -223,24 +223,11 @@ pub struct PendingRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::listing::{EntryKind, ListEntry};
+    use crate::protocol::listing::EntryKind;
     use crate::sync::{Direction, PlanOptions, plan};
 
     fn remote(name: &str, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
-        RemoteEntry::new(
-            name.to_string(),
-            Some(name.to_string()),
-            ListEntry {
-                name: name.as_bytes().to_vec(),
-                kind,
-                size,
-                modified: None,
-                permissions: None,
-                owner: None,
-                group: None,
-                target: None,
-            },
-        )
+        crate::ui::update::test_support::entry(name.as_bytes(), Some(name), kind, size)
     }
 
     #[test]

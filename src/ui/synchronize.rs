@@ -271,7 +271,7 @@ mod tests {
     use crate::engine::ops::jobs::OpsEvent;
     use crate::engine::queue::{Direction as QueueDirection, QueueCommand};
     use crate::engine::{Credentials, Event, SessionConfig};
-    use crate::protocol::listing::{EntryKind, ListEntry};
+    use crate::protocol::listing::EntryKind;
     use crate::sites::MemoryStore;
     use crate::sync::Entry;
     use crate::ui::files::{FileRow, RowKind};
@@ -281,20 +281,7 @@ mod tests {
     use std::sync::Arc;
 
     fn remote(name: &str, kind: EntryKind, size: Option<u64>) -> RemoteEntry {
-        RemoteEntry::new(
-            name.to_string(),
-            Some(name.to_string()),
-            ListEntry {
-                name: name.as_bytes().to_vec(),
-                kind,
-                size,
-                modified: None,
-                permissions: None,
-                owner: None,
-                group: None,
-                target: None,
-            },
-        )
+        crate::ui::update::test_support::entry(name.as_bytes(), Some(name), kind, size)
     }
 
     /// Local `/home/me`, remote `/pub`, both shown; Synchronize… opened.

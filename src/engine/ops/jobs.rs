@@ -262,6 +262,14 @@ impl Reporter {
     fn failed(&self, job: JobId, error: &EngineError) {
         self.finished(job, 0, Vec::new(), Some(error.to_string()));
     }
+
+    /// A walking operation's end: what it did, or why it stopped.
+    fn report(&self, job: JobId, result: crate::engine::Result<super::OpReport>) {
+        match result {
+            Ok(report) => self.finished(job, report.done, report.failures, None),
+            Err(e) => self.failed(job, &e),
+        }
+    }
 }
 
 impl OpsHandle {
@@ -305,17 +313,8 @@ impl OpsHandle {
                 paths,
                 connections,
             } => {
-                let cancel = CancellationToken::new();
                 let (confirm, confirmed) = oneshot::channel();
-                self.jobs().insert(
-                    job,
-                    Control {
-                        cancel: cancel.clone(),
-                        confirm: Some(confirm),
-                    },
-                );
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
+                self.spawn_job(job, Some(confirm), move |cancel| async move {
                     plan_then_delete(
                         job,
                         *config,
@@ -326,7 +325,6 @@ impl OpsHandle {
                         &reporter,
                     )
                     .await;
-                    forget(&jobs, job);
                 });
             }
             OpsCommand::ConfirmDelete(job) => {
@@ -340,148 +338,101 @@ impl OpsHandle {
                 targets,
                 mode,
                 recursive,
-            } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
-                    let events = reporter.log_sink();
-                    let sink = reporter.op_sink(job);
-                    match Session::connect(*config, events).await {
-                        Ok(mut session) => {
-                            let result =
-                                chmod_each(&mut session, &targets, mode, recursive, &cancel, &sink)
-                                    .await;
-                            session.quit().await;
-                            match result {
-                                Ok(report) => {
-                                    reporter.finished(job, report.done, report.failures, None)
-                                }
-                                Err(e) => reporter.failed(job, &e),
-                            }
-                        }
-                        Err(e) => reporter.failed(job, &e),
+            } => self.spawn_job(job, None, move |cancel| async move {
+                let events = reporter.log_sink();
+                let sink = reporter.op_sink(job);
+                let result = match Session::connect(*config, events).await {
+                    Ok(mut session) => {
+                        let result =
+                            chmod_each(&mut session, &targets, mode, recursive, &cancel, &sink)
+                                .await;
+                        session.quit().await;
+                        result
                     }
-                    forget(&jobs, job);
-                });
-            }
+                    Err(e) => Err(e),
+                };
+                reporter.report(job, result);
+            }),
             OpsCommand::Find {
                 job,
                 config,
                 root,
                 filter,
                 connections,
-            } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
-                    let events = reporter.log_sink();
-                    let sink = reporter.op_sink(job);
-                    match Session::connect((*config).clone(), events.clone()).await {
-                        Ok(mut session) => {
-                            let mut helpers = connect_helpers(&config, connections, &events).await;
-                            let result = super::find(
-                                &mut session,
-                                &mut helpers,
-                                &root,
-                                &filter,
-                                &cancel,
-                                &sink,
-                            )
-                            .await;
-                            for helper in helpers {
-                                helper.quit().await;
-                            }
-                            session.quit().await;
-                            match result {
-                                Ok(report) => {
-                                    reporter.finished(job, report.done, report.failures, None)
-                                }
-                                Err(e) => reporter.failed(job, &e),
-                            }
+            } => self.spawn_job(job, None, move |cancel| async move {
+                let events = reporter.log_sink();
+                let sink = reporter.op_sink(job);
+                let result = match Session::connect((*config).clone(), events.clone()).await {
+                    Ok(mut session) => {
+                        let mut helpers = connect_helpers(&config, connections, &events).await;
+                        let result =
+                            super::find(&mut session, &mut helpers, &root, &filter, &cancel, &sink)
+                                .await;
+                        for helper in helpers {
+                            helper.quit().await;
                         }
-                        Err(e) => reporter.failed(job, &e),
+                        session.quit().await;
+                        result
                     }
-                    forget(&jobs, job);
-                });
-            }
+                    Err(e) => Err(e),
+                };
+                reporter.report(job, result);
+            }),
             OpsCommand::EditFetch {
                 job,
                 config,
                 remote,
                 target,
-            } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
-                    let settings = edit_settings(*config, &reporter, &cancel);
-                    let mut slot = None;
-                    let result = edit::fetch(&mut slot, &settings, &remote, &target).await;
-                    if let Some(session) = slot {
-                        session.quit().await;
-                    }
-                    let fetched = match (&result, tokio::fs::metadata(&target).await) {
-                        (Ok(_), Ok(meta)) => meta.modified().ok().map(|at| (meta.len(), at)),
-                        _ => None,
-                    };
-                    reporter.send(OpsEvent::Edit {
-                        job,
-                        outcome: edit_outcome(result),
-                        fetched,
-                    });
-                    forget(&jobs, job);
+            } => self.spawn_job(job, None, move |cancel| async move {
+                let settings = edit_settings(*config, &reporter, &cancel);
+                let mut slot = None;
+                let result = edit::fetch(&mut slot, &settings, &remote, &target).await;
+                if let Some(session) = slot {
+                    session.quit().await;
+                }
+                let fetched = match (&result, tokio::fs::metadata(&target).await) {
+                    (Ok(_), Ok(meta)) => meta.modified().ok().map(|at| (meta.len(), at)),
+                    _ => None,
+                };
+                reporter.send(OpsEvent::Edit {
+                    job,
+                    outcome: edit_outcome(result),
+                    fetched,
                 });
-            }
+            }),
             OpsCommand::EditUpload {
                 job,
                 config,
                 source,
                 remote,
                 expected,
-            } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
-                    let settings = edit_settings(*config, &reporter, &cancel);
-                    let mut slot = None;
-                    let result = edit::upload_edited(
-                        &mut slot,
-                        &settings,
-                        &source,
-                        &remote,
-                        expected.as_ref(),
-                    )
-                    .await;
-                    if let Some(session) = slot {
-                        session.quit().await;
-                    }
-                    reporter.send(OpsEvent::Edit {
-                        job,
-                        outcome: edit_outcome(result),
-                        fetched: None,
-                    });
-                    forget(&jobs, job);
+            } => self.spawn_job(job, None, move |cancel| async move {
+                let settings = edit_settings(*config, &reporter, &cancel);
+                let mut slot = None;
+                let result =
+                    edit::upload_edited(&mut slot, &settings, &source, &remote, expected.as_ref())
+                        .await;
+                if let Some(session) = slot {
+                    session.quit().await;
+                }
+                reporter.send(OpsEvent::Edit {
+                    job,
+                    outcome: edit_outcome(result),
+                    fetched: None,
                 });
-            }
+            }),
             OpsCommand::Walk {
                 job,
                 config,
                 root,
                 connections,
-            } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
-                    walk_tree(job, *config, root, connections, &cancel, &reporter).await;
-                    forget(&jobs, job);
-                });
-            }
+            } => self.spawn_job(job, None, move |cancel| async move {
+                walk_tree(job, *config, root, connections, &cancel, &reporter).await;
+            }),
             OpsCommand::MakeDirs { job, config, paths } => {
-                let cancel = self.start(job);
-                let jobs = Arc::clone(&self.jobs);
-                self.runtime.spawn(async move {
+                self.spawn_job(job, None, move |cancel| async move {
                     make_dirs(job, *config, paths, &cancel, &reporter).await;
-                    forget(&jobs, job);
-                });
+                })
             }
             OpsCommand::Cancel(job) => {
                 if let Some(control) = self.jobs().remove(&job) {
@@ -491,17 +442,28 @@ impl OpsHandle {
         }
     }
 
-    /// Registers a job that needs no confirmation; returns its token.
-    fn start(&self, job: JobId) -> CancellationToken {
+    /// Registers `job` (with the sender of its confirmation, for a planned
+    /// delete) and runs `work` with its cancel token on a task of its own;
+    /// the job is forgotten when the work ends.
+    fn spawn_job<F, Fut>(&self, job: JobId, confirm: Option<oneshot::Sender<()>>, work: F)
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
         let cancel = CancellationToken::new();
         self.jobs().insert(
             job,
             Control {
                 cancel: cancel.clone(),
-                confirm: None,
+                confirm,
             },
         );
-        cancel
+        let jobs = Arc::clone(&self.jobs);
+        let running = work(cancel);
+        self.runtime.spawn(async move {
+            running.await;
+            forget(&jobs, job);
+        });
     }
 
     /// Cancels every job (the window is closing).
