@@ -12,12 +12,12 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
 use support::sshd::{self, Sshd};
+use support::tree::{files, write};
 
 /// A client's own folders: `HOME` (with `.ssh/known_hosts`) and Skiff's
 /// data folder.
@@ -102,35 +102,6 @@ fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
     }
     out.truncate(len);
     out
-}
-
-/// Every file below `root` (relative path to bytes), folders as `None`.
-fn files(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for item in std::fs::read_dir(&dir).expect("read_dir") {
-            let path = item.expect("entry").path();
-            let rel = path
-                .strip_prefix(root)
-                .expect("below")
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                stack.push(path);
-                out.insert(rel, None);
-            } else {
-                out.insert(rel, Some(std::fs::read(&path).expect("read")));
-            }
-        }
-    }
-    out
-}
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, bytes).expect("write");
 }
 
 #[test]

@@ -9,11 +9,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use support::servers::{RealServer, ServerKind};
+use support::tree::{files, write};
 
 /// Runs the binary with its data folder under `data`.
 fn skiff(args: &[&str], data: &Path) -> Output {
@@ -28,35 +28,6 @@ fn skiff(args: &[&str], data: &Path) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Every file below `root` (relative path to bytes), folders as `None`.
-fn files(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for item in std::fs::read_dir(&dir).expect("read_dir") {
-            let path = item.expect("entry").path();
-            let rel = path
-                .strip_prefix(root)
-                .expect("below")
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                stack.push(path);
-                out.insert(rel, None);
-            } else {
-                out.insert(rel, Some(std::fs::read(&path).expect("read")));
-            }
-        }
-    }
-    out
-}
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, bytes).expect("write");
 }
 
 /// The JSON lines of a run: the actions as `action path reason` (sorted),
